@@ -1,0 +1,143 @@
+/*
+ * Opening a path: the work of openat(2), shared with vfs_open for the
+ * kernel's own opens (exec, init's console).
+ */
+#include <fs_internal.h>
+#include <task.h>
+
+/* O_PATH files name a location only: no I/O, no open or release step. */
+static const struct file_operations path_only_file_operations;
+
+static uint32_t creation_mask(void)
+{
+    if (current && current->process && current->process->fs)
+        return current->process->fs->umask;
+    return 022;
+}
+
+/*
+ * O_CREAT: find the last component in its directory and create it when it
+ * is missing.  A trailing slash or a last component of "." or ".." can only
+ * name a directory, which open never creates: EISDIR (as Linux answers).
+ */
+static int open_or_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
+                          struct inode **result)
+{
+    struct inode *parent;
+    const char *name;
+    size_t length;
+    int error = path_lookup_parent(dirfd, path, &parent, &name, &length);
+    if (error)
+        return error;
+    bool dot_or_dotdot = (length == 1 && name[0] == '.') ||
+                         (length == 2 && name[0] == '.' && name[1] == '.');
+    if (length == 0 || dot_or_dotdot || path_has_trailing_slash(path)) {
+        inode_put(parent);
+        return -EISDIR;
+    }
+    struct inode *inode;
+    error = parent->ops && parent->ops->lookup
+                ? parent->ops->lookup(parent, name, length, &inode) : -ENOENT;
+    if (error == -ENOENT) {
+        if (!parent->ops || !parent->ops->create)
+            error = -EACCES;
+        else if (parent->link_count == 0)
+            error = -ENOENT;     /* the directory was removed */
+        else
+            error = parent->ops->create(parent, name, length,
+                                        S_IFREG | (mode & 07777 & ~creation_mask()), &inode);
+        inode_put(parent);
+        if (!error)
+            *result = inode;
+        return error;
+    }
+    inode_put(parent);
+    if (error)
+        return error;
+    /* POSIX: with O_CREAT|O_EXCL an existing name fails, even a symlink. */
+    if (flags & O_EXCL) {
+        inode_put(inode);
+        return -EEXIST;
+    }
+    if (S_ISLNK(inode->mode)) {
+        inode_put(inode);
+        if (flags & O_NOFOLLOW)
+            return -ELOOP;
+        return path_lookup(dirfd, path, true, result);
+    }
+    while (inode->mounted) {
+        struct inode *mounted = inode->mounted;
+        inode_get(mounted);
+        inode_put(inode);
+        inode = mounted;
+    }
+    *result = inode;
+    return 0;
+}
+
+/* The checks open(2) makes once it has the inode. */
+static int check_open(struct inode *inode, uint32_t flags)
+{
+    if (flags & O_PATH)
+        return (flags & O_DIRECTORY) && !inode_is_directory(inode) ? -ENOTDIR : 0;
+    if (S_ISLNK(inode->mode))
+        return -ELOOP;          /* O_NOFOLLOW met a symlink */
+    if ((flags & O_DIRECTORY) && !inode_is_directory(inode))
+        return -ENOTDIR;
+    if (inode_is_directory(inode) &&
+        ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_TRUNC | O_CREAT))))
+        return -EISDIR;
+    return 0;
+}
+
+int vfs_open_at(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **result)
+{
+    /* O_TMPFILE (unnamed files) is not supported by these file systems. */
+    if ((flags & __O_TMPFILE) == __O_TMPFILE)
+        return -EOPNOTSUPP;
+    if (flags & O_PATH)
+        flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    struct inode *inode;
+    int error = (flags & O_CREAT) ? open_or_create(dirfd, path, flags, mode, &inode)
+                                  : path_lookup(dirfd, path, !(flags & O_NOFOLLOW), &inode);
+    if (error)
+        return error;
+    error = check_open(inode, flags);
+    if (error) {
+        inode_put(inode);
+        return error;
+    }
+    /* Linux keeps none of the open-time flags in the file's status flags. */
+    struct file *file = file_new(inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
+    inode_put(inode);
+    if (!file)
+        return -ENOMEM;
+    if (flags & O_PATH) {
+        file->ops = &path_only_file_operations;
+        *result = file;
+        return 0;
+    }
+    if (file->ops && file->ops->open) {
+        error = file->ops->open(inode, file);
+        if (error) {
+            /* No release for a file whose open failed. */
+            file->ops = &path_only_file_operations;
+            file_put(file);
+            return error;
+        }
+    }
+    if ((flags & O_TRUNC) && S_ISREG(inode->mode) && file_writable(file) && inode->size) {
+        error = inode->ops && inode->ops->truncate ? inode->ops->truncate(inode, 0) : -EINVAL;
+        if (error) {
+            file_put(file);
+            return error;
+        }
+    }
+    *result = file;
+    return 0;
+}
+
+int vfs_open(const char *path, uint32_t flags, uint32_t mode, struct file **result)
+{
+    return vfs_open_at(AT_FDCWD, path, flags, mode, result);
+}

@@ -1,0 +1,331 @@
+/*
+ * procfs: the directory /proc and the /proc/PID directories, inodes built
+ * from entry tables (root_files.c, process_files.c), and mounting.  See
+ * procfs_internal.h for how an inode number names what the inode is.
+ */
+#include "procfs_internal.h"
+#include <procfs.h>
+#include <page.h>
+#include <uaccess.h>
+
+static struct super_block *procfs_super_block;
+static struct inode *procfs_root;
+
+/* Past the fixed entries of /proc, getdents positions are this plus a pid. */
+#define PID_POSITION_BASE 256
+
+static uint64_t inode_number(pid_t pid, unsigned slot) { return (uint64_t)pid << 8 | slot; }
+static pid_t inode_pid(const struct inode *inode) { return (pid_t)(inode->number >> 8); }
+static unsigned inode_slot(const struct inode *inode) { return inode->number & 0xff; }
+
+static const struct procfs_entry *inode_entry(const struct inode *inode)
+{
+    unsigned index = inode_slot(inode) - PROCFS_FIRST_ENTRY_SLOT;
+    return inode_pid(inode) ? &procfs_process_entries[index] : &procfs_root_entries[index];
+}
+
+/* The process a /proc/PID inode is about; NULL once it has been reaped. */
+static struct process *inode_process(const struct inode *inode)
+{
+    pid_t pid = inode_pid(inode);
+    return pid ? process_by_pid(pid) : NULL;
+}
+
+static bool parse_pid(const char *name, size_t length, pid_t *pid)
+{
+    if (length == 0 || length > 9 || name[0] == '0')
+        return false;
+    pid_t value = 0;
+    for (size_t i = 0; i < length; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return false;
+        value = value * 10 + (name[i] - '0');
+    }
+    *pid = value;
+    return true;
+}
+
+static bool name_is(const char *name, size_t length, const char *candidate)
+{
+    return strlen(candidate) == length && memcmp(name, candidate, length) == 0;
+}
+
+/* ---- getdents ---- */
+
+/* struct linux_dirent64, the record getdents64(2) fills in. */
+struct linux_dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;            /* position of the next record */
+    uint16_t d_reclen;
+    uint8_t d_type;           /* DT_*: the S_IFMT bits shifted down */
+    char d_name[];
+} __attribute__((packed));
+
+/* getdents output in progress: error is what to answer if nothing fits. */
+struct procfs_dirents {
+    uint8_t *user_buffer;
+    size_t size, used;
+    int error;
+};
+
+/* Appends one record; false when it does not fit (or the copy faults). */
+static bool procfs_emit_dirent(struct procfs_dirents *out, uint64_t number,
+                               int64_t next_position, uint32_t mode, const char *name)
+{
+    size_t length = strlen(name);
+    size_t header = offsetof(struct linux_dirent64, d_name);
+    size_t record_length = ALIGN_UP(header + length + 1, 8);
+    uint8_t record[ALIGN_UP(offsetof(struct linux_dirent64, d_name) + NAME_MAX + 1, 8)];
+    if (out->used + record_length > out->size) {
+        if (!out->used)
+            out->error = -EINVAL;   /* getdents64(2): result buffer is too small */
+        return false;
+    }
+    struct linux_dirent64 *dirent = (struct linux_dirent64 *)record;
+    memset(record, 0, record_length);
+    dirent->d_ino = number;
+    dirent->d_off = next_position;
+    dirent->d_reclen = (uint16_t)record_length;
+    dirent->d_type = (uint8_t)((mode & S_IFMT) >> 12);
+    memcpy(dirent->d_name, name, length);
+    if (copy_to_user(out->user_buffer + out->used, record, record_length)) {
+        out->error = -EFAULT;
+        return false;
+    }
+    out->used += record_length;
+    return true;
+}
+
+static ssize_t dirents_result(const struct procfs_dirents *out)
+{
+    return out->used ? (ssize_t)out->used : out->error;
+}
+
+/* The number of the directory ".." names: above /proc is where it is mounted. */
+static uint64_t parent_number(struct inode *directory)
+{
+    if (directory != procfs_root)
+        return procfs_root->number;
+    struct inode *mountpoint = procfs_root->mountpoint;
+    return mountpoint && mountpoint->parent ? mountpoint->parent->number : procfs_root->number;
+}
+
+/* Positions 0 and 1 are "." and ".."; then the entries of table, one position each. */
+static bool emit_fixed(struct procfs_dirents *out, struct file *file, pid_t pid,
+                       const struct procfs_entry *table, size_t count)
+{
+    struct inode *directory = file->inode;
+    for (; file->offset < 2 + count; file->offset++) {
+        uint64_t position = file->offset;
+        bool fits;
+        if (position == 0)
+            fits = procfs_emit_dirent(out, directory->number, 1, S_IFDIR, ".");
+        else if (position == 1)
+            fits = procfs_emit_dirent(out, parent_number(directory), 2, S_IFDIR, "..");
+        else
+            fits = procfs_emit_dirent(out, inode_number(pid, PROCFS_FIRST_ENTRY_SLOT + position - 2),
+                                      (int64_t)position + 1, table[position - 2].mode,
+                                      table[position - 2].name);
+        if (!fits)
+            return false;
+    }
+    return true;
+}
+
+/* The live or zombie process with the smallest pid >= minimum. */
+static struct process *process_at_or_after(pid_t minimum)
+{
+    struct process *found = NULL;
+    list_for_each(node, &all_processes) {
+        struct process *process = container_of(node, struct process, all_node);
+        if (process->pid >= minimum && (!found || process->pid < found->pid))
+            found = process;
+    }
+    return found;
+}
+
+/*
+ * /proc lists its entries, then one directory per process in pid order; the
+ * position after a pid directory is PID_POSITION_BASE + pid + 1, so listing
+ * resumes correctly when processes come and go between calls.
+ */
+static ssize_t root_getdents(struct file *file, void *user_buffer, size_t size)
+{
+    struct procfs_dirents out = { .user_buffer = user_buffer, .size = size };
+    if (!emit_fixed(&out, file, 0, procfs_root_entries, procfs_root_entry_count))
+        return dirents_result(&out);
+    if (file->offset < PID_POSITION_BASE)
+        file->offset = PID_POSITION_BASE;
+    for (;;) {
+        struct process *process = process_at_or_after((pid_t)(file->offset - PID_POSITION_BASE));
+        if (!process)
+            break;
+        char name[12];
+        snprintf(name, sizeof(name), "%d", process->pid);
+        uint64_t next = PID_POSITION_BASE + (uint64_t)process->pid + 1;
+        if (!procfs_emit_dirent(&out, inode_number(process->pid, PROCFS_DIRECTORY_SLOT),
+                                (int64_t)next, S_IFDIR, name))
+            break;
+        file->offset = next;
+    }
+    return dirents_result(&out);
+}
+
+static ssize_t process_getdents(struct file *file, void *user_buffer, size_t size)
+{
+    struct procfs_dirents out = { .user_buffer = user_buffer, .size = size };
+    if (!inode_process(file->inode))
+        return 0;   /* the process is gone: its directory lists as empty */
+    emit_fixed(&out, file, inode_pid(file->inode), procfs_process_entries,
+               procfs_process_entry_count);
+    return dirents_result(&out);
+}
+
+/* ---- files and symlinks ---- */
+
+static int entry_open(struct inode *inode, struct file *file)
+{
+    const struct procfs_entry *entry = inode_entry(inode);
+    struct process *process = NULL;
+    if (inode_pid(inode)) {
+        process = inode_process(inode);
+        if (!process)
+            return -ESRCH;
+    }
+    struct procfs_text *text = kzalloc(sizeof(*text));
+    if (!text)
+        return -ENOMEM;
+    int error = entry->show(process, text);
+    if (!error && text->failed)
+        error = -ENOMEM;
+    if (error) {
+        kfree(text->data);
+        kfree(text);
+        return error;
+    }
+    file->private = text;
+    return 0;
+}
+
+static ssize_t entry_read(struct file *file, void *user_buffer, size_t length, uint64_t *offset)
+{
+    struct procfs_text *text = file->private;
+    if (*offset >= text->length)
+        return 0;
+    size_t count = MIN(length, text->length - *offset);
+    if (copy_to_user(user_buffer, text->data + *offset, count))
+        return -EFAULT;
+    *offset += count;
+    return (ssize_t)count;
+}
+
+static void entry_release(struct file *file)
+{
+    struct procfs_text *text = file->private;
+    kfree(text->data);
+    kfree(text);
+}
+
+static int entry_readlink(struct inode *inode, char *buffer, size_t size)
+{
+    struct process *process = NULL;
+    if (inode_pid(inode)) {
+        process = inode_process(inode);
+        if (!process)
+            return -ENOENT;
+    }
+    return inode_entry(inode)->link(process, buffer, size);
+}
+
+static int root_lookup(struct inode *dir, const char *name, size_t length, struct inode **result);
+static int process_lookup(struct inode *dir, const char *name, size_t length,
+                          struct inode **result);
+
+static const struct inode_operations root_inode_operations = { .lookup = root_lookup };
+static const struct file_operations root_file_operations = {
+    .getdents = root_getdents,
+    .seek = generic_seek,
+};
+static const struct inode_operations process_inode_operations = { .lookup = process_lookup };
+static const struct file_operations process_file_operations = {
+    .getdents = process_getdents,
+    .seek = generic_seek,
+};
+static const struct inode_operations entry_inode_operations = { .readlink = entry_readlink };
+static const struct file_operations entry_file_operations = {
+    .open = entry_open,
+    .read = entry_read,
+    .release = entry_release,
+    .seek = generic_seek,
+};
+
+static struct inode *inode_make(uint64_t number, uint32_t mode)
+{
+    struct inode *inode = inode_new(procfs_super_block, mode);
+    if (!inode)
+        return NULL;
+    inode->number = number;
+    inode->link_count = S_ISDIR(mode) ? 2 : 1;
+    return inode;
+}
+
+static int entry_inode(pid_t pid, const struct procfs_entry *table, size_t count,
+                       const char *name, size_t length, struct inode **result)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (!name_is(name, length, table[i].name))
+            continue;
+        struct inode *inode = inode_make(inode_number(pid, PROCFS_FIRST_ENTRY_SLOT + i),
+                                         table[i].mode);
+        if (!inode)
+            return -ENOMEM;
+        inode->ops = &entry_inode_operations;
+        if (S_ISREG(table[i].mode))
+            inode->file_ops = &entry_file_operations;
+        *result = inode;
+        return 0;
+    }
+    return -ENOENT;
+}
+
+static int root_lookup(struct inode *dir, const char *name, size_t length, struct inode **result)
+{
+    pid_t pid;
+    if (!parse_pid(name, length, &pid))
+        return entry_inode(0, procfs_root_entries, procfs_root_entry_count, name, length, result);
+    if (!process_by_pid(pid))
+        return -ENOENT;
+    struct inode *inode = inode_make(inode_number(pid, PROCFS_DIRECTORY_SLOT), S_IFDIR | 0555);
+    if (!inode)
+        return -ENOMEM;
+    inode->ops = &process_inode_operations;
+    inode->file_ops = &process_file_operations;
+    /* The root lives as long as the mount, so the child needs no reference on it. */
+    inode->parent = procfs_root;
+    snprintf(inode->name, sizeof(inode->name), "%d", pid);
+    *result = inode;
+    return 0;
+}
+
+static int process_lookup(struct inode *dir, const char *name, size_t length,
+                          struct inode **result)
+{
+    if (!inode_process(dir))
+        return -ENOENT;
+    return entry_inode(inode_pid(dir), procfs_process_entries, procfs_process_entry_count, name,
+                       length, result);
+}
+
+void procfs_mount(void)
+{
+    procfs_super_block = super_block_new("proc");
+    if (procfs_super_block)
+        procfs_root = inode_make(inode_number(0, PROCFS_ROOT_SLOT), S_IFDIR | 0555);
+    if (!procfs_root)
+        panic("procfs: out of memory");
+    procfs_root->ops = &root_inode_operations;
+    procfs_root->file_ops = &root_file_operations;
+    int error = vfs_mount("/proc", procfs_root);
+    if (error)
+        kprintf("procfs: cannot mount on /proc: error %d\n", error);
+}

@@ -1,0 +1,37 @@
+/* Open files: allocation and reference counting (see vfs.h). */
+#include <vfs.h>
+#include <page.h>
+
+/*
+ * An open file on inode, with the inode's file operations.  The caller runs
+ * ops->open itself when the file system needs it (see open.c), so that
+ * pipes and sockets can build files without an open step.
+ */
+struct file *file_new(struct inode *inode, uint32_t flags)
+{
+    struct file *file = kzalloc(sizeof(*file));
+    if (!file)
+        return NULL;
+    inode_get(inode);
+    file->inode = inode;
+    file->ops = inode->file_ops;
+    file->flags = flags;
+    file->refcount = 1;
+    return file;
+}
+
+void file_get(struct file *file)
+{
+    file->refcount++;
+}
+
+void file_put(struct file *file)
+{
+    ASSERT(file->refcount > 0);
+    if (--file->refcount)
+        return;
+    if (file->ops && file->ops->release)
+        file->ops->release(file);
+    inode_put(file->inode);
+    kfree(file);
+}

@@ -1,0 +1,63 @@
+/*
+ * What the files of kernel/fs share beyond the VFS contract (vfs.h): file
+ * descriptor helpers, path helpers, opening, stat and the generic seek.
+ * Nothing outside kernel/fs should need this header.
+ */
+#ifndef FS_INTERNAL_H
+#define FS_INTERNAL_H
+#include <vfs.h>
+#include <asm/fcntl.h>
+#include <linux/fcntl.h>
+#include <linux/stat.h>
+
+#define PATH_MAX 4096
+#define NAME_MAX 255
+/* Linux's limit on symlinks followed in one lookup (MAXSYMLINKS). */
+#define SYMLINKS_MAX 40
+
+static inline bool inode_is_directory(const struct inode *inode) { return S_ISDIR(inode->mode); }
+static inline bool file_readable(const struct file *file)
+{
+    return !(file->flags & O_PATH) && (file->flags & O_ACCMODE) != O_WRONLY;
+}
+static inline bool file_writable(const struct file *file)
+{
+    return !(file->flags & O_PATH) && (file->flags & O_ACCMODE) != O_RDONLY;
+}
+
+/* super_block.c: a new file-system instance with its own st_dev. */
+struct super_block *super_block_new(const char *name);
+
+/* pipe.c: the operations of FIFO inodes (named pipes). */
+extern const struct file_operations fifo_file_operations;
+
+/* fd_table.c.  fd_install and fd_install_at take over the caller's reference. */
+int fd_install_from(int minimum, struct file *file, bool close_on_exec);
+/* Puts file at fd, closing what was there (dup2 semantics); -EBADF if out of range. */
+int fd_install_at(int fd, struct file *file, bool close_on_exec);
+int fd_close(int fd);
+bool fd_get_close_on_exec(int fd);
+void fd_set_close_on_exec(int fd, bool close_on_exec);
+
+/* path.c */
+/* The directory a lookup of path starts from (referenced), or an errno. */
+int path_start(int dirfd, const char *path, struct inode **start);
+/* Does path end in a slash after its last component ("a/", not "/")? */
+bool path_has_trailing_slash(const char *path);
+
+/* open.c: openat's work, shared with vfs_open. */
+int vfs_open_at(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **result);
+
+/* user_path.c: copies a user path into a new PATH_MAX buffer (kfree it). */
+long path_from_user(const char *user_path, char **result);
+
+/* stat.c */
+struct stat;
+void inode_fill_stat(const struct inode *inode, struct stat *stat);
+
+/* seek.c: lseek for files with an end (regular files, directories, devices). */
+int64_t generic_seek(struct file *file, int64_t offset, int whence);
+/* For pipes, sockets and terminals: lseek and pread answer ESPIPE. */
+int64_t no_seek(struct file *file, int64_t offset, int whence);
+
+#endif
