@@ -1,0 +1,80 @@
+# Strata top-level build.  `make` builds the kernel, the user programs and the
+# initramfs; `make run` boots it; `make test` runs every test; `make bench`
+# measures.  Every target that needs host packages first runs tools/setup.
+
+CROSS     ?= aarch64-linux-gnu-
+CC        := $(CROSS)gcc
+OBJCOPY   := $(CROSS)objcopy
+BUILD     := build
+KERNEL    := $(BUILD)/kernel/strata.elf
+INITRAMFS := $(BUILD)/initramfs.cpio
+SETUP_OK  := $(BUILD)/.setup-ok
+
+KERNEL_SOURCES := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
+KERNEL_OBJECTS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SOURCES))
+
+# The kernel is freestanding and never touches FP/SIMD registers, so that the
+# user's FP state only needs saving at context switch (see arch/aarch64/switch.S).
+KERNEL_CFLAGS := -ffreestanding -nostdlib -mgeneral-regs-only -fno-pie -no-pie \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fstack-protector-strong \
+	-O2 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Ikernel/include -idirafter /usr/include -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -no-pie -static -Wl,-T,kernel/arch/aarch64/kernel.ld \
+	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+
+USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror
+USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
+
+QEMU_FLAGS := -M virt -cpu cortex-a57 -smp 1 -nographic -no-reboot \
+	-global virtio-mmio.force-legacy=false
+
+.PHONY: all run gdb test setup clean
+all: $(KERNEL) $(INITRAMFS)
+
+$(SETUP_OK): tools/setup
+	tools/setup
+	@mkdir -p $(BUILD) && touch $@
+
+setup: $(SETUP_OK)
+
+$(BUILD)/kernel/%.c.o: kernel/%.c | $(SETUP_OK)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: kernel/%.S | $(SETUP_OK)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# Linked twice: the second link adds the symbol table that panics print from.
+# Only .rodata grows between the two, after all the code, so addresses hold.
+KERNEL_LINK = $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) \
+	/usr/lib/aarch64-linux-gnu/libfdt.a -lgcc
+$(KERNEL): $(KERNEL_OBJECTS) kernel/arch/aarch64/kernel.ld tools/kernel-symbols
+	$(KERNEL_LINK)
+	tools/kernel-symbols $@ $(BUILD)/kernel/symbols.S
+	$(CC) -c $(BUILD)/kernel/symbols.S -o $(BUILD)/kernel/symbols.o
+	$(KERNEL_LINK) $(BUILD)/kernel/symbols.o
+
+$(BUILD)/user/%: user/%.c | $(SETUP_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(INITRAMFS): $(USER_PROGRAMS) tools/mkinitramfs $(SETUP_OK)
+	tools/mkinitramfs $@ $(USER_PROGRAMS)
+
+run: all
+	qemu-system-aarch64 $(QEMU_FLAGS) -m 128M -kernel $(KERNEL) -initrd $(INITRAMFS) \
+		-serial mon:stdio
+
+gdb: all
+	@echo "QEMU waits for gdb on :1234; in another shell run:"
+	@echo "  gdb-multiarch $(KERNEL) -ex 'target remote :1234'"
+	qemu-system-aarch64 $(QEMU_FLAGS) -m 128M -kernel $(KERNEL) -initrd $(INITRAMFS) \
+		-serial mon:stdio -S -gdb tcp::1234
+
+clean:
+	rm -rf $(BUILD)/kernel $(BUILD)/user $(INITRAMFS)
+
+-include $(KERNEL_OBJECTS:.o=.d)

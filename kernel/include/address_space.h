@@ -1,0 +1,75 @@
+/*
+ * A process's user address space: a list of areas (what may be mapped where,
+ * with which protection) and the page tables that map what is present.
+ *
+ * Invariants: areas are sorted, page aligned and never overlap.  A present
+ * page-table entry lies inside an area and holds one reference to its page.
+ * A private writable page shared after fork is mapped read-only with PTE_COW
+ * in every address space that holds it; the first write copies it (or just
+ * makes it writable when its reference count has dropped to one).
+ */
+#ifndef ADDRESS_SPACE_H
+#define ADDRESS_SPACE_H
+#include <kernel.h>
+
+/* Linux's PROT_* and MAP_* values. */
+#include <linux/mman.h>
+
+enum {
+    AREA_READ = PROT_READ,
+    AREA_WRITE = PROT_WRITE,
+    AREA_EXEC = PROT_EXEC,
+};
+enum { AREA_SHARED = 1, AREA_STACK = 2, AREA_HEAP = 4 };
+
+struct area {
+    uint64_t start, end;
+    uint32_t protection;       /* AREA_READ | AREA_WRITE | AREA_EXEC */
+    uint32_t flags;            /* AREA_SHARED ... */
+    struct list_node node;
+};
+
+struct address_space {
+    uint32_t refcount;
+    uint64_t *page_table;      /* level-0 table (kernel virtual address) */
+    uint64_t asid;             /* generation << 8 | ASID */
+    struct list_node areas;
+    uint64_t heap_start, heap_end;   /* brk */
+    uint64_t mmap_next;              /* where the next unhinted mmap is tried */
+    uint64_t stack_start;
+};
+
+struct address_space *address_space_new(void);
+struct address_space *address_space_fork(struct address_space *parent);
+void address_space_get(struct address_space *space);
+void address_space_put(struct address_space *space);
+/* Loads TTBR0 with space (NULL: an empty table, for kernel threads). */
+void address_space_activate(struct address_space *space);
+
+struct area *area_find(struct address_space *space, uint64_t address);
+/* Adds [start, end) replacing what was there (MAP_FIXED semantics). */
+int area_map(struct address_space *space, uint64_t start, uint64_t end,
+             uint32_t protection, uint32_t flags);
+int area_unmap(struct address_space *space, uint64_t start, uint64_t end);
+int area_protect(struct address_space *space, uint64_t start, uint64_t end, uint32_t protection);
+/* Finds a free gap of length bytes, top-down below mmap_next. */
+uint64_t area_find_free(struct address_space *space, uint64_t length);
+
+/* Maps one page (referenced by the caller; the mapping takes that reference). */
+int address_space_insert_page(struct address_space *space, uint64_t address, void *page,
+                              uint32_t protection, bool copy_on_write);
+
+/*
+ * Resolves a fault at address for access (write / exec).  Returns 0 when the
+ * access may be retried, -EFAULT (no area: SEGV_MAPERR) or -EACCES
+ * (protection: SEGV_ACCERR), -ENOMEM when out of memory.
+ */
+int address_space_fault(struct address_space *space, uint64_t address, bool write, bool exec);
+/* The kernel address of the page mapped at address, or NULL. */
+void *address_space_lookup(struct address_space *space, uint64_t address, bool write);
+size_t address_space_resident_pages(struct address_space *space);
+
+/* The page with the signal-return trampoline, mapped in every process. */
+#define SIGNAL_TRAMPOLINE_ADDRESS USER_STACK_TOP
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * Tasks and processes, shaped like Linux's so that clone() flags map directly.
+ *
+ * A task is one thread of execution: its own kernel stack, saved registers,
+ * FP state, TLS pointer, signal mask and pending set.  A process is a thread
+ * group: pid (= tid of its first task), parent and children, exit status and
+ * the process-wide pending signals.  The things clone() can share between
+ * processes (address space, file table, cwd/umask, signal handlers) are
+ * separate reference-counted objects the process points at.
+ *
+ * Invariants: a runnable task is on the run queue, and only then; current is
+ * the running task and is not on the run queue.  A process becomes a zombie
+ * when its last task exits and is freed by wait4 in its parent (or by init,
+ * which adopts orphans).
+ */
+#ifndef TASK_H
+#define TASK_H
+#include <kernel.h>
+#include <wait.h>
+#include <arch/trap_frame.h>
+
+struct address_space;
+struct files;
+struct fs_context;
+struct signal_handlers;
+
+struct cpu_context {          /* callee-saved registers, saved by switch_context */
+    uint64_t x19, x20, x21, x22, x23, x24, x25, x26, x27, x28, x29;
+    uint64_t sp, lr;
+};
+
+struct fp_state {
+    __uint128_t q[32];
+    uint32_t fpsr, fpcr;
+} __attribute__((aligned(16)));
+
+enum task_state { TASK_RUNNABLE, TASK_RUNNING, TASK_SLEEPING, TASK_DEAD };
+
+struct task {
+    pid_t tid;
+    enum task_state state;
+    struct process *process;
+    struct cpu_context context;
+    struct fp_state fp;
+    uint64_t tls;                     /* TPIDR_EL0 */
+    void *kernel_stack;
+    struct trap_frame *trap_frame;    /* user registers, at the top of the stack */
+    struct list_node run_node;
+    struct list_node thread_node;     /* on process->threads */
+    struct list_node all_node;        /* on the list of all tasks */
+
+    /* Sleeping: set by wait_on. */
+    uint64_t wake_deadline;           /* monotonic ns, 0 = none */
+    struct list_node timer_node;
+    bool woken_by_timer;
+
+    /* Signals (signal.c). */
+    uint64_t signal_mask;
+    uint64_t pending_signals;         /* directed at this thread */
+    uint64_t saved_signal_mask;       /* restored after sigsuspend/ppoll */
+    bool restore_signal_mask;
+    struct list_node pending_info;    /* queued siginfo for this thread */
+
+    uint64_t clear_child_tid;         /* user address, set_tid_address/CLONE_CHILD_CLEARTID */
+    uint64_t robust_list_head, robust_list_length;
+    uint64_t cpu_time_ns;             /* time spent running */
+    uint64_t switched_in_at;
+    bool kernel_buffers;              /* see uaccess.h */
+    bool killed;                      /* must exit at the next return to user mode */
+    uint64_t alternate_stack, alternate_stack_size;   /* sigaltstack */
+    uint32_t alternate_stack_flags;
+    struct vfork_completion *vfork_done;  /* CLONE_VFORK: the parent waits on it */
+    uint64_t set_child_tid;           /* CLONE_CHILD_SETTID: written when first run */
+};
+
+/* Completed by exec or exit of a vfork child; lives on the parent's stack. */
+struct vfork_completion {
+    struct wait_queue queue;
+    bool done;
+};
+/* Marks the vfork completion (if any) done and wakes the parent. */
+void task_complete_vfork(struct task *task);
+
+struct resource_limit { uint64_t current, maximum; };
+
+struct process {
+    pid_t pid, pgid, sid;
+    struct process *parent;
+    struct list_node children;
+    struct list_node sibling_node;    /* on parent->children */
+    struct list_node all_node;        /* on the list of all processes */
+    struct list_node threads;
+    int live_threads;
+
+    struct address_space *address_space;
+    struct files *files;
+    struct fs_context *fs;
+    struct signal_handlers *handlers;
+
+    uint64_t pending_signals;         /* process-directed */
+    struct list_node pending_info;
+    bool zombie;
+    bool exiting;                     /* exit_group in progress */
+    int exit_status;                  /* in wait4 encoding */
+    int exit_signal;                  /* sent to the parent on exit (SIGCHLD) */
+    struct wait_queue child_wait;     /* woken when a child changes state */
+    bool stopped;
+    int stop_report;                  /* pending WIFSTOPPED/WIFCONTINUED report */
+
+    uint64_t children_cpu_time_ns;
+    uint64_t start_time_ns;
+    char name[16];                    /* comm: basename of the executable */
+    char executable[256];             /* for /proc/self/exe */
+    char *command_line;               /* NUL-separated argv, for /proc/PID/cmdline */
+    size_t command_line_length;
+    struct resource_limit limits[16];
+};
+
+extern struct task *current;
+extern struct process *init_process;
+extern struct list_node all_processes;
+
+void scheduler_init(void);
+/* Give up the CPU; returns when this task is next chosen to run. */
+void schedule(void);
+void task_make_runnable(struct task *task);
+/* Marks a sleeping task runnable; harmless on a running or runnable one. */
+void task_wake(struct task *task);
+void scheduler_tick(void);
+void scheduler_timer_interrupt(void);
+/* Arrange for task to be woken at deadline (monotonic ns). */
+void timer_sleep_add(struct task *task, uint64_t deadline);
+void timer_sleep_remove(struct task *task);
+bool reschedule_pending(void);
+
+struct task *task_by_tid(pid_t tid);
+struct process *process_by_pid(pid_t pid);
+pid_t pid_allocate(void);
+
+/* Starts the first user process: init_path with argv {init_path, NULL}. */
+void process_start_init(const char *init_path, char *const arguments[]);
+/* Creates a kernel thread that runs function(argument). */
+struct task *kernel_thread_create(const char *name, void (*function)(void *), void *argument);
+
+_Noreturn void task_exit(int status);
+_Noreturn void process_exit_group(int status);
+
+/* Called on every return to user mode (arch/aarch64/trap.c). */
+void return_to_user_work(struct trap_frame *frame);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * The virtual file system.
+ *
+ * Every file system provides inode_operations (name-space operations on
+ * directories and links) and file_operations (I/O on an open file).  A missing
+ * operation answers the errno given at its call site (usually EPERM, ENOTDIR,
+ * EINVAL or EOPNOTSUPP, as Linux answers).  There is no dentry cache: file
+ * systems keep their inodes in memory (ramfs, devfs) or build them on demand
+ * (procfs), and each directory inode knows its parent and its name, which is
+ * what ".." and getcwd need.
+ *
+ * File operations receive user pointers and copy with copy_to_user /
+ * copy_from_user (uaccess.h); kernel callers wrap them in
+ * kernel_buffers_begin/end.
+ *
+ * Reference counts: an inode is held by its file system while it is linked
+ * and by every open file and every cwd pointing at it (inode_get/inode_put);
+ * a file by each fd-table slot and each in-kernel user (file_get/file_put).
+ */
+#ifndef VFS_H
+#define VFS_H
+#include <kernel.h>
+#include <wait.h>
+
+struct file;
+struct inode;
+struct stat;
+struct poll_table;
+
+struct timespec_kernel {
+    int64_t seconds;
+    int64_t nanoseconds;
+};
+
+struct inode_operations {
+    /* Finds name (not "." or "..") in dir; *result is referenced. */
+    int (*lookup)(struct inode *dir, const char *name, size_t length, struct inode **result);
+    int (*create)(struct inode *dir, const char *name, size_t length, uint32_t mode,
+                  struct inode **result);
+    int (*mkdir)(struct inode *dir, const char *name, size_t length, uint32_t mode);
+    int (*mknod)(struct inode *dir, const char *name, size_t length, uint32_t mode, uint32_t device);
+    int (*symlink)(struct inode *dir, const char *name, size_t length, const char *target);
+    int (*link)(struct inode *dir, const char *name, size_t length, struct inode *target);
+    int (*unlink)(struct inode *dir, const char *name, size_t length);
+    int (*rmdir)(struct inode *dir, const char *name, size_t length);
+    int (*rename)(struct inode *old_dir, const char *old_name, size_t old_length,
+                  struct inode *new_dir, const char *new_name, size_t new_length, unsigned flags);
+    /* Copies the link target (not NUL-terminated) into a kernel buffer. */
+    int (*readlink)(struct inode *inode, char *buffer, size_t size);
+    int (*truncate)(struct inode *inode, uint64_t size);
+    /* Called when the last reference goes away. */
+    void (*release)(struct inode *inode);
+};
+
+struct file_operations {
+    int (*open)(struct inode *inode, struct file *file);
+    ssize_t (*read)(struct file *file, void *user_buffer, size_t length, uint64_t *offset);
+    ssize_t (*write)(struct file *file, const void *user_buffer, size_t length, uint64_t *offset);
+    /* Emits linux_dirent64 records into a user buffer; returns bytes used. */
+    ssize_t (*getdents)(struct file *file, void *user_buffer, size_t length);
+    /* Returns POLLIN/POLLOUT/... now; if table, registers on wait queues. */
+    unsigned (*poll)(struct file *file, struct poll_table *table);
+    long (*ioctl)(struct file *file, unsigned command, uint64_t argument);
+    int64_t (*seek)(struct file *file, int64_t offset, int whence);   /* NULL: generic */
+    void (*release)(struct file *file);
+};
+
+struct super_block {
+    const char *name;          /* file-system type, as /proc/mounts would say */
+    uint32_t device;           /* st_dev */
+    uint64_t next_inode_number;
+};
+
+struct inode {
+    uint64_t number;
+    uint32_t mode;             /* S_IFMT | permissions */
+    uint32_t link_count;
+    uint32_t uid, gid;
+    uint32_t device;           /* st_rdev for device nodes */
+    uint64_t size;
+    struct timespec_kernel access_time, modify_time, change_time;
+    const struct inode_operations *ops;
+    const struct file_operations *file_ops;
+    struct super_block *super_block;
+    uint32_t refcount;
+    struct inode *parent;      /* directories: the containing directory */
+    char name[256];            /* directories: the name in parent (getcwd) */
+    struct inode *mounted;     /* directories: root of the file system mounted here */
+    struct inode *mountpoint;  /* a file system's root: where it is mounted */
+    void *private;
+};
+
+struct file {
+    struct inode *inode;
+    const struct file_operations *ops;
+    uint64_t offset;
+    uint32_t flags;            /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
+    uint32_t refcount;
+    void *private;
+};
+
+struct inode *inode_new(struct super_block *super_block, uint32_t mode);
+void inode_get(struct inode *inode);
+void inode_put(struct inode *inode);
+void inode_touch(struct inode *inode, bool modified);   /* update times */
+
+struct file *file_new(struct inode *inode, uint32_t flags);   /* refcount 1 */
+void file_get(struct file *file);
+void file_put(struct file *file);
+
+/*
+ * Path resolution.  dirfd is AT_FDCWD or a directory fd; path is a kernel
+ * string.  With follow, a final symlink is followed.  Results are referenced.
+ */
+int path_lookup(int dirfd, const char *path, bool follow, struct inode **result);
+/* Resolves all but the last component; *name points into path. */
+int path_lookup_parent(int dirfd, const char *path, struct inode **parent,
+                       const char **name, size_t *name_length);
+/* Opens path for the kernel (exec, init); returns a file or an errno. */
+int vfs_open(const char *path, uint32_t flags, uint32_t mode, struct file **result);
+ssize_t kernel_read(struct file *file, void *buffer, size_t length, uint64_t offset);
+ssize_t kernel_write(struct file *file, const void *buffer, size_t length, uint64_t offset);
+/* Absolute path of a directory inode, for getcwd and /proc. */
+int vfs_path_of(struct inode *directory, char *buffer, size_t size);
+/* Mounts root_of_new at the directory path (used at boot for /dev, /proc). */
+int vfs_mount(const char *path, struct inode *root_of_new);
+void vfs_set_root(struct inode *root);
+struct inode *vfs_root(void);
+/* Current time for inode timestamps (CLOCK_REALTIME). */
+struct timespec_kernel vfs_now(void);
+
+/* Per-process tables. */
+#define FILES_MAX 256
+struct files {
+    uint32_t refcount;
+    struct file *slots[FILES_MAX];
+    uint64_t close_on_exec[FILES_MAX / 64];
+};
+struct fs_context {
+    uint32_t refcount;
+    struct inode *cwd;
+    uint32_t umask;
+};
+
+struct files *files_new(void);
+struct files *files_copy(struct files *files);        /* fork without CLONE_FILES */
+void files_put(struct files *files);
+void files_close_on_exec(struct files *files);
+struct file *fd_get(int fd);                           /* referenced, or NULL */
+int fd_install(struct file *file, bool close_on_exec); /* lowest free fd, or -EMFILE */
+struct fs_context *fs_context_new(struct inode *cwd);
+struct fs_context *fs_context_copy(struct fs_context *fs);
+void fs_context_put(struct fs_context *fs);
+
+/* Pipes (fs/pipe.c) and poll tables (fs/poll.c). */
+int pipe_create(struct file *ends[2], uint32_t flags);
+struct poll_table;
+void poll_wait(struct poll_table *table, struct wait_queue *queue);
+
+/* The initramfs (newc cpio) unpacked into the root ramfs. */
+void initramfs_unpack(const void *archive, size_t size);
+struct inode *ramfs_create_root(void);
+/* For exec: the page holding byte offset index*PAGE_SIZE of a regular ramfs
+ * file, referenced with page_get, or NULL past the end. */
+void *ramfs_file_page(struct inode *inode, uint64_t index);
+
+#endif
