@@ -52,15 +52,6 @@ static bool name_is(const char *name, size_t length, const char *candidate)
 
 /* ---- getdents ---- */
 
-/* struct linux_dirent64, the record getdents64(2) fills in. */
-struct linux_dirent64 {
-    uint64_t d_ino;
-    int64_t d_off;            /* position of the next record */
-    uint16_t d_reclen;
-    uint8_t d_type;           /* DT_*: the S_IFMT bits shifted down */
-    char d_name[];
-} __attribute__((packed));
-
 /* getdents output in progress: error is what to answer if nothing fits. */
 struct procfs_dirents {
     uint8_t *user_buffer;

@@ -47,6 +47,15 @@ extern const size_t procfs_root_entry_count;
 extern const struct procfs_entry procfs_process_entries[];
 extern const size_t procfs_process_entry_count;
 
+/* struct linux_dirent64, the record getdents64(2) fills in. */
+struct linux_dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;            /* position of the next record */
+    uint16_t d_reclen;
+    uint8_t d_type;           /* DT_*: the S_IFMT bits shifted down */
+    char d_name[];
+} __attribute__((packed));
+
 /* USER_HZ: the unit of clock ticks in proc(5) files (sysconf(_SC_CLK_TCK)). */
 #define USER_HZ 100
 static inline uint64_t ns_to_clock_ticks(uint64_t ns)

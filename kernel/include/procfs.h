@@ -1,0 +1,12 @@
+/*
+ * procfs (kernel/fs/procfs/), the process information pseudo-file system of
+ * proc(5): /proc/self, /proc/PID/{stat,status,cmdline,comm,exe,cwd},
+ * /proc/{uptime,meminfo,stat,loadavg,mounts,filesystems}.
+ */
+#ifndef PROCFS_H
+#define PROCFS_H
+
+/* Mounts a procfs on /proc; called once the root file system is up. */
+void procfs_mount(void);
+
+#endif
