@@ -17,8 +17,9 @@
 #include <asm/fcntl.h>
 #include <asm-generic/siginfo.h>
 
-/* The node user space opens the console through. */
+/* /dev/console, the node of this terminal, and /dev/tty, "my controlling terminal". */
 #define CONSOLE_DEVICE device_number(5, 1)
+#define CONTROLLING_TERMINAL_DEVICE device_number(5, 0)
 
 static bool session_leader_alive(pid_t session)
 {
@@ -63,20 +64,25 @@ static void signal_group(pid_t group, int signal)
 }
 
 /*
- * Like a serial line on Linux (and unlike Linux's /dev/console, which never
- * becomes anyone's controlling terminal): opened without O_NOCTTY by a session
- * leader while no session holds it, the terminal becomes that session's.
+ * Opening /dev/tty means opening the caller's controlling terminal: ENXIO
+ * when it has none (Linux).  Opening the console itself is like opening a
+ * serial line on Linux (and unlike Linux's /dev/console, which never becomes
+ * anyone's controlling terminal): done without O_NOCTTY by a session leader
+ * while no session holds it, it makes the terminal that session's.
  */
-void tty_acquire_on_open(struct tty *tty, uint32_t open_flags)
+int tty_job_control_open(struct tty *tty, uint32_t device, uint32_t open_flags)
 {
     struct process *process = current->process;
+    if (device == CONTROLLING_TERMINAL_DEVICE)
+        return is_controlling_terminal(tty, process) ? 0 : -ENXIO;
     if ((open_flags & O_NOCTTY) || !is_session_leader(process))
-        return;
+        return 0;
     release_if_leader_gone(tty);
     if (!tty->session) {
         tty->session = process->sid;
         tty->foreground_group = process->pgid;
     }
+    return 0;
 }
 
 /*

@@ -153,8 +153,7 @@ static unsigned tty_poll(struct file *file, struct poll_table *table)
 
 static int tty_open(struct inode *inode, struct file *file)
 {
-    tty_acquire_on_open(&console_tty, file->flags);
-    return 0;
+    return tty_job_control_open(&console_tty, inode->device, file->flags);
 }
 
 static long tty_file_ioctl(struct file *file, unsigned command, uint64_t argument)
