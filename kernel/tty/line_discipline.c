@@ -25,9 +25,13 @@ struct tty console_tty = {
         },
     },
     .window_size = { .ws_row = 24, .ws_col = 80 },
-    /* The terminal starts as init's controlling terminal, init's group in front. */
-    .session = 1,
-    .foreground_group = 1,
+    /*
+     * The terminal starts as nobody's controlling terminal, as Linux's console
+     * does: init opens it with O_NOCTTY and gives it to the shell's session
+     * with TIOCSCTTY (user/init.c).  Until then ^C signals nobody.
+     */
+    .session = 0,
+    .foreground_group = 0,
     .readers = { .waiters = LIST_HEAD_INIT(console_tty.readers.waiters) },
 };
 
