@@ -52,10 +52,11 @@ $(BUILD)/kernel/%.S.o: kernel/%.S | $(SETUP_OK)
 KERNEL_LINK = $(CC) $(KERNEL_CFLAGS) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJECTS) \
 	/usr/lib/aarch64-linux-gnu/libfdt.a -lgcc
 $(KERNEL): $(KERNEL_OBJECTS) kernel/arch/aarch64/kernel.ld tools/kernel-symbols
-	$(KERNEL_LINK)
-	tools/kernel-symbols $@ $(BUILD)/kernel/symbols.S
-	$(CC) -c $(BUILD)/kernel/symbols.S -o $(BUILD)/kernel/symbols.o
-	$(KERNEL_LINK) $(BUILD)/kernel/symbols.o
+	@echo "  LD      $@"
+	@$(KERNEL_LINK)
+	@tools/kernel-symbols $@ $(BUILD)/kernel/symbols.S
+	@$(CC) -c $(BUILD)/kernel/symbols.S -o $(BUILD)/kernel/symbols.o
+	@$(KERNEL_LINK) $(BUILD)/kernel/symbols.o
 
 $(BUILD)/user/%: user/%.c | $(SETUP_OK)
 	@mkdir -p $(dir $@)

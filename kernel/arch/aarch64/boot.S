@@ -97,7 +97,8 @@ upper_half:
 5:  wfi
     b       5b
 
-    .section .bss
+    /* Not in .bss: the tables are live while .bss is being zeroed. */
+    .section .boot_data, "aw", %nobits
     .balign 4096
     .global boot_page_table_l0
 boot_page_table_l0:
