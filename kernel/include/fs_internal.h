@@ -50,6 +50,11 @@ int vfs_open_at(int dirfd, const char *path, uint32_t flags, uint32_t mode, stru
 
 /* user_path.c: copies a user path into a new PATH_MAX buffer (kfree it). */
 long path_from_user(const char *user_path, char **result);
+/*
+ * Looks up a user path for the *at calls: AT_SYMLINK_NOFOLLOW leaves a final
+ * symlink alone, and AT_EMPTY_PATH lets an empty path name dirfd itself.
+ */
+int user_path_lookup(int dirfd, const char *user_path, unsigned at_flags, struct inode **result);
 
 /* stat.c */
 struct stat;
