@@ -7,6 +7,9 @@ CC        := $(CROSS)gcc
 OBJCOPY   := $(CROSS)objcopy
 BUILD     := build
 KERNEL    := $(BUILD)/kernel/strata.elf
+# What QEMU boots: the ELF as a raw arm64 Linux-format image, so that QEMU
+# passes the device tree and the initramfs as it does for Linux.
+KERNEL_IMAGE := $(BUILD)/kernel/strata.img
 INITRAMFS := $(BUILD)/initramfs.cpio
 SETUP_OK  := $(BUILD)/.setup-ok
 
@@ -28,8 +31,8 @@ USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 QEMU_FLAGS := -M virt -cpu cortex-a57 -smp 1 -nographic -no-reboot \
 	-global virtio-mmio.force-legacy=false
 
-.PHONY: all run gdb test setup clean
-all: $(KERNEL) $(INITRAMFS)
+.PHONY: all run gdb test setup clean user-tests
+all: $(KERNEL_IMAGE) $(INITRAMFS)
 
 $(SETUP_OK): tools/setup
 	tools/setup
@@ -58,6 +61,10 @@ $(KERNEL): $(KERNEL_OBJECTS) kernel/arch/aarch64/kernel.ld tools/kernel-symbols
 	@$(CC) -c $(BUILD)/kernel/symbols.S -o $(BUILD)/kernel/symbols.o
 	@$(KERNEL_LINK) $(BUILD)/kernel/symbols.o
 
+$(KERNEL_IMAGE): $(KERNEL)
+	@echo "  IMAGE   $@"
+	@$(OBJCOPY) -O binary $< $@
+
 $(BUILD)/user/%: user/%.c | $(SETUP_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
@@ -66,14 +73,24 @@ $(INITRAMFS): $(USER_PROGRAMS) tools/mkinitramfs $(SETUP_OK)
 	tools/mkinitramfs $@ $(USER_PROGRAMS)
 
 run: all
-	qemu-system-aarch64 $(QEMU_FLAGS) -m 128M -kernel $(KERNEL) -initrd $(INITRAMFS) \
+	qemu-system-aarch64 $(QEMU_FLAGS) -m 128M -kernel $(KERNEL_IMAGE) -initrd $(INITRAMFS) \
 		-serial mon:stdio
 
 gdb: all
 	@echo "QEMU waits for gdb on :1234; in another shell run:"
 	@echo "  gdb-multiarch $(KERNEL) -ex 'target remote :1234'"
-	qemu-system-aarch64 $(QEMU_FLAGS) -m 128M -kernel $(KERNEL) -initrd $(INITRAMFS) \
+	qemu-system-aarch64 $(QEMU_FLAGS) -m 128M -kernel $(KERNEL_IMAGE) -initrd $(INITRAMFS) \
 		-serial mon:stdio -S -gdb tcp::1234
+
+# The guest test programs (user/tests/Makefile.inc) and the full test run.
+include user/tests/Makefile.inc
+$(USER_TESTS): | $(SETUP_OK)
+
+test: all user-tests
+	tools/run-tests $(TESTS)
+
+include tools/bench.mk
+bench: all
 
 clean:
 	rm -rf $(BUILD)/kernel $(BUILD)/user $(INITRAMFS)

@@ -24,6 +24,8 @@ extern char kernel_image_start[], kernel_image_end[];
 
 static struct task boot_task;
 static char init_path[256] = "";
+/* tests/test_guestrun.sh checks that a panic reaches the host as status 125. */
+static bool panic_requested;
 
 /* Kernel command-line options (the rest is ignored, as Linux passes it to init). */
 static void parse_command_line(const char *line)
@@ -43,6 +45,8 @@ static void parse_command_line(const char *line)
             semihosting_enabled = true;
         else if (length == 21 && !strncmp(line, "strata.trace=syscalls", 21))
             syscall_trace_enabled = true;
+        else if (length == 17 && !strncmp(line, "strata.test=panic", 17))
+            panic_requested = true;
         line = end;
     }
 }
@@ -141,6 +145,8 @@ void kernel_main(uint64_t device_tree_physical)
             chosen = candidates[i];
     if (!chosen)
         panic("no init found (tried init=, /sbin/init, /init, /bin/sh)");
+    if (panic_requested)
+        panic("test panic requested on the command line");
     kernel_log("starting %s\n", chosen);
     process_start_init(chosen, NULL);
 

@@ -12,14 +12,18 @@ struct kernel_symbol {
     uint32_t name_offset;
     uint32_t reserved;
 };
-__attribute__((weak)) const uint64_t kernel_symbol_count = 0;
-__attribute__((weak)) const struct kernel_symbol kernel_symbols[1];
-__attribute__((weak)) const char kernel_symbol_names[1];
+/* Weak references: absent (address 0) in the first link. */
+extern const uint64_t kernel_symbol_count __attribute__((weak));
+extern const struct kernel_symbol kernel_symbols[] __attribute__((weak));
+extern const char kernel_symbol_names[] __attribute__((weak));
 
 static const char *symbol_for(uint64_t address, uint64_t *offset)
 {
     const char *best = NULL;
     uint64_t best_address = 0;
+    *offset = 0;
+    if (!&kernel_symbol_count)
+        return NULL;
     for (uint64_t i = 0; i < kernel_symbol_count; i++) {
         if (kernel_symbols[i].address <= address && kernel_symbols[i].address >= best_address) {
             best_address = kernel_symbols[i].address;

@@ -165,7 +165,9 @@ static void init_thread(void *path)
     char *const environment[] = { "HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", "TERM=vt100",
                                   NULL };
     int error = execve_kernel(path, arguments, environment);
-    panic("cannot run init %s: error %d", (char *)path, error);
+    if (error)
+        panic("cannot run init %s: error %d", (char *)path, error);
+    /* Returning enters user mode through the trap frame exec filled in. */
 }
 
 void process_start_init(const char *init_path, char *const unused[])

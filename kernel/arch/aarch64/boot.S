@@ -13,6 +13,21 @@
     .section .text.boot, "ax"
     .global _start
 _start:
+    /*
+     * The arm64 Linux image header (Documentation/arm64/booting.rst): QEMU
+     * recognises it, loads the image at RAM + text_offset, passes the device
+     * tree in x0 and the initramfs in /chosen, as it would for Linux.
+     */
+    b       start_after_header          /* code0 */
+    .long   0                           /* code1 */
+    .quad   0x200000                    /* text_offset: 2 MiB into RAM */
+    .quad   kernel_image_size           /* image_size, .bss included */
+    .quad   0x2                         /* flags: little endian, 4 KiB pages */
+    .quad   0, 0, 0                     /* res2, res3, res4 */
+    .ascii  "ARM\x64"                   /* magic */
+    .long   0                           /* res5 */
+
+start_after_header:
     msr     daifset, #0xf
     mov     x19, x0                     /* device tree, or 0 */
 
