@@ -1,7 +1,8 @@
 /*
  * The initramfs: a "newc" cpio archive (magic "070701": a 110-byte header
  * of hexadecimal fields, the name, then the data, each padded to 4 bytes),
- * unpacked into the root file system at boot.  Directories, regular files,
+ * unpacked into the root file system at boot.  Several archives may follow
+ * one another (each ends with a "TRAILER!!!" entry).  Directories, regular files,
  * symlinks and device nodes are created with the archive's modes, owners
  * and modification times; missing parent directories are made on the way.
  */
@@ -131,11 +132,16 @@ static int unpack_entry(char *path, const uint32_t *fields, const uint8_t *data)
 void initramfs_unpack(const void *archive, size_t size)
 {
     const uint8_t *base = archive;
-    size_t offset = 0;
+    size_t offset = 0, entries = 0;
     char *path = kmalloc(PATH_MAX + 1);
     if (!path)
         panic("initramfs: out of memory");
-    while (offset + CPIO_HEADER_SIZE <= size) {
+    for (;;) {
+        /* Archives may be concatenated, with zero padding between (Linux). */
+        while (offset < size && base[offset] == 0)
+            offset++;
+        if (offset + CPIO_HEADER_SIZE > size)
+            break;
         const char *header = (const char *)base + offset;
         if (memcmp(header, "070701", 6) && memcmp(header, "070702", 6)) {
             kprintf("initramfs: bad magic at offset %lu\n", offset);
@@ -154,8 +160,10 @@ void initramfs_unpack(const void *archive, size_t size)
             break;
         }
         const char *name = (const char *)base + name_offset;
-        if (!strncmp(name, CPIO_TRAILER, name_size))
-            break;
+        if (!strncmp(name, CPIO_TRAILER, name_size)) {
+            offset = ALIGN_UP(data_offset + data_size, 4);
+            continue;
+        }
         /* Names are relative ("bin/sh", "./bin/sh"); make them absolute. */
         while (name_size > 1 && (name[0] == '/' || (name[0] == '.' && name[1] == '/'))) {
             size_t skip = name[0] == '/' ? 1 : 2;
@@ -169,8 +177,10 @@ void initramfs_unpack(const void *archive, size_t size)
             int error = unpack_entry(path, fields, base + data_offset);
             if (error)
                 kprintf("initramfs: %s: error %d\n", path, error);
+            entries++;
         }
         offset = ALIGN_UP(data_offset + data_size, 4);
     }
     kfree(path);
+    kernel_log("initramfs: %lu entries unpacked from %lu bytes\n", entries, size);
 }

@@ -24,6 +24,8 @@ void filesystems_init(const void *initrd, size_t initrd_size)
     inode_put(root);
     if (initrd && initrd_size)
         initramfs_unpack(initrd, initrd_size);
+    else
+        kprintf("filesystems: no initramfs\n");
     ensure_directory(root, "dev", 0755);
     ensure_directory(root, "proc", 0555);
     /* Shells and mktemp expect a sticky, world-writable /tmp. */
