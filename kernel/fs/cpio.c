@@ -59,6 +59,22 @@ static void make_parents(char *path)
     }
 }
 
+/*
+ * A directory's time is set after the whole archive is in, as Linux does:
+ * creating its entries would move it to the present again.
+ */
+struct directory_time {
+    struct list_node node;
+    struct inode *directory;
+    struct timespec_kernel time;
+};
+static struct list_node directory_times = LIST_HEAD_INIT(directory_times);
+
+static void set_time(struct inode *inode, struct timespec_kernel time)
+{
+    inode->access_time = inode->modify_time = inode->change_time = time;
+}
+
 static void set_attributes(const char *path, const uint32_t *fields)
 {
     struct inode *inode;
@@ -68,8 +84,26 @@ static void set_attributes(const char *path, const uint32_t *fields)
     inode->uid = fields[FIELD_UID];
     inode->gid = fields[FIELD_GID];
     struct timespec_kernel time = { .seconds = fields[FIELD_MTIME] };
-    inode->access_time = inode->modify_time = inode->change_time = time;
+    struct directory_time *later = S_ISDIR(inode->mode) ? kmalloc(sizeof(*later)) : NULL;
+    if (later) {
+        later->directory = inode;      /* keeps the lookup's reference */
+        later->time = time;
+        list_push_back(&directory_times, &later->node);
+        return;
+    }
+    set_time(inode, time);
     inode_put(inode);
+}
+
+static void set_directory_times(void)
+{
+    list_for_each_safe(node, &directory_times) {
+        struct directory_time *later = container_of(node, struct directory_time, node);
+        set_time(later->directory, later->time);
+        inode_put(later->directory);
+        list_remove(node);
+        kfree(later);
+    }
 }
 
 static int unpack_entry(char *path, const uint32_t *fields, const uint8_t *data)
@@ -182,5 +216,6 @@ void initramfs_unpack(const void *archive, size_t size)
         offset = ALIGN_UP(data_offset + data_size, 4);
     }
     kfree(path);
+    set_directory_times();
     kernel_log("initramfs: %lu entries unpacked from %lu bytes\n", entries, size);
 }
