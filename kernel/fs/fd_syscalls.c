@@ -110,6 +110,27 @@ static long record_lock(struct file *file, unsigned command, uint64_t user_lock)
     return 0;
 }
 
+/* flock(2) operations (sys/file.h). */
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+
+/* flock(2): granted at once, for the same reason as record locks above. */
+static long sys_flock(uint64_t fd, uint64_t operation)
+{
+    struct file *file = fd_get((int)fd);
+    if (!file)
+        return -EBADF;
+    uint64_t kind = operation & ~(uint64_t)LOCK_NB;
+    long result = kind == LOCK_SH || kind == LOCK_EX || kind == LOCK_UN ? 0 : -EINVAL;
+    if (file->flags & O_PATH)
+        result = -EBADF;
+    file_put(file);
+    return result;
+}
+SYSCALL(__NR_flock, sys_flock);
+
 /* fcntl(2) F_SETFL may change only these; the access mode and the rest stay. */
 #define SETTABLE_STATUS_FLAGS (O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME)
 

@@ -50,6 +50,8 @@ struct area *area_find(struct address_space *space, uint64_t address);
 /* Adds [start, end) replacing what was there (MAP_FIXED semantics). */
 int area_map(struct address_space *space, uint64_t start, uint64_t end,
              uint32_t protection, uint32_t flags);
+/* Does any area intersect [start, end)? */
+bool area_overlaps(struct address_space *space, uint64_t start, uint64_t end);
 int area_unmap(struct address_space *space, uint64_t start, uint64_t end);
 int area_protect(struct address_space *space, uint64_t start, uint64_t end, uint32_t protection);
 /* Finds a free gap of length bytes, top-down below mmap_next. */

@@ -109,6 +109,16 @@ struct area *area_find(struct address_space *space, uint64_t address)
     return NULL;
 }
 
+bool area_overlaps(struct address_space *space, uint64_t start, uint64_t end)
+{
+    list_for_each(node, &space->areas) {
+        struct area *area = container_of(node, struct area, node);
+        if (area->start < end && area->end > start)
+            return true;
+    }
+    return false;
+}
+
 /* Splits the area containing address so that an area boundary falls there. */
 static int split_at(struct address_space *space, uint64_t address)
 {

@@ -16,9 +16,9 @@ static long sys_brk(uint64_t requested)
     uint64_t old_top = ALIGN_UP(s->heap_end, PAGE_SIZE);
     uint64_t new_top = ALIGN_UP(requested, PAGE_SIZE);
     if (new_top > old_top) {
-        for (uint64_t a = old_top; a < new_top; a += PAGE_SIZE)
-            if (area_find(s, a))
-                return (long)s->heap_end;
+        /* The heap may not run into the mmap region or any other mapping. */
+        if (new_top > USER_MMAP_TOP || area_overlaps(s, old_top, new_top))
+            return (long)s->heap_end;
         if (area_map(s, old_top, new_top, AREA_READ | AREA_WRITE, AREA_HEAP) < 0)
             return (long)s->heap_end;
     } else if (new_top < old_top) {
@@ -76,11 +76,8 @@ static long sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uin
         start = 0;
         if (address && address + length <= USER_STACK_TOP - USER_STACK_MAX) {
             start = ALIGN_DOWN(address, PAGE_SIZE);
-            for (uint64_t a = start; a < start + length; a += PAGE_SIZE)
-                if (area_find(s, a)) {
-                    start = 0;
-                    break;
-                }
+            if (area_overlaps(s, start, start + length))
+                start = 0;
         }
         if (!start)
             start = area_find_free(s, length);

@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <uaccess.h>
 #include <devices.h>
-#include <asm/fcntl.h>
 #include <asm-generic/siginfo.h>
 
 /* /dev/console, the node of this terminal, and /dev/tty, "my controlling terminal". */
@@ -65,23 +64,14 @@ static void signal_group(pid_t group, int signal)
 
 /*
  * Opening /dev/tty means opening the caller's controlling terminal: ENXIO
- * when it has none (Linux).  Opening the console itself is like opening a
- * serial line on Linux (and unlike Linux's /dev/console, which never becomes
- * anyone's controlling terminal): done without O_NOCTTY by a session leader
- * while no session holds it, it makes the terminal that session's.
+ * when it has none (Linux).  Opening /dev/console never makes it anyone's
+ * controlling terminal (Linux's tty_open treats it as O_NOCTTY): a session
+ * leader takes it with TIOCSCTTY.
  */
-int tty_job_control_open(struct tty *tty, uint32_t device, uint32_t open_flags)
+int tty_job_control_open(struct tty *tty, uint32_t device)
 {
-    struct process *process = current->process;
-    if (device == CONTROLLING_TERMINAL_DEVICE)
-        return is_controlling_terminal(tty, process) ? 0 : -ENXIO;
-    if ((open_flags & O_NOCTTY) || !is_session_leader(process))
-        return 0;
-    release_if_leader_gone(tty);
-    if (!tty->session) {
-        tty->session = process->sid;
-        tty->foreground_group = process->pgid;
-    }
+    if (device == CONTROLLING_TERMINAL_DEVICE && !is_controlling_terminal(tty, current->process))
+        return -ENXIO;
     return 0;
 }
 

@@ -153,7 +153,7 @@ static unsigned tty_poll(struct file *file, struct poll_table *table)
 
 static int tty_open(struct inode *inode, struct file *file)
 {
-    return tty_job_control_open(&console_tty, inode->device, file->flags);
+    return tty_job_control_open(&console_tty, inode->device);
 }
 
 static long tty_file_ioctl(struct file *file, unsigned command, uint64_t argument)

@@ -96,9 +96,8 @@ void tty_output_byte(struct tty *tty, uint8_t c);
 long tty_ioctl(struct tty *tty, unsigned command, uint64_t argument);
 
 /* job_control.c: the controlling terminal and the foreground process group. */
-/* On open of device: /dev/tty needs a controlling terminal; a session
- * leader opening the console may acquire it (POSIX XBD 11.1.3). */
-int tty_job_control_open(struct tty *tty, uint32_t device, uint32_t open_flags);
+/* On open of device: /dev/tty needs a controlling terminal (ENXIO). */
+int tty_job_control_open(struct tty *tty, uint32_t device);
 /* TIOCGPGRP, TIOCSPGRP, TIOCSCTTY, TIOCNOTTY, TIOCGSID; -ENOTTY for others. */
 long tty_job_control_ioctl(struct tty *tty, unsigned command, uint64_t argument);
 

@@ -33,7 +33,10 @@ uint64_t *page_table_entry(uint64_t *level0, uint64_t address, bool create)
 uint64_t page_table_make_entry(void *page, uint32_t protection, bool copy_on_write)
 {
     uint64_t entry = virt_to_phys(page) | PTE_PAGE | PTE_AF | PTE_SH_INNER | PTE_ATTR_NORMAL |
-                     PTE_NG | PTE_USER | PTE_PXN;
+                     PTE_NG | PTE_PXN;
+    /* PROT_NONE: present for the kernel's bookkeeping, unreachable from EL0. */
+    if (protection & 7)
+        entry |= PTE_USER;
     if (!(protection & 4 /* PROT_EXEC */))
         entry |= PTE_UXN;
     if (!(protection & 2 /* PROT_WRITE */) || copy_on_write)
