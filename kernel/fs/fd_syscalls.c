@@ -1,4 +1,4 @@
-/* Descriptor system calls: openat, close, dup, dup3, fcntl, ioctl, pipe2, close_range. */
+/* Descriptor system calls: openat, close, close_range, dup, dup3, fcntl, flock, ioctl, pipe2. */
 #include <fs_internal.h>
 #include <page.h>
 #include <syscall.h>
@@ -115,6 +115,7 @@ static long record_lock(struct file *file, unsigned command, uint64_t user_lock)
 #define LOCK_EX 2
 #define LOCK_NB 4
 #define LOCK_UN 8
+#define LOCK_MAND 32
 
 /* flock(2): granted at once, for the same reason as record locks above. */
 static long sys_flock(uint64_t fd, uint64_t operation)
@@ -124,6 +125,9 @@ static long sys_flock(uint64_t fd, uint64_t operation)
         return -EBADF;
     uint64_t kind = operation & ~(uint64_t)LOCK_NB;
     long result = kind == LOCK_SH || kind == LOCK_EX || kind == LOCK_UN ? 0 : -EINVAL;
+    /* Linux still accepts, and ignores, the obsolete LOCK_MAND locks. */
+    if (operation & LOCK_MAND)
+        result = 0;
     if (file->flags & O_PATH)
         result = -EBADF;
     file_put(file);
@@ -143,7 +147,7 @@ static long sys_fcntl(uint64_t fd, uint64_t command, uint64_t argument)
     switch (command) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (argument >= FILES_MAX) {
+        if (argument >= (uint64_t)fd_limit()) {
             result = -EINVAL;
             break;
         }
@@ -206,6 +210,15 @@ static long sys_ioctl(uint64_t fd, uint64_t command, uint64_t argument)
         result = GET_USER(value, (int *)argument);
         if (!result)
             file->flags = value ? file->flags | O_NONBLOCK : file->flags & ~O_NONBLOCK;
+        break;
+    case FIONREAD:
+        /* Linux answers FIONREAD for regular files itself: bytes left. */
+        if (S_ISREG(file->inode->mode)) {
+            result = PUT_USER((int)(file->inode->size - file->offset), (int *)argument);
+            break;
+        }
+        result = file->ops && file->ops->ioctl ? file->ops->ioctl(file, (unsigned)command, argument)
+                                               : -ENOTTY;
         break;
     case FIOASYNC:
         result = GET_USER(value, (int *)argument);

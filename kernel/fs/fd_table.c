@@ -8,6 +8,7 @@
 #include <fs_internal.h>
 #include <page.h>
 #include <task.h>
+#include <asm-generic/resource.h>
 
 struct files *files_new(void)
 {
@@ -71,11 +72,16 @@ struct file *fd_get(int fd)
     return files->slots[fd];
 }
 
+int fd_limit(void)
+{
+    return (int)MIN(current->process->limits[RLIMIT_NOFILE].current, (uint64_t)FILES_MAX);
+}
+
 int fd_install_from(int minimum, struct file *file, bool close_on_exec)
 {
     struct files *files = current->process->files;
     /* POSIX: open and dup return the lowest-numbered free descriptor. */
-    for (int fd = MAX(minimum, 0); fd < FILES_MAX; fd++) {
+    for (int fd = MAX(minimum, 0); fd < fd_limit(); fd++) {
         if (!files->slots[fd]) {
             files->slots[fd] = file;
             set_close_on_exec(files, fd, close_on_exec);
@@ -93,7 +99,7 @@ int fd_install(struct file *file, bool close_on_exec)
 int fd_install_at(int fd, struct file *file, bool close_on_exec)
 {
     struct files *files = current->process->files;
-    if (fd < 0 || fd >= FILES_MAX)
+    if (fd < 0 || fd >= fd_limit())
         return -EBADF;
     struct file *previous = files->slots[fd];
     files->slots[fd] = file;

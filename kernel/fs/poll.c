@@ -19,10 +19,9 @@
 #include <uaccess.h>
 #include <asm/poll.h>
 #include <linux/time_types.h>
+#include <asm-generic/resource.h>
 
 #define POLL_ENTRIES_PER_CHUNK 30
-/* Linux refuses more pollfds than RLIMIT_NOFILE allows; 1024 is its default. */
-#define POLL_FDS_MAX 1024
 /* What a file without a poll operation answers (Linux's DEFAULT_POLLMASK). */
 #define DEFAULT_POLL_MASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
 
@@ -183,7 +182,8 @@ static int scan_pollfds(void *context, struct poll_table *table)
 static long sys_ppoll(uint64_t user_fds, uint64_t count, uint64_t user_timeout,
                       uint64_t user_mask, uint64_t mask_size)
 {
-    if (count > POLL_FDS_MAX)
+    /* Linux refuses more pollfds than RLIMIT_NOFILE allows. */
+    if (count > (uint64_t)current->process->limits[RLIMIT_NOFILE].current)
         return -EINVAL;
     uint64_t deadline;
     bool immediate;

@@ -6,6 +6,7 @@
 #include "ramfs_internal.h"
 #include <page.h>
 #include <uaccess.h>
+#include <linux/fs.h>
 
 /* Sizes beyond what the page array can describe answer EFBIG (write(2)). */
 #define RAMFS_FILE_MAX ((uint64_t)1 << 40)
@@ -185,8 +186,36 @@ int ramfs_truncate(struct inode *inode, uint64_t size)
     return 0;
 }
 
+/*
+ * lseek(2) SEEK_DATA and SEEK_HOLE see the holes, at page granularity as
+ * tmpfs does: a hole is a page never written.  The end of the file counts
+ * as a hole; past it there is nothing (ENXIO).
+ */
+static int64_t ramfs_seek(struct file *file, int64_t offset, int whence)
+{
+    if (whence != SEEK_DATA && whence != SEEK_HOLE)
+        return generic_seek(file, offset, whence);
+    struct inode *inode = file->inode;
+    if (offset < 0 || (uint64_t)offset >= inode->size)
+        return -ENXIO;
+    uint64_t position = (uint64_t)offset;
+    while (position < inode->size) {
+        bool data = page_at(inode, position / PAGE_SIZE) != NULL;
+        if (data == (whence == SEEK_DATA))
+            break;
+        position = ALIGN_DOWN(position, PAGE_SIZE) + PAGE_SIZE;
+    }
+    if (position >= inode->size) {
+        if (whence == SEEK_DATA)
+            return -ENXIO;
+        position = inode->size;
+    }
+    file->offset = position;
+    return (int64_t)position;
+}
+
 const struct file_operations ramfs_regular_file_operations = {
     .read = ramfs_read,
     .write = ramfs_write,
-    .seek = generic_seek,
+    .seek = ramfs_seek,
 };

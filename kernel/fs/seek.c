@@ -16,7 +16,7 @@ int64_t generic_seek(struct file *file, int64_t offset, int whence)
     case SEEK_END:
         base = size;
         break;
-    /* Memory files have no holes: data runs up to the end, one hole after. */
+    /* Without holes, data runs up to the end and the one hole is after it. */
     case SEEK_DATA:
     case SEEK_HOLE:
         if (offset < 0 || offset >= size)

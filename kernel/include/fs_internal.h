@@ -32,6 +32,8 @@ struct super_block *super_block_new(const char *name);
 extern const struct file_operations fifo_file_operations;
 
 /* fd_table.c.  fd_install and fd_install_at take over the caller's reference. */
+/* Descriptors are below this: RLIMIT_NOFILE, at most FILES_MAX. */
+int fd_limit(void);
 int fd_install_from(int minimum, struct file *file, bool close_on_exec);
 /* Puts file at fd, closing what was there (dup2 semantics); -EBADF if out of range. */
 int fd_install_at(int fd, struct file *file, bool close_on_exec);
