@@ -6,8 +6,9 @@
  * signals typed on the keyboard.
  *
  * Linux takes the terminal away from a session when the session leader
- * exits; here that is noticed lazily: a session whose leader is gone (or a
- * zombie) no longer holds the terminal.
+ * exits, and hangs up its foreground group; here the loss is noticed lazily
+ * (a session whose leader is gone or a zombie no longer holds the terminal)
+ * and nobody gets SIGHUP.
  */
 #include "tty_internal.h"
 #include <task.h>
@@ -106,10 +107,10 @@ static long set_foreground_group(struct tty *tty, const pid_t *user_group)
 static long make_controlling_terminal(struct tty *tty, uint64_t argument)
 {
     struct process *process = current->process;
-    if (is_session_leader(process) && is_controlling_terminal(tty, process))
-        return 0;
     if (!is_session_leader(process))
         return -EPERM;
+    if (is_controlling_terminal(tty, process))   /* also frees it if its leader is gone */
+        return 0;
     if (tty->session && argument != 1)
         return -EPERM;
     tty->session = process->sid;
