@@ -46,7 +46,8 @@ void console_enable_receive_interrupt(void)
 /* Interrupt handler: drain the receive FIFO into the tty. */
 void pl011_interrupt(void)
 {
+    /* Clear first: a byte that arrives while draining raises a new interrupt. */
+    mmio_write32(uart_base + UART_INTERRUPT_CLEAR, INTERRUPT_RX | INTERRUPT_RX_TIMEOUT);
     while (!(mmio_read32(uart_base + UART_FLAGS) & FLAG_RX_EMPTY))
         tty_receive_byte((uint8_t)mmio_read32(uart_base + UART_DATA));
-    mmio_write32(uart_base + UART_INTERRUPT_CLEAR, INTERRUPT_RX | INTERRUPT_RX_TIMEOUT);
 }

@@ -21,6 +21,7 @@ struct signal_info {
     uint32_t uid;
     int status;            /* SIGCHLD: exit code or signal */
     uint64_t address;      /* SIGSEGV/SIGBUS/SIGILL: faulting address */
+    uint64_t value;        /* sigqueue: si_value */
 };
 
 int signal_send_process(struct process *process, const struct signal_info *info);
@@ -35,6 +36,8 @@ void signal_force(struct task *task, const struct signal_info *info);
 bool signal_pending(void);
 /* Is signal ignored (by SIG_IGN or by a default action of "ignore")? */
 bool signal_is_ignored(struct process *process, int signal);
+/* Parks current while its process is stopped (SIGSTOP, SIGTSTP...). */
+void signal_wait_while_stopped(void);
 /* Called on return to user: delivers pending signals, sets up handler frames. */
 void signal_deliver(struct trap_frame *frame);
 

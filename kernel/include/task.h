@@ -107,6 +107,9 @@ struct process {
     bool stopped;
     int stop_report;                  /* pending WIFSTOPPED/WIFCONTINUED report */
 
+    uint64_t alarm_deadline;          /* alarm()/ITIMER_REAL, monotonic ns, 0 = none */
+    struct list_node alarm_node;
+    uint64_t alarm_interval;          /* ITIMER_REAL reload, ns */
     uint64_t children_cpu_time_ns;
     uint64_t start_time_ns;
     char name[16];                    /* comm: basename of the executable */
@@ -132,6 +135,8 @@ void scheduler_timer_interrupt(void);
 void timer_sleep_add(struct task *task, uint64_t deadline);
 void timer_sleep_remove(struct task *task);
 bool reschedule_pending(void);
+/* Sets (0 clears) the time SIGALRM is due; returns the previous deadline. */
+uint64_t process_alarm_set(struct process *process, uint64_t deadline);
 
 struct task *task_by_tid(pid_t tid);
 struct process *process_by_pid(pid_t pid);

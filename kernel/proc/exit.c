@@ -22,6 +22,7 @@ void task_complete_vfork(struct task *task)
 
 void process_free(struct process *process)
 {
+    list_remove(&process->alarm_node);
     list_remove(&process->sibling_node);
     list_remove(&process->all_node);
     kfree(process->command_line);
@@ -40,6 +41,7 @@ static void process_finish(struct process *process)
     if (process->address_space)
         address_space_put(process->address_space);
     process->address_space = NULL;
+    process_alarm_set(process, 0);
     if (process->files)
         files_put(process->files);
     process->files = NULL;
@@ -173,6 +175,15 @@ static long sys_wait4(uint64_t pid_argument, uint64_t user_status, uint64_t opti
             if (!child_matches(child, pid))
                 continue;
             any = true;
+            int report = child->stop_report;
+            bool stop_wanted = (report & 0xff) == 0x7f && (options & WUNTRACED);
+            bool continue_wanted = report == 0xffff && (options & WCONTINUED);
+            if (!child->zombie && (stop_wanted || continue_wanted)) {
+                child->stop_report = 0;
+                if (user_status && PUT_USER((int32_t)report, (int32_t *)user_status) < 0)
+                    return -EFAULT;
+                return child->pid;
+            }
             if (!child->zombie)
                 continue;
             pid_t child_pid = child->pid;

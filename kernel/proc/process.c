@@ -194,6 +194,10 @@ void return_to_user_work(struct trap_frame *frame)
     for (;;) {
         if (current->killed || current->process->exiting)
             task_exit(current->process->exit_status);
+        if (current->process->stopped) {
+            signal_wait_while_stopped();
+            continue;
+        }
         if (signal_pending()) {
             signal_deliver(frame);
             continue;

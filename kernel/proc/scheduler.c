@@ -12,6 +12,8 @@
 #include <address_space.h>
 #include <arch/mmio.h>
 #include <uaccess.h>
+#include <signal.h>
+#include <asm-generic/siginfo.h>
 
 #define TIME_SLICE_NS (10 * 1000 * 1000)
 
@@ -43,14 +45,32 @@ void task_wake(struct task *task)
     task_make_runnable(task);
 }
 
+static struct list_node alarms = LIST_HEAD_INIT(alarms);   /* processes with alarm() set */
+
+static uint64_t earliest(uint64_t a, uint64_t b) { return !a ? b : (!b ? a : MIN(a, b)); }
+
 static void timer_rearm(void)
 {
     uint64_t next = 0;
     if (!list_empty(&sleepers))
         next = container_of(sleepers.next, struct task, timer_node)->wake_deadline;
-    if (!list_empty(&run_queue) && (!next || slice_end < next))
-        next = slice_end;
+    list_for_each(node, &alarms)
+        next = earliest(next, container_of(node, struct process, alarm_node)->alarm_deadline);
+    /* The end of the slice matters only while it has not yet been noted. */
+    if (!list_empty(&run_queue) && !need_reschedule)
+        next = earliest(next, slice_end);
     clock_arm_timer(next);
+}
+
+uint64_t process_alarm_set(struct process *process, uint64_t deadline)
+{
+    uint64_t previous = process->alarm_deadline;
+    list_remove(&process->alarm_node);
+    process->alarm_deadline = deadline;
+    if (deadline)
+        list_push_back(&alarms, &process->alarm_node);
+    timer_rearm();
+    return previous;
 }
 
 void timer_sleep_add(struct task *task, uint64_t deadline)
@@ -81,6 +101,19 @@ void scheduler_timer_interrupt(void)
         task->woken_by_timer = true;
         task_wake(task);
     }
+    list_for_each_safe(node, &alarms) {
+        struct process *process = container_of(node, struct process, alarm_node);
+        if (process->alarm_deadline <= now) {
+            list_remove(node);
+            process->alarm_deadline = 0;
+            if (process->alarm_interval) {
+                process->alarm_deadline = now + process->alarm_interval;
+                list_push_back(&alarms, &process->alarm_node);
+            }
+            struct signal_info info = { .signal = SIGALRM, .code = SI_KERNEL };
+            signal_send_process(process, &info);
+        }
+    }
     if (now >= slice_end && !list_empty(&run_queue))
         need_reschedule = true;
     timer_rearm();
@@ -109,6 +142,7 @@ void scheduler_task_started(void)
 void schedule(void)
 {
     struct task *previous = current;
+    previous->cpu_time_ns += clock_monotonic_ns() - previous->switched_in_at;
     if (previous->state == TASK_RUNNING)
         task_make_runnable(previous);
     else if (previous->state == TASK_DEAD)
@@ -126,11 +160,10 @@ void schedule(void)
     uint64_t now = clock_monotonic_ns();
     slice_end = now + TIME_SLICE_NS;
     timer_rearm();
+    next->switched_in_at = now;
     if (next == previous)
         return;
 
-    previous->cpu_time_ns += now - previous->switched_in_at;
-    next->switched_in_at = now;
     if (previous->state != TASK_DEAD) {
         fp_state_save(&previous->fp);
         previous->tls = read_sysreg(tpidr_el0);

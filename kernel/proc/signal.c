@@ -131,12 +131,28 @@ static int enqueue(uint64_t *pending, struct list_node *queue, const struct sign
 }
 
 /* Job control: SIGCONT resumes and cancels stops; a stop signal cancels SIGCONT. */
+/* Tells the parent that process stopped or continued (wait4 WUNTRACED/WCONTINUED). */
+static void notify_parent_of_stop(struct process *process, int code, int signal)
+{
+    struct process *parent = process->parent;
+    process->stop_report = code == CLD_STOPPED ? (signal << 8) | 0x7f : 0xffff;
+    if (!parent)
+        return;
+    if (!parent->handlers || !(action_of(parent, SIGCHLD)->sa_flags & SA_NOCLDSTOP)) {
+        struct signal_info info = { .signal = SIGCHLD, .code = code, .pid = process->pid,
+                                    .status = signal };
+        signal_send_process(parent, &info);
+    }
+    wake_up_all(&parent->child_wait);
+}
+
 static void job_control_on_send(struct process *process, int signal)
 {
     if (signal == SIGCONT) {
         discard_everywhere(process, STOP_SIGNALS);
         if (process->stopped) {
             process->stopped = false;
+            notify_parent_of_stop(process, CLD_CONTINUED, SIGCONT);
             list_for_each(node, &process->threads)
                 task_wake(container_of(node, struct task, thread_node));
         }
@@ -300,9 +316,10 @@ static void fill_siginfo(siginfo_t *out, const struct signal_info *info)
     default:
         out->si_pid = info->pid;
         out->si_uid = info->uid;
-        if (info->signal == SIGCHLD) {
+        if (info->signal == SIGCHLD)
             out->si_status = info->status;
-        }
+        else
+            out->si_value.sival_ptr = (void *)info->value;
         break;
     }
 }
@@ -388,15 +405,26 @@ _Noreturn static void terminate_by_signal(int signal)
     process_exit_group(signal & 0x7f);
 }
 
-static void stop_process(int signal)
+void signal_wait_while_stopped(void)
 {
     struct process *process = current->process;
-    process->stopped = true;
-    (void)signal;
     while (process->stopped && !current->killed && !process->exiting) {
         current->state = TASK_SLEEPING;
         schedule();
     }
+}
+
+static void stop_process(int signal)
+{
+    struct process *process = current->process;
+    process->stopped = true;
+    notify_parent_of_stop(process, CLD_STOPPED, signal);
+    list_for_each(node, &process->threads) {
+        struct task *task = container_of(node, struct task, thread_node);
+        if (task != current)
+            task_wake(task);    /* they park on their way back to user mode */
+    }
+    signal_wait_while_stopped();
 }
 
 void signal_deliver(struct trap_frame *frame)
@@ -643,6 +671,50 @@ static long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t signal)
     return send_to_thread((pid_t)tgid, (pid_t)tid, (int)signal);
 }
 SYSCALL(__NR_tgkill, sys_tgkill);
+
+/* rt_sigqueueinfo(2): user-built siginfo; only negative codes (SI_QUEUE...) may be forged. */
+static int queued_info_from_user(uint64_t user_info, int signal, struct signal_info *info)
+{
+    siginfo_t given;
+    if (copy_from_user(&given, (void *)user_info, sizeof(given)) < 0)
+        return -EFAULT;
+    if (given.si_code >= 0 || given.si_code == SI_TKILL)
+        return -EPERM;
+    *info = (struct signal_info){ .signal = signal, .code = given.si_code,
+                                  .pid = given.si_pid, .uid = given.si_uid,
+                                  .value = (uint64_t)given.si_value.sival_ptr };
+    return 0;
+}
+
+static long sys_rt_sigqueueinfo(uint64_t tgid, uint64_t signal, uint64_t user_info)
+{
+    struct signal_info info;
+    struct process *process = process_by_pid((pid_t)tgid);
+    if (signal < 1 || signal > SIGNAL_COUNT)
+        return -EINVAL;
+    int error = queued_info_from_user(user_info, (int)signal, &info);
+    if (error)
+        return error;
+    if (!process || process->zombie)
+        return -ESRCH;
+    return signal_send_process(process, &info);
+}
+SYSCALL(__NR_rt_sigqueueinfo, sys_rt_sigqueueinfo);
+
+static long sys_rt_tgsigqueueinfo(uint64_t tgid, uint64_t tid, uint64_t signal, uint64_t user_info)
+{
+    struct signal_info info;
+    if (signal < 1 || signal > SIGNAL_COUNT)
+        return -EINVAL;
+    int error = queued_info_from_user(user_info, (int)signal, &info);
+    if (error)
+        return error;
+    struct task *task = task_by_tid((pid_t)tid);
+    if (!task || task->process->pid != (pid_t)tgid)
+        return -ESRCH;
+    return signal_send_task(task, &info);
+}
+SYSCALL(__NR_rt_tgsigqueueinfo, sys_rt_tgsigqueueinfo);
 
 static long sys_tkill(uint64_t tid, uint64_t signal)
 {
