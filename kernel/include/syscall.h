@@ -1,5 +1,5 @@
 /*
- * System calls use Linux's aarch64 numbers (asm-generic/unistd.h).  Each file
+ * System calls use Linux's aarch64 numbers (asm/unistd.h).  Each file
  * registers its own calls with SYSCALL(number, function); the dispatcher
  * builds its table from these registrations at boot, so adding a call never
  * means editing a shared table.  A handler takes the six argument registers
@@ -8,7 +8,8 @@
 #ifndef SYSCALL_H
 #define SYSCALL_H
 #include <kernel.h>
-#include <asm-generic/unistd.h>
+/* The arm64 header: it enables the calls arm64 keeps (newfstatat, renameat...). */
+#include <asm/unistd.h>
 
 typedef long (*syscall_handler_t)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
