@@ -13,7 +13,11 @@ KERNEL_IMAGE := $(BUILD)/kernel/strata.img
 INITRAMFS := $(BUILD)/initramfs.cpio
 SETUP_OK  := $(BUILD)/.setup-ok
 
-KERNEL_SOURCES := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
+# The network stack's layers live beside the kernel, one folder each (DESIGN.md);
+# netif/host/ is the porting boundary's host implementation, not built here.
+NET_DIRECTORIES := netif eth arp ip icmp udp tcp sockets
+KERNEL_SOURCES := $(shell find kernel $(wildcard $(NET_DIRECTORIES)) -path netif/host -prune \
+	-o \( -name '*.c' -o -name '*.S' \) -print | sort)
 KERNEL_OBJECTS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SOURCES))
 
 # The kernel is freestanding and never touches FP/SIMD registers, so that the
@@ -21,7 +25,7 @@ KERNEL_OBJECTS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SOURCES))
 KERNEL_CFLAGS := -ffreestanding -nostdlib -mgeneral-regs-only -fno-pie -no-pie \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fstack-protector-strong \
 	-O2 -g -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Ikernel/include -idirafter /usr/include -MMD -MP
+	-Ikernel/include -I. -idirafter /usr/include -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -no-pie -static -Wl,-T,kernel/arch/aarch64/kernel.ld \
 	-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
@@ -40,12 +44,12 @@ $(SETUP_OK): tools/setup
 
 setup: $(SETUP_OK)
 
-$(BUILD)/kernel/%.c.o: kernel/%.c | $(SETUP_OK)
+$(BUILD)/%.c.o: %.c | $(SETUP_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.S.o: kernel/%.S | $(SETUP_OK)
+$(BUILD)/%.S.o: %.S | $(SETUP_OK)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@

@@ -1,0 +1,33 @@
+/* ICMP for IPv4 (RFC 792, RFC 1122 3.2.2). */
+#ifndef ICMP_ICMP_H
+#define ICMP_ICMP_H
+#include "../netif/pbuf.h"
+
+enum {
+    ICMP_ECHO_REPLY = 0, ICMP_DESTINATION_UNREACHABLE = 3, ICMP_ECHO_REQUEST = 8,
+    ICMP_TIME_EXCEEDED = 11, ICMP_PARAMETER_PROBLEM = 12,
+};
+enum {
+    ICMP_NETWORK_UNREACHABLE = 0, ICMP_HOST_UNREACHABLE = 1, ICMP_PROTOCOL_UNREACHABLE = 2,
+    ICMP_PORT_UNREACHABLE = 3, ICMP_FRAGMENTATION_NEEDED = 4,
+};
+enum { ICMP_TTL_EXCEEDED = 0, ICMP_REASSEMBLY_TIME_EXCEEDED = 1 };
+
+/*
+ * Sends an error about original (whose l3 offset marks its IP header),
+ * unless RFC 1122 3.2.2 forbids it (original is an ICMP error, a broadcast
+ * or multicast, a non-first fragment, or from a non-unicast source) or the
+ * rate limit says no.  Does not consume original.
+ */
+void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t extra);
+
+/*
+ * Errors received about datagrams we sent, handed to the transport that
+ * sent them (UDP: to the connected socket; TCP later).  quoted has data at
+ * the quoted IP header.
+ */
+typedef void (*icmp_error_handler_t)(uint8_t type, uint8_t code, struct pbuf *quoted);
+void icmp_register_error_handler(uint8_t protocol, icmp_error_handler_t handler);
+void icmp_init(void);
+
+#endif

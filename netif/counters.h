@@ -1,0 +1,95 @@
+/*
+ * Protocol counters, named and grouped as Linux's /proc/net/snmp names them
+ * (RFC 1213 / RFC 4293 MIB names).  Each layer counts what it received,
+ * sent and dropped, by reason: NET_COUNT(IP_IN_HDR_ERRORS).  The table
+ * below is the single place that lists them; /proc/net/snmp is rendered
+ * from it in this order, and host tests read counters by the same names.
+ */
+#ifndef NETIF_COUNTERS_H
+#define NETIF_COUNTERS_H
+#include "port.h"
+
+#define NET_COUNTER_TABLE(X)                                                   \
+    X(IP, "Ip", "Forwarding", IP_FORWARDING)                                   \
+    X(IP, "Ip", "DefaultTTL", IP_DEFAULT_TTL)                                  \
+    X(IP, "Ip", "InReceives", IP_IN_RECEIVES)                                  \
+    X(IP, "Ip", "InHdrErrors", IP_IN_HDR_ERRORS)                               \
+    X(IP, "Ip", "InAddrErrors", IP_IN_ADDR_ERRORS)                             \
+    X(IP, "Ip", "ForwDatagrams", IP_FORW_DATAGRAMS)                            \
+    X(IP, "Ip", "InUnknownProtos", IP_IN_UNKNOWN_PROTOS)                       \
+    X(IP, "Ip", "InDiscards", IP_IN_DISCARDS)                                  \
+    X(IP, "Ip", "InDelivers", IP_IN_DELIVERS)                                  \
+    X(IP, "Ip", "OutRequests", IP_OUT_REQUESTS)                                \
+    X(IP, "Ip", "OutDiscards", IP_OUT_DISCARDS)                                \
+    X(IP, "Ip", "OutNoRoutes", IP_OUT_NO_ROUTES)                               \
+    X(IP, "Ip", "ReasmTimeout", IP_REASM_TIMEOUT)                              \
+    X(IP, "Ip", "ReasmReqds", IP_REASM_REQDS)                                  \
+    X(IP, "Ip", "ReasmOKs", IP_REASM_OKS)                                      \
+    X(IP, "Ip", "ReasmFails", IP_REASM_FAILS)                                  \
+    X(IP, "Ip", "FragOKs", IP_FRAG_OKS)                                        \
+    X(IP, "Ip", "FragFails", IP_FRAG_FAILS)                                    \
+    X(IP, "Ip", "FragCreates", IP_FRAG_CREATES)                                \
+    X(ICMP, "Icmp", "InMsgs", ICMP_IN_MSGS)                                    \
+    X(ICMP, "Icmp", "InErrors", ICMP_IN_ERRORS)                                \
+    X(ICMP, "Icmp", "InCsumErrors", ICMP_IN_CSUM_ERRORS)                       \
+    X(ICMP, "Icmp", "InDestUnreachs", ICMP_IN_DEST_UNREACHS)                   \
+    X(ICMP, "Icmp", "InTimeExcds", ICMP_IN_TIME_EXCDS)                         \
+    X(ICMP, "Icmp", "InEchos", ICMP_IN_ECHOS)                                  \
+    X(ICMP, "Icmp", "InEchoReps", ICMP_IN_ECHO_REPS)                           \
+    X(ICMP, "Icmp", "OutMsgs", ICMP_OUT_MSGS)                                  \
+    X(ICMP, "Icmp", "OutErrors", ICMP_OUT_ERRORS)                              \
+    X(ICMP, "Icmp", "OutRateLimitGlobal", ICMP_OUT_RATE_LIMIT_GLOBAL)          \
+    X(ICMP, "Icmp", "OutDestUnreachs", ICMP_OUT_DEST_UNREACHS)                 \
+    X(ICMP, "Icmp", "OutTimeExcds", ICMP_OUT_TIME_EXCDS)                       \
+    X(ICMP, "Icmp", "OutEchos", ICMP_OUT_ECHOS)                                \
+    X(ICMP, "Icmp", "OutEchoReps", ICMP_OUT_ECHO_REPS)                         \
+    X(TCP, "Tcp", "ActiveOpens", TCP_ACTIVE_OPENS)                             \
+    X(TCP, "Tcp", "PassiveOpens", TCP_PASSIVE_OPENS)                           \
+    X(TCP, "Tcp", "AttemptFails", TCP_ATTEMPT_FAILS)                           \
+    X(TCP, "Tcp", "EstabResets", TCP_ESTAB_RESETS)                             \
+    X(TCP, "Tcp", "CurrEstab", TCP_CURR_ESTAB)                                 \
+    X(TCP, "Tcp", "InSegs", TCP_IN_SEGS)                                       \
+    X(TCP, "Tcp", "OutSegs", TCP_OUT_SEGS)                                     \
+    X(TCP, "Tcp", "RetransSegs", TCP_RETRANS_SEGS)                             \
+    X(TCP, "Tcp", "InErrs", TCP_IN_ERRS)                                       \
+    X(TCP, "Tcp", "OutRsts", TCP_OUT_RSTS)                                     \
+    X(TCP, "Tcp", "InCsumErrors", TCP_IN_CSUM_ERRORS)                          \
+    X(UDP, "Udp", "InDatagrams", UDP_IN_DATAGRAMS)                             \
+    X(UDP, "Udp", "NoPorts", UDP_NO_PORTS)                                     \
+    X(UDP, "Udp", "InErrors", UDP_IN_ERRORS)                                   \
+    X(UDP, "Udp", "OutDatagrams", UDP_OUT_DATAGRAMS)                           \
+    X(UDP, "Udp", "RcvbufErrors", UDP_RCVBUF_ERRORS)                           \
+    X(UDP, "Udp", "SndbufErrors", UDP_SNDBUF_ERRORS)                           \
+    X(UDP, "Udp", "InCsumErrors", UDP_IN_CSUM_ERRORS)                          \
+    X(ETH, "Eth", "InFrames", ETH_IN_FRAMES)                                   \
+    X(ETH, "Eth", "InTooShort", ETH_IN_TOO_SHORT)                              \
+    X(ETH, "Eth", "InNotForUs", ETH_IN_NOT_FOR_US)                             \
+    X(ETH, "Eth", "InUnknownTypes", ETH_IN_UNKNOWN_TYPES)                      \
+    X(ETH, "Eth", "OutFrames", ETH_OUT_FRAMES)                                 \
+    X(ARP, "Arp", "InRequests", ARP_IN_REQUESTS)                               \
+    X(ARP, "Arp", "InReplies", ARP_IN_REPLIES)                                 \
+    X(ARP, "Arp", "InErrors", ARP_IN_ERRORS)                                   \
+    X(ARP, "Arp", "OutRequests", ARP_OUT_REQUESTS)                             \
+    X(ARP, "Arp", "OutReplies", ARP_OUT_REPLIES)                               \
+    X(ARP, "Arp", "QueueDrops", ARP_QUEUE_DROPS)                               \
+    X(ARP, "Arp", "ResolutionFailures", ARP_RESOLUTION_FAILURES)
+
+/* Eth and Arp are Strata's own sections (Linux has no such lines); they
+ * follow Linux's in /proc/net/snmp so that Linux-format parsers still work. */
+enum net_counter {
+#define NET_COUNTER_ENUM(group, section, name, id) NET_##id,
+    NET_COUNTER_TABLE(NET_COUNTER_ENUM)
+#undef NET_COUNTER_ENUM
+    NET_COUNTER_COUNT
+};
+
+extern uint64_t net_counters[NET_COUNTER_COUNT];
+#define NET_COUNT(id) (net_counters[NET_##id]++)
+#define NET_COUNT_ADD(id, n) (net_counters[NET_##id] += (n))
+
+/* Writes /proc/net/snmp's text ("Ip: Forwarding ...\nIp: 2 ...\n") into buffer. */
+size_t net_counters_format(char *buffer, size_t size);
+/* Reads a counter by its /proc/net/snmp names ("Ip", "InHdrErrors"); -1 if unknown. */
+int64_t net_counter_by_name(const char *section, const char *name);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * Network interfaces.
+ *
+ * A driver fills in a struct netif (name, MAC, MTU, ops) and registers it.
+ * Received frames go to netif_receive, which may be called from interrupt
+ * context: it only queues the frame for the net thread, which hands it to
+ * the link layer registered for the interface (eth_input for Ethernet).
+ * Outgoing frames leave through netif_transmit, which first shows them to
+ * every packet tap (AF_PACKET sockets see outgoing frames too, as on Linux),
+ * then calls the driver.  Addresses are in network byte order.
+ *
+ * Invariants: index is unique and never reused while registered (ifindex
+ * for sockaddr_ll and SIOCGIFINDEX); a netif is never unregistered in this
+ * version.  The driver owns the pbuf passed to transmit once transmit
+ * returns 0 and must pbuf_put it when the device is done with it.
+ */
+#ifndef NETIF_NETIF_H
+#define NETIF_NETIF_H
+#include "pbuf.h"
+
+#define NETIF_NAME_SIZE 16
+#define ETHERNET_ADDRESS_SIZE 6
+
+/* Linux's interface flags (SIOCGIFFLAGS). */
+enum {
+    NETIF_UP = 0x1, NETIF_BROADCAST = 0x2, NETIF_LOOPBACK = 0x8, NETIF_RUNNING = 0x40,
+    NETIF_NOARP = 0x80, NETIF_PROMISC = 0x100, NETIF_MULTICAST = 0x1000, NETIF_LOWER_UP = 0x10000,
+};
+/* Linux's hardware types (sa_family of SIOCGIFHWADDR, sll_hatype). */
+enum { NETIF_TYPE_ETHERNET = 1, NETIF_TYPE_LOOPBACK = 772 };
+
+/* /proc/net/dev's columns. */
+struct netif_statistics {
+    uint64_t receive_bytes, receive_packets, receive_errors, receive_dropped;
+    uint64_t transmit_bytes, transmit_packets, transmit_errors, transmit_dropped;
+};
+
+struct netif;
+struct netif_operations {
+    /* Sends one frame (data at the Ethernet header, headroom for the driver's
+     * own header); 0, or a negative errno (the caller keeps the pbuf). */
+    int (*transmit)(struct netif *netif, struct pbuf *frame);
+    /* Optional: the device should pass frames for any address. */
+    void (*set_promiscuous)(struct netif *netif, bool on);
+};
+
+struct netif {
+    char name[NETIF_NAME_SIZE];
+    int index;
+    uint16_t type;                          /* NETIF_TYPE_* */
+    uint8_t address[ETHERNET_ADDRESS_SIZE];
+    uint32_t mtu;
+    uint32_t flags;                         /* NETIF_* */
+    uint32_t promiscuous_users;             /* PACKET_MR_PROMISC memberships */
+    uint32_t ipv4_address, ipv4_netmask, ipv4_broadcast;   /* network order */
+    const struct netif_operations *ops;
+    struct netif_statistics statistics;
+    void (*link_input)(struct netif *netif, struct pbuf *frame);   /* eth_input */
+    void *driver;
+    struct list_node node;
+};
+
+/* Assigns the index, links the netif in; 0 or -errno. */
+int netif_register(struct netif *netif);
+struct netif *netif_by_index(int index);
+struct netif *netif_by_name(const char *name);
+struct list_node *netif_list(void);          /* of struct netif, by node */
+
+/* From a driver (any context): queue a received frame for the net thread. */
+void netif_receive(struct netif *netif, struct pbuf *frame);
+/* From the stack (network context): show to taps, then to the driver. */
+int netif_transmit(struct netif *netif, struct pbuf *frame);
+/* Runs in the network context: taps, then netif->link_input. */
+void netif_deliver(struct netif *netif, struct pbuf *frame);
+
+/*
+ * Packet taps: every frame in or out is offered to each tap (AF_PACKET
+ * sockets).  A tap that keeps the frame takes its own reference.
+ */
+struct netif_tap {
+    void (*frame)(struct netif_tap *tap, struct netif *netif, struct pbuf *frame);
+    struct list_node node;
+};
+void netif_tap_add(struct netif_tap *tap);
+void netif_tap_remove(struct netif_tap *tap);
+
+void netif_promiscuous(struct netif *netif, bool on);   /* counted */
+
+#endif
