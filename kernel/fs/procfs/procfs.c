@@ -20,6 +20,8 @@ static unsigned inode_slot(const struct inode *inode) { return inode->number & 0
 
 static const struct procfs_entry *inode_entry(const struct inode *inode)
 {
+    if (!inode_pid(inode) && inode_slot(inode) >= PROCFS_NET_FIRST_SLOT)
+        return &procfs_net_entries[inode_slot(inode) - PROCFS_NET_FIRST_SLOT];
     unsigned index = inode_slot(inode) - PROCFS_FIRST_ENTRY_SLOT;
     return inode_pid(inode) ? &procfs_process_entries[index] : &procfs_root_entries[index];
 }
@@ -102,8 +104,8 @@ static uint64_t parent_number(struct inode *directory)
 }
 
 /* Positions 0 and 1 are "." and ".."; then the entries of table, one position each. */
-static bool emit_fixed(struct procfs_dirents *out, struct file *file, pid_t pid,
-                       const struct procfs_entry *table, size_t count)
+static bool emit_table(struct procfs_dirents *out, struct file *file, pid_t pid,
+                       const struct procfs_entry *table, size_t count, unsigned first_slot)
 {
     struct inode *directory = file->inode;
     for (; file->offset < 2 + count; file->offset++) {
@@ -114,13 +116,19 @@ static bool emit_fixed(struct procfs_dirents *out, struct file *file, pid_t pid,
         else if (position == 1)
             fits = procfs_emit_dirent(out, parent_number(directory), 2, S_IFDIR, "..");
         else
-            fits = procfs_emit_dirent(out, inode_number(pid, PROCFS_FIRST_ENTRY_SLOT + position - 2),
+            fits = procfs_emit_dirent(out, inode_number(pid, first_slot + position - 2),
                                       (int64_t)position + 1, table[position - 2].mode,
                                       table[position - 2].name);
         if (!fits)
             return false;
     }
     return true;
+}
+
+static bool emit_fixed(struct procfs_dirents *out, struct file *file, pid_t pid,
+                       const struct procfs_entry *table, size_t count)
+{
+    return emit_table(out, file, pid, table, count, PROCFS_FIRST_ENTRY_SLOT);
 }
 
 /* The live or zombie process with the smallest pid >= minimum. */
@@ -169,6 +177,13 @@ static ssize_t process_getdents(struct file *file, void *user_buffer, size_t siz
         return 0;   /* the process is gone: its directory lists as empty */
     emit_fixed(&out, file, inode_pid(file->inode), procfs_process_entries,
                procfs_process_entry_count);
+    return dirents_result(&out);
+}
+
+static ssize_t net_getdents(struct file *file, void *user_buffer, size_t size)
+{
+    struct procfs_dirents out = { .user_buffer = user_buffer, .size = size };
+    emit_table(&out, file, 0, procfs_net_entries, procfs_net_entry_count, PROCFS_NET_FIRST_SLOT);
     return dirents_result(&out);
 }
 
@@ -229,6 +244,7 @@ static int entry_readlink(struct inode *inode, char *buffer, size_t size)
 }
 
 static int root_lookup(struct inode *dir, const char *name, size_t length, struct inode **result);
+static int net_lookup(struct inode *dir, const char *name, size_t length, struct inode **result);
 static int process_lookup(struct inode *dir, const char *name, size_t length,
                           struct inode **result);
 
@@ -240,6 +256,11 @@ static const struct file_operations root_file_operations = {
 static const struct inode_operations process_inode_operations = { .lookup = process_lookup };
 static const struct file_operations process_file_operations = {
     .getdents = process_getdents,
+    .seek = generic_seek,
+};
+static const struct inode_operations net_inode_operations = { .lookup = net_lookup };
+static const struct file_operations net_file_operations = {
+    .getdents = net_getdents,
     .seek = generic_seek,
 };
 static const struct inode_operations entry_inode_operations = { .readlink = entry_readlink };
@@ -260,23 +281,41 @@ static struct inode *inode_make(uint64_t number, uint32_t mode)
     return inode;
 }
 
-static int entry_inode(pid_t pid, const struct procfs_entry *table, size_t count,
-                       const char *name, size_t length, struct inode **result)
+static int table_inode(pid_t pid, const struct procfs_entry *table, size_t count,
+                       unsigned first_slot, const char *name, size_t length,
+                       struct inode **result)
 {
     for (size_t i = 0; i < count; i++) {
         if (!name_is(name, length, table[i].name))
             continue;
-        struct inode *inode = inode_make(inode_number(pid, PROCFS_FIRST_ENTRY_SLOT + i),
-                                         table[i].mode);
+        struct inode *inode = inode_make(inode_number(pid, first_slot + i), table[i].mode);
         if (!inode)
             return -ENOMEM;
         inode->ops = &entry_inode_operations;
         if (S_ISREG(table[i].mode))
             inode->file_ops = &entry_file_operations;
+        if (S_ISDIR(table[i].mode)) {   /* /proc/net, the one subdirectory */
+            inode->ops = &net_inode_operations;
+            inode->file_ops = &net_file_operations;
+            inode->parent = procfs_root;
+            strlcpy(inode->name, table[i].name, sizeof(inode->name));
+        }
         *result = inode;
         return 0;
     }
     return -ENOENT;
+}
+
+static int entry_inode(pid_t pid, const struct procfs_entry *table, size_t count,
+                       const char *name, size_t length, struct inode **result)
+{
+    return table_inode(pid, table, count, PROCFS_FIRST_ENTRY_SLOT, name, length, result);
+}
+
+static int net_lookup(struct inode *dir, const char *name, size_t length, struct inode **result)
+{
+    return table_inode(0, procfs_net_entries, procfs_net_entry_count, PROCFS_NET_FIRST_SLOT,
+                       name, length, result);
 }
 
 static int root_lookup(struct inode *dir, const char *name, size_t length, struct inode **result)

@@ -46,6 +46,11 @@ extern const struct procfs_entry procfs_root_entries[];
 extern const size_t procfs_root_entry_count;
 extern const struct procfs_entry procfs_process_entries[];
 extern const size_t procfs_process_entry_count;
+/* /proc/net (net_files.c): the root entry "net" is a directory whose entry i
+ * has slot PROCFS_NET_FIRST_SLOT + i (pid 0). */
+#define PROCFS_NET_FIRST_SLOT 128
+extern const struct procfs_entry procfs_net_entries[];
+extern const size_t procfs_net_entry_count;
 
 /* struct linux_dirent64, the record getdents64(2) fills in. */
 struct linux_dirent64 {

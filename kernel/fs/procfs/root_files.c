@@ -209,6 +209,7 @@ const struct procfs_entry procfs_root_entries[] = {
     { "loadavg", S_IFREG | 0444, show_loadavg, NULL },
     { "meminfo", S_IFREG | 0444, show_meminfo, NULL },
     { "mounts", S_IFREG | 0444, show_mounts, NULL },
+    { "net", S_IFDIR | 0555, NULL, NULL },
     { "self", S_IFLNK | 0777, NULL, link_self },
     { "stat", S_IFREG | 0444, show_stat, NULL },
     { "uptime", S_IFREG | 0444, show_uptime, NULL },

@@ -1,0 +1,94 @@
+/*
+ * /proc/net (proc(5)): the network stack's tables in Linux's formats, so
+ * that ifconfig, route, arp and netstat parse them unchanged.  The layers
+ * format their own tables; this file only gives them a buffer, under
+ * net_lock.  IPv6 and TCP tables are headers only (TCP comes next).
+ */
+#include "procfs_internal.h"
+#include <page.h>
+#include <netif/port.h>
+#include <netif/netif.h>
+#include <netif/counters.h>
+#include <arp/arp.h>
+#include <ip/ip.h>
+#include <udp/udp.h>
+
+#define FORMAT_BUFFER_FIRST 4096
+#define FORMAT_BUFFER_MAX (256 * 1024)
+
+/* Runs a layer's formatter with a buffer that grows until the text fits. */
+static int show_formatted(struct procfs_text *text, size_t (*format)(char *, size_t))
+{
+    for (size_t size = FORMAT_BUFFER_FIRST; size <= FORMAT_BUFFER_MAX; size *= 2) {
+        char *buffer = kmalloc(size);
+        if (!buffer)
+            return -ENOMEM;
+        net_lock();
+        size_t length = format(buffer, size);
+        net_unlock();
+        if (length < size - 1 || size == FORMAT_BUFFER_MAX) {
+            procfs_append(text, buffer, strnlen(buffer, MIN(length, size)));
+            kfree(buffer);
+            return 0;
+        }
+        kfree(buffer);
+    }
+    return 0;
+}
+
+static int show_route(struct process *unused, struct procfs_text *text)
+{
+    return show_formatted(text, ip_route_format);
+}
+
+static int show_arp(struct process *unused, struct procfs_text *text)
+{
+    return show_formatted(text, arp_cache_format);
+}
+
+static int show_snmp(struct process *unused, struct procfs_text *text)
+{
+    return show_formatted(text, net_counters_format);
+}
+
+static int show_udp(struct process *unused, struct procfs_text *text)
+{
+    return show_formatted(text, udp_pcb_format);
+}
+
+/* Linux's header line; no TCP sockets exist yet. */
+static int show_tcp(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+                        "retrnsmt   uid  timeout inode\n");
+    return 0;
+}
+
+/* Linux's dev_seq_show layout; fifo, frame, compressed, multicast, colls, carrier are 0. */
+static int show_dev(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "Inter-|   Receive                                                |  Transmit\n"
+                        " face |bytes    packets errs drop fifo frame compressed multicast|"
+                        "bytes    packets errs drop fifo colls carrier compressed\n");
+    net_lock();
+    list_for_each(node, netif_list()) {
+        struct netif *netif = container_of(node, struct netif, node);
+        const struct netif_statistics *s = &netif->statistics;
+        procfs_printf(text, "%6s:%8lu %7lu %4lu %4lu %4u %5u %10u %9u %8lu %7lu %4lu %4lu %4u %5u %7u %10u\n",
+                      netif->name, s->receive_bytes, s->receive_packets, s->receive_errors,
+                      s->receive_dropped, 0, 0, 0, 0, s->transmit_bytes, s->transmit_packets,
+                      s->transmit_errors, s->transmit_dropped, 0, 0, 0, 0);
+    }
+    net_unlock();
+    return 0;
+}
+
+const struct procfs_entry procfs_net_entries[] = {
+    { "arp", S_IFREG | 0444, show_arp, NULL },
+    { "dev", S_IFREG | 0444, show_dev, NULL },
+    { "route", S_IFREG | 0444, show_route, NULL },
+    { "snmp", S_IFREG | 0444, show_snmp, NULL },
+    { "tcp", S_IFREG | 0444, show_tcp, NULL },
+    { "udp", S_IFREG | 0444, show_udp, NULL },
+};
+const size_t procfs_net_entry_count = ARRAY_SIZE(procfs_net_entries);

@@ -1,0 +1,109 @@
+/* AF_INET helpers shared by the udp and raw kinds; see inet.h and ip(7). */
+#include "inet.h"
+#include <ip/ip.h>
+#include <netif/netif.h>
+#include <linux/in.h>
+
+int inet_address_from(const void *address, size_t length, struct sockaddr_inet *inet,
+                      bool destination)
+{
+    if (length < sizeof(*inet))
+        return -EINVAL;
+    memcpy(inet, address, sizeof(*inet));
+    if (inet->family != AF_INET)
+        return -EAFNOSUPPORT;
+    return 0;
+}
+
+int inet_address_to(void *address, size_t *length, uint32_t ip_address, uint16_t port)
+{
+    struct sockaddr_inet inet = { .family = AF_INET, .port = port, .address = ip_address };
+    memcpy(address, &inet, sizeof(inet));
+    *length = sizeof(inet);
+    return 0;
+}
+
+int inet_route_source(struct socket *socket, uint32_t destination, uint32_t *source)
+{
+    struct netif *netif;
+    uint32_t next_hop;
+    return ip_route_lookup_on(socket->bound_interface, destination, &netif, &next_hop, source);
+}
+
+void inet_output_options(struct socket *socket, const struct inet_options *inet,
+                         struct ip_output_options *options)
+{
+    *options = (struct ip_output_options){
+        .ttl = (uint8_t)inet->ttl,
+        .type_of_service = inet->type_of_service,
+        .dont_fragment = inet->mtu_discover == IP_PMTUDISC_DO,
+        .allow_broadcast = socket->broadcast,
+        .bound_interface = socket->bound_interface,
+    };
+}
+
+int inet_option_set(struct inet_options *inet, int name, const void *value, size_t length)
+{
+    int number;
+    int error = socket_option_int(value, length, &number);
+    if (error)
+        return error;
+    switch (name) {
+    case IP_TTL:
+        if (number == -1)
+            number = 0;
+        else if (number < 1 || number > 255)
+            return -EINVAL;
+        inet->ttl = number;
+        return 0;
+    case IP_TOS: inet->type_of_service = (uint8_t)number; return 0;
+    case IP_HDRINCL: inet->header_included = number != 0; return 0;
+    case IP_PKTINFO: inet->packet_info = number != 0; return 0;
+    case IP_RECVERR: inet->receive_error = number != 0; return 0;
+    case IP_RECVTTL: inet->receive_ttl = number != 0; return 0;
+    case IP_MTU_DISCOVER:
+        if (number < IP_PMTUDISC_DONT || number > IP_PMTUDISC_OMIT)
+            return -EINVAL;
+        inet->mtu_discover = number;
+        return 0;
+    default:
+        return -ENOPROTOOPT;
+    }
+}
+
+int inet_option_get(const struct inet_options *inet, int name, void *value, size_t *length)
+{
+    int number;
+    switch (name) {
+    case IP_TTL: number = inet->ttl ? inet->ttl : IP_DEFAULT_TTL; break;
+    case IP_TOS: number = inet->type_of_service; break;
+    case IP_HDRINCL: number = inet->header_included; break;
+    case IP_PKTINFO: number = inet->packet_info; break;
+    case IP_RECVERR: number = inet->receive_error; break;
+    case IP_RECVTTL: number = inet->receive_ttl; break;
+    case IP_MTU_DISCOVER: number = inet->mtu_discover; break;
+    default: return -ENOPROTOOPT;
+    }
+    *length = MIN(*length, sizeof(number));
+    memcpy(value, &number, *length);
+    return 0;
+}
+
+void inet_control_messages(const struct inet_options *inet, const struct socket_packet *packet,
+                           struct socket_message *message)
+{
+    if (inet->packet_info) {
+        struct netif *netif = netif_by_index(packet->ifindex);
+        struct inet_packet_info info = {
+            .ifindex = packet->ifindex,
+            .local_address = netif ? netif->ipv4_address : 0,
+            .destination = packet->destination,
+        };
+        socket_message_control(message, SOL_IP, IP_PKTINFO, &info, sizeof(info));
+    }
+    if (inet->receive_ttl) {
+        const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet->pbuf);
+        int ttl = ip->time_to_live;
+        socket_message_control(message, SOL_IP, IP_TTL, &ttl, sizeof(ttl));
+    }
+}

@@ -1,0 +1,34 @@
+/* What the AF_INET kinds (udp, raw) share: addresses, IP-level options, routing. */
+#ifndef SOCKETS_INET_H
+#define SOCKETS_INET_H
+#include "socket.h"
+#include "socket_queue.h"
+#include <netif/counters.h>
+
+/* SOL_IP options of one socket (ip(7)). */
+struct inet_options {
+    int ttl;                            /* IP_TTL; 0 = the default */
+    uint8_t type_of_service;            /* IP_TOS */
+    bool header_included;               /* IP_HDRINCL (raw only) */
+    bool packet_info;                   /* IP_PKTINFO: recvmsg adds in_pktinfo */
+    bool receive_error;                 /* IP_RECVERR: stored; no error queue is kept */
+    bool receive_ttl;                   /* IP_RECVTTL: recvmsg adds the TTL */
+    int mtu_discover;                   /* IP_MTU_DISCOVER: stored */
+};
+
+/* A sockaddr_in from the user; EINVAL if too short, EAFNOSUPPORT if not AF_INET. */
+int inet_address_from(const void *address, size_t length, struct sockaddr_inet *inet,
+                      bool destination);
+int inet_address_to(void *address, size_t *length, uint32_t ip_address, uint16_t port);
+/* The source address the route to destination would use (ENETUNREACH). */
+int inet_route_source(struct socket *socket, uint32_t destination, uint32_t *source);
+struct ip_output_options;
+void inet_output_options(struct socket *socket, const struct inet_options *inet,
+                         struct ip_output_options *options);
+int inet_option_set(struct inet_options *inet, int name, const void *value, size_t length);
+int inet_option_get(const struct inet_options *inet, int name, void *value, size_t *length);
+/* Adds the control messages asked for (IP_PKTINFO, IP_TTL) about packet. */
+void inet_control_messages(const struct inet_options *inet, const struct socket_packet *packet,
+                           struct socket_message *message);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * Sockets: the socket file system and the operations every kind provides.
+ *
+ * A socket is an inode of the socket file system (sockfs); inode->private is
+ * the struct socket, and read, write, poll, ioctl and close on its file go to
+ * the socket's operations (socket_fs.c).  The system calls (socket_syscalls.c)
+ * copy addresses and message headers between user memory and the kernel, so
+ * operations see kernel addresses and a struct socket_message whose data
+ * buffers are still user iovecs (copied with socket_message_copy_out/in).
+ *
+ * Locking: every operation runs with net_lock held (netif/port.h), taken by
+ * the caller; an operation that blocks sleeps with socket_wait, which drops
+ * the lock while asleep.  Protocol callbacks (the net thread) run under the
+ * same lock, push to a socket's queue and call socket_wake.
+ *
+ * Invariants: ops and kind never change after creation; private belongs to
+ * the kind and is freed by its close; wait wakes readers, writers and
+ * pollers alike (they re-check their condition).
+ */
+#ifndef SOCKETS_SOCKET_H
+#define SOCKETS_SOCKET_H
+#include <kernel.h>
+#include <vfs.h>
+#include <wait.h>
+#include <linux/uio.h>
+#include "socket_abi.h"
+
+/* Linux's limits: the largest sockaddr and the default buffer sizes. */
+#define SOCKET_ADDRESS_MAX 128
+#define SOCKET_DEFAULT_BUFFER 212992            /* net.core.rmem_default / wmem_default */
+#define SOCKET_BUFFER_MIN_RECEIVE 2304          /* SOCK_MIN_RCVBUF, already doubled */
+#define SOCKET_BUFFER_MIN_SEND 4608             /* SOCK_MIN_SNDBUF */
+#define SOCKET_BUFFER_MAX 212992                /* net.core.rmem_max: the cap before doubling */
+#define SOCKET_CONTROL_MAX 128
+
+struct socket;
+struct poll_table;
+
+/* One sendmsg/recvmsg in flight: data stays in user iovecs. */
+struct socket_message {
+    struct iovec *iov;                  /* user buffers, kernel copy of the array */
+    size_t iov_count;
+    size_t length;                      /* total of the iovecs */
+    size_t done;                        /* bytes copied so far (copy helpers advance it) */
+    uint8_t address[SOCKET_ADDRESS_MAX];   /* send: destination; receive: source */
+    size_t address_length;              /* 0: none given / none to report */
+    int flags;                          /* MSG_* asked for */
+    int result_flags;                   /* receive: msg_flags to report (MSG_TRUNC ...) */
+    uint8_t control[SOCKET_CONTROL_MAX];   /* receive: control messages built here */
+    size_t control_length;
+    size_t control_capacity;            /* what the caller's msg_controllen allows */
+};
+
+/*
+ * socket_op_t: one table per kind, with designated initialisers.  A NULL
+ * operation answers -EOPNOTSUPP (sockets.c dispatch), except close and poll.
+ * Addresses are kernel copies; lengths are in and out.  sendmsg/recvmsg
+ * return bytes (recvmsg: the datagram's full length with MSG_TRUNC asked).
+ */
+typedef struct socket_operations {
+    int (*socket)(struct socket *socket);   /* sets up private; 0 or -errno */
+    void (*close)(struct socket *socket);
+    int (*bind)(struct socket *socket, const void *address, size_t length);
+    int (*connect)(struct socket *socket, const void *address, size_t length);
+    int (*listen)(struct socket *socket, int backlog);
+    int (*accept)(struct socket *socket, struct socket **accepted, int flags);
+    int (*shutdown)(struct socket *socket, int how);
+    int (*getsockname)(struct socket *socket, void *address, size_t *length);
+    int (*getpeername)(struct socket *socket, void *address, size_t *length);
+    int (*getsockopt)(struct socket *socket, int level, int name, void *value, size_t *length);
+    int (*setsockopt)(struct socket *socket, int level, int name, const void *value,
+                      size_t length);
+    ssize_t (*sendmsg)(struct socket *socket, struct socket_message *message);
+    ssize_t (*recvmsg)(struct socket *socket, struct socket_message *message);
+    unsigned (*poll)(struct socket *socket);  /* readiness now (the caller registers) */
+    long (*ioctl)(struct socket *socket, unsigned command, uint64_t argument);
+} socket_op_t;
+
+struct socket {
+    int family, type, protocol;
+    const socket_op_t *ops;
+    struct inode *inode;
+    struct file *file;                  /* the open file (for O_NONBLOCK); not referenced */
+    struct wait_queue wait;
+    /* SOL_SOCKET options every kind shares (socket_options.c). */
+    bool reuse_address, broadcast, keepalive, dont_route;
+    int receive_buffer, send_buffer;    /* as getsockopt shows them: doubled */
+    uint64_t receive_timeout_ns, send_timeout_ns;   /* 0 = wait for ever */
+    int bound_interface;                /* SO_BINDTODEVICE ifindex, 0 = any */
+    int error;                          /* SO_ERROR: pending asynchronous error */
+    bool shut_read, shut_write;
+    void *private;                      /* the kind's own state */
+};
+
+/* Each kind: its table, and whether it takes (family, type, protocol). */
+extern const socket_op_t packet_socket_operations;
+extern const socket_op_t raw_socket_operations;
+extern const socket_op_t udp_socket_operations;
+/* TCP (next issue) plugs in here: tcp_socket_operations for SOCK_STREAM. */
+
+/* socket_fs.c */
+int socket_create(int family, int type, int protocol, struct socket **result);
+/* The socket behind fd (its file referenced in *file), -EBADF or -ENOTSOCK. */
+int socket_from_fd(int fd, struct socket **socket, struct file **file);
+/* A file (refcount 1) for socket; flags are SOCK_NONBLOCK. */
+struct file *socket_file(struct socket *socket, int flags);
+bool socket_nonblocking(const struct socket *socket, int message_flags);
+void socket_wake(struct socket *socket);
+/*
+ * Sleeps (net_lock dropped) until woken, the deadline (monotonic ns, 0 =
+ * none) or a signal: 0, -EAGAIN on timeout (SO_RCVTIMEO), -ERESTARTSYS.
+ */
+int socket_wait(struct socket *socket, uint64_t deadline);
+uint64_t socket_deadline(uint64_t timeout_ns);
+
+/* socket_message.c: moving data between a message's iovecs and the kernel. */
+int socket_message_copy_out(struct socket_message *message, const void *data, size_t length);
+int socket_message_copy_in(struct socket_message *message, void *data, size_t length);
+/* Appends one control message (cmsghdr + data); sets MSG_CTRUNC if it does not fit. */
+void socket_message_control(struct socket_message *message, int level, int type,
+                            const void *data, size_t length);
+
+/* socket_options.c: SOL_SOCKET options of every kind. */
+int socket_option_set(struct socket *socket, int name, const void *value, size_t length);
+int socket_option_get(struct socket *socket, int name, void *value, size_t *length);
+/* An int option value (Linux reads an int from optlen >= 4, or a byte from 1..3). */
+int socket_option_int(const void *value, size_t length, int *result);
+
+/* ioctl.c: interface and routing ioctls, on any socket. */
+long socket_interface_ioctl(unsigned command, uint64_t argument);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * The socket file system: every socket is an inode of sockfs, and its open
+ * file's read, write, poll, ioctl and release go to the socket's operations
+ * under net_lock (socket.h).  Creation picks the kind's table from
+ * (family, type, protocol) as Linux's socket(2) does.
+ */
+#include "socket.h"
+#include <fs_internal.h>
+#include <clock.h>
+#include <page.h>
+#include <netif/port.h>
+#include <linux/in.h>
+#include <linux/if_ether.h>
+#include <linux/sockios.h>
+#include <asm/poll.h>
+
+static const struct file_operations socket_file_operations;
+
+static struct super_block *socket_super_block(void)
+{
+    static struct super_block *super_block;
+    if (!super_block)
+        super_block = super_block_new("sockfs");
+    return super_block;
+}
+
+/*
+ * Which table serves (family, type, protocol); errno values as Linux's
+ * socket(2) answers them.  AF_INET6, AF_UNIX and AF_NETLINK are not
+ * implemented: EAFNOSUPPORT, on which busybox falls back to AF_INET (nc,
+ * httpd) or fails cleanly (ip).
+ */
+static int socket_kind(int family, int type, int protocol, const socket_op_t **ops)
+{
+    switch (family) {
+    case AF_INET:
+        if (protocol < 0 || protocol >= IPPROTO_MAX)
+            return -EINVAL;
+        if (type == SOCK_DGRAM && (protocol == 0 || protocol == IPPROTO_UDP)) {
+            *ops = &udp_socket_operations;
+            return 0;
+        }
+        /* A raw socket names its protocol: 0 is no protocol (EPROTONOSUPPORT). */
+        if (type == SOCK_RAW && protocol != 0) {
+            *ops = &raw_socket_operations;
+            return 0;
+        }
+        /* SOCK_STREAM: TCP's table goes here (next issue). */
+        if (type == SOCK_DGRAM || type == SOCK_RAW || type == SOCK_STREAM)
+            return -EPROTONOSUPPORT;
+        return -ESOCKTNOSUPPORT;
+    case AF_PACKET:
+        if (type != SOCK_RAW && type != SOCK_DGRAM)
+            return -ESOCKTNOSUPPORT;
+        *ops = &packet_socket_operations;
+        return 0;
+    default:
+        return -EAFNOSUPPORT;
+    }
+}
+
+int socket_create(int family, int type, int protocol, struct socket **result)
+{
+    if (type < 0 || type >= SOCK_MAX)
+        return -EINVAL;
+    const socket_op_t *ops;
+    int error = socket_kind(family, type, protocol, &ops);
+    if (error)
+        return error;
+    struct super_block *super_block = socket_super_block();
+    struct socket *socket = kzalloc(sizeof(*socket));
+    struct inode *inode = super_block ? inode_new(super_block, S_IFSOCK | 0777) : NULL;
+    if (!socket || !inode) {
+        kfree(socket);
+        if (inode)
+            inode_put(inode);
+        return -ENOMEM;
+    }
+    inode->file_ops = &socket_file_operations;
+    inode->link_count = 1;
+    inode->private = socket;
+    socket->inode = inode;
+    socket->family = family;
+    socket->type = type;
+    socket->protocol = protocol;
+    socket->ops = ops;
+    socket->receive_buffer = SOCKET_DEFAULT_BUFFER;
+    socket->send_buffer = SOCKET_DEFAULT_BUFFER;
+    wait_queue_init(&socket->wait);
+    net_lock();
+    error = ops->socket ? ops->socket(socket) : 0;
+    net_unlock();
+    if (error) {
+        inode->private = NULL;
+        inode_put(inode);
+        kfree(socket);
+        return error;
+    }
+    *result = socket;
+    return 0;
+}
+
+struct file *socket_file(struct socket *socket, int flags)
+{
+    struct file *file = file_new(socket->inode, O_RDWR | ((flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0));
+    /* The file holds the inode now; the creation reference goes. */
+    inode_put(socket->inode);
+    if (file)
+        socket->file = file;
+    return file;
+}
+
+int socket_from_fd(int fd, struct socket **socket, struct file **file)
+{
+    struct file *found = fd_get(fd);
+    if (!found)
+        return -EBADF;
+    if (!S_ISSOCK(found->inode->mode) || found->inode->file_ops != found->ops) {
+        file_put(found);
+        return -ENOTSOCK;
+    }
+    *socket = found->inode->private;
+    *file = found;
+    return 0;
+}
+
+bool socket_nonblocking(const struct socket *socket, int message_flags)
+{
+    return (message_flags & MSG_DONTWAIT) || (socket->file && (socket->file->flags & O_NONBLOCK));
+}
+
+void socket_wake(struct socket *socket)
+{
+    wake_up_all(&socket->wait);
+}
+
+uint64_t socket_deadline(uint64_t timeout_ns)
+{
+    return timeout_ns ? clock_monotonic_ns() + timeout_ns : 0;
+}
+
+int socket_wait(struct socket *socket, uint64_t deadline)
+{
+    net_unlock();
+    int error = wait_on(&socket->wait, deadline);
+    net_lock();
+    if (error == -ETIMEDOUT)
+        return -EAGAIN;
+    /* Linux restarts a socket call only when it had no timeout (sock_intr_errno). */
+    if (error == -ERESTARTSYS && deadline)
+        return -EINTR;
+    return error;
+}
+
+/* ---- the file operations ---- */
+
+static ssize_t socket_read(struct file *file, void *user_buffer, size_t length, uint64_t *offset)
+{
+    struct socket *socket = file->inode->private;
+    struct iovec iov = { .iov_base = user_buffer, .iov_len = length };
+    struct socket_message message = { .iov = &iov, .iov_count = 1, .length = length };
+    if (!socket->ops->recvmsg)
+        return -EOPNOTSUPP;
+    net_lock();
+    ssize_t result = socket->ops->recvmsg(socket, &message);
+    net_unlock();
+    return result;
+}
+
+static ssize_t socket_write(struct file *file, const void *user_buffer, size_t length,
+                            uint64_t *offset)
+{
+    struct socket *socket = file->inode->private;
+    struct iovec iov = { .iov_base = (void *)user_buffer, .iov_len = length };
+    struct socket_message message = { .iov = &iov, .iov_count = 1, .length = length };
+    if (!socket->ops->sendmsg)
+        return -EOPNOTSUPP;
+    net_lock();
+    ssize_t result = socket->ops->sendmsg(socket, &message);
+    net_unlock();
+    return result;
+}
+
+static unsigned socket_poll(struct file *file, struct poll_table *table)
+{
+    struct socket *socket = file->inode->private;
+    poll_wait(table, &socket->wait);
+    if (!socket->ops->poll)
+        return POLLOUT | POLLWRNORM;
+    net_lock();
+    unsigned mask = socket->ops->poll(socket);
+    net_unlock();
+    return mask;
+}
+
+/* Interface ioctls (0x89xx, sockios.h) work on any socket; the rest go to the kind. */
+static long socket_ioctl(struct file *file, unsigned command, uint64_t argument)
+{
+    struct socket *socket = file->inode->private;
+    if (command >= SIOCADDRT && command < SIOCDEVPRIVATE)
+        return socket_interface_ioctl(command, argument);
+    if (!socket->ops->ioctl)
+        return -ENOTTY;
+    net_lock();
+    long result = socket->ops->ioctl(socket, command, argument);
+    net_unlock();
+    return result;
+}
+
+static void socket_release(struct file *file)
+{
+    struct socket *socket = file->inode->private;
+    net_lock();
+    if (socket->ops->close)
+        socket->ops->close(socket);
+    net_unlock();
+    socket_wake(socket);
+    file->inode->private = NULL;
+    kfree(socket);
+}
+
+static const struct file_operations socket_file_operations = {
+    .read = socket_read,
+    .write = socket_write,
+    .poll = socket_poll,
+    .ioctl = socket_ioctl,
+    .seek = no_seek,
+    .release = socket_release,
+};

@@ -1,0 +1,64 @@
+/*
+ * Moving a message's data between its user iovecs and the kernel, and
+ * building the control messages recvmsg returns (cmsg(3) layout).
+ */
+#include "socket.h"
+#include <uaccess.h>
+
+/* Walks the iovecs from message->done on, copying length bytes either way. */
+static int message_copy(struct socket_message *message, void *data, size_t length, bool out)
+{
+    size_t skip = message->done;
+    uint8_t *bytes = data;
+    for (size_t i = 0; i < message->iov_count && length; i++) {
+        size_t size = message->iov[i].iov_len;
+        if (skip >= size) {
+            skip -= size;
+            continue;
+        }
+        uint8_t *user = (uint8_t *)message->iov[i].iov_base + skip;
+        size_t chunk = MIN(size - skip, length);
+        skip = 0;
+        if (out ? copy_to_user(user, bytes, chunk) : copy_from_user(bytes, user, chunk))
+            return -EFAULT;
+        bytes += chunk;
+        length -= chunk;
+        message->done += chunk;
+    }
+    return 0;
+}
+
+int socket_message_copy_out(struct socket_message *message, const void *data, size_t length)
+{
+    return message_copy(message, (void *)data, length, true);
+}
+
+int socket_message_copy_in(struct socket_message *message, void *data, size_t length)
+{
+    return message_copy(message, data, length, false);
+}
+
+/* struct cmsghdr on a 64-bit ABI: 8-byte length, level, type; data 8-aligned. */
+struct control_header {
+    uint64_t length;
+    int32_t level, type;
+};
+#define CONTROL_ALIGN(x) ALIGN_UP((x), sizeof(uint64_t))
+
+void socket_message_control(struct socket_message *message, int level, int type,
+                            const void *data, size_t length)
+{
+    size_t capacity = MIN(message->control_capacity, sizeof(message->control));
+    size_t space = CONTROL_ALIGN(sizeof(struct control_header) + length);
+    if (message->control_length + space > capacity) {
+        message->result_flags |= MSG_CTRUNC;
+        return;
+    }
+    struct control_header header = { .length = sizeof(header) + length, .level = level,
+                                      .type = type };
+    uint8_t *at = message->control + message->control_length;
+    memset(at, 0, space);
+    memcpy(at, &header, sizeof(header));
+    memcpy(at + sizeof(header), data, length);
+    message->control_length += space;
+}

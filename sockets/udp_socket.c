@@ -1,0 +1,255 @@
+/*
+ * AF_INET SOCK_DGRAM sockets over UDP (udp(7)): a udp_pcb per socket, its
+ * datagrams queued as references.  An ICMP error about a datagram a
+ * connected socket sent becomes SO_ERROR and fails the next call
+ * (ECONNREFUSED for port unreachable, RFC 1122 4.1.3.3).  Broadcasts need
+ * SO_BROADCAST (EACCES otherwise).
+ */
+#include "datagram.h"
+#include "inet.h"
+#include <udp/udp.h>
+#include <ip/ip.h>
+#include <netif/port.h>
+#include <linux/in.h>
+
+#define UDP_PAYLOAD_MAX (65535 - 20 - 8)
+
+struct udp_socket {
+    struct socket *socket;
+    struct udp_pcb pcb;
+    struct socket_queue queue;
+    struct inet_options inet;
+    bool bound;                         /* pcb is on UDP's list */
+    bool connected;
+};
+
+static struct udp_socket *udp_of(struct socket *socket) { return socket->private; }
+
+static void udp_socket_receive(struct udp_pcb *pcb, struct pbuf *datagram, uint32_t source,
+                               uint16_t source_port)
+{
+    struct udp_socket *udp = pcb->owner;
+    const struct ip_header *ip = (const struct ip_header *)pbuf_l3(datagram);
+    struct socket_packet info = {
+        .offset = (uint16_t)(datagram->data - datagram->start),
+        .length = (uint16_t)pbuf_length(datagram),
+        .source = source,
+        .destination = ip->destination,
+        .source_port = source_port,
+        .ifindex = datagram->netif ? datagram->netif->index : 0,
+    };
+    if (!socket_queue_push(&udp->queue, datagram, &info, (size_t)udp->socket->receive_buffer)) {
+        NET_COUNT(UDP_RCVBUF_ERRORS);
+        return;
+    }
+    socket_wake(udp->socket);
+}
+
+static void udp_socket_error(struct udp_pcb *pcb, int error)
+{
+    struct udp_socket *udp = pcb->owner;
+    udp->socket->error = error;
+    socket_wake(udp->socket);
+}
+
+static int udp_socket_create(struct socket *socket)
+{
+    struct udp_socket *udp = net_zalloc(sizeof(*udp));
+    if (!udp)
+        return -ENOMEM;
+    udp->socket = socket;
+    udp_pcb_init(&udp->pcb);
+    udp->pcb.receive = udp_socket_receive;
+    udp->pcb.error = udp_socket_error;
+    udp->pcb.owner = udp;
+    socket_queue_init(&udp->queue);
+    socket->private = udp;
+    return 0;
+}
+
+static void udp_socket_close(struct socket *socket)
+{
+    struct udp_socket *udp = udp_of(socket);
+    if (udp->bound)
+        udp_pcb_remove(&udp->pcb);
+    socket_queue_clear(&udp->queue);
+    net_free(udp);
+}
+
+static int udp_socket_bind(struct socket *socket, const void *address, size_t length)
+{
+    struct udp_socket *udp = udp_of(socket);
+    struct sockaddr_inet inet;
+    int error = inet_address_from(address, length, &inet, false);
+    if (error)
+        return error;
+    if (udp->bound)
+        return -EINVAL;
+    udp->pcb.reuse_address = socket->reuse_address;
+    if ((error = udp_bind(&udp->pcb, inet.address, inet.port)))
+        return error;
+    udp->bound = true;
+    return 0;
+}
+
+static int udp_autobind(struct udp_socket *udp)
+{
+    if (udp->bound)
+        return 0;
+    udp->pcb.reuse_address = udp->socket->reuse_address;
+    int error = udp_bind(&udp->pcb, IP_ADDRESS_ANY, 0);
+    if (!error)
+        udp->bound = true;
+    return error;
+}
+
+/* connect(2) on UDP: sets the default peer; AF_UNSPEC dissolves it. */
+static int udp_socket_connect(struct socket *socket, const void *address, size_t length)
+{
+    struct udp_socket *udp = udp_of(socket);
+    struct sockaddr_inet inet;
+    if (length >= sizeof(uint16_t) && ((const struct sockaddr_inet *)address)->family == AF_UNSPEC) {
+        if (udp->connected)
+            udp_disconnect(&udp->pcb);
+        udp->connected = false;
+        return 0;
+    }
+    int error = inet_address_from(address, length, &inet, true);
+    if (error)
+        return error;
+    uint32_t source;
+    if ((error = inet_route_source(socket, inet.address, &source)))
+        return error;
+    if ((error = udp_autobind(udp)))
+        return error;
+    if ((error = udp_connect(&udp->pcb, inet.address, inet.port)))
+        return error;
+    /* Linux fixes the source address at connect, so getsockname shows it. */
+    if (udp->pcb.local_address == IP_ADDRESS_ANY)
+        udp->pcb.local_address = source;
+    udp->connected = true;
+    socket->error = 0;
+    return 0;
+}
+
+static int udp_socket_shutdown(struct socket *socket, int how)
+{
+    struct udp_socket *udp = udp_of(socket);
+    socket->shut_read |= how != SHUT_WR;
+    socket->shut_write |= how != SHUT_RD;
+    return udp->connected ? 0 : -ENOTCONN;
+}
+
+static int udp_socket_getsockname(struct socket *socket, void *address, size_t *length)
+{
+    struct udp_socket *udp = udp_of(socket);
+    return inet_address_to(address, length, udp->pcb.local_address, udp->pcb.local_port);
+}
+
+static int udp_socket_getpeername(struct socket *socket, void *address, size_t *length)
+{
+    struct udp_socket *udp = udp_of(socket);
+    if (!udp->connected)
+        return -ENOTCONN;
+    return inet_address_to(address, length, udp->pcb.remote_address, udp->pcb.remote_port);
+}
+
+static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *message)
+{
+    struct udp_socket *udp = udp_of(socket);
+    uint32_t destination = udp->pcb.remote_address;
+    uint16_t port = udp->pcb.remote_port;
+    if (socket->error) {
+        int error = socket->error;
+        socket->error = 0;
+        return -error;
+    }
+    if (socket->shut_write)
+        return -EPIPE;
+    if (message->address_length) {
+        struct sockaddr_inet inet;
+        int error = inet_address_from(message->address, message->address_length, &inet, true);
+        if (error)
+            return error;
+        destination = inet.address;
+        port = inet.port;
+    } else if (!udp->connected) {
+        return -EDESTADDRREQ;
+    }
+    if (!port)
+        return -EINVAL;
+    if (message->length > UDP_PAYLOAD_MAX)
+        return -EMSGSIZE;
+    if (destination == IP_ADDRESS_BROADCAST && !socket->broadcast)
+        return -EACCES;
+    int error = udp_autobind(udp);
+    if (error)
+        return error;
+    struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, message->length);
+    if (!payload)
+        return -ENOBUFS;
+    if (socket_message_copy_in(message, payload->data, message->length)) {
+        pbuf_put(payload);
+        return -EFAULT;
+    }
+    struct ip_output_options options;
+    inet_output_options(socket, &udp->inet, &options);
+    error = udp_send(&udp->pcb, payload, destination, port, &options);
+    return error ? error : (ssize_t)message->length;
+}
+
+static ssize_t udp_socket_recvmsg(struct socket *socket, struct socket_message *message)
+{
+    struct udp_socket *udp = udp_of(socket);
+    struct socket_packet *packet;
+    int error = datagram_wait(socket, &udp->queue, message, &packet);
+    if (error || !packet)
+        return error;
+    size_t length = sizeof(message->address);
+    inet_address_to(message->address, &length, packet->source, packet->source_port);
+    message->address_length = length;
+    inet_control_messages(&udp->inet, packet, message);
+    return datagram_deliver(&udp->queue, packet, message);
+}
+
+static int udp_socket_setsockopt(struct socket *socket, int level, int name, const void *value,
+                                 size_t length)
+{
+    if (level == SOL_IP)
+        return inet_option_set(&udp_of(socket)->inet, name, value, length);
+    return -ENOPROTOOPT;
+}
+
+static int udp_socket_getsockopt(struct socket *socket, int level, int name, void *value,
+                                 size_t *length)
+{
+    if (level == SOL_IP)
+        return inet_option_get(&udp_of(socket)->inet, name, value, length);
+    return -ENOPROTOOPT;
+}
+
+static unsigned udp_socket_poll(struct socket *socket)
+{
+    return datagram_poll(socket, &udp_of(socket)->queue);
+}
+
+static long udp_socket_ioctl(struct socket *socket, unsigned command, uint64_t argument)
+{
+    return datagram_ioctl(&udp_of(socket)->queue, command, argument);
+}
+
+const socket_op_t udp_socket_operations = {
+    .socket = udp_socket_create,
+    .close = udp_socket_close,
+    .bind = udp_socket_bind,
+    .connect = udp_socket_connect,
+    .shutdown = udp_socket_shutdown,
+    .getsockname = udp_socket_getsockname,
+    .getpeername = udp_socket_getpeername,
+    .getsockopt = udp_socket_getsockopt,
+    .setsockopt = udp_socket_setsockopt,
+    .sendmsg = udp_socket_sendmsg,
+    .recvmsg = udp_socket_recvmsg,
+    .poll = udp_socket_poll,
+    .ioctl = udp_socket_ioctl,
+};
