@@ -71,7 +71,16 @@ void eth_input(struct netif *netif, struct pbuf *frame)
         pbuf_put(frame);
         return;
     }
-    frame->ethertype = net_ntohs(header->type);
+    /* Taps (AF_PACKET sockets) that kept the frame share it read-only, and
+     * pulling headers would move their data: the layers above get a copy. */
+    if (frame->ref > 1) {
+        struct pbuf *copy = pbuf_copy(frame);
+        pbuf_put(frame);
+        if (!copy)
+            return;
+        frame = copy;
+    }
+    frame->ethertype = net_ntohs(((const struct eth_header *)frame->data)->type);
     pbuf_mark_l2(frame);
     pbuf_pull(frame, ETH_HEADER_SIZE);
     eth_handler_t handler = handler_for(frame->ethertype);
