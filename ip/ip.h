@@ -70,20 +70,32 @@ int ip_route_delete(uint32_t destination, uint32_t netmask, uint32_t gateway);
 /* Longest prefix match: 0 and the outgoing netif, next hop and source, or -ENETUNREACH. */
 int ip_route_lookup(uint32_t destination, struct netif **netif, uint32_t *next_hop,
                     uint32_t *source);
+/* The same, restricted to one interface (SO_BINDTODEVICE) when ifindex != 0. */
+int ip_route_lookup_on(int ifindex, uint32_t destination, struct netif **netif,
+                       uint32_t *next_hop, uint32_t *source);
 struct list_node *ip_route_list(void);
 size_t ip_route_format(char *buffer, size_t size);   /* /proc/net/route */
 
 /* Sets netif's address (connected route, broadcast, gratuitous ARP). */
 int ip_address_set(struct netif *netif, uint32_t address, uint32_t netmask);
-/* Is address one of ours (or a broadcast we accept) on netif? */
+/* Is address one of ours (or a broadcast we accept) on netif?  NULL netif:
+ * on any interface (bind's EADDRNOTAVAIL check). */
 bool ip_address_is_local(const struct netif *netif, uint32_t address);
+/* Limited broadcast, or netif's subnet broadcast (any netif's when NULL). */
+bool ip_address_is_broadcast(const struct netif *netif, uint32_t address);
+/* 224.0.0.0/4 (RFC 5771). */
+static inline bool ip_address_is_multicast(uint32_t address)
+{
+    return (net_ntohl(address) & 0xf0000000u) == 0xe0000000u;
+}
 
 void ip_input(struct netif *netif, struct pbuf *packet);   /* the ETH_TYPE_IP handler */
 void ip_init(void);
 
 /* The Internet checksum (RFC 1071) over data, folded, complemented. */
 uint16_t ip_checksum(const void *data, size_t length);
-/* Sum for the TCP/UDP pseudo-header (RFC 768, RFC 9293), to start a checksum. */
+/* Sum for the TCP/UDP pseudo-header (RFC 768, RFC 9293), to start a checksum;
+ * addresses in network order, length in host order. */
 uint32_t ip_pseudo_header_sum(uint32_t source, uint32_t destination, uint8_t protocol,
                               uint16_t length);
 uint16_t ip_checksum_finish(uint32_t sum, const void *data, size_t length);

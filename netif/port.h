@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <errno.h>
+#include <stdio.h>      /* snprintf, which kernel.h declares in the kernel */
 #define container_of(pointer, type, member) \
     ((type *)((char *)(pointer) - offsetof(type, member)))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

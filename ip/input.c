@@ -1,0 +1,143 @@
+/*
+ * IPv4 input (RFC 791 3.2, RFC 1122 3.2.1): validate the header, keep only
+ * datagrams for us (a host does not forward), reassemble fragments, then
+ * show the datagram to raw listeners and hand it to the protocol that
+ * registered its number.
+ */
+#include "ip_private.h"
+#include "../eth/eth.h"
+#include "../icmp/icmp.h"
+#include "../netif/counters.h"
+
+static ip_protocol_handler_t protocols[256];
+static struct list_node raw_listeners = LIST_HEAD_INIT(raw_listeners);
+
+void ip_register(uint8_t protocol, ip_protocol_handler_t handler)
+{
+    protocols[protocol] = handler;
+}
+
+void ip_raw_listener_add(struct ip_raw_listener *listener)
+{
+    list_push_back(&raw_listeners, &listener->node);
+}
+
+void ip_raw_listener_remove(struct ip_raw_listener *listener)
+{
+    list_remove(&listener->node);
+}
+
+/*
+ * Options (RFC 791 3.1) are not acted on, but walked so that a malformed
+ * one is a header error: every option but End of Option List (0) and No
+ * Operation (1) has a length octet of at least 2 that stays inside the header.
+ */
+static bool options_valid(const uint8_t *options, size_t length)
+{
+    size_t i = 0;
+    while (i < length) {
+        uint8_t type = options[i];
+        if (type == 0)
+            break;
+        if (type == 1) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= length || options[i + 1] < 2 || options[i + 1] > length - i)
+            return false;
+        i += options[i + 1];
+    }
+    return true;
+}
+
+/* The header checks of RFC 1122 3.2.1.1-3.2.1.2 and RFC 791; trims link padding. */
+static bool header_valid(struct pbuf *packet)
+{
+    const struct ip_header *header = PBUF_HEADER(packet, struct ip_header);
+    if (!header || header->version_and_header_length >> 4 != 4)
+        return false;
+    size_t header_length = ip_header_length(header);
+    size_t total_length = net_ntohs(header->total_length);
+    if (header_length < sizeof(struct ip_header) || total_length < header_length ||
+        total_length > pbuf_length(packet))
+        return false;
+    if (ip_checksum(header, header_length) != 0)
+        return false;
+    if (!options_valid((const uint8_t *)(header + 1), header_length - sizeof(*header)))
+        return false;
+    pbuf_trim(packet, total_length);     /* Ethernet pads frames to 60 bytes */
+    return true;
+}
+
+/* Raw listeners, then the protocol; data at the IP header, l3 marked.  Consumes. */
+static void deliver(struct pbuf *packet)
+{
+    const struct ip_header *header = (const struct ip_header *)packet->data;
+    bool raw_taken = false;
+    list_for_each_safe(node, &raw_listeners) {
+        struct ip_raw_listener *listener = container_of(node, struct ip_raw_listener, node);
+        if (listener->datagram(listener, packet))
+            raw_taken = true;
+    }
+    uint8_t protocol = header->protocol;
+    size_t header_length = ip_header_length(header);
+    /* Raw sockets that kept the datagram share it read-only (pbuf.h). */
+    if (packet->ref > 1) {
+        struct pbuf *copy = pbuf_copy(packet);
+        pbuf_put(packet);
+        if (!copy) {
+            NET_COUNT(IP_IN_DISCARDS);
+            return;
+        }
+        packet = copy;
+    }
+    pbuf_pull(packet, header_length);
+    pbuf_mark_l4(packet);
+    ip_protocol_handler_t handler = protocols[protocol];
+    if (handler) {
+        NET_COUNT(IP_IN_DELIVERS);
+        handler(packet);
+        return;
+    }
+    if (raw_taken) {
+        NET_COUNT(IP_IN_DELIVERS);
+    } else {
+        /* RFC 1122 3.2.2.1: protocol unreachable, unless a raw socket took it (as Linux). */
+        NET_COUNT(IP_IN_UNKNOWN_PROTOS);
+        icmp_send_error(packet, ICMP_DESTINATION_UNREACHABLE, ICMP_PROTOCOL_UNREACHABLE, 0);
+    }
+    pbuf_put(packet);
+}
+
+void ip_input(struct netif *netif, struct pbuf *packet)
+{
+    NET_COUNT(IP_IN_RECEIVES);
+    if (!header_valid(packet)) {
+        NET_COUNT(IP_IN_HDR_ERRORS);
+        pbuf_put(packet);
+        return;
+    }
+    pbuf_mark_l3(packet);
+    const struct ip_header *header = (const struct ip_header *)packet->data;
+    /* RFC 1122 3.2.1.3: discard a datagram from a broadcast or multicast
+     * source; a host discards datagrams that are not for it (3.3.4.2: we do
+     * not forward).  Multicast groups are not joined in this version. */
+    if (header->source == IP_ADDRESS_BROADCAST || ip_address_is_multicast(header->source) ||
+        !ip_address_is_local(netif, header->destination)) {
+        NET_COUNT(IP_IN_ADDR_ERRORS);
+        pbuf_put(packet);
+        return;
+    }
+    if (net_ntohs(header->flags_and_fragment_offset) &
+        (IP_FLAG_MORE_FRAGMENTS | IP_FRAGMENT_OFFSET_MASK)) {
+        packet = ip_reassemble(packet);
+        if (!packet)
+            return;
+    }
+    deliver(packet);
+}
+
+void ip_init(void)
+{
+    eth_register(ETH_TYPE_IP, ip_input);
+}

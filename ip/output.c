@@ -1,0 +1,133 @@
+/*
+ * IPv4 output (RFC 791 3.2, RFC 1122 3.2.1): route, build the header,
+ * fragment when the datagram exceeds the MTU, hand it to the link.
+ */
+#include "ip_private.h"
+#include "../arp/arp.h"
+#include "../eth/eth.h"
+#include "../netif/counters.h"
+
+/*
+ * One global identification counter, started at a random value.  RFC 6864
+ * 4.1 only asks that id not repeat for a source/destination/protocol within
+ * the datagram lifetime, which a 16-bit counter meets at our rates.
+ */
+static uint16_t next_identification;
+static bool identification_seeded;
+
+static uint16_t new_identification(void)
+{
+    if (!identification_seeded) {
+        next_identification = (uint16_t)net_random32();
+        identification_seeded = true;
+    }
+    return net_htons(next_identification++);
+}
+
+int ip_transmit(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
+{
+    static const uint8_t no_address[ETHERNET_ADDRESS_SIZE];
+    if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP))
+        return eth_output(netif, datagram, no_address, ETH_TYPE_IP);
+    return arp_output(netif, datagram, next_hop);
+}
+
+/* Sends a datagram whose header is complete but for the checksum; consumes it. */
+static int send_datagram(struct pbuf *datagram, struct netif *netif, uint32_t next_hop,
+                         bool dont_fragment)
+{
+    struct ip_header *header = (struct ip_header *)datagram->data;
+    header->checksum = 0;
+    header->checksum = ip_checksum(header, ip_header_length(header));
+    pbuf_mark_l3(datagram);
+    datagram->netif = netif;
+    NET_COUNT(IP_OUT_REQUESTS);
+    if (pbuf_length(datagram) <= netif->mtu)
+        return ip_transmit(netif, datagram, next_hop);
+    if (dont_fragment) {
+        NET_COUNT(IP_FRAG_FAILS);
+        pbuf_put(datagram);
+        return -EMSGSIZE;
+    }
+    return ip_fragment_output(netif, datagram, next_hop);
+}
+
+/* Routes destination (on bound_interface if set) and checks a broadcast is allowed. */
+static int route(uint32_t destination, const struct ip_output_options *options,
+                 struct netif **netif, uint32_t *next_hop, uint32_t *source)
+{
+    int error = ip_route_lookup_on(options ? options->bound_interface : 0, destination, netif,
+                                   next_hop, source);
+    if (error) {
+        NET_COUNT(IP_OUT_NO_ROUTES);
+        return error;
+    }
+    if (ip_address_is_broadcast(*netif, destination)) {
+        if (!options || !options->allow_broadcast)
+            return -EACCES;      /* SO_BROADCAST unset, as Linux */
+        *next_hop = destination;
+    }
+    return 0;
+}
+
+int ip_output(struct pbuf *packet, uint32_t source, uint32_t destination, uint8_t protocol,
+              const struct ip_output_options *options)
+{
+    struct netif *netif;
+    uint32_t next_hop, route_source;
+    int error = route(destination, options, &netif, &next_hop, &route_source);
+    if (error) {
+        pbuf_put(packet);
+        return error;
+    }
+    if (pbuf_length(packet) > IP_MAXIMUM_LENGTH - sizeof(struct ip_header)) {
+        pbuf_put(packet);
+        return -EMSGSIZE;
+    }
+    struct ip_header *header = pbuf_push(packet, sizeof(struct ip_header));
+    if (!header) {
+        NET_COUNT(IP_OUT_DISCARDS);
+        pbuf_put(packet);
+        return -ENOBUFS;
+    }
+    bool dont_fragment = options && options->dont_fragment;
+    header->version_and_header_length = 0x45;
+    header->type_of_service = options ? options->type_of_service : 0;
+    header->total_length = net_htons((uint16_t)pbuf_length(packet));
+    header->identification = new_identification();
+    header->flags_and_fragment_offset = net_htons(dont_fragment ? IP_FLAG_DONT_FRAGMENT : 0);
+    header->time_to_live = options && options->ttl ? options->ttl : IP_DEFAULT_TTL;
+    header->protocol = protocol;
+    header->source = source ? source : route_source;
+    header->destination = destination;
+    return send_datagram(packet, netif, next_hop, dont_fragment);
+}
+
+/*
+ * IP_HDRINCL (raw(7)): the caller built the header.  As Linux does, total
+ * length and checksum are always filled in, source and id when zero.
+ */
+int ip_output_header_included(struct pbuf *datagram, const struct ip_output_options *options)
+{
+    struct ip_header *header = PBUF_HEADER(datagram, struct ip_header);
+    if (!header || ip_header_length(header) < sizeof(*header) ||
+        ip_header_length(header) > pbuf_length(datagram) ||
+        pbuf_length(datagram) > IP_MAXIMUM_LENGTH) {
+        pbuf_put(datagram);
+        return -EINVAL;
+    }
+    struct netif *netif;
+    uint32_t next_hop, source;
+    int error = route(header->destination, options, &netif, &next_hop, &source);
+    if (error) {
+        pbuf_put(datagram);
+        return error;
+    }
+    header->total_length = net_htons((uint16_t)pbuf_length(datagram));
+    if (!header->source)
+        header->source = source;
+    if (!header->identification)
+        header->identification = new_identification();
+    bool dont_fragment = net_ntohs(header->flags_and_fragment_offset) & IP_FLAG_DONT_FRAGMENT;
+    return send_datagram(datagram, netif, next_hop, dont_fragment);
+}
