@@ -1,0 +1,71 @@
+/*
+ * Sending ICMP errors (RFC 792; RFC 1122 3.2.2).  The error quotes as much
+ * of the original datagram as fits in 576 bytes (RFC 1812 4.3.2.3, as Linux
+ * does), which includes RFC 792's "internet header + 64 bits".
+ */
+#include "icmp_private.h"
+#include "../ip/ip.h"
+#include "../netif/counters.h"
+
+#define ICMP_ERROR_MAXIMUM_DATAGRAM 576
+#define IP_TOS_INTERNETWORK_CONTROL 0xc0
+
+/* RFC 1122 3.2.2: the datagrams an error must never be sent about. */
+static bool may_answer(const struct pbuf *original, const struct ip_header *header)
+{
+    size_t header_length = (size_t)(header->version_and_header_length & 0x0f) * 4;
+    if (original->packet_type == PBUF_BROADCAST || original->packet_type == PBUF_MULTICAST ||
+        ip_address_is_broadcast(original->netif, header->destination) ||
+        ip_address_is_multicast(header->destination))
+        return false;
+    if (header->source == IP_ADDRESS_ANY || ip_address_is_broadcast(NULL, header->source) ||
+        ip_address_is_multicast(header->source))
+        return false;
+    if (net_ntohs(header->flags_and_fragment_offset) & 0x1fff)
+        return false;                   /* not the first fragment */
+    if (header->protocol == IP_PROTOCOL_ICMP) {
+        const uint8_t *type = (const uint8_t *)header + header_length;
+        if (type >= original->tail || icmp_type_is_error(*type))
+            return false;
+    }
+    return true;
+}
+
+void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t extra)
+{
+    if (original->l3_offset == PBUF_OFFSET_UNSET)
+        return;
+    const struct ip_header *header = (const struct ip_header *)pbuf_l3(original);
+    if ((const uint8_t *)(header + 1) > original->tail || !may_answer(original, header))
+        return;
+    if (!icmp_rate_limit_allow())
+        return;
+    size_t available = (size_t)(original->tail - (const uint8_t *)header);
+    size_t quoted = MIN(MIN(available, (size_t)net_ntohs(header->total_length)),
+                        ICMP_ERROR_MAXIMUM_DATAGRAM - sizeof(struct ip_header) - ICMP_HEADER_SIZE);
+    struct pbuf *message = pbuf_alloc(PBUF_TRANSPORT, ICMP_HEADER_SIZE + quoted);
+    if (!message) {
+        NET_COUNT(ICMP_OUT_ERRORS);
+        return;
+    }
+    struct icmp_header *icmp = (struct icmp_header *)message->data;
+    icmp->type = type;
+    icmp->code = code;
+    icmp->checksum = 0;
+    icmp->rest = net_htonl(extra);
+    memcpy(message->data + ICMP_HEADER_SIZE, header, quoted);
+    icmp->checksum = ip_checksum(message->data, pbuf_length(message));
+    /* From the address the datagram was sent to when it is ours, else the
+     * outgoing interface's (a datagram we failed to send). */
+    uint32_t source = ip_address_is_local(NULL, header->destination) ? header->destination : 0;
+    struct ip_output_options options = {
+        .type_of_service = (uint8_t)((header->type_of_service & 0x1e) | IP_TOS_INTERNETWORK_CONTROL),
+    };
+    NET_COUNT(ICMP_OUT_MSGS);
+    if (type == ICMP_DESTINATION_UNREACHABLE)
+        NET_COUNT(ICMP_OUT_DEST_UNREACHS);
+    else if (type == ICMP_TIME_EXCEEDED)
+        NET_COUNT(ICMP_OUT_TIME_EXCDS);
+    if (ip_output(message, source, header->source, IP_PROTOCOL_ICMP, &options))
+        NET_COUNT(ICMP_OUT_ERRORS);
+}
