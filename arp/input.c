@@ -1,0 +1,85 @@
+/*
+ * ARP input: RFC 826 "Packet Reception", step by step, for Ethernet and
+ * IPv4 only.  Gratuitous ARP (sender = target) updates an entry we have
+ * and creates none, which is what RFC 826's merge step does by itself.
+ */
+#include "arp_private.h"
+#include "../eth/eth.h"
+#include "../ip/ip.h"
+#include "../netif/counters.h"
+
+static bool packet_valid(const struct arp_packet *arp)
+{
+    return arp && net_ntohs(arp->hardware_type) == ARP_HARDWARE_ETHERNET &&
+           net_ntohs(arp->protocol_type) == ETH_TYPE_IP &&
+           arp->hardware_length == ETHERNET_ADDRESS_SIZE && arp->protocol_length == 4 &&
+           (net_ntohs(arp->operation) == ARP_OPERATION_REQUEST ||
+            net_ntohs(arp->operation) == ARP_OPERATION_REPLY);
+}
+
+/* A sender we could never send to: no address, broadcast or multicast. */
+static bool sender_usable(struct netif *netif, const struct arp_packet *arp)
+{
+    return arp->sender_protocol != IP_ADDRESS_ANY &&
+           !ip_address_is_broadcast(netif, arp->sender_protocol) &&
+           !ip_address_is_multicast(arp->sender_protocol) && !(arp->sender_hardware[0] & 1);
+}
+
+void arp_input(struct netif *netif, struct pbuf *frame)
+{
+    const struct arp_packet *arp = PBUF_HEADER(frame, struct arp_packet);
+    if (!packet_valid(arp)) {
+        NET_COUNT(ARP_IN_ERRORS);
+        pbuf_put(frame);
+        return;
+    }
+    pbuf_mark_l3(frame);
+    uint16_t operation = net_ntohs(arp->operation);
+    if (operation == ARP_OPERATION_REQUEST)
+        NET_COUNT(ARP_IN_REQUESTS);
+    else
+        NET_COUNT(ARP_IN_REPLIES);
+    if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP) ||
+        netif->ipv4_address == IP_ADDRESS_ANY || arp->sender_protocol == netif->ipv4_address) {
+        pbuf_put(frame);
+        return;
+    }
+    bool for_us = arp->target_protocol == netif->ipv4_address;
+    /* RFC 826: "If the pair <protocol type, sender protocol address> is
+     * already in my translation table, update the sender hardware address
+     * field of the entry with the new information ... set Merge_flag". */
+    bool merged = false;
+    if (sender_usable(netif, arp)) {
+        struct arp_entry *entry = arp_cache_find(netif, arp->sender_protocol);
+        /* A reply confirms reachability; a request only shows the sender
+         * exists (Linux marks such entries STALE). */
+        enum arp_state state = operation == ARP_OPERATION_REPLY && for_us ? ARP_REACHABLE
+                                                                          : ARP_STALE;
+        if (entry) {
+            /* A request does not demote a confirmed, unchanged entry. */
+            if (!(entry->state == ARP_REACHABLE && state == ARP_STALE &&
+                  memcmp(entry->hardware, arp->sender_hardware, ETHERNET_ADDRESS_SIZE) == 0))
+                arp_cache_update(entry, arp->sender_hardware, state);
+            merged = true;
+        }
+        /* "Am I the target protocol address?  If Merge_flag is false, add
+         * the triplet <protocol type, sender protocol address, sender hardware
+         * address> to the translation table." */
+        if (for_us && !merged) {
+            entry = arp_cache_create(netif, arp->sender_protocol);
+            if (entry)
+                arp_cache_update(entry, arp->sender_hardware, state);
+        }
+    }
+    /* "Is the opcode ares_op$REQUEST?  If so, swap ... send the packet to
+     * the (new) target hardware address on the same hardware". */
+    if (for_us && operation == ARP_OPERATION_REQUEST)
+        arp_send(netif, ARP_OPERATION_REPLY, arp->sender_hardware, arp->sender_hardware,
+                 arp->sender_protocol);
+    pbuf_put(frame);
+}
+
+void arp_init(void)
+{
+    eth_register(ETH_TYPE_ARP, arp_input);
+}
