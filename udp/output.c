@@ -1,0 +1,53 @@
+/* UDP output (RFC 768): header, checksum over the pseudo-header, then IP. */
+#include "udp_private.h"
+#include "../ip/ip.h"
+#include "../netif/counters.h"
+
+int udp_send(struct udp_pcb *pcb, struct pbuf *payload, uint32_t destination,
+             uint16_t destination_port, const struct ip_output_options *options)
+{
+    int error = 0;
+    if (destination == IP_ADDRESS_ANY) {
+        destination = pcb->remote_address;
+        destination_port = pcb->remote_port;
+        if (!pcb->remote_address)
+            error = -EDESTADDRREQ;
+    }
+    if (!error && destination_port == 0)
+        error = -EINVAL;           /* Linux's udp_sendmsg */
+    if (!error && pbuf_length(payload) > 65535 - UDP_HEADER_SIZE - sizeof(struct ip_header))
+        error = -EMSGSIZE;
+    if (!error && !pcb->local_port)
+        error = udp_bind(pcb, IP_ADDRESS_ANY, 0);     /* autobind, as Linux */
+    struct netif *netif;
+    uint32_t next_hop, source = pcb->local_address;
+    if (!error && (!source || ip_address_is_broadcast(NULL, source) ||
+                   ip_address_is_multicast(source)))
+        error = ip_route_lookup_on(options ? options->bound_interface : 0, destination,
+                                   &netif, &next_hop, &source);
+    if (error) {
+        pbuf_put(payload);
+        return error;
+    }
+    struct udp_header *header = pbuf_push(payload, UDP_HEADER_SIZE);
+    if (!header) {
+        NET_COUNT(UDP_SNDBUF_ERRORS);
+        pbuf_put(payload);
+        return -ENOBUFS;
+    }
+    uint16_t length = (uint16_t)pbuf_length(payload);
+    header->source_port = pcb->local_port;
+    header->destination_port = destination_port;
+    header->length = net_htons(length);
+    header->checksum = 0;
+    uint16_t checksum = ip_checksum_finish(
+        ip_pseudo_header_sum(source, destination, IP_PROTOCOL_UDP, length), header, length);
+    header->checksum = checksum ? checksum : 0xffff;    /* RFC 768: 0 means "none" */
+    pbuf_mark_l4(payload);
+    error = ip_output(payload, source, destination, IP_PROTOCOL_UDP, options);
+    if (error == -ENOBUFS)
+        NET_COUNT(UDP_SNDBUF_ERRORS);
+    else if (!error)
+        NET_COUNT(UDP_OUT_DATAGRAMS);
+    return error;
+}
