@@ -1,0 +1,188 @@
+/* Helpers for the protocol layers' host unit tests (net_test.h). */
+#include <sys/wait.h>
+#include <unistd.h>
+#include "net_test.h"
+#include "netif/loopback.h"
+#include "eth/eth.h"
+#include "arp/arp.h"
+#include "ip/ip.h"
+#include "icmp/icmp.h"
+#include "udp/udp.h"
+
+const uint8_t our_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+const uint8_t peer_mac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 };
+struct netif *eth0, *lo;
+
+void check_bytes(const char *file, int line, const uint8_t *actual, const uint8_t *expected,
+                 size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        if (actual[i] != expected[i]) {
+            fprintf(stderr, "%s:%d: byte %zu is 0x%02x, expected 0x%02x\n", file, line, i,
+                    actual[i], expected[i]);
+            exit(1);
+        }
+    }
+}
+
+int net_test_run_all(const struct net_test *tests, size_t count)
+{
+    int failures = 0;
+    printf("1..%zu\n", count);
+    for (size_t i = 0; i < count; i++) {
+        fflush(stdout);
+        pid_t child = fork();
+        if (child == 0) {
+            tests[i].run();
+            fflush(stdout);
+            _exit(0);
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        bool passed = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        printf("%s %zu - %s\n", passed ? "ok" : "not ok", i + 1, tests[i].name);
+        failures += !passed;
+    }
+    return failures ? 1 : 0;
+}
+
+void stack_setup(void)
+{
+    arp_init();
+    ip_init();
+    icmp_init();
+    udp_init();
+    CHECK_EQUAL(loopback_init(), 0);
+    lo = loopback_netif();
+    eth0 = fake_netif_create("eth0", our_mac);
+    CHECK_EQUAL(ip_address_set(lo, ADDRESS(127, 0, 0, 1), ADDRESS(255, 0, 0, 0)), 0);
+    CHECK_EQUAL(ip_address_set(eth0, OUR_ADDRESS, NETMASK), 0);
+    fake_netif_clear_transmitted();
+    memset(net_counters, 0, sizeof(net_counters));   /* tests count from here */
+}
+
+struct pbuf *next_frame(void)
+{
+    struct pbuf *frame = fake_netif_next_transmitted();
+    CHECK(frame != NULL);
+    return frame;
+}
+
+void check_no_frame(void)
+{
+    CHECK_EQUAL(fake_netif_transmitted_count(), 0);
+}
+
+void learn_peer(void)
+{
+    uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 2 };
+    memcpy(arp + 8, peer_mac, 6);
+    memcpy(arp + 14, &(uint32_t){ PEER_ADDRESS }, 4);
+    memcpy(arp + 18, our_mac, 6);
+    memcpy(arp + 24, &(uint32_t){ OUR_ADDRESS }, 4);
+    uint8_t frame[64];
+    size_t length = build_eth(frame, our_mac, peer_mac, ETH_TYPE_ARP, arp, sizeof(arp));
+    fake_netif_inject(eth0, frame, length);
+}
+
+uint16_t test_checksum(uint32_t sum, const void *data, size_t length)
+{
+    const uint8_t *bytes = data;
+    uint64_t total = sum;
+    for (size_t i = 0; i + 1 < length; i += 2)
+        total += (uint32_t)bytes[i] << 8 | bytes[i + 1];
+    if (length & 1)
+        total += (uint32_t)bytes[length - 1] << 8;
+    while (total >> 16)
+        total = (total & 0xffff) + (total >> 16);
+    return net_htons((uint16_t)~total);
+}
+
+size_t build_eth(uint8_t *out, const uint8_t destination[6], const uint8_t source[6],
+                 uint16_t type, const void *payload, size_t length)
+{
+    memcpy(out, destination, 6);
+    memcpy(out + 6, source, 6);
+    out[12] = (uint8_t)(type >> 8);
+    out[13] = (uint8_t)type;
+    memcpy(out + 14, payload, length);
+    return 14 + length;
+}
+
+size_t build_ip(uint8_t *out, uint32_t source, uint32_t destination, uint8_t protocol,
+                uint16_t identification, uint16_t flags_and_offset, uint8_t ttl,
+                const void *payload, size_t length)
+{
+    out[0] = 0x45;
+    out[1] = 0;
+    out[2] = (uint8_t)((20 + length) >> 8);
+    out[3] = (uint8_t)(20 + length);
+    out[4] = (uint8_t)(identification >> 8);
+    out[5] = (uint8_t)identification;
+    out[6] = (uint8_t)(flags_and_offset >> 8);
+    out[7] = (uint8_t)flags_and_offset;
+    out[8] = ttl;
+    out[9] = protocol;
+    out[10] = out[11] = 0;
+    memcpy(out + 12, &source, 4);
+    memcpy(out + 16, &destination, 4);
+    uint16_t checksum = test_checksum(0, out, 20);
+    memcpy(out + 10, &checksum, 2);
+    memcpy(out + 20, payload, length);
+    return 20 + length;
+}
+
+static uint32_t pseudo_sum(uint32_t source, uint32_t destination, uint8_t protocol,
+                           size_t length)
+{
+    const uint8_t *s = (const uint8_t *)&source, *d = (const uint8_t *)&destination;
+    return (uint32_t)(s[0] << 8 | s[1]) + (uint32_t)(s[2] << 8 | s[3]) +
+           (uint32_t)(d[0] << 8 | d[1]) + (uint32_t)(d[2] << 8 | d[3]) + protocol +
+           (uint32_t)length;
+}
+
+size_t build_udp(uint8_t *out, uint32_t source, uint32_t destination, uint16_t source_port,
+                 uint16_t destination_port, const void *payload, size_t length,
+                 bool with_checksum)
+{
+    size_t total = 8 + length;
+    out[0] = (uint8_t)(source_port >> 8);
+    out[1] = (uint8_t)source_port;
+    out[2] = (uint8_t)(destination_port >> 8);
+    out[3] = (uint8_t)destination_port;
+    out[4] = (uint8_t)(total >> 8);
+    out[5] = (uint8_t)total;
+    out[6] = out[7] = 0;
+    memcpy(out + 8, payload, length);
+    if (with_checksum) {
+        uint16_t checksum = test_checksum(pseudo_sum(source, destination, 17, total), out, total);
+        if (checksum == 0)
+            checksum = 0xffff;
+        memcpy(out + 6, &checksum, 2);
+    }
+    return total;
+}
+
+size_t build_icmp(uint8_t *out, uint8_t type, uint8_t code, uint32_t rest, const void *payload,
+                  size_t length)
+{
+    out[0] = type;
+    out[1] = code;
+    out[2] = out[3] = 0;
+    out[4] = (uint8_t)(rest >> 24);
+    out[5] = (uint8_t)(rest >> 16);
+    out[6] = (uint8_t)(rest >> 8);
+    out[7] = (uint8_t)rest;
+    memcpy(out + 8, payload, length);
+    uint16_t checksum = test_checksum(0, out, 8 + length);
+    memcpy(out + 2, &checksum, 2);
+    return 8 + length;
+}
+
+void inject_ip(const void *datagram, size_t length)
+{
+    uint8_t frame[2048];
+    CHECK(length + 14 <= sizeof(frame));
+    size_t frame_length = build_eth(frame, our_mac, peer_mac, ETH_TYPE_IP, datagram, length);
+    fake_netif_inject(eth0, frame, frame_length);
+}

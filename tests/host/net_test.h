@@ -1,0 +1,83 @@
+/*
+ * Helpers for the protocol layers' host unit tests (eth, arp, ip, icmp,
+ * udp): a tiny runner that forks one process per test (so each test starts
+ * with a fresh stack and zeroed counters), checks, a standard topology, and
+ * frame builders whose checksums are computed here, independently of the
+ * code under test.
+ *
+ * Topology: lo (index 1, 127.0.0.1/8) and eth0 (index 2, 10.0.2.15/24,
+ * 52:54:00:12:34:56) with a peer 10.0.2.2 at 52:55:0a:00:02:02.
+ */
+#ifndef TESTS_HOST_NET_TEST_H
+#define TESTS_HOST_NET_TEST_H
+#include <stdio.h>
+#include <stdlib.h>
+#include "netif/host/host_stack.h"
+#include "netif/counters.h"
+
+#define ADDRESS(a, b, c, d) net_htonl(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+#define OUR_ADDRESS ADDRESS(10, 0, 2, 15)
+#define PEER_ADDRESS ADDRESS(10, 0, 2, 2)
+#define NETMASK ADDRESS(255, 255, 255, 0)
+extern const uint8_t our_mac[6], peer_mac[6];
+extern struct netif *eth0, *lo;
+
+#define CHECK(condition)                                                              \
+    do {                                                                              \
+        if (!(condition)) {                                                           \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
+            exit(1);                                                                  \
+        }                                                                             \
+    } while (0)
+#define CHECK_EQUAL(a, b)                                                             \
+    do {                                                                              \
+        long long a_ = (long long)(a), b_ = (long long)(b);                           \
+        if (a_ != b_) {                                                               \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__,      \
+                    __LINE__, #a, a_, #b, b_);                                        \
+            exit(1);                                                                  \
+        }                                                                             \
+    } while (0)
+/* Byte-for-byte comparison that names the first differing offset. */
+#define CHECK_BYTES(actual, expected, length) \
+    check_bytes(__FILE__, __LINE__, (const uint8_t *)(actual), (const uint8_t *)(expected), (length))
+void check_bytes(const char *file, int line, const uint8_t *actual, const uint8_t *expected,
+                 size_t length);
+#define COUNTER(id) (net_counters[NET_##id])
+
+struct net_test {
+    const char *name;
+    void (*run)(void);
+};
+#define TEST_ENTRY(name) { #name, name }
+/* Runs each test in its own process, prints TAP-style ok / not ok lines;
+ * returns the process exit status (0 when every test passed). */
+int net_test_run_all(const struct net_test *tests, size_t count);
+
+/* Brings up the standard topology, clears what it transmitted, zeroes the counters. */
+void stack_setup(void);
+/* The next transmitted frame (must exist); the caller puts it. */
+struct pbuf *next_frame(void);
+void check_no_frame(void);
+/* Makes the peer known to ARP (injects its reply to a request of ours). */
+void learn_peer(void);
+
+/* Independent RFC 1071 checksum (network order result) with an initial sum. */
+uint16_t test_checksum(uint32_t sum, const void *data, size_t length);
+/* Builders return the length written into out. */
+size_t build_eth(uint8_t *out, const uint8_t destination[6], const uint8_t source[6],
+                 uint16_t type, const void *payload, size_t length);
+/* An IP header (20 bytes, correct checksum) followed by payload. */
+size_t build_ip(uint8_t *out, uint32_t source, uint32_t destination, uint8_t protocol,
+                uint16_t identification, uint16_t flags_and_offset, uint8_t ttl,
+                const void *payload, size_t length);
+/* A UDP header with a correct checksum (or 0 when with_checksum is false) and payload. */
+size_t build_udp(uint8_t *out, uint32_t source, uint32_t destination, uint16_t source_port,
+                 uint16_t destination_port, const void *payload, size_t length,
+                 bool with_checksum);
+size_t build_icmp(uint8_t *out, uint8_t type, uint8_t code, uint32_t rest, const void *payload,
+                  size_t length);
+/* Injects an IP datagram from the peer to our MAC on eth0. */
+void inject_ip(const void *datagram, size_t length);
+
+#endif

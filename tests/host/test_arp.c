@@ -1,0 +1,270 @@
+/* Host unit tests of ARP (arp/): RFC 826, RFC 1122 2.3.2. */
+#include "tests/host/net_test.h"
+#include "eth/eth.h"
+#include "arp/arp.h"
+#include "ip/ip.h"
+#include "icmp/icmp.h"
+
+#define OTHER_ADDRESS ADDRESS(10, 0, 2, 3)
+#define TEST_PROTOCOL 253          /* RFC 3692 experimentation */
+
+static const uint8_t zero_mac[6];
+
+/* An RFC 826 packet for Ethernet/IPv4 in an Ethernet frame; returns the frame length. */
+static size_t build_arp(uint8_t *frame, const uint8_t eth_destination[6], uint16_t operation,
+                        const uint8_t sender_mac[6], uint32_t sender, const uint8_t target_mac[6],
+                        uint32_t target)
+{
+    uint8_t arp[28] = { 0x00, 0x01, 0x08, 0x00, 6, 4, 0, (uint8_t)operation };
+    memcpy(arp + 8, sender_mac, 6);
+    memcpy(arp + 14, &sender, 4);
+    memcpy(arp + 18, target_mac, 6);
+    memcpy(arp + 24, &target, 4);
+    return build_eth(frame, eth_destination, sender_mac, ETH_TYPE_ARP, arp, sizeof(arp));
+}
+
+/* Sends one byte marker to destination through ip_output. */
+static void send_marker(uint32_t destination, uint8_t marker)
+{
+    struct pbuf *packet = pbuf_alloc(PBUF_TRANSPORT, 1);
+    packet->data[0] = marker;
+    CHECK_EQUAL(ip_output(packet, 0, destination, TEST_PROTOCOL, NULL), 0);
+}
+
+static void check_request_for(struct pbuf *frame, const uint8_t destination[6], uint32_t target)
+{
+    uint8_t expected[42];
+    build_arp(expected, destination, 1, our_mac, OUR_ADDRESS, zero_mac, target);
+    memcpy(expected + 6, our_mac, 6);
+    CHECK_EQUAL(pbuf_length(frame), sizeof(expected));
+    CHECK_BYTES(frame->data, expected, sizeof(expected));
+}
+
+static const char *arp_table(void)
+{
+    static char text[1024];
+    arp_cache_format(text, sizeof(text));
+    return text;
+}
+
+#define ARP_HEADER "IP address       HW type     Flags       HW address            Mask     Device\n"
+
+static void test_arp_reply_to_request_for_our_address(void)
+{
+    stack_setup();
+    uint8_t frame[42];
+    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS, zero_mac,
+                              OUR_ADDRESS);
+    fake_netif_inject(eth0, frame, length);
+    /* RFC 826: swap sender and target, our hardware address as sender, opcode reply. */
+    uint8_t expected[42];
+    build_arp(expected, peer_mac, 2, our_mac, OUR_ADDRESS, peer_mac, PEER_ADDRESS);
+    struct pbuf *reply = next_frame();
+    CHECK_EQUAL(pbuf_length(reply), 42);
+    CHECK_BYTES(reply->data, expected, 42);
+    pbuf_put(reply);
+    CHECK_EQUAL(COUNTER(ARP_IN_REQUESTS), 1);
+    CHECK_EQUAL(COUNTER(ARP_OUT_REPLIES), 1);
+    /* The requester was learned (Linux's /proc/net/arp line format). */
+    CHECK(strcmp(arp_table(), ARP_HEADER "10.0.2.2         0x1         0x2         "
+                                          "52:55:0a:00:02:02     *        eth0\n") == 0);
+}
+
+static void test_arp_request_for_other_address_ignored(void)
+{
+    stack_setup();
+    uint8_t frame[42];
+    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS, zero_mac,
+                              OTHER_ADDRESS);
+    fake_netif_inject(eth0, frame, length);
+    check_no_frame();
+    CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+}
+
+static void test_arp_malformed_dropped_and_counted(void)
+{
+    stack_setup();
+    uint8_t frame[42];
+    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS, zero_mac,
+                              OUR_ADDRESS);
+    uint8_t bad[42];
+    memcpy(bad, frame, length);
+    bad[15] = 6;                         /* hardware type 6 (IEEE 802) */
+    fake_netif_inject(eth0, bad, length);
+    memcpy(bad, frame, length);
+    bad[16] = 0x86;                      /* protocol type 0x86dd */
+    bad[17] = 0xdd;
+    fake_netif_inject(eth0, bad, length);
+    memcpy(bad, frame, length);
+    bad[19] = 16;                        /* protocol length 16 */
+    fake_netif_inject(eth0, bad, length);
+    memcpy(bad, frame, length);
+    bad[21] = 9;                         /* opcode 9 */
+    fake_netif_inject(eth0, bad, length);
+    fake_netif_inject(eth0, frame, length - 1);   /* truncated */
+    CHECK_EQUAL(COUNTER(ARP_IN_ERRORS), 5);
+    check_no_frame();
+    CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+}
+
+static void test_arp_queue_released_on_reply(void)
+{
+    stack_setup();
+    send_marker(PEER_ADDRESS, 0xa1);
+    struct pbuf *request = next_frame();
+    check_request_for(request, eth_broadcast_address, PEER_ADDRESS);
+    pbuf_put(request);
+    check_no_frame();
+    CHECK(strstr(arp_table(), "10.0.2.2         0x1         0x0         00:00:00:00:00:00") != NULL);
+    uint8_t frame[42];
+    size_t length = build_arp(frame, our_mac, 2, peer_mac, PEER_ADDRESS, our_mac, OUR_ADDRESS);
+    fake_netif_inject(eth0, frame, length);
+    struct pbuf *packet = next_frame();
+    CHECK_BYTES(packet->data, peer_mac, 6);
+    CHECK_BYTES(packet->data + 6, our_mac, 6);
+    CHECK_EQUAL(packet->data[14 + 20], 0xa1);
+    pbuf_put(packet);
+    CHECK_EQUAL(COUNTER(ARP_IN_REPLIES), 1);
+    /* Resolved: the next packet goes at once. */
+    send_marker(PEER_ADDRESS, 0xa2);
+    packet = next_frame();
+    CHECK_EQUAL(packet->data[14 + 20], 0xa2);
+    pbuf_put(packet);
+    check_no_frame();
+}
+
+/* RFC 1122 2.3.2.2: keep the latest packets; three per address here. */
+static void test_arp_queue_bounded_keeps_latest(void)
+{
+    stack_setup();
+    for (uint8_t i = 1; i <= 5; i++)
+        send_marker(PEER_ADDRESS, i);
+    pbuf_put(next_frame());     /* the one request */
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(ARP_QUEUE_DROPS), 2);
+    learn_peer();
+    for (uint8_t i = 3; i <= 5; i++) {
+        struct pbuf *packet = next_frame();
+        CHECK_EQUAL(packet->data[14 + 20], i);
+        pbuf_put(packet);
+    }
+    check_no_frame();
+}
+
+static void test_arp_entry_times_out_after_30_seconds(void)
+{
+    stack_setup();
+    learn_peer();
+    net_host_clock_advance(29999);
+    send_marker(PEER_ADDRESS, 1);
+    pbuf_put(next_frame());
+    check_no_frame();              /* still REACHABLE: no request */
+    net_host_clock_advance(1);     /* 30 s: STALE, so the next use revalidates (unicast) */
+    send_marker(PEER_ADDRESS, 2);
+    struct pbuf *probe = next_frame();
+    check_request_for(probe, peer_mac, PEER_ADDRESS);
+    pbuf_put(probe);
+    struct pbuf *packet = next_frame();
+    CHECK_EQUAL(packet->data[14 + 20], 2);
+    pbuf_put(packet);
+    CHECK_EQUAL(COUNTER(ARP_OUT_REQUESTS), 1);
+    /* Unconfirmed for 60 s more: forgotten. */
+    net_host_clock_advance(60000);
+    CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+}
+
+static void test_arp_failure_sends_host_unreachable(void)
+{
+    stack_setup();
+    learn_peer();
+    struct pbuf *packet = pbuf_alloc(PBUF_TRANSPORT, 8);
+    memset(packet->data, 0x5a, 8);
+    CHECK_EQUAL(ip_output(packet, 0, OTHER_ADDRESS, TEST_PROTOCOL, NULL), 0);
+    /* Three requests one second apart (t = 0, 1, 2 s), then failure at 3 s. */
+    for (int i = 0; i < 3; i++) {
+        struct pbuf *request = next_frame();
+        check_request_for(request, eth_broadcast_address, OTHER_ADDRESS);
+        pbuf_put(request);
+        check_no_frame();
+        CHECK_EQUAL(COUNTER(ARP_RESOLUTION_FAILURES), 0);
+        net_host_clock_advance(1000);
+    }
+    CHECK_EQUAL(COUNTER(ARP_RESOLUTION_FAILURES), 1);
+    check_no_frame();        /* the error went to ourselves, through lo */
+    CHECK_EQUAL(COUNTER(ICMP_OUT_DEST_UNREACHS), 1);
+    CHECK_EQUAL(COUNTER(ICMP_IN_DEST_UNREACHS), 1);
+    CHECK(strcmp(arp_table(), ARP_HEADER "10.0.2.2         0x1         0x2         "
+                                          "52:55:0a:00:02:02     *        eth0\n") == 0);
+}
+
+static void test_arp_gratuitous_updates_existing_entry_only(void)
+{
+    stack_setup();
+    learn_peer();
+    static const uint8_t new_mac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x99 };
+    uint8_t frame[42];
+    size_t length = build_arp(frame, eth_broadcast_address, 1, new_mac, PEER_ADDRESS, zero_mac,
+                              PEER_ADDRESS);
+    fake_netif_inject(eth0, frame, length);
+    length = build_arp(frame, eth_broadcast_address, 1, new_mac, OTHER_ADDRESS, zero_mac,
+                       OTHER_ADDRESS);
+    fake_netif_inject(eth0, frame, length);
+    check_no_frame();
+    CHECK(strcmp(arp_table(), ARP_HEADER "10.0.2.2         0x1         0x2         "
+                                          "52:55:0a:00:02:99     *        eth0\n") == 0);
+    send_marker(PEER_ADDRESS, 7);
+    struct pbuf *packet = next_frame();
+    CHECK_BYTES(packet->data, new_mac, 6);
+    pbuf_put(packet);
+}
+
+static void test_arp_announce_on_address_set(void)
+{
+    stack_setup();
+    uint32_t address = ADDRESS(10, 0, 2, 16);
+    CHECK_EQUAL(ip_address_set(eth0, address, NETMASK), 0);
+    struct pbuf *frame = next_frame();
+    uint8_t expected[42];
+    build_arp(expected, eth_broadcast_address, 1, our_mac, address, zero_mac, address);
+    CHECK_EQUAL(pbuf_length(frame), 42);
+    CHECK_BYTES(frame->data, expected, 42);
+    pbuf_put(frame);
+    check_no_frame();
+}
+
+static void test_arp_broadcast_needs_no_resolution(void)
+{
+    stack_setup();
+    struct ip_output_options options = { .allow_broadcast = true };
+    struct pbuf *packet = pbuf_alloc(PBUF_TRANSPORT, 1);
+    packet->data[0] = 1;
+    CHECK_EQUAL(ip_output(packet, 0, ADDRESS(10, 0, 2, 255), TEST_PROTOCOL, &options), 0);
+    packet = pbuf_alloc(PBUF_TRANSPORT, 1);
+    packet->data[0] = 2;
+    CHECK_EQUAL(ip_output(packet, 0, IP_ADDRESS_BROADCAST, TEST_PROTOCOL, &options), 0);
+    for (int i = 0; i < 2; i++) {
+        struct pbuf *frame = next_frame();
+        CHECK_BYTES(frame->data, eth_broadcast_address, 6);
+        CHECK_EQUAL(frame->data[12] << 8 | frame->data[13], ETH_TYPE_IP);
+        pbuf_put(frame);
+    }
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(ARP_OUT_REQUESTS), 0);
+}
+
+int main(void)
+{
+    static const struct net_test tests[] = {
+        TEST_ENTRY(test_arp_reply_to_request_for_our_address),
+        TEST_ENTRY(test_arp_request_for_other_address_ignored),
+        TEST_ENTRY(test_arp_malformed_dropped_and_counted),
+        TEST_ENTRY(test_arp_queue_released_on_reply),
+        TEST_ENTRY(test_arp_queue_bounded_keeps_latest),
+        TEST_ENTRY(test_arp_entry_times_out_after_30_seconds),
+        TEST_ENTRY(test_arp_failure_sends_host_unreachable),
+        TEST_ENTRY(test_arp_gratuitous_updates_existing_entry_only),
+        TEST_ENTRY(test_arp_announce_on_address_set),
+        TEST_ENTRY(test_arp_broadcast_needs_no_resolution),
+    };
+    return net_test_run_all(tests, ARRAY_SIZE(tests));
+}
