@@ -216,15 +216,27 @@ int virtqueue_setup(struct virtio_device *device, struct virtqueue *queue, uint1
     return 0;
 }
 
+/*
+ * 4.2.2.2: configuration fields are read with accesses of their own width,
+ * aligned (a 16-bit field with one 16-bit read); byte arrays byte by byte.
+ */
 void virtio_config_read(struct virtio_device *device, size_t offset, void *buffer,
                         size_t length)
 {
-    uint8_t *bytes = buffer;
+    volatile uint8_t *config = device->registers + MMIO_CONFIG + offset;
     uint32_t generation;
     do {
         generation = read_register(device, MMIO_CONFIG_GENERATION);
-        for (size_t i = 0; i < length; i++)
-            bytes[i] = *(volatile uint8_t *)(device->registers + MMIO_CONFIG + offset + i);
+        if (length == 2 && !(offset % 2)) {
+            uint16_t value = *(volatile uint16_t *)config;
+            memcpy(buffer, &value, 2);
+        } else if (length == 4 && !(offset % 4)) {
+            uint32_t value = *(volatile uint32_t *)config;
+            memcpy(buffer, &value, 4);
+        } else {
+            for (size_t i = 0; i < length; i++)
+                ((uint8_t *)buffer)[i] = config[i];
+        }
     } while (generation != read_register(device, MMIO_CONFIG_GENERATION));
 }
 

@@ -104,6 +104,9 @@ static int virtio_net_transmit(struct netif *netif, struct pbuf *frame)
 {
     struct virtio_net *net = netif->driver;
     transmit_reclaim(net);
+    /* Receive buffers that could not be allocated in the interrupt handler
+     * are retried here: with an empty receive queue no interrupt would come. */
+    receive_refill(net);
     if (!net->transmit_queue.free_count)
         return -ENOBUFS;
     /* A frame built without link headroom (it should not be) gets a copy that has it. */

@@ -96,7 +96,8 @@ void virtio_driver_ok(struct virtio_device *device);
 /* Marks the device broken (FAILED) when setup went wrong after negotiation. */
 void virtio_fail(struct virtio_device *device);
 
-/* Reads the device-specific configuration consistently (4.2.2 ConfigGeneration). */
+/* Reads one field (or byte array) of the device-specific configuration,
+ * consistently (ConfigGeneration, 4.2.2). */
 void virtio_config_read(struct virtio_device *device, size_t offset, void *buffer,
                         size_t length);
 
