@@ -31,11 +31,11 @@ ssize_t datagram_deliver(struct socket_queue *queue, struct socket_packet *packe
                          struct socket_message *message)
 {
     size_t length = MIN((size_t)packet->length, message->length);
-    if (socket_message_copy_out(message, socket_packet_data(packet), length))
-        return -EFAULT;
-    if (length < packet->length)
-        message->result_flags |= MSG_TRUNC;
     ssize_t result = (message->flags & MSG_TRUNC) ? packet->length : (ssize_t)length;
+    if (socket_message_copy_out(message, socket_packet_data(packet), length))
+        result = -EFAULT;   /* the datagram is consumed all the same, as on Linux */
+    else if (length < packet->length)
+        message->result_flags |= MSG_TRUNC;
     if (!(message->flags & MSG_PEEK))
         socket_packet_free(socket_queue_pop(queue));
     return result;
