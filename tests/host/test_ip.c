@@ -1,0 +1,462 @@
+/* Host unit tests of IPv4 (ip/): RFC 791, RFC 1122 3.2.1, RFC 815/5722 reassembly. */
+#include "tests/host/net_test.h"
+#include "eth/eth.h"
+#include "ip/ip.h"
+#include "udp/udp.h"
+
+#define TEST_PROTOCOL 253          /* RFC 3692 experimentation */
+
+/* A UDP PCB on port 7 that keeps what it receives. */
+static struct pbuf *received;
+static uint32_t received_from;
+static void keep(struct udp_pcb *pcb, struct pbuf *datagram, uint32_t source, uint16_t port)
+{
+    if (received)
+        pbuf_put(received);
+    pbuf_get(datagram);
+    received = datagram;
+    received_from = source;
+}
+
+static struct udp_pcb *listen_on_port_7(void)
+{
+    static struct udp_pcb pcb;
+    udp_pcb_init(&pcb);
+    pcb.receive = keep;
+    CHECK_EQUAL(udp_bind(&pcb, IP_ADDRESS_ANY, net_htons(7)), 0);
+    return &pcb;
+}
+
+/* A UDP datagram from the peer to us, port 1234 -> 7. */
+static size_t udp_datagram(uint8_t *out, const void *payload, size_t length)
+{
+    uint8_t udp[1600];
+    size_t udp_length = build_udp(udp, PEER_ADDRESS, OUR_ADDRESS, 1234, 7, payload, length, true);
+    return build_ip(out, PEER_ADDRESS, OUR_ADDRESS, 17, 0x1111, 0, 64, udp, udp_length);
+}
+
+static void refresh_header_checksum(uint8_t *datagram)
+{
+    size_t header_length = (size_t)(datagram[0] & 0x0f) * 4;
+    datagram[10] = datagram[11] = 0;
+    uint16_t checksum = test_checksum(0, datagram, header_length);
+    memcpy(datagram + 10, &checksum, 2);
+}
+
+static void test_ip_rejects_bad_checksum_and_counts_it(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t datagram[64];
+    size_t length = udp_datagram(datagram, "abc", 3);
+    datagram[10] ^= 0x01;
+    inject_ip(datagram, length);
+    CHECK_EQUAL(COUNTER(IP_IN_RECEIVES), 1);
+    CHECK_EQUAL(COUNTER(IP_IN_HDR_ERRORS), 1);
+    CHECK_EQUAL(COUNTER(IP_IN_DELIVERS), 0);
+    CHECK(received == NULL);
+}
+
+static void test_ip_header_errors_counted(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t good[64], bad[80];
+    size_t length = udp_datagram(good, "abc", 3);
+    memcpy(bad, good, length);
+    bad[0] = 0x65;                          /* version 6 */
+    refresh_header_checksum(bad);
+    inject_ip(bad, length);
+    memcpy(bad, good, length);
+    bad[0] = 0x44;                          /* IHL 4 */
+    bad[10] = bad[11] = 0;
+    inject_ip(bad, length);
+    memcpy(bad, good, length);
+    bad[3] = (uint8_t)(length + 1);         /* total length beyond the frame */
+    refresh_header_checksum(bad);
+    inject_ip(bad, length);
+    memcpy(bad, good, length);
+    bad[3] = 19;                            /* total length below the header */
+    refresh_header_checksum(bad);
+    inject_ip(bad, length);
+    inject_ip(good, 19);                    /* shorter than a header */
+    /* An option whose length runs past the header (IHL 6: one 4-byte option word). */
+    memcpy(bad, good, 20);
+    bad[0] = 0x46;
+    bad[3] = (uint8_t)(length + 4);
+    bad[20] = 0x07;                         /* record route, length 8 > 4 left */
+    bad[21] = 8;
+    bad[22] = 4;
+    bad[23] = 0;
+    memcpy(bad + 24, good + 20, length - 20);
+    refresh_header_checksum(bad);
+    inject_ip(bad, length + 4);
+    CHECK_EQUAL(COUNTER(IP_IN_HDR_ERRORS), 6);
+    CHECK(received == NULL);
+    /* The same option, well formed (length 3), is skipped and the datagram delivered. */
+    bad[21] = 3;
+    refresh_header_checksum(bad);
+    inject_ip(bad, length + 4);
+    CHECK_EQUAL(COUNTER(IP_IN_HDR_ERRORS), 6);
+    CHECK(received != NULL);
+    CHECK_BYTES(received->data, "abc", 3);
+    pbuf_put(received);
+}
+
+static void test_ip_trims_ethernet_padding(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t datagram[46] = { 0 };          /* 31 bytes of IP, padded to Ethernet's minimum */
+    udp_datagram(datagram, "abc", 3);
+    inject_ip(datagram, sizeof(datagram));
+    CHECK(received != NULL);
+    CHECK_EQUAL(pbuf_length(received), 3);
+    CHECK_EQUAL(COUNTER(UDP_IN_ERRORS), 0);
+    pbuf_put(received);
+}
+
+/* We do not forward (RFC 1122 3.3.4.2 host). */
+static void test_ip_not_for_us_dropped(void)
+{
+    stack_setup();
+    uint8_t datagram[64];
+    size_t length = build_ip(datagram, PEER_ADDRESS, ADDRESS(10, 0, 2, 77), TEST_PROTOCOL, 1, 0,
+                             64, "x", 1);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(COUNTER(IP_IN_ADDR_ERRORS), 1);
+    check_no_frame();
+}
+
+/* RFC 1122 3.2.1.7: TTL is not checked for datagrams delivered locally. */
+static void test_ip_ttl_zero_delivered_locally(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t datagram[64];
+    size_t length = udp_datagram(datagram, "ttl", 3);
+    datagram[8] = 0;
+    refresh_header_checksum(datagram);
+    inject_ip(datagram, length);
+    CHECK(received != NULL);
+    pbuf_put(received);
+}
+
+static void test_ip_unknown_protocol_sends_protocol_unreachable(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t datagram[64];
+    size_t length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, TEST_PROTOCOL, 0x4242, 0, 64,
+                             "12345678", 8);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(COUNTER(IP_IN_UNKNOWN_PROTOS), 1);
+    struct pbuf *frame = next_frame();
+    const uint8_t *ip = frame->data + 14;
+    CHECK_EQUAL(pbuf_length(frame), 14 + 20 + 8 + length);
+    CHECK_EQUAL(ip[9], 1);
+    CHECK_BYTES(ip + 12, &(uint32_t){ OUR_ADDRESS }, 4);
+    CHECK_BYTES(ip + 16, &(uint32_t){ PEER_ADDRESS }, 4);
+    CHECK_EQUAL(test_checksum(0, ip, 20), 0);
+    /* RFC 792: type 3, code 2, unused 0, then the original header and data. */
+    static const uint8_t icmp_header[8] = { 3, 2 };
+    CHECK_BYTES(ip + 20, icmp_header, 2);
+    CHECK_BYTES(ip + 24, icmp_header + 4, 4);
+    CHECK_BYTES(ip + 28, datagram, length);
+    CHECK_EQUAL(test_checksum(0, ip + 20, 8 + length), 0);
+    pbuf_put(frame);
+}
+
+static bool raw_take(struct ip_raw_listener *listener, struct pbuf *datagram)
+{
+    return true;    /* a raw socket bound to the protocol took it (keeps no reference here) */
+}
+
+static void test_ip_unknown_protocol_taken_by_raw_socket_is_silent(void)
+{
+    stack_setup();
+    learn_peer();
+    struct ip_raw_listener listener = { .datagram = raw_take };
+    ip_raw_listener_add(&listener);
+    uint8_t datagram[64];
+    size_t length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, TEST_PROTOCOL, 1, 0, 64, "x", 1);
+    inject_ip(datagram, length);
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(IP_IN_UNKNOWN_PROTOS), 0);
+    CHECK_EQUAL(COUNTER(IP_IN_DELIVERS), 1);
+    ip_raw_listener_remove(&listener);
+}
+
+/* Splits a UDP datagram's IP payload into fragments of the given sizes (multiples of 8). */
+static size_t fragment_of(uint8_t *out, const uint8_t *payload, size_t offset, size_t length,
+                          bool more, uint16_t identification)
+{
+    uint16_t flags = (uint16_t)((more ? 0x2000 : 0) | (offset / 8));
+    return build_ip(out, PEER_ADDRESS, OUR_ADDRESS, 17, identification, flags, 64,
+                    payload + offset, length);
+}
+
+static size_t udp_payload_for_fragments(uint8_t *udp, size_t data_length)
+{
+    uint8_t data[2000];
+    for (size_t i = 0; i < data_length; i++)
+        data[i] = (uint8_t)(i * 7);
+    return build_udp(udp, PEER_ADDRESS, OUR_ADDRESS, 1234, 7, data, data_length, true);
+}
+
+static void test_ip_reassembles_three_fragments(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t udp[2000], fragment[2000];
+    size_t udp_length = udp_payload_for_fragments(udp, 292);    /* 300 bytes: 96 + 96 + 108 */
+    /* Out of order: last, first, middle. */
+    inject_ip(fragment, fragment_of(fragment, udp, 192, 108, false, 0x77));
+    inject_ip(fragment, fragment_of(fragment, udp, 0, 96, true, 0x77));
+    CHECK(received == NULL);
+    inject_ip(fragment, fragment_of(fragment, udp, 96, 96, true, 0x77));
+    CHECK(received != NULL);
+    CHECK_EQUAL(pbuf_length(received), udp_length - 8);
+    CHECK_BYTES(received->data, udp + 8, udp_length - 8);
+    const uint8_t *header = pbuf_l3(received);
+    CHECK_EQUAL(header[2] << 8 | header[3], 20 + udp_length);
+    CHECK_EQUAL(header[6] & 0x3f, 0);
+    CHECK_EQUAL(header[7], 0);
+    CHECK_EQUAL(COUNTER(IP_REASM_REQDS), 3);
+    CHECK_EQUAL(COUNTER(IP_REASM_OKS), 1);
+    CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 0);
+    pbuf_put(received);
+}
+
+static void test_ip_duplicate_fragment_ignored(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t udp[2000], fragment[2000];
+    size_t udp_length = udp_payload_for_fragments(udp, 152);    /* 160: 80 + 80 */
+    inject_ip(fragment, fragment_of(fragment, udp, 0, 80, true, 5));
+    inject_ip(fragment, fragment_of(fragment, udp, 0, 80, true, 5));
+    inject_ip(fragment, fragment_of(fragment, udp, 80, 80, false, 5));
+    CHECK(received != NULL);
+    CHECK_BYTES(received->data, udp + 8, udp_length - 8);
+    CHECK_EQUAL(COUNTER(IP_REASM_OKS), 1);
+    pbuf_put(received);
+}
+
+/* Overlap (RFC 5722 policy, as Linux for IPv4): the whole datagram is dropped. */
+static void test_ip_overlapping_fragments_dropped(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t udp[2000], fragment[2000];
+    udp_payload_for_fragments(udp, 152);                        /* 160 bytes */
+    inject_ip(fragment, fragment_of(fragment, udp, 0, 88, true, 9));
+    inject_ip(fragment, fragment_of(fragment, udp, 80, 80, false, 9));   /* overlaps 80..88 */
+    CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 1);
+    /* What would have completed the datagram finds nothing to complete. */
+    inject_ip(fragment, fragment_of(fragment, udp, 88, 72, false, 9));
+    inject_ip(fragment, fragment_of(fragment, udp, 0, 80, true, 9));
+    CHECK(received == NULL);
+    CHECK_EQUAL(COUNTER(IP_REASM_OKS), 0);
+}
+
+static void test_ip_reassembly_times_out_with_icmp_time_exceeded(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t udp[2000], first[2000], fragment[2000];
+    udp_payload_for_fragments(udp, 292);
+    size_t first_length = fragment_of(first, udp, 0, 96, true, 0x99);
+    inject_ip(first, first_length);
+    inject_ip(fragment, fragment_of(fragment, udp, 192, 108, false, 0x99));
+    net_host_clock_advance(29999);
+    check_no_frame();
+    learn_peer();                  /* keep ARP confirmed, so that no probe goes first */
+    net_host_clock_advance(1);
+    CHECK_EQUAL(COUNTER(IP_REASM_TIMEOUT), 1);
+    CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 1);
+    struct pbuf *frame = next_frame();
+    const uint8_t *ip = frame->data + 14;
+    CHECK_EQUAL(ip[9], 1);
+    CHECK_BYTES(ip + 16, &(uint32_t){ PEER_ADDRESS }, 4);
+    /* RFC 792: type 11, code 1 (fragment reassembly time exceeded), the first fragment quoted. */
+    CHECK_EQUAL(ip[20], 11);
+    CHECK_EQUAL(ip[21], 1);
+    CHECK_BYTES(ip + 28, first, first_length);
+    CHECK_EQUAL(test_checksum(0, ip + 20, pbuf_length(frame) - 14 - 20), 0);
+    pbuf_put(frame);
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(ICMP_OUT_TIME_EXCDS), 1);
+}
+
+static void test_ip_reassembly_timeout_without_first_fragment_is_silent(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t udp[2000], fragment[2000];
+    udp_payload_for_fragments(udp, 292);
+    inject_ip(fragment, fragment_of(fragment, udp, 96, 96, true, 0x98));
+    net_host_clock_advance(30000);
+    CHECK_EQUAL(COUNTER(IP_REASM_TIMEOUT), 1);
+    check_no_frame();
+}
+
+/* Fragments claiming bytes past 65535 (the "ping of death") are refused. */
+static void test_ip_oversized_reassembly_refused(void)
+{
+    stack_setup();
+    uint8_t fragment[128], payload[64] = { 0 };
+    size_t length = build_ip(fragment, PEER_ADDRESS, OUR_ADDRESS, 17, 3, 0x1fff, 64, payload, 64);
+    inject_ip(fragment, length);
+    CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 1);
+}
+
+static void test_ip_fragments_output_larger_than_mtu(void)
+{
+    stack_setup();
+    learn_peer();
+    struct udp_pcb pcb;
+    udp_pcb_init(&pcb);
+    CHECK_EQUAL(udp_bind(&pcb, IP_ADDRESS_ANY, net_htons(4000)), 0);
+    struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, 3000);
+    for (size_t i = 0; i < 3000; i++)
+        payload->data[i] = (uint8_t)i;
+    CHECK_EQUAL(udp_send(&pcb, payload, PEER_ADDRESS, net_htons(9), NULL), 0);
+    /* 3008 bytes of UDP: 1480 + 1480 + 48 (RFC 791: offsets in 8-byte units). */
+    static const size_t lengths[3] = { 1500, 1500, 68 };
+    static const uint16_t flags[3] = { 0x2000 | 0, 0x2000 | 185, 370 };
+    uint8_t reassembled[3008];
+    uint16_t identification = 0;
+    for (int i = 0; i < 3; i++) {
+        struct pbuf *frame = next_frame();
+        const uint8_t *ip = frame->data + 14;
+        CHECK_EQUAL(pbuf_length(frame), 14 + lengths[i]);
+        CHECK_EQUAL(ip[0], 0x45);
+        CHECK_EQUAL(ip[2] << 8 | ip[3], lengths[i]);
+        CHECK_EQUAL(ip[6] << 8 | ip[7], flags[i]);
+        CHECK_EQUAL(test_checksum(0, ip, 20), 0);
+        if (i == 0)
+            identification = (uint16_t)(ip[4] << 8 | ip[5]);
+        CHECK_EQUAL(ip[4] << 8 | ip[5], identification);
+        memcpy(reassembled + (flags[i] & 0x1fff) * 8, ip + 20, lengths[i] - 20);
+        pbuf_put(frame);
+    }
+    check_no_frame();
+    uint8_t expected_payload[3000];
+    for (size_t i = 0; i < 3000; i++)
+        expected_payload[i] = (uint8_t)i;
+    CHECK_BYTES(reassembled + 8, expected_payload, 3000);
+    CHECK_EQUAL(COUNTER(IP_FRAG_OKS), 1);
+    CHECK_EQUAL(COUNTER(IP_FRAG_CREATES), 3);
+    udp_pcb_remove(&pcb);
+}
+
+static void test_ip_dont_fragment_too_big_is_emsgsize(void)
+{
+    stack_setup();
+    learn_peer();
+    struct pbuf *packet = pbuf_alloc(PBUF_TRANSPORT, 1481);
+    memset(packet->data, 0, 1481);
+    struct ip_output_options options = { .dont_fragment = true };
+    CHECK_EQUAL(ip_output(packet, 0, PEER_ADDRESS, TEST_PROTOCOL, &options), -EMSGSIZE);
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(IP_FRAG_FAILS), 1);
+    packet = pbuf_alloc(PBUF_TRANSPORT, 1480);
+    memset(packet->data, 0, 1480);
+    CHECK_EQUAL(ip_output(packet, 0, PEER_ADDRESS, TEST_PROTOCOL, &options), 0);
+    struct pbuf *frame = next_frame();
+    CHECK_EQUAL(frame->data[14 + 6], 0x40);        /* DF */
+    pbuf_put(frame);
+}
+
+static void test_ip_broadcast_needs_permission(void)
+{
+    stack_setup();
+    struct pbuf *packet = pbuf_alloc(PBUF_TRANSPORT, 1);
+    CHECK_EQUAL(ip_output(packet, 0, ADDRESS(10, 0, 2, 255), TEST_PROTOCOL, NULL), -EACCES);
+    check_no_frame();
+}
+
+static void test_ip_route_longest_prefix_match(void)
+{
+    stack_setup();
+    CHECK_EQUAL(ip_route_add(0, 0, PEER_ADDRESS, NULL, 0), 0);
+    CHECK_EQUAL(ip_route_add(ADDRESS(10, 1, 0, 0), ADDRESS(255, 255, 0, 0), ADDRESS(10, 0, 2, 3),
+                             eth0, 0), 0);
+    CHECK_EQUAL(ip_route_add(ADDRESS(10, 9, 0, 0), ADDRESS(255, 255, 0, 0), ADDRESS(10, 5, 0, 1),
+                             NULL, 0), -ENETUNREACH);     /* gateway not on a connected net */
+    struct netif *netif;
+    uint32_t next_hop, source;
+    CHECK_EQUAL(ip_route_lookup(ADDRESS(8, 8, 8, 8), &netif, &next_hop, &source), 0);
+    CHECK(netif == eth0 && next_hop == PEER_ADDRESS && source == OUR_ADDRESS);
+    CHECK_EQUAL(ip_route_lookup(ADDRESS(10, 1, 2, 3), &netif, &next_hop, &source), 0);
+    CHECK(netif == eth0 && next_hop == ADDRESS(10, 0, 2, 3));
+    CHECK_EQUAL(ip_route_lookup(ADDRESS(10, 0, 2, 9), &netif, &next_hop, &source), 0);
+    CHECK(netif == eth0 && next_hop == ADDRESS(10, 0, 2, 9));
+    CHECK_EQUAL(ip_route_lookup(ADDRESS(127, 3, 4, 5), &netif, &next_hop, &source), 0);
+    CHECK(netif == lo && source == ADDRESS(127, 0, 0, 1));
+    CHECK_EQUAL(ip_route_lookup(OUR_ADDRESS, &netif, &next_hop, &source), 0);
+    CHECK(netif == lo && source == OUR_ADDRESS);
+    /* Linux's /proc/net/route: tab-separated, addresses as the raw word in
+     * %08X (little-endian), each line padded to 127 characters. */
+    char text[2048], expected[2048], line[160];
+    ip_route_format(text, sizeof(text));
+    static const char *lines[] = {
+        "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT",
+        "eth0\t00000000\t0202000A\t0003\t0\t0\t0\t00000000\t0\t0\t0",
+        "eth0\t0002000A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0",
+        "eth0\t0000010A\t0302000A\t0003\t0\t0\t0\t0000FFFF\t0\t0\t0",
+    };
+    expected[0] = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+        snprintf(line, sizeof(line), "%-127s\n", lines[i]);
+        strcat(expected, line);
+    }
+    CHECK(strcmp(text, expected) == 0);
+    CHECK_EQUAL(ip_route_delete(0, 0, 0), 0);
+    CHECK_EQUAL(ip_route_delete(0, 0, 0), -ESRCH);
+    CHECK_EQUAL(ip_route_lookup(ADDRESS(8, 8, 8, 8), &netif, &next_hop, &source), -ENETUNREACH);
+}
+
+static void test_ip_loopback_delivery(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    struct udp_pcb sender;
+    udp_pcb_init(&sender);
+    struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, 4);
+    memcpy(payload->data, "ping", 4);
+    CHECK_EQUAL(udp_send(&sender, payload, ADDRESS(127, 0, 0, 1), net_htons(7), NULL), 0);
+    net_host_poll();
+    CHECK(received != NULL);
+    CHECK_BYTES(received->data, "ping", 4);
+    CHECK_EQUAL(received_from, ADDRESS(127, 0, 0, 1));
+    pbuf_put(received);
+    check_no_frame();
+    udp_pcb_remove(&sender);
+}
+
+int main(void)
+{
+    static const struct net_test tests[] = {
+        TEST_ENTRY(test_ip_rejects_bad_checksum_and_counts_it),
+        TEST_ENTRY(test_ip_header_errors_counted),
+        TEST_ENTRY(test_ip_trims_ethernet_padding),
+        TEST_ENTRY(test_ip_not_for_us_dropped),
+        TEST_ENTRY(test_ip_ttl_zero_delivered_locally),
+        TEST_ENTRY(test_ip_unknown_protocol_sends_protocol_unreachable),
+        TEST_ENTRY(test_ip_unknown_protocol_taken_by_raw_socket_is_silent),
+        TEST_ENTRY(test_ip_reassembles_three_fragments),
+        TEST_ENTRY(test_ip_duplicate_fragment_ignored),
+        TEST_ENTRY(test_ip_overlapping_fragments_dropped),
+        TEST_ENTRY(test_ip_reassembly_times_out_with_icmp_time_exceeded),
+        TEST_ENTRY(test_ip_reassembly_timeout_without_first_fragment_is_silent),
+        TEST_ENTRY(test_ip_oversized_reassembly_refused),
+        TEST_ENTRY(test_ip_fragments_output_larger_than_mtu),
+        TEST_ENTRY(test_ip_dont_fragment_too_big_is_emsgsize),
+        TEST_ENTRY(test_ip_broadcast_needs_permission),
+        TEST_ENTRY(test_ip_route_longest_prefix_match),
+        TEST_ENTRY(test_ip_loopback_delivery),
+    };
+    return net_test_run_all(tests, ARRAY_SIZE(tests));
+}
