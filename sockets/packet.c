@@ -33,7 +33,9 @@ static void packet_frame(struct netif_tap *tap, struct netif *netif, struct pbuf
         return;
     if (packet->ifindex && packet->ifindex != netif->index)
         return;
-    if (packet->protocol != net_htons(ETH_P_ALL) && packet->protocol != eth->type)
+    /* Outgoing frames reach ETH_P_ALL sockets only, as Linux's dev_queue_xmit_nit. */
+    bool all = packet->protocol == net_htons(ETH_P_ALL);
+    if (!all && (packet->protocol != eth->type || frame->packet_type == PBUF_OUTGOING))
         return;
     struct socket_packet info = {
         .offset = (uint16_t)(frame->data - frame->start),
