@@ -1,0 +1,230 @@
+/* Host unit tests of ICMP (icmp/): RFC 792, RFC 1122 3.2.2. */
+#include "tests/host/net_test.h"
+#include "eth/eth.h"
+#include "ip/ip.h"
+#include "icmp/icmp.h"
+#include "udp/udp.h"
+
+#define TEST_PROTOCOL 253
+
+static size_t echo_request(uint8_t *datagram, uint32_t destination, const void *payload,
+                           size_t length)
+{
+    uint8_t icmp[1500];
+    size_t icmp_length = build_icmp(icmp, 8, 0, 0x1234 << 16 | 0x0007, payload, length);
+    return build_ip(datagram, PEER_ADDRESS, destination, 1, 0x2222, 0, 64, icmp, icmp_length);
+}
+
+static void test_icmp_echo_reply_mirrors_payload(void)
+{
+    stack_setup();
+    learn_peer();
+    static const char payload[] = "0123456789abcdefghijklmnopqrstuvwxyz!";
+    uint8_t datagram[128];
+    size_t length = echo_request(datagram, OUR_ADDRESS, payload, sizeof(payload));
+    inject_ip(datagram, length);
+    struct pbuf *frame = next_frame();
+    CHECK_EQUAL(pbuf_length(frame), 14 + length);
+    /* Ethernet: to the peer, from us. */
+    CHECK_BYTES(frame->data, peer_mac, 6);
+    CHECK_BYTES(frame->data + 6, our_mac, 6);
+    const uint8_t *ip = frame->data + 14;
+    /* IP: the fields RFC 791 fixes here (identification is ours to choose). */
+    static const uint8_t ip_start[4] = { 0x45, 0x00 };
+    CHECK_BYTES(ip, ip_start, 2);
+    CHECK_EQUAL(ip[2] << 8 | ip[3], length);
+    CHECK_EQUAL(ip[6] << 8 | ip[7], 0);
+    CHECK_EQUAL(ip[8], 64);
+    CHECK_EQUAL(ip[9], 1);
+    CHECK_EQUAL(test_checksum(0, ip, 20), 0);
+    CHECK_BYTES(ip + 12, datagram + 16, 4);     /* source: the address pinged */
+    CHECK_BYTES(ip + 16, datagram + 12, 4);     /* destination: the pinger */
+    /* ICMP (RFC 792): type 0, code 0, the same identifier, sequence and data. */
+    uint8_t expected[128];
+    size_t icmp_length = build_icmp(expected, 0, 0, 0x1234 << 16 | 0x0007, payload, sizeof(payload));
+    CHECK_BYTES(ip + 20, expected, icmp_length);
+    pbuf_put(frame);
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(ICMP_IN_ECHOS), 1);
+    CHECK_EQUAL(COUNTER(ICMP_OUT_ECHO_REPS), 1);
+    CHECK_EQUAL(COUNTER(ICMP_OUT_MSGS), 1);
+}
+
+static void test_icmp_bad_checksum_counted(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t datagram[128];
+    size_t length = echo_request(datagram, OUR_ADDRESS, "x", 1);
+    datagram[22] ^= 0xff;
+    inject_ip(datagram, length);
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(ICMP_IN_CSUM_ERRORS), 1);
+    CHECK_EQUAL(COUNTER(ICMP_IN_ERRORS), 1);
+    CHECK_EQUAL(COUNTER(ICMP_IN_ECHOS), 0);
+}
+
+static void test_icmp_echo_to_broadcast_ignored(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t datagram[128], frame[160];
+    size_t length = echo_request(datagram, ADDRESS(10, 0, 2, 255), "x", 1);
+    size_t frame_length = build_eth(frame, eth_broadcast_address, peer_mac, ETH_TYPE_IP,
+                                    datagram, length);
+    fake_netif_inject(eth0, frame, frame_length);
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(ICMP_IN_ECHOS), 1);
+}
+
+/* A received datagram as icmp_send_error sees it: data after the IP header, l3 marked. */
+static struct pbuf *received_datagram(const uint8_t *datagram, size_t length)
+{
+    struct pbuf *pbuf = pbuf_alloc(PBUF_RAW, length);
+    memcpy(pbuf->data, datagram, length);
+    pbuf_mark_l3(pbuf);
+    pbuf_pull(pbuf, 20);
+    pbuf->netif = eth0;
+    pbuf->packet_type = PBUF_TO_US;
+    return pbuf;
+}
+
+static bool error_sent_about(const uint8_t *datagram, size_t length, uint8_t packet_type)
+{
+    struct pbuf *original = received_datagram(datagram, length);
+    original->packet_type = packet_type;
+    icmp_send_error(original, ICMP_DESTINATION_UNREACHABLE, ICMP_PORT_UNREACHABLE, 0);
+    pbuf_put(original);
+    size_t sent = fake_netif_transmitted_count();
+    fake_netif_clear_transmitted();
+    return sent != 0;
+}
+
+/* RFC 1122 3.2.2: never an error about an error, a broadcast or multicast,
+ * a non-first fragment, or a datagram from a non-unicast source. */
+static void test_icmp_no_error_about_error(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t icmp[64], datagram[128];
+    /* Control: an echo request may be answered with an error. */
+    size_t icmp_length = build_icmp(icmp, 8, 0, 0, "abcdefgh", 8);
+    size_t length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 1, 1, 0, 64, icmp, icmp_length);
+    CHECK(error_sent_about(datagram, length, PBUF_TO_US));
+    /* An ICMP error (destination unreachable, time exceeded, parameter problem, redirect). */
+    static const uint8_t error_types[] = { 3, 11, 12, 5 };
+    for (size_t i = 0; i < sizeof(error_types); i++) {
+        icmp_length = build_icmp(icmp, error_types[i], 0, 0, "abcdefgh", 8);
+        length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 1, 1, 0, 64, icmp, icmp_length);
+        CHECK(!error_sent_about(datagram, length, PBUF_TO_US));
+    }
+    /* Link-layer or IP broadcast and multicast. */
+    length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, TEST_PROTOCOL, 1, 0, 64, "abcdefgh", 8);
+    CHECK(!error_sent_about(datagram, length, PBUF_BROADCAST));
+    CHECK(!error_sent_about(datagram, length, PBUF_MULTICAST));
+    length = build_ip(datagram, PEER_ADDRESS, ADDRESS(10, 0, 2, 255), TEST_PROTOCOL, 1, 0, 64,
+                      "abcdefgh", 8);
+    CHECK(!error_sent_about(datagram, length, PBUF_TO_US));
+    length = build_ip(datagram, PEER_ADDRESS, ADDRESS(224, 0, 0, 1), TEST_PROTOCOL, 1, 0, 64,
+                      "abcdefgh", 8);
+    CHECK(!error_sent_about(datagram, length, PBUF_TO_US));
+    /* A fragment other than the first. */
+    length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, TEST_PROTOCOL, 1, 0x2001, 64,
+                      "abcdefgh", 8);
+    CHECK(!error_sent_about(datagram, length, PBUF_TO_US));
+    /* Sources that name no single host. */
+    const uint32_t sources[] = { 0, 0xffffffffu, ADDRESS(224, 0, 0, 5), ADDRESS(10, 0, 2, 255) };
+    for (size_t i = 0; i < ARRAY_SIZE(sources); i++) {
+        length = build_ip(datagram, sources[i], OUR_ADDRESS, TEST_PROTOCOL, 1, 0, 64, "abcdefgh", 8);
+        CHECK(!error_sent_about(datagram, length, PBUF_TO_US));
+    }
+    CHECK_EQUAL(COUNTER(ICMP_OUT_MSGS), 1);
+}
+
+/* The global token bucket: 50 at once, then 1000 per second. */
+static void test_icmp_rate_limit(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t datagram[64];
+    size_t length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, TEST_PROTOCOL, 1, 0, 64,
+                             "abcdefgh", 8);
+    for (int i = 0; i < 60; i++)
+        inject_ip(datagram, length);
+    CHECK_EQUAL(fake_netif_transmitted_count(), 50);
+    CHECK_EQUAL(COUNTER(ICMP_OUT_RATE_LIMIT_GLOBAL), 10);
+    CHECK_EQUAL(COUNTER(IP_IN_UNKNOWN_PROTOS), 60);
+    fake_netif_clear_transmitted();
+    net_host_clock_advance(10);            /* 10 ms: 10 more tokens */
+    for (int i = 0; i < 20; i++)
+        inject_ip(datagram, length);
+    CHECK_EQUAL(fake_netif_transmitted_count(), 10);
+    CHECK_EQUAL(COUNTER(ICMP_OUT_RATE_LIMIT_GLOBAL), 20);
+    fake_netif_clear_transmitted();
+}
+
+/* The error quotes as much of the original as fits in 576 bytes (RFC 1812 4.3.2.3, Linux). */
+static void test_icmp_error_quotes_at_most_576_bytes(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t payload[1000], datagram[1100];
+    memset(payload, 0x3c, sizeof(payload));
+    size_t length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, TEST_PROTOCOL, 1, 0, 64,
+                             payload, sizeof(payload));
+    inject_ip(datagram, length);
+    struct pbuf *frame = next_frame();
+    CHECK_EQUAL(pbuf_length(frame), 14 + 576);
+    CHECK_BYTES(frame->data + 14 + 28, datagram, 576 - 28);
+    CHECK_EQUAL(test_checksum(0, frame->data + 14 + 20, 576 - 20), 0);
+    pbuf_put(frame);
+}
+
+static int reported_error;
+static void remember_error(struct udp_pcb *pcb, int error)
+{
+    reported_error = error;
+}
+
+/* An error about a datagram we sent reaches the connected PCB (as errno). */
+static void test_icmp_error_dispatched_to_udp(void)
+{
+    stack_setup();
+    struct udp_pcb pcb;
+    udp_pcb_init(&pcb);
+    pcb.error = remember_error;
+    CHECK_EQUAL(udp_bind(&pcb, IP_ADDRESS_ANY, net_htons(5555)), 0);
+    CHECK_EQUAL(udp_connect(&pcb, PEER_ADDRESS, net_htons(53)), 0);
+    CHECK_EQUAL(pcb.local_address, OUR_ADDRESS);
+    /* The datagram we "sent", quoted by the peer's port unreachable. */
+    uint8_t udp[16], quoted[64], icmp[128], datagram[160];
+    size_t udp_length = build_udp(udp, OUR_ADDRESS, PEER_ADDRESS, 5555, 53, "q", 1, true);
+    size_t quoted_length = build_ip(quoted, OUR_ADDRESS, PEER_ADDRESS, 17, 9, 0, 64, udp, udp_length);
+    size_t icmp_length = build_icmp(icmp, 3, 3, 0, quoted, quoted_length);
+    size_t length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 1, 2, 0, 64, icmp, icmp_length);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(reported_error, ECONNREFUSED);
+    CHECK_EQUAL(COUNTER(ICMP_IN_DEST_UNREACHS), 1);
+    /* A truncated quote (under 8 bytes of transport header) is an input error. */
+    reported_error = 0;
+    icmp_length = build_icmp(icmp, 3, 3, 0, quoted, 24);
+    length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 1, 2, 0, 64, icmp, icmp_length);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(reported_error, 0);
+    CHECK_EQUAL(COUNTER(ICMP_IN_ERRORS), 1);
+    udp_pcb_remove(&pcb);
+}
+
+int main(void)
+{
+    static const struct net_test tests[] = {
+        TEST_ENTRY(test_icmp_echo_reply_mirrors_payload),
+        TEST_ENTRY(test_icmp_bad_checksum_counted),
+        TEST_ENTRY(test_icmp_echo_to_broadcast_ignored),
+        TEST_ENTRY(test_icmp_no_error_about_error),
+        TEST_ENTRY(test_icmp_rate_limit),
+        TEST_ENTRY(test_icmp_error_quotes_at_most_576_bytes),
+        TEST_ENTRY(test_icmp_error_dispatched_to_udp),
+    };
+    return net_test_run_all(tests, ARRAY_SIZE(tests));
+}
