@@ -203,6 +203,8 @@ static long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t user_offset, 
         result = -EBADF;
     else if (!file_readable(in) || !file_writable(out))
         result = -EBADF;
+    else if ((in->inode->mode & 0170000) != 0100000)
+        result = -EINVAL;   /* sendfile(2): input must be mmap-able (a regular file), as on Linux */
     else if (!page)
         result = -ENOMEM;
     else if (user_offset && copy_from_user(&offset, (void *)user_offset, sizeof(offset)))
