@@ -5,6 +5,7 @@
 enum {
     UART_DATA = 0x00,
     UART_FLAGS = 0x18,
+    UART_LINE_CONTROL = 0x2c,
     UART_INTERRUPT_MASK = 0x38,
     UART_INTERRUPT_CLEAR = 0x44,
 };
@@ -40,6 +41,8 @@ void console_write_kernel(const char *text, size_t length)
 
 void console_enable_receive_interrupt(void)
 {
+    /* 8 bits, FIFOs on: with them off the UART holds one byte at a time. */
+    mmio_write32(uart_base + UART_LINE_CONTROL, (3u << 5) | (1u << 4));
     mmio_write32(uart_base + UART_INTERRUPT_MASK, INTERRUPT_RX | INTERRUPT_RX_TIMEOUT);
 }
 

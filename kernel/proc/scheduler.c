@@ -149,9 +149,14 @@ void schedule(void)
         list_push_back(&dead_tasks, &previous->run_node);
 
     while (list_empty(&run_queue)) {
-        /* Idle: the only place the kernel takes interrupts. */
+        /*
+         * Idle: the only place the kernel takes interrupts.  WFI runs with
+         * IRQs masked (a pending IRQ still wakes it), and only then are they
+         * unmasked to be taken: unmasking first would let an IRQ that wakes a
+         * task be taken just before the WFI, which would then sleep anyway.
+         */
         timer_rearm();
-        __asm__ volatile("dsb sy; msr daifclr, #2; wfi; msr daifset, #2" ::: "memory");
+        __asm__ volatile("dsb sy; wfi; msr daifclr, #2; isb; msr daifset, #2" ::: "memory");
     }
     struct task *next = container_of(run_queue.next, struct task, run_node);
     list_remove(&next->run_node);
