@@ -1,0 +1,308 @@
+/* Host unit tests of UDP (udp/): RFC 768, RFC 1122 4.1.3. */
+#include "tests/host/net_test.h"
+#include "eth/eth.h"
+#include "ip/ip.h"
+#include "udp/udp.h"
+
+static struct udp_pcb *last_receiver;
+static struct pbuf *received;
+static int deliveries;
+
+static void keep(struct udp_pcb *pcb, struct pbuf *datagram, uint32_t source, uint16_t port)
+{
+    if (received)
+        pbuf_put(received);
+    pbuf_get(datagram);
+    received = datagram;
+    last_receiver = pcb;
+    deliveries++;
+}
+
+static void open_pcb(struct udp_pcb *pcb, uint32_t address, uint16_t port, bool reuse)
+{
+    udp_pcb_init(pcb);
+    pcb->receive = keep;
+    pcb->reuse_address = reuse;
+    CHECK_EQUAL(udp_bind(pcb, address, net_htons(port)), 0);
+}
+
+static size_t udp_datagram(uint8_t *out, uint32_t destination, uint16_t source_port,
+                           uint16_t destination_port, const void *payload, size_t length,
+                           bool with_checksum)
+{
+    uint8_t udp[1600];
+    size_t udp_length = build_udp(udp, PEER_ADDRESS, destination, source_port, destination_port,
+                                  payload, length, with_checksum);
+    return build_ip(out, PEER_ADDRESS, destination, 17, 0x3333, 0, 64, udp, udp_length);
+}
+
+static void test_udp_checksum_zero_accepted(void)
+{
+    stack_setup();
+    struct udp_pcb pcb;
+    open_pcb(&pcb, IP_ADDRESS_ANY, 7, false);
+    uint8_t datagram[64];
+    size_t length = udp_datagram(datagram, OUR_ADDRESS, 1000, 7, "none", 4, false);
+    CHECK_EQUAL(datagram[26] | datagram[27], 0);
+    inject_ip(datagram, length);
+    CHECK(received != NULL);
+    CHECK_EQUAL(pbuf_length(received), 4);
+    CHECK_BYTES(received->data, "none", 4);
+    CHECK_EQUAL(COUNTER(UDP_IN_DATAGRAMS), 1);
+    pbuf_put(received);
+    udp_pcb_remove(&pcb);
+}
+
+static void test_udp_bad_checksum_counted(void)
+{
+    stack_setup();
+    struct udp_pcb pcb;
+    open_pcb(&pcb, IP_ADDRESS_ANY, 7, false);
+    uint8_t datagram[64];
+    size_t length = udp_datagram(datagram, OUR_ADDRESS, 1000, 7, "sum", 3, true);
+    datagram[28] ^= 0x20;                   /* payload changed, checksum not */
+    inject_ip(datagram, length);
+    CHECK(received == NULL);
+    CHECK_EQUAL(COUNTER(UDP_IN_CSUM_ERRORS), 1);
+    CHECK_EQUAL(COUNTER(UDP_IN_ERRORS), 1);
+    check_no_frame();
+    udp_pcb_remove(&pcb);
+}
+
+static void test_udp_length_errors_counted(void)
+{
+    stack_setup();
+    struct udp_pcb pcb;
+    open_pcb(&pcb, IP_ADDRESS_ANY, 7, false);
+    uint8_t udp[32], datagram[64];
+    size_t udp_length = build_udp(udp, PEER_ADDRESS, OUR_ADDRESS, 1000, 7, "abc", 3, false);
+    udp[5] = 12;                            /* UDP length beyond the IP payload */
+    size_t length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 17, 1, 0, 64, udp, udp_length);
+    inject_ip(datagram, length);
+    udp[5] = 7;                             /* shorter than the header */
+    length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 17, 1, 0, 64, udp, udp_length);
+    inject_ip(datagram, length);
+    length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 17, 1, 0, 64, udp, 7);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(COUNTER(UDP_IN_ERRORS), 3);
+    CHECK(received == NULL);
+    udp_pcb_remove(&pcb);
+}
+
+/* A connected PCB beats one bound to our address, which beats a wildcard. */
+static void test_udp_most_specific_pcb_wins(void)
+{
+    stack_setup();
+    struct udp_pcb wildcard, bound, connected;
+    open_pcb(&wildcard, IP_ADDRESS_ANY, 5000, true);
+    open_pcb(&bound, OUR_ADDRESS, 5000, true);
+    open_pcb(&connected, OUR_ADDRESS, 5000, true);
+    CHECK_EQUAL(udp_connect(&connected, PEER_ADDRESS, net_htons(6000)), 0);
+    uint8_t datagram[64];
+    size_t length = udp_datagram(datagram, OUR_ADDRESS, 6000, 5000, "c", 1, true);
+    inject_ip(datagram, length);
+    CHECK(last_receiver == &connected);
+    length = udp_datagram(datagram, OUR_ADDRESS, 6001, 5000, "b", 1, true);
+    inject_ip(datagram, length);
+    CHECK(last_receiver == &bound);
+    /* To 127.0.0.1 only the wildcard matches. */
+    struct udp_pcb sender;
+    udp_pcb_init(&sender);
+    struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, 1);
+    payload->data[0] = 'w';
+    CHECK_EQUAL(udp_send(&sender, payload, ADDRESS(127, 0, 0, 1), net_htons(5000), NULL), 0);
+    net_host_poll();
+    CHECK(last_receiver == &wildcard);
+    CHECK_EQUAL(deliveries, 3);
+    pbuf_put(received);
+    udp_pcb_remove(&sender);
+    udp_pcb_remove(&connected);
+    udp_pcb_remove(&bound);
+    udp_pcb_remove(&wildcard);
+}
+
+/* RFC 1122 4.1.3.1 and RFC 792: port unreachable quoting the IP header and more. */
+static void test_udp_port_unreachable_quotes_header(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t datagram[64];
+    size_t length = udp_datagram(datagram, OUR_ADDRESS, 1000, 9999, "closed", 6, true);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(COUNTER(UDP_NO_PORTS), 1);
+    struct pbuf *frame = next_frame();
+    const uint8_t *ip = frame->data + 14;
+    CHECK_EQUAL(pbuf_length(frame), 14 + 20 + 8 + length);
+    CHECK_EQUAL(ip[9], 1);
+    CHECK_EQUAL(ip[1], 0xc0);               /* precedence internetwork control, as Linux */
+    CHECK_BYTES(ip + 12, &(uint32_t){ OUR_ADDRESS }, 4);
+    CHECK_BYTES(ip + 16, &(uint32_t){ PEER_ADDRESS }, 4);
+    uint8_t expected[128];
+    size_t icmp_length = build_icmp(expected, 3, 3, 0, datagram, length);
+    CHECK_EQUAL(icmp_length, 8 + length);
+    CHECK_BYTES(ip + 20, expected, icmp_length);
+    pbuf_put(frame);
+    CHECK_EQUAL(COUNTER(ICMP_OUT_DEST_UNREACHS), 1);
+}
+
+static void test_udp_no_port_unreachable_for_broadcast(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t datagram[64], frame[100];
+    size_t length = udp_datagram(datagram, ADDRESS(10, 0, 2, 255), 1000, 9999, "b", 1, true);
+    inject_ip(datagram, length);
+    length = udp_datagram(datagram, IP_ADDRESS_BROADCAST, 1000, 9999, "b", 1, true);
+    size_t frame_length = build_eth(frame, eth_broadcast_address, peer_mac, ETH_TYPE_IP,
+                                    datagram, length);
+    fake_netif_inject(eth0, frame, frame_length);
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(ICMP_OUT_MSGS), 0);
+}
+
+static void test_udp_broadcast_reaches_every_matching_pcb(void)
+{
+    stack_setup();
+    struct udp_pcb first, second;
+    open_pcb(&first, IP_ADDRESS_ANY, 67, true);
+    open_pcb(&second, IP_ADDRESS_ANY, 67, true);
+    uint8_t datagram[64];
+    size_t length = udp_datagram(datagram, IP_ADDRESS_BROADCAST, 68, 67, "dhcp", 4, true);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(deliveries, 2);
+    pbuf_put(received);
+    udp_pcb_remove(&first);
+    udp_pcb_remove(&second);
+}
+
+static void test_udp_bind_errors(void)
+{
+    stack_setup();
+    struct udp_pcb a, b, c;
+    open_pcb(&a, IP_ADDRESS_ANY, 53, false);
+    udp_pcb_init(&b);
+    CHECK_EQUAL(udp_bind(&b, OUR_ADDRESS, net_htons(53)), -EADDRINUSE);
+    CHECK_EQUAL(udp_bind(&b, ADDRESS(10, 9, 9, 9), net_htons(54)), -EADDRNOTAVAIL);
+    CHECK_EQUAL(udp_bind(&b, ADDRESS(127, 0, 0, 1), net_htons(53)), -EADDRINUSE);
+    CHECK_EQUAL(udp_bind(&b, ADDRESS(127, 0, 0, 1), net_htons(54)), 0);
+    CHECK_EQUAL(udp_bind(&b, ADDRESS(127, 0, 0, 1), net_htons(55)), -EINVAL);
+    /* SO_REUSEADDR on both sides shares the port. */
+    open_pcb(&c, IP_ADDRESS_ANY, 80, true);
+    struct udp_pcb d;
+    udp_pcb_init(&d);
+    d.reuse_address = true;
+    CHECK_EQUAL(udp_bind(&d, IP_ADDRESS_ANY, net_htons(80)), 0);
+    udp_pcb_remove(&a);
+    udp_pcb_remove(&b);
+    udp_pcb_remove(&c);
+    udp_pcb_remove(&d);
+}
+
+static void test_udp_ephemeral_ports_in_linux_range(void)
+{
+    stack_setup();
+    struct udp_pcb pcbs[64];
+    for (int i = 0; i < 64; i++) {
+        udp_pcb_init(&pcbs[i]);
+        CHECK_EQUAL(udp_bind(&pcbs[i], IP_ADDRESS_ANY, 0), 0);
+        uint16_t port = net_ntohs(pcbs[i].local_port);
+        CHECK(port >= 32768 && port <= 60999);
+        for (int j = 0; j < i; j++)
+            CHECK(pcbs[j].local_port != pcbs[i].local_port);
+    }
+    for (int i = 0; i < 64; i++)
+        udp_pcb_remove(&pcbs[i]);
+}
+
+static void test_udp_send_builds_header_and_checksum(void)
+{
+    stack_setup();
+    learn_peer();
+    struct udp_pcb pcb;
+    open_pcb(&pcb, IP_ADDRESS_ANY, 4444, false);
+    struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, 5);
+    memcpy(payload->data, "hello", 5);
+    CHECK_EQUAL(udp_send(&pcb, payload, PEER_ADDRESS, net_htons(53), NULL), 0);
+    struct pbuf *frame = next_frame();
+    uint8_t expected[64];
+    size_t udp_length = build_udp(expected, OUR_ADDRESS, PEER_ADDRESS, 4444, 53, "hello", 5, true);
+    CHECK_EQUAL(pbuf_length(frame), 14 + 20 + udp_length);
+    CHECK_BYTES(frame->data + 14 + 20, expected, udp_length);
+    CHECK_EQUAL(frame->data[14 + 9], 17);
+    pbuf_put(frame);
+    CHECK_EQUAL(COUNTER(UDP_OUT_DATAGRAMS), 1);
+    /* Not connected and no destination. */
+    payload = pbuf_alloc(PBUF_TRANSPORT, 1);
+    CHECK_EQUAL(udp_send(&pcb, payload, IP_ADDRESS_ANY, 0, NULL), -EDESTADDRREQ);
+    udp_pcb_remove(&pcb);
+}
+
+/* RFC 768: a computed checksum of zero is sent as all ones. */
+static void test_udp_computed_zero_checksum_sent_as_ffff(void)
+{
+    stack_setup();
+    learn_peer();
+    struct udp_pcb pcb;
+    open_pcb(&pcb, IP_ADDRESS_ANY, 4444, false);
+    /* With a zero payload word the checksum is C; a payload word of C makes
+     * the sum all ones, so the computed checksum is 0. */
+    uint8_t udp[16];
+    build_udp(udp, OUR_ADDRESS, PEER_ADDRESS, 4444, 53, "\0\0", 2, true);
+    uint16_t word;
+    memcpy(&word, udp + 6, 2);
+    struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, 2);
+    memcpy(payload->data, &word, 2);
+    CHECK_EQUAL(udp_send(&pcb, payload, PEER_ADDRESS, net_htons(53), NULL), 0);
+    struct pbuf *frame = next_frame();
+    CHECK_EQUAL(frame->data[14 + 20 + 6], 0xff);
+    CHECK_EQUAL(frame->data[14 + 20 + 7], 0xff);
+    pbuf_put(frame);
+    udp_pcb_remove(&pcb);
+}
+
+/* Linux's /proc/net/udp layout (udp4_seq_show), lines padded to 127 characters. */
+static void test_udp_proc_net_udp_format(void)
+{
+    stack_setup();
+    struct udp_pcb dns, client;
+    open_pcb(&dns, IP_ADDRESS_ANY, 53, false);
+    open_pcb(&client, ADDRESS(127, 0, 0, 1), 40000, false);
+    CHECK_EQUAL(udp_connect(&client, ADDRESS(127, 0, 0, 1), net_htons(53)), 0);
+    char text[2048], expected[2048], line[160];
+    udp_pcb_format(text, sizeof(text));
+    static const char *lines[] = {
+        "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid"
+        "  timeout inode ref pointer drops",
+        "    0: 00000000:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000     0"
+        "        0 0 2 0000000000000000 0",
+        "    1: 0100007F:9C40 0100007F:0035 01 00000000:00000000 00:00000000 00000000     0"
+        "        0 0 2 0000000000000000 0",
+    };
+    expected[0] = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+        snprintf(line, sizeof(line), "%-127s\n", lines[i]);
+        strcat(expected, line);
+    }
+    CHECK(strcmp(text, expected) == 0);
+    udp_pcb_remove(&dns);
+    udp_pcb_remove(&client);
+}
+
+int main(void)
+{
+    static const struct net_test tests[] = {
+        TEST_ENTRY(test_udp_checksum_zero_accepted),
+        TEST_ENTRY(test_udp_bad_checksum_counted),
+        TEST_ENTRY(test_udp_length_errors_counted),
+        TEST_ENTRY(test_udp_most_specific_pcb_wins),
+        TEST_ENTRY(test_udp_port_unreachable_quotes_header),
+        TEST_ENTRY(test_udp_no_port_unreachable_for_broadcast),
+        TEST_ENTRY(test_udp_broadcast_reaches_every_matching_pcb),
+        TEST_ENTRY(test_udp_bind_errors),
+        TEST_ENTRY(test_udp_ephemeral_ports_in_linux_range),
+        TEST_ENTRY(test_udp_send_builds_header_and_checksum),
+        TEST_ENTRY(test_udp_computed_zero_checksum_sent_as_ffff),
+        TEST_ENTRY(test_udp_proc_net_udp_format),
+    };
+    return net_test_run_all(tests, ARRAY_SIZE(tests));
+}
