@@ -77,4 +77,54 @@ ok "udhcpc obtains 10.0.2.15 from slirp's DHCP server" \
 ok "udhcpc: exit status 0" has "$out/udhcpc" '^udhcpc status 0$'
 ok "ip (netlink: EAFNOSUPPORT) fails cleanly" has "$out/ip" '^ip status 1$'
 
+# ---- 2. the host's Linux behind a tap in a private namespace ----
+if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null; then
+    echo "# part 2 needs root and ip(8): skipped"
+    exit $failed
+fi
+ns=strata-bb-$$
+ready=$out/peer.ready
+rm -f "$ready"
+peer=
+cleanup() {
+    [ -n "$peer" ] && kill "$peer" 2>/dev/null && wait "$peer" 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+}
+trap cleanup EXIT
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ip -n "$ns" tuntap add tap0 mode tap
+ip -n "$ns" addr add 10.0.2.2/24 dev tap0
+ip -n "$ns" link set tap0 up
+client=build/tests/net_udp_echo_client
+mkdir -p build/tests
+aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$client" tests/net_udp_echo_client.c
+ip netns exec "$ns" /usr/bin/python3 tests/net_busybox_peer.py "$ready" &
+peer=$!
+for _ in $(seq 100); do [ -s "$ready" ] && break; sleep 0.1; done
+ok "the peer in the namespace is ready" test -s "$ready"
+ip netns exec "$ns" tools/guestrun --net tap,ifname=tap0,script=no,downscript=no --timeout 120 \
+    --add "$client:/bin/udp_echo_client" -- sh -c '
+    echo "== ping"; ping -c 2 10.0.2.2
+    echo "== traceroute"; traceroute -n -m 3 -q 1 -w 2 10.0.2.2 2>&1
+    echo "== nslookup"; nslookup strata.test 10.0.2.2 2>&1; echo "nslookup status $?"
+    echo "== nxdomain"; nslookup nowhere.test 10.0.2.2 2>&1; echo "nslookup status $?"
+    echo "== echo"; udp_echo_client 10.0.2.2 7007; echo "echo status $?"
+    echo "== end"' >"$out/tap.out" 2>&1
+s=$out/tap.out
+section ping >"$out/tap-ping"
+section traceroute >"$out/traceroute"
+section nslookup >"$out/nslookup"
+section nxdomain >"$out/nxdomain"
+section echo >"$out/echo"
+ok "ping the host's Linux: 2 received" has "$out/tap-ping" '2 packets transmitted, 2 packets received'
+ok "traceroute reaches 10.0.2.2 in one hop" has "$out/traceroute" '^ 1  10\.0\.2\.2  [0-9.]+ ms$'
+ok "nslookup resolves strata.test to 10.0.2.99" has "$out/nslookup" 'Address: 10\.0\.2\.99'
+ok "nslookup: exit status 0" has "$out/nslookup" '^nslookup status 0$'
+ok "nslookup of an unknown name fails cleanly" has "$out/nxdomain" "can't find nowhere\.test|NXDOMAIN"
+for size in 1 100 1472 1473 3000 4096 8192; do
+    ok "UDP echo of $size bytes through the host's Linux" has "$out/echo" "^echo $size ok\$"
+done
+ok "the echo client exits 0" has "$out/echo" '^echo status 0$'
+
 exit $failed
