@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# /proc as Linux shows it: exe names the final target of a symlinked
+# executable (busybox applets are links to /bin/busybox), MemTotal is the
+# machine's memory, and ps finds a process by its /proc/PID entries.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+failures=0
+check() {
+    if [ "$2" == "$3" ]; then echo "ok - $1"; else echo "not ok - $1: expected [$2] got [$3]"; failures=$((failures + 1)); fi
+}
+check "/proc/self/exe of an applet is /bin/busybox" /bin/busybox \
+    "$(tools/guestrun -- readlink /proc/self/exe)"
+check "MemTotal is the memory QEMU gave (64 MiB)" "65536 kB" \
+    "$(tools/guestrun --mem 64M -- sh -c "grep MemTotal /proc/meminfo | tr -s ' ' | cut -d' ' -f2-")"
+check "ps lists a background sleep by its pid" yes \
+    "$(tools/guestrun -- sh -c 'sleep 5 & pid=$!; ps -o pid,args | grep -q "^ *$pid .*sleep 5" && echo yes; kill $pid')"
+[ $failures -eq 0 ]
