@@ -61,11 +61,6 @@ void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t
     struct ip_output_options options = {
         .type_of_service = (uint8_t)((header->type_of_service & 0x1e) | IP_TOS_INTERNETWORK_CONTROL),
     };
-    NET_COUNT(ICMP_OUT_MSGS);
-    if (type == ICMP_DESTINATION_UNREACHABLE)
-        NET_COUNT(ICMP_OUT_DEST_UNREACHS);
-    else if (type == ICMP_TIME_EXCEEDED)
-        NET_COUNT(ICMP_OUT_TIME_EXCDS);
     if (ip_output(message, source, header->source, IP_PROTOCOL_ICMP, &options))
         NET_COUNT(ICMP_OUT_ERRORS);
 }

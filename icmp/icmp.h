@@ -28,6 +28,10 @@ void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t
  */
 typedef void (*icmp_error_handler_t)(uint8_t type, uint8_t code, struct pbuf *quoted);
 void icmp_register_error_handler(uint8_t protocol, icmp_error_handler_t handler);
+/* Counts an ICMP message of type leaving the host (OutMsgs and the
+ * per-type counter), whoever built it: IP calls it for every ICMP datagram
+ * it sends, raw sockets' included, as Linux's icmp_out_count. */
+void icmp_out_count(uint8_t type);
 void icmp_init(void);
 
 #endif

@@ -33,8 +33,6 @@ static void answer_echo(struct pbuf *request, const struct ip_header *ip)
     icmp->checksum = 0;
     icmp->checksum = ip_checksum(reply->data, pbuf_length(reply));
     struct ip_output_options options = { .type_of_service = ip->type_of_service };
-    NET_COUNT(ICMP_OUT_MSGS);
-    NET_COUNT(ICMP_OUT_ECHO_REPS);
     if (ip_output(reply, ip->destination, ip->source, IP_PROTOCOL_ICMP, &options))
         NET_COUNT(ICMP_OUT_ERRORS);
 }

@@ -5,6 +5,7 @@
 #include "ip_private.h"
 #include "../arp/arp.h"
 #include "../eth/eth.h"
+#include "../icmp/icmp.h"
 #include "../netif/counters.h"
 
 /*
@@ -42,6 +43,10 @@ static int send_datagram(struct pbuf *datagram, struct netif *netif, uint32_t ne
     pbuf_mark_l3(datagram);
     datagram->netif = netif;
     NET_COUNT(IP_OUT_REQUESTS);
+    size_t header_length = ip_header_length(header);
+    if (header->protocol == IP_PROTOCOL_ICMP && pbuf_length(datagram) > header_length &&
+        !(net_ntohs(header->flags_and_fragment_offset) & IP_FRAGMENT_OFFSET_MASK))
+        icmp_out_count(datagram->data[header_length]);
     if (pbuf_length(datagram) <= netif->mtu)
         return ip_transmit(netif, datagram, next_hop);
     if (dont_fragment) {

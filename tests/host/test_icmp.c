@@ -215,6 +215,19 @@ static void test_icmp_error_dispatched_to_udp(void)
     udp_pcb_remove(&pcb);
 }
 
+/* Every ICMP message leaving is counted by type, a raw socket's echo request too. */
+static void test_icmp_output_counted_by_type(void)
+{
+    stack_setup();
+    learn_peer();
+    struct pbuf *packet = pbuf_alloc(PBUF_TRANSPORT, 8);
+    build_icmp(packet->data, 8, 0, 1, "", 0);
+    CHECK_EQUAL(ip_output(packet, 0, PEER_ADDRESS, IP_PROTOCOL_ICMP, NULL), 0);
+    pbuf_put(next_frame());
+    CHECK_EQUAL(COUNTER(ICMP_OUT_MSGS), 1);
+    CHECK_EQUAL(COUNTER(ICMP_OUT_ECHOS), 1);
+}
+
 int main(void)
 {
     static const struct net_test tests[] = {
@@ -225,6 +238,7 @@ int main(void)
         TEST_ENTRY(test_icmp_rate_limit),
         TEST_ENTRY(test_icmp_error_quotes_at_most_576_bytes),
         TEST_ENTRY(test_icmp_error_dispatched_to_udp),
+        TEST_ENTRY(test_icmp_output_counted_by_type),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests));
 }
