@@ -31,14 +31,14 @@ struct poll_table_chunk {
     struct wait_entry entries[POLL_ENTRIES_PER_CHUNK];
 };
 
-struct poll_table {
-    struct poll_table_chunk *chunks;
-};
-
 void poll_wait(struct poll_table *table, struct wait_queue *queue)
 {
     if (!table || !queue)
         return;
+    if (table->queue) {
+        table->queue(table, queue);
+        return;
+    }
     struct poll_table_chunk *chunk = table->chunks;
     if (!chunk || chunk->used == POLL_ENTRIES_PER_CHUNK) {
         /* Out of memory only costs a wake-up: the deadline still ends the wait. */
@@ -137,7 +137,7 @@ static void write_time_left(uint64_t user_timeout, uint64_t deadline)
  * and restored by the core on the way back to user space, after any handler
  * the call was interrupted for has run (the same contract as sigsuspend).
  */
-static int install_signal_mask(uint64_t user_mask, uint64_t size)
+int poll_install_signal_mask(uint64_t user_mask, uint64_t size)
 {
     if (!user_mask)
         return 0;
@@ -201,7 +201,7 @@ static long sys_ppoll(uint64_t user_fds, uint64_t count, uint64_t user_timeout,
         result = -EFAULT;
         goto out;
     }
-    if ((result = install_signal_mask(user_mask, mask_size)))
+    if ((result = poll_install_signal_mask(user_mask, mask_size)))
         goto out;
     for (size_t i = 0; i < count; i++)
         call.files[i] = fd_get(call.fds[i].fd);
@@ -319,7 +319,7 @@ static long sys_pselect6(uint64_t count, uint64_t user_in, uint64_t user_out, ui
     if ((result = read_set(user_in, call->in, call->count)) ||
         (result = read_set(user_out, call->out, call->count)) ||
         (result = read_set(user_except, call->except, call->count)) ||
-        (result = install_signal_mask(mask_data[0], mask_data[1])) ||
+        (result = poll_install_signal_mask(mask_data[0], mask_data[1])) ||
         (result = select_files(call)))
         goto out;
     result = poll_until(scan_select, call, deadline, immediate);

@@ -58,6 +58,19 @@ long path_from_user(const char *user_path, char **result);
  */
 int user_path_lookup(int dirfd, const char *user_path, unsigned at_flags, struct inode **result);
 
+/*
+ * poll.c.  A poll table collects one wait entry for current per queue a
+ * poll operation names; with queue set (epoll), poll_wait hands each queue
+ * to that function instead.
+ */
+struct poll_table_chunk;
+struct poll_table {
+    struct poll_table_chunk *chunks;
+    void (*queue)(struct poll_table *table, struct wait_queue *queue);
+};
+/* ppoll/pselect6/epoll_pwait's temporary signal mask, restored on return to user space. */
+int poll_install_signal_mask(uint64_t user_mask, uint64_t size);
+
 /* stat.c */
 struct stat;
 void inode_fill_stat(const struct inode *inode, struct stat *stat);

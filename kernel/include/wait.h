@@ -16,10 +16,15 @@ struct wait_queue {
 struct wait_entry {
     struct list_node node;
     struct task *task;
+    /* Set by wait_queue_add_callback: called instead of waking task (epoll). */
+    void (*callback)(struct wait_entry *entry);
 };
 
 void wait_queue_init(struct wait_queue *queue);
 void wait_queue_add(struct wait_queue *queue, struct wait_entry *entry);
+/* Links entry so that a wake-up calls callback (which must not unlink entries). */
+void wait_queue_add_callback(struct wait_queue *queue, struct wait_entry *entry,
+                             void (*callback)(struct wait_entry *entry));
 void wait_entry_remove(struct wait_entry *entry);
 void wake_up_all(struct wait_queue *queue);
 bool wait_queue_has_waiters(struct wait_queue *queue);

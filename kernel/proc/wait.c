@@ -9,6 +9,15 @@ void wait_queue_init(struct wait_queue *queue) { list_init(&queue->waiters); }
 void wait_queue_add(struct wait_queue *queue, struct wait_entry *entry)
 {
     entry->task = current;
+    entry->callback = NULL;
+    list_push_back(&queue->waiters, &entry->node);
+}
+
+void wait_queue_add_callback(struct wait_queue *queue, struct wait_entry *entry,
+                             void (*callback)(struct wait_entry *entry))
+{
+    entry->task = NULL;
+    entry->callback = callback;
     list_push_back(&queue->waiters, &entry->node);
 }
 
@@ -20,8 +29,13 @@ void wake_up_all(struct wait_queue *queue)
 {
     if (!queue->waiters.next)
         return;   /* never initialised: nobody can be waiting */
-    list_for_each(node, &queue->waiters)
-        task_wake(container_of(node, struct wait_entry, node)->task);
+    list_for_each(node, &queue->waiters) {
+        struct wait_entry *entry = container_of(node, struct wait_entry, node);
+        if (entry->callback)
+            entry->callback(entry);
+        else
+            task_wake(entry->task);
+    }
 }
 
 int wait_sleep(uint64_t deadline)
