@@ -8,6 +8,8 @@
 #   - an ARP request for 10.0.2.15 gets a reply (RFC 826), and an ICMP echo
 #     request gets an echo reply with the same id, sequence and data
 #     (RFC 792), so injected frames reach the stack and answers leave it;
+#   - runts and an oversized frame are dropped (runts counted as Eth
+#     InTooShort) and the NIC keeps working;
 #   - eth0's counters in the guest's /proc/net/dev rose.
 set -uo pipefail
 cd "$(dirname "$0")/.."
