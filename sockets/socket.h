@@ -102,7 +102,7 @@ extern const socket_op_t udp_socket_operations;
 int socket_create(int family, int type, int protocol, struct socket **result);
 /* The socket behind fd (its file referenced in *file), -EBADF or -ENOTSOCK. */
 int socket_from_fd(int fd, struct socket **socket, struct file **file);
-/* A file (refcount 1) for socket; flags are SOCK_NONBLOCK. */
+/* A file (refcount 1) for socket; flags are SOCK_NONBLOCK.  On failure (NULL) the socket is gone. */
 struct file *socket_file(struct socket *socket, int flags);
 bool socket_nonblocking(const struct socket *socket, int message_flags);
 void socket_wake(struct socket *socket);

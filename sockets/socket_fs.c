@@ -100,13 +100,28 @@ int socket_create(int family, int type, int protocol, struct socket **result)
     return 0;
 }
 
+/* Undoes socket_create when no file could be made for the socket. */
+static void socket_destroy(struct socket *socket)
+{
+    net_lock();
+    if (socket->ops->close)
+        socket->ops->close(socket);
+    net_unlock();
+    socket->inode->private = NULL;
+    inode_put(socket->inode);
+    kfree(socket);
+}
+
 struct file *socket_file(struct socket *socket, int flags)
 {
     struct file *file = file_new(socket->inode, O_RDWR | ((flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0));
+    if (!file) {
+        socket_destroy(socket);
+        return NULL;
+    }
     /* The file holds the inode now; the creation reference goes. */
     inode_put(socket->inode);
-    if (file)
-        socket->file = file;
+    socket->file = file;
     return file;
 }
 
