@@ -83,8 +83,9 @@ static int unreachable_errno(uint8_t code)
     case 6: return ENETUNREACH;      /* destination network unknown */
     case 7: return EHOSTDOWN;        /* destination host unknown */
     case 8: return ENONET;           /* source host isolated */
-    case 9: case 10: return ECONNREFUSED;   /* administratively prohibited */
-    case 13: return EHOSTUNREACH;    /* communication administratively prohibited */
+    case 9: return ENETUNREACH;      /* network administratively prohibited */
+    case 10: return EHOSTUNREACH;    /* host administratively prohibited */
+    case 13: case 14: case 15: return EHOSTUNREACH;   /* filtered, precedence (RFC 1812) */
     default: return 0;
     }
 }
