@@ -106,6 +106,8 @@ int socket_from_fd(int fd, struct socket **socket, struct file **file);
 struct file *socket_file(struct socket *socket, int flags);
 bool socket_nonblocking(const struct socket *socket, int message_flags);
 void socket_wake(struct socket *socket);
+/* /proc/net/sockstat: sockets in use by kind, and the pbufs alive. */
+size_t socket_statistics_format(char *buffer, size_t size);
 /*
  * Sleeps (net_lock dropped) until woken, the deadline (monotonic ns, 0 =
  * none) or a signal: 0, -EAGAIN on timeout (SO_RCVTIMEO), -ERESTARTSYS.

@@ -12,6 +12,7 @@
 #include <arp/arp.h>
 #include <ip/ip.h>
 #include <udp/udp.h>
+#include <sockets/socket.h>
 
 #define FORMAT_BUFFER_FIRST 4096
 #define FORMAT_BUFFER_MAX (256 * 1024)
@@ -49,6 +50,11 @@ static int show_arp(struct process *unused, struct procfs_text *text)
 static int show_snmp(struct process *unused, struct procfs_text *text)
 {
     return show_formatted(text, net_counters_format);
+}
+
+static int show_sockstat(struct process *unused, struct procfs_text *text)
+{
+    return show_formatted(text, socket_statistics_format);
 }
 
 static int show_udp(struct process *unused, struct procfs_text *text)
@@ -118,6 +124,7 @@ const struct procfs_entry procfs_net_entries[] = {
     { "raw6", S_IFREG | 0444, show_udp6, NULL },   /* the same columns as udp6 */
     { "route", S_IFREG | 0444, show_route, NULL },
     { "snmp", S_IFREG | 0444, show_snmp, NULL },
+    { "sockstat", S_IFREG | 0444, show_sockstat, NULL },
     { "tcp", S_IFREG | 0444, show_tcp, NULL },
     { "tcp6", S_IFREG | 0444, show_tcp6, NULL },
     { "udp", S_IFREG | 0444, show_udp, NULL },
