@@ -42,6 +42,11 @@ tools/guestrun --net user,restrict=on --timeout 120 -- sh -c '
     echo "== netstat-an"; netstat -an 2>&1
     echo "== udhcpc"; udhcpc -i eth0 -n -q -s /bin/true 2>&1; echo "udhcpc status $?"
     echo "== ip"; ip addr 2>&1; echo "ip status $?"
+    echo "== ifset"; ifconfig eth0 10.0.2.16 netmask 255.255.255.0 mtu 1400; ifconfig eth0
+    echo "== routeadd"; route add -net 192.168.7.0 netmask 255.255.255.0 gw 10.0.2.2
+    route add -host 10.9.9.9 dev eth0; route -n
+    echo "== routedel"; route del -net 192.168.7.0 netmask 255.255.255.0 gw 10.0.2.2; route -n
+    echo "== down"; ifconfig eth0 down; ifconfig eth0
     echo "== end"' >"$out/slirp.out" 2>&1
 s=$out/slirp.out
 section() { sed -n "/^== $1\$/,/^== /p" "$s"; }
@@ -54,6 +59,10 @@ section netstat-rn >"$out/netstat-rn"
 section netstat-an >"$out/netstat-an"
 section udhcpc >"$out/udhcpc"
 section ip >"$out/ip"
+section ifset >"$out/ifset"
+section routeadd >"$out/routeadd"
+section routedel >"$out/routedel"
+section down >"$out/down"
 ok "ifconfig shows eth0 with QEMU's default MAC" has "$out/ifconfig" '^eth0 +Link encap:Ethernet +HWaddr 52:54:00:12:34:56'
 ok "ifconfig shows eth0's address, broadcast and mask" \
     has "$out/ifconfig" 'inet addr:10\.0\.2\.15 +Bcast:10\.0\.2\.255 +Mask:255\.255\.255\.0'
@@ -76,6 +85,12 @@ ok "udhcpc obtains 10.0.2.15 from slirp's DHCP server" \
     has "$out/udhcpc" 'lease of 10\.0\.2\.15 obtained from 10\.0\.2\.2'
 ok "udhcpc: exit status 0" has "$out/udhcpc" '^udhcpc status 0$'
 ok "ip (netlink: EAFNOSUPPORT) fails cleanly" has "$out/ip" '^ip status 1$'
+ok "ifconfig sets address, netmask and MTU" \
+    bash -c "grep -Eq 'inet addr:10\.0\.2\.16 +Bcast:10\.0\.2\.255 +Mask:255\.255\.255\.0' $out/ifset && grep -q 'MTU:1400' $out/ifset"
+ok "route add -net with a gateway" has "$out/routeadd" '^192\.168\.7\.0 +10\.0\.2\.2 +255\.255\.255\.0 +UG +0 +0 +0 eth0$'
+ok "route add -host on a device" has "$out/routeadd" '^10\.9\.9\.9 +0\.0\.0\.0 +255\.255\.255\.255 +UH +0 +0 +0 eth0$'
+ok "route del removes it" bash -c "! grep -q '^192\.168\.7\.0' $out/routedel && grep -q '^10\.9\.9\.9' $out/routedel"
+ok "ifconfig eth0 down clears UP" bash -c "grep -q 'BROADCAST' $out/down && ! grep -q ' UP ' $out/down"
 
 # ---- 2. the host's Linux behind a tap in a private namespace ----
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null; then
