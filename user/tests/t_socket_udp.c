@@ -5,13 +5,14 @@
  * buffer sizes, connect/getpeername/send/recv, ECONNREFUSED after an ICMP
  * port unreachable, EACCES for broadcast without SO_BROADCAST, scatter and
  * gather with sendmsg/recvmsg, poll readiness, FIONREAD, large datagrams,
- * EFAULT, EBADF and ENOTSOCK.  Only 127.0.0.1 is used.
+ * signals interrupting recv, EFAULT, EBADF and ENOTSOCK.  Only 127.0.0.1 is used.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -220,6 +221,33 @@ static void test_datagrams(void)
 	close(b);
 }
 
+static void on_alarm(int signal)
+{
+	(void)signal;
+}
+
+/* A blocked recv and a signal: EINTR without SA_RESTART, and with SA_RESTART
+ * when SO_RCVTIMEO is set (Linux restarts only untimed socket waits). */
+static void test_signals(void)
+{
+	uint16_t port;
+	int a = bound_socket(&port);
+	char c;
+	struct itimerval soon = { { 0, 0 }, { 0, 100000 } };
+	struct sigaction sa = { .sa_handler = on_alarm };
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &soon, NULL);
+	check_errno(recv(a, &c, 1, 0), EINTR, "a signal interrupts a blocking recv: EINTR");
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGALRM, &sa, NULL);
+	struct timeval tv = { 10, 0 };
+	setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setitimer(ITIMER_REAL, &soon, NULL);
+	check_errno(recv(a, &c, 1, 0), EINTR, "with SO_RCVTIMEO even SA_RESTART gives EINTR");
+	signal(SIGALRM, SIG_DFL);
+	close(a);
+}
+
 static void test_blocking(void)
 {
 	uint16_t port;
@@ -275,5 +303,6 @@ int main(void)
 	test_options();
 	test_datagrams();
 	test_blocking();
+	test_signals();
 	return tap_done("t_socket_udp.c");
 }
