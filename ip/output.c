@@ -25,11 +25,48 @@ static uint16_t new_identification(void)
     return net_htons(next_identification++);
 }
 
+/*
+ * A broadcast we send is also one we receive (RFC 1122 3.3.6: a host's own
+ * broadcasts should reach its local listeners), as Linux's ip_mc_output
+ * loops a copy back.  The copy goes straight to ip_input from a timer in
+ * the network context, not through netif_receive, so that packet sockets
+ * do not see it as an incoming frame (Linux's packet_rcv drops
+ * PACKET_LOOPBACK too) and the sender's own call does not re-enter input.
+ */
+#define LOOPED_BROADCAST_LIMIT (256 * 1024)
+static struct pbuf_queue looped_broadcasts;
+static struct net_timer looped_timer;
+
+static void deliver_looped_broadcasts(void *argument)
+{
+    struct pbuf *datagram;
+    while ((datagram = pbuf_queue_pop(&looped_broadcasts)))
+        ip_input(datagram->netif, datagram);
+}
+
+static void loop_back_broadcast(struct netif *netif, const struct pbuf *datagram)
+{
+    if (!looped_broadcasts.limit_bytes)
+        pbuf_queue_init(&looped_broadcasts, LOOPED_BROADCAST_LIMIT);
+    struct pbuf *copy = pbuf_copy(datagram);
+    if (!copy)
+        return;
+    copy->netif = netif;
+    copy->packet_type = PBUF_BROADCAST;
+    copy->l2_offset = copy->l4_offset = PBUF_OFFSET_UNSET;
+    pbuf_queue_push(&looped_broadcasts, copy);
+    pbuf_put(copy);
+    if (!looped_timer.armed)
+        net_timer_start(&looped_timer, 0, deliver_looped_broadcasts, NULL);
+}
+
 int ip_transmit(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
 {
     static const uint8_t no_address[ETHERNET_ADDRESS_SIZE];
     if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP))
         return eth_output(netif, datagram, no_address, ETH_TYPE_IP);
+    if (ip_address_is_broadcast(netif, next_hop))
+        loop_back_broadcast(netif, datagram);
     return arp_output(netif, datagram, next_hop);
 }
 

@@ -128,6 +128,23 @@ static void test_ip_not_for_us_dropped(void)
     check_no_frame();
 }
 
+/* RFC 1122 3.2.1.3 (g): 127/8 never arrives from the wire. */
+static void test_ip_loopback_addresses_from_the_wire_dropped(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t udp[32], datagram[64];
+    size_t udp_length = build_udp(udp, ADDRESS(127, 0, 0, 1), OUR_ADDRESS, 1234, 7, "x", 1, true);
+    size_t length = build_ip(datagram, ADDRESS(127, 0, 0, 1), OUR_ADDRESS, 17, 1, 0, 64, udp,
+                             udp_length);
+    inject_ip(datagram, length);
+    udp_length = build_udp(udp, PEER_ADDRESS, ADDRESS(127, 0, 0, 1), 1234, 7, "x", 1, true);
+    length = build_ip(datagram, PEER_ADDRESS, ADDRESS(127, 0, 0, 1), 17, 1, 0, 64, udp, udp_length);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(COUNTER(IP_IN_ADDR_ERRORS), 2);
+    CHECK(received == NULL);
+}
+
 /* RFC 1122 3.2.1.7: TTL is not checked for datagrams delivered locally. */
 static void test_ip_ttl_zero_delivered_locally(void)
 {
@@ -443,6 +460,7 @@ int main(void)
         TEST_ENTRY(test_ip_header_errors_counted),
         TEST_ENTRY(test_ip_trims_ethernet_padding),
         TEST_ENTRY(test_ip_not_for_us_dropped),
+        TEST_ENTRY(test_ip_loopback_addresses_from_the_wire_dropped),
         TEST_ENTRY(test_ip_ttl_zero_delivered_locally),
         TEST_ENTRY(test_ip_unknown_protocol_sends_protocol_unreachable),
         TEST_ENTRY(test_ip_unknown_protocol_taken_by_raw_socket_is_silent),

@@ -175,6 +175,40 @@ static void test_udp_broadcast_reaches_every_matching_pcb(void)
     udp_pcb_remove(&second);
 }
 
+static int tapped_frames;
+static void count_frame(struct netif_tap *tap, struct netif *netif, struct pbuf *frame)
+{
+    tapped_frames++;
+}
+
+/* Our own broadcast reaches our listeners too (as Linux loops it back), but
+ * sniffers see it once, leaving. */
+static void test_udp_own_broadcast_looped_back(void)
+{
+    stack_setup();
+    struct udp_pcb listener, sender;
+    open_pcb(&listener, IP_ADDRESS_ANY, 6000, false);
+    udp_pcb_init(&sender);
+    struct netif_tap tap = { .frame = count_frame };
+    netif_tap_add(&tap);
+    struct ip_output_options options = { .allow_broadcast = true };
+    struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, 3);
+    memcpy(payload->data, "all", 3);
+    CHECK_EQUAL(udp_send(&sender, payload, IP_ADDRESS_BROADCAST, net_htons(6000), &options), 0);
+    CHECK(received == NULL);       /* not from within the sender's own call */
+    net_host_poll();
+    CHECK(received != NULL && last_receiver == &listener);
+    CHECK_BYTES(received->data, "all", 3);
+    struct pbuf *frame = next_frame();
+    CHECK_BYTES(frame->data, eth_broadcast_address, 6);
+    pbuf_put(frame);
+    CHECK_EQUAL(tapped_frames, 1);
+    netif_tap_remove(&tap);
+    pbuf_put(received);
+    udp_pcb_remove(&listener);
+    udp_pcb_remove(&sender);
+}
+
 static void test_udp_bind_errors(void)
 {
     stack_setup();
@@ -298,6 +332,7 @@ int main(void)
         TEST_ENTRY(test_udp_port_unreachable_quotes_header),
         TEST_ENTRY(test_udp_no_port_unreachable_for_broadcast),
         TEST_ENTRY(test_udp_broadcast_reaches_every_matching_pcb),
+        TEST_ENTRY(test_udp_own_broadcast_looped_back),
         TEST_ENTRY(test_udp_bind_errors),
         TEST_ENTRY(test_udp_ephemeral_ports_in_linux_range),
         TEST_ENTRY(test_udp_send_builds_header_and_checksum),
