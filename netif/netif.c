@@ -22,7 +22,9 @@ static size_t backlog_first, backlog_count;
 
 int netif_register(struct netif *netif)
 {
-    if (!netif->name[0] || netif_by_name(netif->name))
+    if (!netif->name[0] || !netif->ops || !netif->ops->transmit)
+        return -EINVAL;
+    if (netif_by_name(netif->name))
         return -EEXIST;
     netif->index = ++last_index;
     netif->promiscuous_users = 0;

@@ -222,8 +222,11 @@ static void test_netif(void)
     CHECK(netif_by_index(2) == eth && netif_by_index(3) == NULL && netif_by_name("eth1") == NULL);
     CHECK(lo->type == NETIF_TYPE_LOOPBACK && (lo->flags & (NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING)) ==
           (NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING));
-    struct netif duplicate = { .name = "eth0" };
+    static const struct netif_operations no_operations;
+    struct netif duplicate = { .name = "eth0", .ops = eth->ops };
     CHECK(netif_register(&duplicate) == -EEXIST);
+    struct netif nameless = { .ops = eth->ops }, no_driver = { .name = "eth9", .ops = &no_operations };
+    CHECK(netif_register(&nameless) == -EINVAL && netif_register(&no_driver) == -EINVAL);
 
     struct counting_tap tap = { .tap.frame = tap_frame };
     netif_tap_add(&tap.tap);
