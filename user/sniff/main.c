@@ -30,7 +30,7 @@ struct options {
     struct filter filter;
 };
 
-static void usage(void)
+static __attribute__((noreturn)) void usage(void)
 {
     fprintf(stderr,
             "usage: sniff [-i IFACE] [-c COUNT] [-x] [-w FILE] [-v] [-n] [FILTER...]\n"
@@ -60,7 +60,8 @@ static unsigned long parse_count(const char *text)
 static void parse_options(struct options *options, int argc, char **argv)
 {
     int option;
-    while ((option = getopt(argc, argv, "i:c:xw:vn")) != -1) {
+    /* The leading ':' makes getopt quiet, so messages name "sniff", not argv[0]. */
+    while ((option = getopt(argc, argv, ":i:c:xw:vn")) != -1) {
         switch (option) {
         case 'i': options->interface = optarg; break;
         case 'c': options->count = parse_count(optarg); break;
@@ -68,7 +69,12 @@ static void parse_options(struct options *options, int argc, char **argv)
         case 'w': options->pcap_path = optarg; break;
         case 'v': options->verbose = true; break;
         case 'n': break;
-        default:  usage();
+        case ':':
+            fprintf(stderr, "sniff: -%c needs an argument\n", optopt);
+            usage();
+        default:
+            fprintf(stderr, "sniff: unknown option -%c\n", optopt);
+            usage();
         }
     }
     char error[160];
