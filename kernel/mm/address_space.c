@@ -21,10 +21,9 @@ static void signal_trampoline_init(void)
     cache_sync_instructions(signal_trampoline_page, sizeof(signal_trampoline_code));
 }
 
-struct address_space *address_space_new(void)
+/* An empty address space: no areas, an empty level-0 table. */
+static struct address_space *address_space_allocate(void)
 {
-    if (!signal_trampoline_page)
-        signal_trampoline_init();
     struct address_space *space = kzalloc(sizeof(*space));
     if (!space)
         return NULL;
@@ -36,6 +35,16 @@ struct address_space *address_space_new(void)
     space->refcount = 1;
     list_init(&space->areas);
     space->mmap_next = USER_MMAP_TOP;
+    return space;
+}
+
+struct address_space *address_space_new(void)
+{
+    if (!signal_trampoline_page)
+        signal_trampoline_init();
+    struct address_space *space = address_space_allocate();
+    if (!space)
+        return NULL;
     page_get(signal_trampoline_page);
     if (area_map(space, SIGNAL_TRAMPOLINE_ADDRESS, SIGNAL_TRAMPOLINE_ADDRESS + PAGE_SIZE,
                  AREA_READ | AREA_EXEC, 0) < 0 ||
@@ -346,16 +355,9 @@ struct address_space *address_space_fork(struct address_space *parent)
 {
     if (populate_shared_areas(parent) < 0)
         return NULL;
-    struct address_space *child = kzalloc(sizeof(*child));
+    struct address_space *child = address_space_allocate();
     if (!child)
         return NULL;
-    child->page_table = page_alloc_zeroed();
-    if (!child->page_table) {
-        kfree(child);
-        return NULL;
-    }
-    child->refcount = 1;
-    list_init(&child->areas);
     child->heap_start = parent->heap_start;
     child->heap_end = parent->heap_end;
     child->mmap_next = parent->mmap_next;

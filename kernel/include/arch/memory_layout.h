@@ -10,14 +10,7 @@
 #ifndef ARCH_MEMORY_LAYOUT_H
 #define ARCH_MEMORY_LAYOUT_H
 
-/* Constants usable from both C and assembly. */
-#ifndef UL
-#ifdef __ASSEMBLY__
-#define UL(x) x
-#else
-#define UL(x) x##UL
-#endif
-#endif
+#include <arch/constant.h>
 
 #define KERNEL_VIRT_OFFSET   UL(0xffff000000000000)
 #define USER_ADDRESS_LIMIT   UL(0x0001000000000000)   /* 48-bit user VA */

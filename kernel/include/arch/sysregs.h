@@ -2,14 +2,7 @@
 #ifndef ARCH_SYSREGS_H
 #define ARCH_SYSREGS_H
 
-/* Constants usable from both C and assembly. */
-#ifndef UL
-#ifdef __ASSEMBLY__
-#define UL(x) x
-#else
-#define UL(x) x##UL
-#endif
-#endif
+#include <arch/constant.h>
 
 /* Translation table descriptor bits, stage 1, 4 KiB granule. */
 #define PTE_VALID        (UL(1) << 0)
