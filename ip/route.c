@@ -55,11 +55,15 @@ int ip_route_add(uint32_t destination, uint32_t netmask, uint32_t gateway, struc
 {
     if (!netmask_valid(netmask) || (destination & ~netmask))
         return -EINVAL;
-    if (gateway && !netif) {
+    if (gateway) {
         /* The gateway must be on a connected network (Linux: ENETUNREACH). */
+        struct netif *gateway_netif;
         uint32_t next_hop, source;
-        if (ip_route_lookup(gateway, &netif, &next_hop, &source) || next_hop != gateway)
+        if (ip_route_lookup_on(netif ? netif->index : 0, gateway, &gateway_netif, &next_hop,
+                               &source) ||
+            next_hop != gateway || gateway_netif->type == NETIF_TYPE_LOOPBACK)
             return -ENETUNREACH;
+        netif = gateway_netif;
     }
     if (!netif)
         return -ENODEV;

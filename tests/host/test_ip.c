@@ -402,6 +402,9 @@ static void test_ip_route_longest_prefix_match(void)
                              eth0, 0), 0);
     CHECK_EQUAL(ip_route_add(ADDRESS(10, 9, 0, 0), ADDRESS(255, 255, 0, 0), ADDRESS(10, 5, 0, 1),
                              NULL, 0), -ENETUNREACH);     /* gateway not on a connected net */
+    CHECK_EQUAL(ip_route_add(ADDRESS(10, 9, 0, 0), ADDRESS(255, 255, 0, 0), ADDRESS(10, 5, 0, 1),
+                             eth0, 0), -ENETUNREACH);
+    CHECK_EQUAL(ip_route_add(ADDRESS(10, 9, 0, 0), ADDRESS(255, 255, 0, 1), 0, eth0, 0), -EINVAL);
     struct netif *netif;
     uint32_t next_hop, source;
     CHECK_EQUAL(ip_route_lookup(ADDRESS(8, 8, 8, 8), &netif, &next_hop, &source), 0);
