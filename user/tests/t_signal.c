@@ -496,6 +496,16 @@ static int null_deref(void *arg)
 	return *(volatile int *)0;
 }
 
+/* Exclusive loads must be naturally aligned (ARM ARM B2.5.2): this one
+ * takes an alignment fault, which Linux turns into SIGBUS. */
+static int unaligned_exclusive_load(void *arg)
+{
+	(void)arg;
+	static char buffer[16];
+	asm volatile("ldxr x0, [%0]" ::"r"(buffer + 1) : "x0", "memory");
+	return 0;
+}
+
 static int illegal_insn(void *arg)
 {
 	(void)arg;
@@ -550,6 +560,8 @@ static void test_faults(void)
 		       "NULL dereference raises SIGSEGV");
 	check_signaled(run_in_child(illegal_insn, NULL), SIGILL,
 		       "UDF instruction raises SIGILL");
+	check_signaled(run_in_child(unaligned_exclusive_load, NULL), SIGBUS,
+		       "unaligned exclusive load raises SIGBUS");
 	check_exited(run_in_child(segv_info, NULL), 0,
 		     "SIGSEGV handler gets si_addr and SEGV_MAPERR/SEGV_ACCERR");
 }

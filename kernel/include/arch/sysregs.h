@@ -44,7 +44,8 @@
                           TCR_SH1_INNER | TCR_TG1_4K)
 
 /*
- * SCTLR_EL1: MMU, caches, stack alignment checks for EL1.  EL0 may read
+ * SCTLR_EL1: MMU, caches, stack alignment checks for EL1 and (as Linux) EL0,
+ * where a misaligned SP raises SIGBUS.  EL0 may read
  * CTR_EL0 (UCT), use DC ZVA (DZE) and cache maintenance (UCI), and WFI/WFE
  * are not trapped, as on Linux: glibc's memcpy/memset rely on the first two.
  * Alignment checking (A) stays off: user code does unaligned accesses.
@@ -54,13 +55,14 @@
 #define SCTLR_M          (UL(1) << 0)
 #define SCTLR_C          (UL(1) << 2)
 #define SCTLR_SA         (UL(1) << 3)
+#define SCTLR_SA0        (UL(1) << 4)
 #define SCTLR_I          (UL(1) << 12)
 #define SCTLR_DZE        (UL(1) << 14)
 #define SCTLR_UCT        (UL(1) << 15)
 #define SCTLR_NTWI       (UL(1) << 16)
 #define SCTLR_NTWE       (UL(1) << 18)
 #define SCTLR_UCI        (UL(1) << 26)
-#define SCTLR_VALUE      (SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I | SCTLR_DZE | \
+#define SCTLR_VALUE      (SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I | SCTLR_DZE | \
                           SCTLR_UCT | SCTLR_NTWI | SCTLR_NTWE | SCTLR_UCI)
 
 /* ESR_EL1 exception classes we handle. */
