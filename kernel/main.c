@@ -51,10 +51,10 @@ static void parse_command_line(const char *line)
     }
 }
 
-static void run_initcalls(void)
+static void run_initcalls(int first_level, int last_level)
 {
     extern const struct initcall initcalls_start[], initcalls_end[];
-    for (int level = INIT_LEVEL_CORE; level <= INIT_LEVEL_LATE; level++)
+    for (int level = first_level; level <= last_level; level++)
         for (const struct initcall *call = initcalls_start; call < initcalls_end; call++)
             if (call->level == level)
                 call->function();
@@ -133,7 +133,7 @@ void kernel_main(uint64_t device_tree_physical)
     interrupts_setup();
     rtc_init();
     syscalls_init();
-    run_initcalls();
+    run_initcalls(INIT_LEVEL_CORE, INIT_LEVEL_LATE);
     filesystems_init(have_initrd ? phys_to_virt(initrd_start) : NULL,
                      have_initrd ? initrd_end - initrd_start : 0);
     console_input_setup();
@@ -149,6 +149,7 @@ void kernel_main(uint64_t device_tree_physical)
         panic("test panic requested on the command line");
     kernel_log("starting %s\n", chosen);
     process_start_init(chosen, NULL);
+    run_initcalls(INIT_LEVEL_THREADS, INIT_LEVEL_THREADS);
 
     /* The boot context is done: sleep forever, leaving the CPU to the tasks. */
     boot_task.state = TASK_SLEEPING;

@@ -28,9 +28,15 @@ static void net_stack_init(void)
     udp_init();
     if (loopback_init())
         panic("cannot register the loopback interface");
-    net_thread_start();
 }
 INITCALL(INIT_LEVEL_CORE, net_stack_init);
+
+/* After init is created, so that init is pid 1 as on Linux. */
+static void net_stack_start_thread(void)
+{
+    net_thread_start();
+}
+INITCALL(INIT_LEVEL_THREADS, net_stack_start_thread);
 
 static struct netif *first_ethernet(void)
 {

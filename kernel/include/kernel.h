@@ -65,7 +65,9 @@ struct initcall {
     int level;
     initcall_t function;
 };
-enum { INIT_LEVEL_CORE = 1, INIT_LEVEL_FS = 2, INIT_LEVEL_DEVICE = 3, INIT_LEVEL_LATE = 4 };
+/* INIT_LEVEL_THREADS runs after init exists, so kernel threads never take pid 1. */
+enum { INIT_LEVEL_CORE = 1, INIT_LEVEL_FS = 2, INIT_LEVEL_DEVICE = 3, INIT_LEVEL_LATE = 4,
+       INIT_LEVEL_THREADS = 5 };
 #define INITCALL(level_value, fn)                                               \
     static const struct initcall initcall_##fn                                  \
         __attribute__((used, section(".initcalls"))) = { level_value, fn }
