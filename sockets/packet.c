@@ -20,6 +20,7 @@ struct packet_socket {
     struct socket_queue queue;
     uint16_t protocol;                  /* ethertype in network order; 0 = none yet */
     int ifindex;                        /* bound interface; 0 = all */
+    bool sending;                       /* in sendmsg: its own frame leaving is not shown to it */
     int promiscuous[PACKET_MEMBERSHIPS_MAX];   /* ifindexes of PACKET_MR_PROMISC memberships */
 };
 
@@ -33,6 +34,8 @@ static void packet_frame(struct netif_tap *tap, struct netif *netif, struct pbuf
         return;
     if (packet->ifindex && packet->ifindex != netif->index)
         return;
+    if (packet->sending && frame->packet_type == PBUF_OUTGOING)
+        return;   /* Linux's dev_queue_xmit_nit skips the sending socket */
     /* Outgoing frames reach ETH_P_ALL sockets only, as Linux's dev_queue_xmit_nit. */
     bool all = packet->protocol == net_htons(ETH_P_ALL);
     if (!all && (packet->protocol != eth->type || frame->packet_type == PBUF_OUTGOING))
@@ -161,6 +164,7 @@ static ssize_t packet_sendmsg(struct socket *socket, struct socket_message *mess
         pbuf_put(frame);
         return -EFAULT;
     }
+    packet->sending = true;
     if (raw) {
         error = netif_transmit(netif, frame);
         if (error)
@@ -169,6 +173,7 @@ static ssize_t packet_sendmsg(struct socket *socket, struct socket_message *mess
         uint16_t protocol = link.protocol ? link.protocol : packet->protocol;
         error = eth_output(netif, frame, link.address, net_ntohs(protocol));
     }
+    packet->sending = false;
     return error ? error : (ssize_t)message->length;
 }
 

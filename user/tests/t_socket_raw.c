@@ -240,7 +240,46 @@ static void test_packet(void)
 	char text[8] = "";
 	check(recv(u, text, sizeof text, 0) == 5, "the UDP socket still gets its datagram", "got %s", text);
 
-	/* (PACKET_ADD_MEMBERSHIP is not checked: qemu-user, the oracle, lacks it.) */
+	/* Sending: a whole frame on SOCK_RAW, a datagram on SOCK_DGRAM (the
+	 * kernel adds the Ethernet header).  A second ETH_P_ALL socket sees each
+	 * leave; the sender does not see its own frame leave, only arrive. */
+	int watch = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	bind(watch, (struct sockaddr *)&bind_to, sizeof bind_to);
+	set_timeout(watch, 5);
+	uint8_t frame[14 + 20 + 8 + 4] = { 0 };
+	struct ether_header *out_eth = (struct ether_header *)frame;
+	struct iphdr *ip = (struct iphdr *)(frame + 14);
+	struct udphdr *udp = (struct udphdr *)(frame + 34);
+	out_eth->ether_type = htons(ETHERTYPE_IP);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(20 + 8 + 4);
+	ip->saddr = ip->daddr = htonl(INADDR_LOOPBACK);
+	ip->check = checksum(ip, 20);
+	udp->source = htons(9);
+	udp->dest = htons(port + 1);
+	udp->len = htons(8 + 4);
+	memcpy(frame + 42, "wire", 4);
+	struct sockaddr_ll via = { .sll_family = AF_PACKET, .sll_ifindex = lo, .sll_halen = 6,
+				   .sll_protocol = htons(ETH_P_IP) };
+	check_eq(sendto(r, frame, sizeof frame, 0, (struct sockaddr *)&via, sizeof via), (long long)sizeof frame,
+		 "SOCK_RAW sends a whole frame on lo");
+	n = read_frame(watch, buf, sizeof buf, 14, port + 1, &from);
+	check(n == (ssize_t)sizeof frame && !memcmp(buf, frame, sizeof frame) && from.sll_pkttype == PACKET_OUTGOING,
+	      "another ETH_P_ALL socket sees exactly that frame leave", "n %zd pkttype %d", n, from.sll_pkttype);
+	n = read_frame(r, buf, sizeof buf, 14, port + 1, &from);
+	check(n == (ssize_t)sizeof frame && from.sll_pkttype == PACKET_HOST,
+	      "the sender sees it only arrive", "n %zd pkttype %d", n, from.sll_pkttype);
+	memcpy(frame + 42, "dgrm", 4);
+	check_eq(sendto(d, frame + 14, sizeof frame - 14, 0, (struct sockaddr *)&via, sizeof via),
+		 (long long)sizeof frame - 14, "SOCK_DGRAM sends an IP datagram on lo");
+	n = read_frame(watch, buf, sizeof buf, 14, port + 1, &from);
+	n = n > 0 && !memcmp(buf + 42, "wire", 4) ? read_frame(watch, buf, sizeof buf, 14, port + 1, &from) : n;
+	check(n == (ssize_t)sizeof frame && !memcmp(buf, frame, sizeof frame) && from.sll_pkttype == PACKET_OUTGOING,
+	      "it leaves with the Ethernet header the kernel built", "n %zd pkttype %d", n, from.sll_pkttype);
+	close(watch);
 	check_errno(socket(AF_PACKET, SOCK_STREAM, 0), ESOCKTNOSUPPORT, "AF_PACKET SOCK_STREAM gives ESOCKTNOSUPPORT");
 	close(u);
 	close(d);
