@@ -79,6 +79,10 @@ static int socket_kind(int family, int type, int protocol, const socket_op_t **o
             *ops = &udp_socket_operations;
             return 0;
         }
+        /* ICMP ping sockets are not offered: EACCES, as Linux answers with its
+         * default net.ipv4.ping_group_range ("1 0": no group may). */
+        if (type == SOCK_DGRAM && protocol == IPPROTO_ICMP)
+            return -EACCES;
         /* A raw socket names its protocol: 0 is no protocol (EPROTONOSUPPORT). */
         if (type == SOCK_RAW && protocol != 0) {
             *ops = &raw_socket_operations;
