@@ -32,7 +32,11 @@ out=build/test-results/net_busybox
 mkdir -p "$out"
 
 # ---- 1. slirp ----
-tools/guestrun --net user,restrict=on --timeout 120 -- sh -c '
+promiscuous=build/tests/net_promiscuous
+mkdir -p build/tests
+aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$promiscuous" tests/net_promiscuous.c
+tools/guestrun --net user,restrict=on --timeout 120 --add "$promiscuous:/bin/net_promiscuous" -- sh -c '
+    echo "== promiscuous"; net_promiscuous; echo "promiscuous status $?"
     echo "== ifconfig"; ifconfig
     echo "== route"; route -n
     echo "== ping"; ping -c 2 10.0.2.2
@@ -50,6 +54,7 @@ tools/guestrun --net user,restrict=on --timeout 120 -- sh -c '
     echo "== end"' >"$out/slirp.out" 2>&1
 s=$out/slirp.out
 section() { sed -n "/^== $1\$/,/^== /p" "$s"; }
+section promiscuous >"$out/promiscuous"
 section ifconfig >"$out/ifconfig"
 section route >"$out/route"
 section ping >"$out/ping"
@@ -63,6 +68,8 @@ section ifset >"$out/ifset"
 section routeadd >"$out/routeadd"
 section routedel >"$out/routedel"
 section down >"$out/down"
+ok "PACKET_MR_PROMISC memberships are counted and end at close" \
+    bash -c "grep -q '^promiscuous status 0$' $out/promiscuous && [ \$(grep -c '^ok - ' $out/promiscuous) -eq 6 ]"
 ok "ifconfig shows eth0 with QEMU's default MAC" has "$out/ifconfig" '^eth0 +Link encap:Ethernet +HWaddr 52:54:00:12:34:56'
 ok "ifconfig shows eth0's address, broadcast and mask" \
     has "$out/ifconfig" 'inet addr:10\.0\.2\.15 +Bcast:10\.0\.2\.255 +Mask:255\.255\.255\.0'
