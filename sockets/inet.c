@@ -4,8 +4,7 @@
 #include <netif/netif.h>
 #include <linux/in.h>
 
-int inet_address_from(const void *address, size_t length, struct sockaddr_inet *inet,
-                      bool destination)
+int inet_address_from(const void *address, size_t length, struct sockaddr_inet *inet)
 {
     if (length < sizeof(*inet))
         return -EINVAL;

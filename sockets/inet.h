@@ -17,8 +17,7 @@ struct inet_options {
 };
 
 /* A sockaddr_in from the user; EINVAL if too short, EAFNOSUPPORT if not AF_INET. */
-int inet_address_from(const void *address, size_t length, struct sockaddr_inet *inet,
-                      bool destination);
+int inet_address_from(const void *address, size_t length, struct sockaddr_inet *inet);
 int inet_address_to(void *address, size_t *length, uint32_t ip_address, uint16_t port);
 /* The source address the route to destination would use (ENETUNREACH). */
 int inet_route_source(struct socket *socket, uint32_t destination, uint32_t *source);

@@ -93,7 +93,7 @@ static void raw_close(struct socket *socket)
 static int raw_bind(struct socket *socket, const void *address, size_t length)
 {
     struct sockaddr_inet inet;
-    int error = inet_address_from(address, length, &inet, false);
+    int error = inet_address_from(address, length, &inet);
     if (error)
         return error;
     if (inet.address != IP_ADDRESS_ANY && !ip_address_is_local(NULL, inet.address))
@@ -110,7 +110,7 @@ static int raw_connect(struct socket *socket, const void *address, size_t length
         raw->remote_address = 0;
         return 0;
     }
-    int error = inet_address_from(address, length, &inet, true);
+    int error = inet_address_from(address, length, &inet);
     if (error)
         return error;
     uint32_t source;
@@ -139,7 +139,7 @@ static ssize_t raw_sendmsg(struct socket *socket, struct socket_message *message
     uint32_t destination = raw->remote_address;
     if (message->address_length) {
         struct sockaddr_inet inet;
-        int error = inet_address_from(message->address, message->address_length, &inet, true);
+        int error = inet_address_from(message->address, message->address_length, &inet);
         if (error)
             return error;
         destination = inet.address;

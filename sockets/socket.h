@@ -53,7 +53,8 @@ struct socket_message {
 
 /*
  * socket_op_t: one table per kind, with designated initialisers.  A NULL
- * operation answers -EOPNOTSUPP (sockets.c dispatch), except close and poll.
+ * operation answers -EOPNOTSUPP (socket_syscalls.c), except close and poll
+ * (nothing to do; always writable).
  * Addresses are kernel copies; lengths are in and out.  sendmsg/recvmsg
  * return bytes (recvmsg: the datagram's full length with MSG_TRUNC asked).
  */

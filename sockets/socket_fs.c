@@ -10,7 +10,6 @@
 #include <page.h>
 #include <netif/pbuf.h>
 #include <linux/in.h>
-#include <linux/if_ether.h>
 #include <linux/sockios.h>
 #include <asm/poll.h>
 
@@ -175,7 +174,7 @@ int socket_from_fd(int fd, struct socket **socket, struct file **file)
     struct file *found = fd_get(fd);
     if (!found)
         return -EBADF;
-    if (!S_ISSOCK(found->inode->mode) || found->inode->file_ops != found->ops) {
+    if (found->ops != &socket_file_operations) {
         file_put(found);
         return -ENOTSOCK;
     }

@@ -10,7 +10,6 @@
 #include <syscall.h>
 #include <uaccess.h>
 #include <netif/port.h>
-#include <asm/socket.h>
 
 /* struct msghdr as user space lays it out on a 64-bit ABI. */
 struct user_message_header {

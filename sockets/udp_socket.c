@@ -80,7 +80,7 @@ static int udp_socket_bind(struct socket *socket, const void *address, size_t le
 {
     struct udp_socket *udp = udp_of(socket);
     struct sockaddr_inet inet;
-    int error = inet_address_from(address, length, &inet, false);
+    int error = inet_address_from(address, length, &inet);
     if (error)
         return error;
     if (udp->bound)
@@ -114,7 +114,7 @@ static int udp_socket_connect(struct socket *socket, const void *address, size_t
         udp->connected = false;
         return 0;
     }
-    int error = inet_address_from(address, length, &inet, true);
+    int error = inet_address_from(address, length, &inet);
     if (error)
         return error;
     uint32_t source;
@@ -168,7 +168,7 @@ static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *
         return -EPIPE;
     if (message->address_length) {
         struct sockaddr_inet inet;
-        int error = inet_address_from(message->address, message->address_length, &inet, true);
+        int error = inet_address_from(message->address, message->address_length, &inet);
         if (error)
             return error;
         destination = inet.address;
