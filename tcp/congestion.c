@@ -1,0 +1,87 @@
+/*
+ * Congestion control: slow start and congestion avoidance (RFC 5681 3.1,
+ * with appropriate byte counting, RFC 3465), fast retransmit on the third
+ * duplicate ACK and NewReno fast recovery (RFC 5681 3.2, RFC 6582).
+ */
+#include "tcp_private.h"
+
+void tcp_congestion_init(struct tcp_pcb *pcb)
+{
+    /* RFC 6928: IW = min(10 * MSS, max(2 * MSS, 14600)). */
+    pcb->cwnd = MIN(TCP_INITIAL_WINDOW_SEGMENTS * (uint32_t)pcb->mss,
+                    MAX(2u * pcb->mss, 14600u));
+    pcb->ssthresh = 0x7fffffffu;            /* RFC 5681 3.1: "arbitrarily high" */
+    pcb->bytes_acked = 0;
+    pcb->dupacks = 0;
+    pcb->in_recovery = false;
+    pcb->recover = pcb->iss;                /* RFC 6582 3.2 step 1 */
+}
+
+/* RFC 5681 equation 4: ssthresh = max(FlightSize / 2, 2 * SMSS). */
+static void halve(struct tcp_pcb *pcb)
+{
+    pcb->ssthresh = MAX(tcp_flight_size(pcb) / 2, 2u * pcb->mss);
+}
+
+void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked)
+{
+    if (pcb->in_recovery) {
+        if (seq_gt(pcb->snd_una, pcb->recover)) {
+            /* RFC 6582 3.2 step 3, full acknowledgment: deflate (option 1). */
+            pcb->cwnd = MIN(pcb->ssthresh, MAX(tcp_flight_size(pcb), (uint32_t)pcb->mss) + pcb->mss);
+            pcb->in_recovery = false;
+            pcb->dupacks = 0;
+        } else {
+            /* Step 4, partial acknowledgment: retransmit the next hole,
+             * deflate by what was acknowledged, add back one SMSS. */
+            tcp_send_segment(pcb, pcb->snd_una, pcb->mss, TCP_SEND_RETRANSMISSION);
+            pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked : 0;
+            if (acked >= pcb->mss)
+                pcb->cwnd += pcb->mss;
+            pcb->cwnd = MAX(pcb->cwnd, (uint32_t)pcb->mss);
+        }
+        return;
+    }
+    pcb->dupacks = 0;
+    if (pcb->cwnd < pcb->ssthresh) {
+        pcb->cwnd += MIN(acked, (uint32_t)pcb->mss);       /* slow start, L = 1 SMSS */
+    } else {
+        pcb->bytes_acked += acked;                          /* congestion avoidance */
+        if (pcb->bytes_acked >= pcb->cwnd) {
+            pcb->bytes_acked -= pcb->cwnd;
+            pcb->cwnd += pcb->mss;
+        }
+    }
+}
+
+void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb)
+{
+    pcb->dupacks++;
+    if (pcb->in_recovery) {
+        pcb->cwnd += pcb->mss;        /* RFC 6582 3.2 step 3: inflate per extra duplicate */
+        tcp_output(pcb);
+        return;
+    }
+    /* RFC 6582 3.2 step 2: only if this loss is after the last recovery. */
+    if (pcb->dupacks != 3 || !seq_gt(pcb->snd_una, pcb->recover))
+        return;
+    halve(pcb);
+    pcb->recover = pcb->snd_max - 1;
+    pcb->in_recovery = true;
+    pcb->rtt_timing = false;
+    tcp_send_segment(pcb, pcb->snd_una, pcb->mss, TCP_SEND_RETRANSMISSION);
+    pcb->cwnd = pcb->ssthresh + 3u * pcb->mss;
+    tcp_output(pcb);
+}
+
+void tcp_congestion_on_timeout(struct tcp_pcb *pcb)
+{
+    if (pcb->state != TCP_SYN_SENT && pcb->state != TCP_SYN_RECEIVED)
+        halve(pcb);
+    pcb->cwnd = pcb->mss;             /* loss window: one segment */
+    pcb->bytes_acked = 0;
+    pcb->dupacks = 0;
+    pcb->in_recovery = false;
+    pcb->recover = pcb->snd_max - 1;
+    pcb->rtt_timing = false;
+}

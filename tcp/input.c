@@ -1,0 +1,532 @@
+/*
+ * TCP input: header checks, demultiplexing, and RFC 9293 3.10.7 SEGMENT
+ * ARRIVES step by step (3.10.7.1 CLOSED, 3.10.7.2 LISTEN, 3.10.7.3
+ * SYN-SENT, 3.10.7.4 the other states: first check sequence number,
+ * second RST, third security, fourth SYN, fifth ACK, sixth URG, seventh
+ * segment text, eighth FIN), with RFC 5961's defences against blind
+ * resets, SYNs and data injection.
+ */
+#include "tcp_private.h"
+#include "../icmp/icmp.h"
+#include "../ip/ip.h"
+#include "../netif/counters.h"
+
+static bool checksum_valid(const struct ip_header *ip, const struct pbuf *packet)
+{
+    uint32_t sum = ip_pseudo_header_sum(ip->source, ip->destination, IP_PROTOCOL_TCP,
+                                        (uint16_t)pbuf_length(packet));
+    return ip_checksum_finish(sum, packet->data, pbuf_length(packet)) == 0;
+}
+
+/* Header checks (RFC 9293 3.1, 3.10.7): false when the segment is malformed. */
+static bool parse(const struct pbuf *packet, struct tcp_segment *segment)
+{
+    const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
+    const struct tcp_header *header = (const struct tcp_header *)packet->data;
+    size_t length = pbuf_length(packet);
+    size_t header_length = (size_t)(header->data_offset >> 4) * 4;
+    if (header_length < TCP_HEADER_SIZE || header_length > length)
+        return false;
+    memset(segment, 0, sizeof(*segment));
+    segment->seq = net_ntohl(header->sequence);
+    segment->ack = net_ntohl(header->acknowledgment);
+    segment->flags = header->flags;
+    segment->window = net_ntohs(header->window);
+    segment->payload = packet->data + header_length;
+    segment->payload_length = (uint16_t)(length - header_length);
+    segment->source = ip->source;
+    segment->destination = ip->destination;
+    segment->source_port = header->source_port;
+    segment->destination_port = header->destination_port;
+    segment->len = segment->payload_length + ((segment->flags & TCP_FLAG_SYN) ? 1 : 0) +
+                   ((segment->flags & TCP_FLAG_FIN) ? 1 : 0);
+    if (!tcp_options_parse(packet->data + TCP_HEADER_SIZE, header_length - TCP_HEADER_SIZE,
+                           segment))
+        return false;
+    /* SYN and FIN together make no sense in any state (Linux drops them). */
+    return (segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) != (TCP_FLAG_SYN | TCP_FLAG_FIN);
+}
+
+/* 3.10.7.1 CLOSED: everything but a reset is answered with a reset. */
+static void closed_state(const struct tcp_segment *segment)
+{
+    tcp_send_reset_for(segment);
+}
+
+/* 3.10.7.2 LISTEN. */
+static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *segment)
+{
+    /* First, check for a RST: ignore it. */
+    if (segment->flags & TCP_FLAG_RST)
+        return;
+    /* Second, check for an ACK: <SEQ=SEG.ACK><CTL=RST>. */
+    if (segment->flags & TCP_FLAG_ACK) {
+        tcp_send_reset_for(segment);
+        return;
+    }
+    /* Third, check for a SYN: a new connection in SYN-RECEIVED sends
+     * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.  Data on the SYN is not kept
+     * (no TCP Fast Open; the peer sends it again after the handshake). */
+    if (segment->flags & TCP_FLAG_SYN) {
+        struct tcp_pcb *child = tcp_pcb_new_child(listener, segment);
+        if (child)
+            tcp_output(child);
+    }
+    /* Fourth, other text or control: drop. */
+}
+
+static void take_peer_options(struct tcp_pcb *pcb, const struct tcp_segment *segment)
+{
+    pcb->mss = MIN(pcb->advertised_mss, segment->mss ? segment->mss : TCP_DEFAULT_MSS);
+    if (segment->has_wscale) {
+        pcb->wscale_ok = true;
+        pcb->snd_wscale = segment->wscale;
+    } else {
+        pcb->rcv_wscale = pcb->snd_wscale = 0;    /* RFC 7323 1.3: both or neither */
+    }
+    tcp_congestion_init(pcb);
+}
+
+static void connection_established(struct tcp_pcb *pcb)
+{
+    tcp_set_state(pcb, TCP_ESTABLISHED);
+    pcb->quick_acks = TCP_QUICK_ACKS;
+    pcb->retransmits = 0;
+    tcp_rearm_retransmit(pcb);
+    tcp_arm_keepalive(pcb);
+    if (pcb->listener) {
+        tcp_child_established(pcb);
+    } else if (pcb->established) {
+        pcb->established(pcb);
+    }
+    /* A shutdown(SHUT_WR) before the handshake completed takes effect now. */
+    if (pcb->fin_queued)
+        tcp_set_state(pcb, TCP_FIN_WAIT_1);
+}
+
+static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segment);
+
+/* 3.10.7.3 SYN-SENT. */
+static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
+{
+    bool acceptable_ack = false;
+    /* First, check the ACK bit. */
+    if (segment->flags & TCP_FLAG_ACK) {
+        if (seq_leq(segment->ack, pcb->iss) || seq_gt(segment->ack, pcb->snd_max)) {
+            tcp_send_reset_for(segment);          /* unless RST, which it checks */
+            return;
+        }
+        acceptable_ack = seq_lt(pcb->snd_una, segment->ack) &&
+                         seq_leq(segment->ack, pcb->snd_max);
+    }
+    /* Second, check the RST bit (RFC 5961 3.2: only with an ACK of our SYN). */
+    if (segment->flags & TCP_FLAG_RST) {
+        if (acceptable_ack)
+            tcp_pcb_fail(pcb, ECONNREFUSED);
+        return;
+    }
+    /* Third, security: no IPSO/CIPSO here. */
+    /* Fourth, check the SYN bit. */
+    if (!(segment->flags & TCP_FLAG_SYN))
+        return;                                   /* fifth: drop */
+    pcb->irs = segment->seq;
+    pcb->rcv_nxt = segment->seq + 1;
+    take_peer_options(pcb, segment);
+    tcp_receive_window(pcb);
+    pcb->snd_wnd = pcb->max_snd_wnd = segment->window;    /* never scaled on a SYN */
+    pcb->snd_wl1 = segment->seq;
+    pcb->snd_wl2 = segment->ack;
+    if (acceptable_ack) {
+        pcb->snd_una = segment->ack;
+        if (pcb->rtt_timing && pcb->retransmits == 0)
+            tcp_rtt_sample(pcb, (uint32_t)(net_now_ms() - pcb->rtt_start_ms));
+        pcb->rtt_timing = false;
+        connection_established(pcb);
+        pcb->ack_now = true;
+        /* "If there are other controls or text in the segment, then
+         * continue processing at the sixth step". */
+        if (segment->payload_length || (segment->flags & TCP_FLAG_FIN)) {
+            segment->seq++;
+            segment->len--;
+            segment->flags &= (uint8_t)~(TCP_FLAG_SYN | TCP_FLAG_ACK);
+            if (!process_synchronized(pcb, segment))
+                return;
+        }
+        tcp_output(pcb);
+        return;
+    }
+    /* Simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SYN-RECEIVED. */
+    tcp_set_state(pcb, TCP_SYN_RECEIVED);
+    pcb->rtt_timing = false;
+    tcp_send_segment(pcb, pcb->iss, 0, TCP_SEND_NEW);
+}
+
+static bool sequence_acceptable(const struct tcp_pcb *pcb, const struct tcp_segment *segment)
+{
+    uint32_t window = seq_gt(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
+    uint32_t seq = segment->seq, end = segment->seq + segment->len;
+    if (segment->len == 0)
+        return window ? seq_in(seq, pcb->rcv_nxt, pcb->rcv_nxt + window) : seq == pcb->rcv_nxt;
+    /* RFC 9293: with a zero window no text is acceptable, but "special
+     * allowance should be made to accept valid ACKs, URGs, and RSTs"; as
+     * Linux, a segment at RCV.NXT goes on (its text is trimmed to nothing). */
+    if (!window)
+        return seq == pcb->rcv_nxt;
+    return seq_in(seq, pcb->rcv_nxt, pcb->rcv_nxt + window) ||
+           seq_in(end - 1, pcb->rcv_nxt, pcb->rcv_nxt + window);
+}
+
+/* Cut what lies before RCV.NXT and beyond the window (RFC 9293 3.10.7.4,
+ * first step: "segments with higher beginning sequence numbers ... should
+ * be held"; the ones starting earlier are trimmed). */
+static void trim_to_window(const struct tcp_pcb *pcb, struct tcp_segment *segment)
+{
+    if (seq_lt(segment->seq, pcb->rcv_nxt)) {
+        uint32_t skip = pcb->rcv_nxt - segment->seq;
+        if (segment->flags & TCP_FLAG_SYN) {
+            segment->flags &= (uint8_t)~TCP_FLAG_SYN;
+            skip--;
+            segment->seq++;
+            segment->len--;
+        }
+        skip = MIN(skip, (uint32_t)segment->payload_length);
+        segment->payload += skip;
+        segment->payload_length = (uint16_t)(segment->payload_length - skip);
+        segment->seq += skip;
+        segment->len -= skip;
+    }
+    uint32_t edge = seq_gt(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv : pcb->rcv_nxt;
+    uint32_t room = seq_gt(edge, segment->seq) ? edge - segment->seq : 0;
+    if (segment->payload_length > room) {
+        segment->payload_length = (uint16_t)room;
+        segment->flags &= (uint8_t)~TCP_FLAG_FIN;   /* the FIN is beyond the window */
+        segment->len = room;
+    }
+}
+
+static bool our_fin_acked(const struct tcp_pcb *pcb)
+{
+    return pcb->fin_queued && pcb->send.length == 0 &&
+           seq_gt(pcb->snd_una, pcb->snd_buffer_seq);
+}
+
+/* Fifth step, for an ACK in snd_una < ack <= snd_max: drop what it covers. */
+static void new_data_acknowledged(struct tcp_pcb *pcb, uint32_t ack)
+{
+    uint32_t acked = ack - pcb->snd_una;
+    if (seq_gt(ack, pcb->snd_buffer_seq)) {
+        uint32_t data = MIN(ack - pcb->snd_buffer_seq, (uint32_t)pcb->send.length);
+        tcp_ring_drop(&pcb->send, data);
+        pcb->snd_buffer_seq += data;
+    }
+    pcb->snd_una = ack;
+    if (seq_lt(pcb->snd_nxt, ack))
+        pcb->snd_nxt = ack;
+    /* RFC 6298 2 with Karn: sample only a segment never retransmitted. */
+    if (pcb->rtt_timing && seq_geq(ack, pcb->rtt_seq)) {
+        tcp_rtt_sample(pcb, (uint32_t)(net_now_ms() - pcb->rtt_start_ms));
+        pcb->rtt_timing = false;
+    }
+    pcb->retransmits = 0;                 /* RFC 6298 5.3 with the backoff undone */
+    tcp_rearm_retransmit(pcb);
+    tcp_congestion_on_ack(pcb, acked);
+    if (pcb->writable && tcp_send_space(pcb))
+        pcb->writable(pcb);
+}
+
+static void update_send_window(struct tcp_pcb *pcb, const struct tcp_segment *segment)
+{
+    /* RFC 9293 3.10.7.4: only a segment newer than the last update moves it. */
+    if (seq_lt(pcb->snd_wl1, segment->seq) ||
+        (pcb->snd_wl1 == segment->seq && seq_leq(pcb->snd_wl2, segment->ack))) {
+        bool was_closed = pcb->snd_wnd == 0;
+        pcb->snd_wnd = segment->window << pcb->snd_wscale;
+        pcb->max_snd_wnd = MAX(pcb->max_snd_wnd, pcb->snd_wnd);
+        pcb->snd_wl1 = segment->seq;
+        pcb->snd_wl2 = segment->ack;
+        if (was_closed && pcb->snd_wnd) {
+            net_timer_cancel(&pcb->persist_timer);
+            pcb->persist_backoff = 0;
+        }
+    }
+}
+
+/* Eighth step's work, once the FIN is in order. */
+static bool fin_arrived(struct tcp_pcb *pcb)
+{
+    pcb->rcv_nxt++;
+    pcb->fin_received = true;
+    pcb->ooo_fin = false;
+    pcb->ack_now = true;
+    switch (pcb->state) {
+    case TCP_SYN_RECEIVED:
+    case TCP_ESTABLISHED:
+        tcp_set_state(pcb, TCP_CLOSE_WAIT);
+        break;
+    case TCP_FIN_WAIT_1:
+        if (our_fin_acked(pcb))
+            tcp_enter_time_wait(pcb);
+        else
+            tcp_set_state(pcb, TCP_CLOSING);
+        break;
+    case TCP_FIN_WAIT_2:
+        tcp_enter_time_wait(pcb);
+        break;
+    default:
+        break;
+    }
+    if (pcb->readable)
+        pcb->readable(pcb);
+    return true;
+}
+
+/*
+ * 3.10.7.4, the synchronized states and SYN-RECEIVED.  Returns false when
+ * the pcb is gone (closed and released) and must not be touched.
+ */
+static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segment)
+{
+    uint8_t flags = segment->flags;
+    /* First, check the sequence number.  In a simultaneous open the
+     * peer's SYN-ACK repeats the SYN we already took (RCV.NXT - 1): as
+     * Linux, it passes, and trimming removes the SYN (RFC 9293 figure 8). */
+    bool simultaneous_syn_ack = pcb->state == TCP_SYN_RECEIVED && !pcb->listener &&
+                                (flags & TCP_FLAG_SYN) && (flags & TCP_FLAG_ACK) &&
+                                segment->seq + 1 == pcb->rcv_nxt;
+    if (!simultaneous_syn_ack && !sequence_acceptable(pcb, segment)) {
+        if (flags & TCP_FLAG_RST)
+            return true;
+        if (pcb->state == TCP_SYN_RECEIVED) {
+            /* a retransmitted SYN: our SYN-ACK was lost, send it again */
+            tcp_send_segment(pcb, pcb->iss, 0, TCP_SEND_RETRANSMISSION);
+            return true;
+        }
+        /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; in TIME-WAIT a
+         * retransmitted FIN also restarts the 2 MSL wait. */
+        if (pcb->state == TCP_TIME_WAIT && (flags & TCP_FLAG_FIN))
+            tcp_enter_time_wait(pcb);
+        tcp_send_ack(pcb);
+        return true;
+    }
+    trim_to_window(pcb, segment);
+    flags = segment->flags;
+    /* Second, check the RST bit (RFC 5961 3.2: exactly RCV.NXT resets,
+     * anywhere else in the window earns a challenge ACK). */
+    if (flags & TCP_FLAG_RST) {
+        if (segment->seq != pcb->rcv_nxt) {
+            tcp_send_challenge_ack(pcb);
+            return true;
+        }
+        switch (pcb->state) {
+        case TCP_SYN_RECEIVED:
+            /* Passive: back to LISTEN (the listener forgets the child);
+             * active (simultaneous open): "connection refused". */
+            tcp_pcb_fail(pcb, ECONNREFUSED);
+            return false;
+        case TCP_ESTABLISHED:
+        case TCP_FIN_WAIT_1:
+        case TCP_FIN_WAIT_2:
+        case TCP_CLOSE_WAIT:
+            tcp_pcb_fail(pcb, ECONNRESET);
+            return false;
+        default:                          /* CLOSING, LAST-ACK, TIME-WAIT */
+            tcp_pcb_closed(pcb);
+            return false;
+        }
+    }
+    /* Third, check security: no IPSO/CIPSO here. */
+    /* Fourth, check the SYN bit (RFC 5961 4.2: a challenge ACK in every
+     * synchronized state; a passive SYN-RECEIVED goes back to LISTEN). */
+    if (flags & TCP_FLAG_SYN) {
+        if (pcb->state == TCP_SYN_RECEIVED && pcb->listener) {
+            tcp_pcb_closed(pcb);
+            return false;
+        }
+        tcp_send_challenge_ack(pcb);
+        return true;
+    }
+    /* Fifth, check the ACK field. */
+    if (!(flags & TCP_FLAG_ACK))
+        return true;
+    /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT]. */
+    if (seq_lt(segment->ack, pcb->snd_una - pcb->max_snd_wnd) ||
+        seq_gt(segment->ack, pcb->snd_max)) {
+        tcp_send_challenge_ack(pcb);
+        return true;
+    }
+    if (pcb->state == TCP_SYN_RECEIVED) {
+        if (!seq_gt(segment->ack, pcb->snd_una)) {
+            tcp_send_reset_for(segment);  /* <SEQ=SEG.ACK><CTL=RST> */
+            return true;
+        }
+        if (pcb->listener && pcb->listener->accept_pending >= pcb->listener->backlog)
+            return true;                  /* accept queue full: Linux drops the ACK */
+        pcb->snd_wnd = segment->window << pcb->snd_wscale;
+        pcb->max_snd_wnd = MAX(pcb->max_snd_wnd, pcb->snd_wnd);
+        pcb->snd_wl1 = segment->seq;
+        pcb->snd_wl2 = segment->ack;
+        pcb->snd_una = segment->ack;
+        if (pcb->rtt_timing && pcb->retransmits == 0)
+            tcp_rtt_sample(pcb, (uint32_t)(net_now_ms() - pcb->rtt_start_ms));
+        pcb->rtt_timing = false;
+        connection_established(pcb);
+    }
+    if (seq_gt(segment->ack, pcb->snd_una)) {
+        new_data_acknowledged(pcb, segment->ack);
+    } else if (segment->ack == pcb->snd_una && segment->payload_length == 0 &&
+               !(flags & TCP_FLAG_FIN) && segment->window << pcb->snd_wscale == pcb->snd_wnd &&
+               pcb->snd_max != pcb->snd_una) {
+        /* RFC 5681 2: a duplicate ACK. */
+        tcp_congestion_on_duplicate_ack(pcb);
+    }
+    pcb->keepalive_probes_sent = 0;       /* the peer is alive */
+    update_send_window(pcb, segment);
+    switch (pcb->state) {
+    case TCP_FIN_WAIT_1:
+        if (our_fin_acked(pcb)) {
+            tcp_set_state(pcb, TCP_FIN_WAIT_2);
+            net_timer_cancel(&pcb->retransmit_timer);
+            tcp_arm_fin_wait_2_timeout(pcb);
+        }
+        break;
+    case TCP_CLOSING:
+        if (our_fin_acked(pcb))
+            tcp_enter_time_wait(pcb);
+        break;
+    case TCP_LAST_ACK:
+        if (our_fin_acked(pcb)) {
+            tcp_pcb_closed(pcb);
+            return false;
+        }
+        break;
+    default:
+        break;
+    }
+    /* Sixth, check the URG bit: urgent data is not supported; its bytes
+     * are delivered in line (as with SO_OOBINLINE). */
+    /* Seventh, process the segment text. */
+    bool receiving = pcb->state == TCP_ESTABLISHED || pcb->state == TCP_FIN_WAIT_1 ||
+                     pcb->state == TCP_FIN_WAIT_2;
+    if (segment->payload_length && receiving) {
+        bool had_holes = pcb->ooo_count > 0;
+        uint32_t delivered = tcp_reassembly_insert(pcb, segment->seq, segment->payload,
+                                                   segment->payload_length);
+        pcb->unacked_bytes += delivered;
+        if (segment->seq != pcb->rcv_nxt - delivered || had_holes) {
+            /* RFC 5681 4.2: out of order, or filling a hole: ACK at once. */
+            pcb->ack_now = true;
+        } else if (pcb->quick_acks) {
+            /* Linux's quick-ACK mode: the first segments of a connection
+             * are ACKed at once, so the peer's slow start is not slowed
+             * by delayed ACKs (RFC 5681 4.2 allows it). */
+            pcb->quick_acks--;
+            pcb->ack_now = true;
+        } else if (pcb->unacked_bytes > pcb->mss) {
+            /* RFC 1122 4.2.3.2: at least every second full-sized segment
+             * (more than one MSS unacknowledged, as Linux counts it). */
+            pcb->ack_now = true;
+        } else {
+            tcp_arm_delayed_ack(pcb);
+        }
+        if (delivered && pcb->readable)
+            pcb->readable(pcb);
+    } else if (segment->payload_length) {
+        pcb->ack_now = true;
+    }
+    /* Eighth, check the FIN bit. */
+    if (flags & TCP_FLAG_FIN) {
+        uint32_t fin_seq = segment->seq + segment->payload_length;
+        if (fin_seq == pcb->rcv_nxt && !pcb->fin_received) {
+            fin_arrived(pcb);
+        } else if (pcb->fin_received) {
+            pcb->ack_now = true;
+            if (pcb->state == TCP_TIME_WAIT)
+                tcp_enter_time_wait(pcb);  /* a retransmitted FIN restarts 2 MSL */
+        } else if (receiving) {
+            pcb->ooo_fin = true;           /* after a hole: wait for it */
+            pcb->ooo_fin_seq = fin_seq;
+            pcb->ack_now = true;
+        }
+    } else if (pcb->ooo_fin && pcb->ooo_fin_seq == pcb->rcv_nxt) {
+        fin_arrived(pcb);
+    }
+    return true;
+}
+
+static void tcp_input(struct pbuf *packet)
+{
+    struct tcp_segment segment;
+    if (pbuf_length(packet) < TCP_HEADER_SIZE) {
+        NET_COUNT(TCP_IN_ERRS);
+        pbuf_put(packet);
+        return;
+    }
+    NET_COUNT(TCP_IN_SEGS);
+    const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
+    if (!checksum_valid(ip, packet)) {
+        NET_COUNT(TCP_IN_CSUM_ERRORS);
+        NET_COUNT(TCP_IN_ERRS);
+        pbuf_put(packet);
+        return;
+    }
+    if (!parse(packet, &segment)) {
+        NET_COUNT(TCP_IN_ERRS);
+        pbuf_put(packet);
+        return;
+    }
+    /* RFC 1122 4.2.3.10 / RFC 9293 3.10.7.2: no connection with a broadcast
+     * or multicast address; such segments are dropped unanswered. */
+    if (packet->packet_type != PBUF_TO_US || ip_address_is_broadcast(NULL, ip->destination) ||
+        ip_address_is_multicast(ip->destination) || ip_address_is_multicast(ip->source) ||
+        ip->source == IP_ADDRESS_BROADCAST) {
+        pbuf_put(packet);
+        return;
+    }
+    struct tcp_pcb *pcb = tcp_pcb_lookup(segment.destination, segment.destination_port,
+                                         segment.source, segment.source_port);
+    if (!pcb) {
+        closed_state(&segment);
+    } else if (pcb->state == TCP_LISTEN) {
+        listen_state(pcb, &segment);
+    } else if (pcb->state == TCP_SYN_SENT) {
+        syn_sent_state(pcb, &segment);
+    } else {
+        tcp_arm_keepalive(pcb);
+        if (process_synchronized(pcb, &segment))
+            tcp_output(pcb);
+    }
+    pbuf_put(packet);
+}
+
+/* Hard ICMP errors end a connection still opening (RFC 1122 4.2.3.9:
+ * they "SHOULD" abort it only then; later ones are soft, kept for
+ * SO_ERROR), as Linux's tcp_v4_err.  The quoted sequence number must be
+ * one in flight (RFC 5927 4.1). */
+static void tcp_error(uint8_t type, uint8_t code, struct pbuf *quoted)
+{
+    if (type != ICMP_DESTINATION_UNREACHABLE)
+        return;
+    const struct ip_header *ip = (const struct ip_header *)quoted->data;
+    size_t ip_length = (size_t)(ip->version_and_header_length & 0x0f) * 4;
+    if (pbuf_length(quoted) < ip_length + 8)
+        return;
+    const struct tcp_header *tcp = (const struct tcp_header *)(quoted->data + ip_length);
+    struct tcp_pcb *pcb = tcp_pcb_lookup(ip->source, tcp->source_port, ip->destination,
+                                         tcp->destination_port);
+    uint32_t seq = net_ntohl(tcp->sequence);
+    if (!pcb || !pcb->remote_port || !seq_in(seq, pcb->snd_una, pcb->snd_max + 1))
+        return;
+    int error = code == ICMP_PORT_UNREACHABLE || code == ICMP_PROTOCOL_UNREACHABLE
+                    ? ECONNREFUSED
+                    : code == ICMP_NETWORK_UNREACHABLE ? ENETUNREACH : EHOSTUNREACH;
+    if (code == ICMP_FRAGMENTATION_NEEDED)
+        return;                       /* path MTU discovery is not implemented */
+    if (pcb->state == TCP_SYN_SENT)
+        tcp_pcb_fail(pcb, error);
+}
+
+void tcp_init(void)
+{
+    ip_register(IP_PROTOCOL_TCP, tcp_input);
+    icmp_register_error_handler(IP_PROTOCOL_TCP, tcp_error);
+}

@@ -1,0 +1,292 @@
+/*
+ * TCP output: building segments (header, SYN options, checksum over the
+ * pseudo-header, RFC 9293 3.1) and deciding what to send: the send window
+ * and congestion window (RFC 5681), Nagle's algorithm (RFC 896, RFC 1122
+ * 4.2.3.4) and sender SWS avoidance, the advertised window with receiver
+ * SWS avoidance (RFC 1122 4.2.3.3), ACKs and resets.
+ */
+#include "tcp_private.h"
+#include "../ip/ip.h"
+#include "../netif/counters.h"
+
+uint32_t tcp_flight_size(const struct tcp_pcb *pcb)
+{
+    return pcb->snd_max - pcb->snd_una;
+}
+
+static uint32_t fin_sequence(const struct tcp_pcb *pcb)
+{
+    return pcb->snd_buffer_seq + (uint32_t)pcb->send.length;
+}
+
+/* The largest window the 16-bit field can carry at our scale. */
+static uint32_t window_limit(const struct tcp_pcb *pcb)
+{
+    return 65535u << pcb->rcv_wscale;
+}
+
+/*
+ * Receiver SWS avoidance (RFC 1122 4.2.3.3): the right edge moves only when
+ * it can move by min(buffer / 2, MSS); it never moves left (RFC 9293
+ * 3.8.6: shrinking the window is strongly discouraged).
+ */
+static uint32_t allowed_right_edge(const struct tcp_pcb *pcb)
+{
+    uint32_t advertised = seq_gt(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv : pcb->rcv_nxt;
+    uint32_t space = (uint32_t)MIN(tcp_ring_space(&pcb->receive), window_limit(pcb));
+    space &= ~((1u << pcb->rcv_wscale) - 1);            /* what the scaled field can say */
+    uint32_t edge = pcb->rcv_nxt + space;
+    if (seq_leq(edge, advertised))
+        return advertised;
+    uint32_t step = MIN((uint32_t)pcb->receive.size / 2, (uint32_t)pcb->advertised_mss);
+    if (edge - advertised < step)
+        return advertised;
+    return edge;
+}
+
+uint32_t tcp_receive_window(struct tcp_pcb *pcb)
+{
+    pcb->rcv_adv = allowed_right_edge(pcb);
+    return pcb->rcv_adv - pcb->rcv_nxt;
+}
+
+/* After a read: Linux's rule (tcp_cleanup_rbuf) of announcing a window at
+ * least twice the one the peer knows, within what SWS avoidance allows. */
+bool tcp_window_update_due(const struct tcp_pcb *pcb)
+{
+    uint32_t current = seq_gt(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
+    uint32_t edge = allowed_right_edge(pcb);
+    return edge != pcb->rcv_adv && edge - pcb->rcv_nxt >= 2 * current;
+}
+
+static void checksum_and_send(struct pbuf *segment, uint32_t source, uint32_t destination,
+                              uint8_t flags)
+{
+    struct tcp_header *header = (struct tcp_header *)segment->data;
+    uint16_t length = (uint16_t)pbuf_length(segment);
+    header->checksum = 0;
+    header->checksum = ip_checksum_finish(
+        ip_pseudo_header_sum(source, destination, IP_PROTOCOL_TCP, length), header, length);
+    pbuf_mark_l4(segment);
+    NET_COUNT(TCP_OUT_SEGS);
+    if (flags & TCP_FLAG_RST)
+        NET_COUNT(TCP_OUT_RSTS);
+    ip_output(segment, source, destination, IP_PROTOCOL_TCP, NULL);
+}
+
+/* A segment from pcb: header with options_length bytes of room, payload
+ * copied from the send ring at seq.  NULL when out of buffers. */
+static struct pbuf *build(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags,
+                          size_t options_length, uint32_t payload_length)
+{
+    size_t header_length = TCP_HEADER_SIZE + options_length;
+    struct pbuf *segment = pbuf_alloc(PBUF_TRANSPORT, header_length + payload_length);
+    if (!segment)
+        return NULL;
+    struct tcp_header *header = (struct tcp_header *)segment->data;
+    memset(header, 0, header_length);
+    header->source_port = pcb->local_port;
+    header->destination_port = pcb->remote_port;
+    header->sequence = net_htonl(seq);
+    header->data_offset = (uint8_t)(header_length / 4) << 4;
+    header->flags = flags;
+    if (flags & TCP_FLAG_ACK)
+        header->acknowledgment = net_htonl(pcb->rcv_nxt);
+    uint32_t window = tcp_receive_window(pcb);
+    /* RFC 7323 2.2: the window in a SYN is never scaled. */
+    header->window = net_htons((uint16_t)((flags & TCP_FLAG_SYN) ? MIN(window, 65535u)
+                                                                  : window >> pcb->rcv_wscale));
+    if (payload_length)
+        tcp_ring_copy_out(&pcb->send, seq - pcb->snd_buffer_seq, segment->data + header_length,
+                          payload_length);
+    return segment;
+}
+
+/* Every segment we send with ACK acknowledges everything so far: the
+ * delayed ACK is no longer owed. */
+static void ack_sent(struct tcp_pcb *pcb)
+{
+    pcb->ack_now = false;
+    pcb->unacked_bytes = 0;
+    net_timer_cancel(&pcb->delayed_ack_timer);
+}
+
+void tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
+                      enum tcp_send_kind kind)
+{
+    uint8_t flags = TCP_FLAG_ACK;
+    uint8_t options[TCP_MAX_OPTIONS];
+    size_t options_length = 0;
+    uint32_t length = 0, sequence_length;
+    bool handshake = pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED;
+    if (seq == pcb->iss && handshake) {
+        /* RFC 9293 3.10.7.2-3: <SEQ=ISS><CTL=SYN> or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+        flags = pcb->state == TCP_SYN_SENT ? TCP_FLAG_SYN : TCP_FLAG_SYN | TCP_FLAG_ACK;
+        options_length = tcp_options_write_syn(pcb, options);
+        sequence_length = 1;
+    } else {
+        uint32_t offset = seq - pcb->snd_buffer_seq;
+        uint32_t available = offset < pcb->send.length ? (uint32_t)pcb->send.length - offset : 0;
+        length = MIN(MIN(available, max_length), (uint32_t)pcb->mss);
+        if (length && length == available)
+            flags |= TCP_FLAG_PSH;    /* the last queued byte: push it (RFC 9293 3.9.1.2) */
+        /* FIN after the last byte, once shutdown queued it. */
+        if (pcb->fin_queued && !handshake && seq + length == fin_sequence(pcb))
+            flags |= TCP_FLAG_FIN;
+        sequence_length = length + ((flags & TCP_FLAG_FIN) ? 1 : 0);
+    }
+    struct pbuf *segment = build(pcb, seq, flags, options_length, length);
+    if (!segment)
+        return;
+    memcpy(segment->data + TCP_HEADER_SIZE, options, options_length);
+    if (sequence_length) {
+        uint32_t end = seq + sequence_length;
+        if (kind == TCP_SEND_RETRANSMISSION) {
+            NET_COUNT(TCP_RETRANS_SEGS);
+            pcb->total_retransmits++;
+            /* Karn's rule (RFC 6298 3): no sample from a retransmitted segment. */
+            if (pcb->rtt_timing && seq_lt(seq, pcb->rtt_seq))
+                pcb->rtt_timing = false;
+        } else if (!pcb->rtt_timing && seq_gt(end, pcb->snd_max) && kind == TCP_SEND_NEW) {
+            pcb->rtt_timing = true;
+            pcb->rtt_seq = end;
+            pcb->rtt_start_ms = net_now_ms();
+        }
+        if (kind != TCP_SEND_PROBE && seq_gt(end, pcb->snd_nxt))
+            pcb->snd_nxt = end;
+        pcb->snd_max = seq_max(pcb->snd_max, end);
+        if (kind != TCP_SEND_PROBE)
+            tcp_arm_retransmit_if_idle(pcb);
+    }
+    if (flags & TCP_FLAG_ACK)
+        ack_sent(pcb);
+    checksum_and_send(segment, pcb->local_address, pcb->remote_address, flags);
+}
+
+void tcp_send_ack(struct tcp_pcb *pcb)
+{
+    struct pbuf *segment = build(pcb, pcb->snd_nxt, TCP_FLAG_ACK, 0, 0);
+    if (!segment)
+        return;
+    ack_sent(pcb);
+    checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_ACK);
+}
+
+/* RFC 5961 7: challenge ACKs are limited per second across the host. */
+void tcp_send_challenge_ack(struct tcp_pcb *pcb)
+{
+    static uint64_t second;
+    static uint32_t sent;
+    uint64_t now = net_now_ms() / 1000;
+    if (now != second) {
+        second = now;
+        sent = 0;
+    }
+    if (sent++ < TCP_CHALLENGE_ACK_LIMIT)
+        tcp_send_ack(pcb);
+}
+
+/* Keepalive probe (RFC 1122 4.2.3.6): <SEQ=SND.UNA-1><ACK=RCV.NXT>, no data. */
+void tcp_send_keepalive_probe(struct tcp_pcb *pcb)
+{
+    struct pbuf *segment = build(pcb, pcb->snd_una - 1, TCP_FLAG_ACK, 0, 0);
+    if (segment)
+        checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_ACK);
+}
+
+void tcp_send_reset(struct tcp_pcb *pcb)
+{
+    struct pbuf *segment = build(pcb, pcb->snd_nxt, TCP_FLAG_RST | TCP_FLAG_ACK, 0, 0);
+    if (!segment)
+        return;
+    ((struct tcp_header *)segment->data)->window = 0;
+    checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_RST);
+}
+
+/* RFC 9293 3.10.7.1: "If the ACK bit is off, sequence number zero is used,
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; if the ACK bit is on,
+ * <SEQ=SEG.ACK><CTL=RST>".  Never in answer to a reset. */
+void tcp_send_reset_for(const struct tcp_segment *incoming)
+{
+    if (incoming->flags & TCP_FLAG_RST)
+        return;
+    struct pbuf *segment = pbuf_alloc(PBUF_TRANSPORT, TCP_HEADER_SIZE);
+    if (!segment)
+        return;
+    struct tcp_header *header = (struct tcp_header *)segment->data;
+    memset(header, 0, TCP_HEADER_SIZE);
+    header->source_port = incoming->destination_port;
+    header->destination_port = incoming->source_port;
+    header->data_offset = 5 << 4;
+    if (incoming->flags & TCP_FLAG_ACK) {
+        header->sequence = net_htonl(incoming->ack);
+        header->flags = TCP_FLAG_RST;
+    } else {
+        header->acknowledgment = net_htonl(incoming->seq + incoming->len);
+        header->flags = TCP_FLAG_RST | TCP_FLAG_ACK;
+    }
+    checksum_and_send(segment, incoming->destination, incoming->source, TCP_FLAG_RST);
+}
+
+/*
+ * Sender SWS avoidance and Nagle (RFC 1122 4.2.3.4): send a segment of
+ * length bytes (of available queued ones) when it is full, when it empties
+ * the queue and nothing is outstanding (or TCP_NODELAY), or when it is at
+ * least half the largest window the peer offered.  Otherwise wait for an
+ * ACK (or the persist timer, when nothing is outstanding).
+ */
+static bool worth_sending(const struct tcp_pcb *pcb, uint32_t length, uint32_t available)
+{
+    bool idle = pcb->snd_nxt == pcb->snd_una;
+    if (length >= pcb->mss)
+        return true;
+    if (length == available && (idle || pcb->nodelay))
+        return true;
+    if (pcb->fin_queued && length == available)
+        return true;              /* closing: nothing more will come to fill it */
+    return idle && length >= pcb->max_snd_wnd / 2;
+}
+
+void tcp_output(struct tcp_pcb *pcb)
+{
+    switch (pcb->state) {
+    case TCP_CLOSED:
+    case TCP_LISTEN:
+        return;
+    case TCP_SYN_SENT:
+    case TCP_SYN_RECEIVED:
+        if (pcb->snd_nxt == pcb->iss)
+            tcp_send_segment(pcb, pcb->iss, 0, TCP_SEND_NEW);
+        else if (pcb->ack_now)
+            tcp_send_ack(pcb);
+        return;
+    default:
+        break;
+    }
+    for (;;) {
+        uint32_t offset = pcb->snd_nxt - pcb->snd_buffer_seq;
+        uint32_t available = seq_lt(pcb->snd_nxt, fin_sequence(pcb))
+                                 ? (uint32_t)pcb->send.length - offset : 0;
+        bool fin_pending = pcb->fin_queued && seq_leq(pcb->snd_nxt, fin_sequence(pcb)) &&
+                           pcb->state != TCP_CLOSE_WAIT && pcb->state != TCP_ESTABLISHED;
+        if (!available) {
+            if (fin_pending)      /* a FIN alone (it needs no window, as Linux) */
+                tcp_send_segment(pcb, pcb->snd_nxt, 0, TCP_SEND_NEW);
+            break;
+        }
+        uint32_t usable = MIN(pcb->snd_wnd, pcb->cwnd);
+        uint32_t in_flight = pcb->snd_nxt - pcb->snd_una;
+        uint32_t window = usable > in_flight ? usable - in_flight : 0;
+        uint32_t length = MIN(MIN(available, window), (uint32_t)pcb->mss);
+        if (!length || !worth_sending(pcb, length, available)) {
+            /* RFC 9293 3.8.6.1: a zero (or SWS-small) window with nothing
+             * outstanding is probed, or nothing would ever reopen it. */
+            if (in_flight == 0 && pcb->snd_wnd < MIN(available, (uint32_t)pcb->mss))
+                tcp_arm_persist(pcb);
+            break;
+        }
+        tcp_send_segment(pcb, pcb->snd_nxt, length, TCP_SEND_NEW);
+    }
+    if (pcb->ack_now)
+        tcp_send_ack(pcb);
+}

@@ -1,0 +1,179 @@
+/*
+ * TCP's timers, one net_timer each: retransmission (RFC 6298, with the
+ * connection given up after tcp_syn_retries / tcp_retries2 expiries,
+ * RFC 1122 4.2.3.5), persist (zero-window probes, RFC 9293 3.8.6.1),
+ * delayed ACK (RFC 1122 4.2.3.2), keepalive (RFC 1122 4.2.3.6), and
+ * TIME_WAIT (2 MSL, RFC 9293 3.4.2) or an orphan's FIN_WAIT_2 limit.
+ */
+#include "tcp_private.h"
+
+uint32_t tcp_msl_ms = 30 * 1000;            /* Linux's TIME_WAIT is 60 s = 2 * 30 s */
+uint32_t tcp_syn_retries = 6;
+uint32_t tcp_retries2 = 15;
+uint32_t tcp_fin_timeout_ms = 60 * 1000;
+
+static uint32_t backed_off(uint32_t base_ms, uint32_t exponent)
+{
+    uint64_t timeout = (uint64_t)base_ms << MIN(exponent, 20u);
+    return (uint32_t)MIN(timeout, (uint64_t)TCP_RTO_MAX_MS);
+}
+
+/* RFC 6298 2.2-2.4, in microseconds, G = 1 ms, bounded by [RTO_MIN, RTO_MAX]. */
+void tcp_rtt_sample(struct tcp_pcb *pcb, uint32_t rtt_ms)
+{
+    uint32_t r = rtt_ms * 1000;
+    if (!pcb->srtt_us) {
+        pcb->srtt_us = MAX(r, 1u);
+        pcb->rttvar_us = r / 2;
+    } else {
+        uint32_t delta = pcb->srtt_us > r ? pcb->srtt_us - r : r - pcb->srtt_us;
+        pcb->rttvar_us = pcb->rttvar_us - pcb->rttvar_us / 4 + delta / 4;     /* beta 1/4 */
+        pcb->srtt_us = pcb->srtt_us - pcb->srtt_us / 8 + r / 8;               /* alpha 1/8 */
+    }
+    uint32_t rto = (pcb->srtt_us + MAX(1000u, 4 * pcb->rttvar_us)) / 1000;
+    pcb->rto_ms = MIN(MAX(rto, (uint32_t)TCP_RTO_MIN_MS), (uint32_t)TCP_RTO_MAX_MS);
+}
+
+static void retransmit_timeout(void *argument)
+{
+    struct tcp_pcb *pcb = argument;
+    bool handshake = pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED;
+    uint32_t limit = handshake ? tcp_syn_retries : tcp_retries2;
+    if (pcb->snd_una == pcb->snd_max)
+        return;
+    if (pcb->retransmits >= limit) {
+        tcp_pcb_fail(pcb, ETIMEDOUT);
+        return;
+    }
+    pcb->retransmits++;
+    /* RFC 5681 3.1 (equation 4) and RFC 6582 4: loss window, leave recovery. */
+    tcp_congestion_on_timeout(pcb);
+    /* Go back to the first unacknowledged byte (RFC 6298 5.4); later ones
+     * follow as ACKs arrive and the window allows. */
+    pcb->snd_nxt = pcb->snd_una;
+    tcp_send_segment(pcb, pcb->snd_una, pcb->mss, TCP_SEND_RETRANSMISSION);
+    /* RFC 6298 5.5-5.6: back off, restart. */
+    net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->retransmits),
+                    retransmit_timeout, pcb);
+}
+
+void tcp_rearm_retransmit(struct tcp_pcb *pcb)
+{
+    if (pcb->snd_una == pcb->snd_max)
+        net_timer_cancel(&pcb->retransmit_timer);    /* RFC 6298 5.2 */
+    else
+        net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->retransmits),
+                        retransmit_timeout, pcb);
+}
+
+void tcp_arm_retransmit_if_idle(struct tcp_pcb *pcb)
+{
+    if (!pcb->retransmit_timer.armed)                /* RFC 6298 5.1 */
+        tcp_rearm_retransmit(pcb);
+}
+
+/*
+ * Persist: the peer's window is closed (or too small to be worth a
+ * segment).  Send what fits, or one byte beyond the window: the peer
+ * answers with its current window.  Probes back off like the RTO and, like
+ * Linux, the connection dies only after tcp_retries2 unanswered ones.
+ */
+static void persist_timeout(void *argument)
+{
+    struct tcp_pcb *pcb = argument;
+    size_t unsent = tcp_unsent_bytes(pcb);
+    if (!unsent || pcb->snd_nxt != pcb->snd_una)
+        return;
+    if (pcb->keepalive_probes_sent >= tcp_retries2) {
+        tcp_pcb_fail(pcb, ETIMEDOUT);
+        return;
+    }
+    pcb->keepalive_probes_sent++;
+    if (pcb->snd_wnd)
+        tcp_send_segment(pcb, pcb->snd_nxt, pcb->snd_wnd, TCP_SEND_NEW);    /* SWS override */
+    else
+        tcp_send_segment(pcb, pcb->snd_nxt, 1, TCP_SEND_PROBE);
+    pcb->persist_backoff++;
+    if (pcb->snd_nxt == pcb->snd_una)
+        tcp_arm_persist(pcb);
+}
+
+void tcp_arm_persist(struct tcp_pcb *pcb)
+{
+    if (pcb->persist_timer.armed || pcb->retransmit_timer.armed)
+        return;
+    uint32_t base = MAX(pcb->rto_ms, (uint32_t)TCP_PERSIST_MIN_MS);
+    net_timer_start(&pcb->persist_timer, backed_off(base, pcb->persist_backoff),
+                    persist_timeout, pcb);
+}
+
+static void delayed_ack_timeout(void *argument)
+{
+    struct tcp_pcb *pcb = argument;
+    tcp_send_ack(pcb);
+}
+
+void tcp_arm_delayed_ack(struct tcp_pcb *pcb)
+{
+    if (!pcb->delayed_ack_timer.armed)
+        net_timer_start(&pcb->delayed_ack_timer, TCP_DELAYED_ACK_MS, delayed_ack_timeout, pcb);
+}
+
+static void keepalive_timeout(void *argument)
+{
+    struct tcp_pcb *pcb = argument;
+    if (pcb->state != TCP_ESTABLISHED && pcb->state != TCP_CLOSE_WAIT)
+        return;
+    if (pcb->keepalive_probes_sent >= pcb->keepalive_probes) {
+        tcp_pcb_fail(pcb, ETIMEDOUT);
+        return;
+    }
+    pcb->keepalive_probes_sent++;
+    tcp_send_keepalive_probe(pcb);
+    net_timer_start(&pcb->keepalive_timer, pcb->keepalive_interval_ms, keepalive_timeout, pcb);
+}
+
+/* Restarted by every segment received: it fires after keepalive_idle_ms of silence. */
+void tcp_arm_keepalive(struct tcp_pcb *pcb)
+{
+    if (pcb->keepalive && (pcb->state == TCP_ESTABLISHED || pcb->state == TCP_CLOSE_WAIT))
+        net_timer_start(&pcb->keepalive_timer, pcb->keepalive_idle_ms, keepalive_timeout, pcb);
+    else
+        net_timer_cancel(&pcb->keepalive_timer);
+}
+
+static void time_wait_timeout(void *argument)
+{
+    tcp_pcb_closed(argument);
+}
+
+void tcp_enter_time_wait(struct tcp_pcb *pcb)
+{
+    tcp_set_state(pcb, TCP_TIME_WAIT);
+    net_timer_cancel(&pcb->retransmit_timer);
+    net_timer_cancel(&pcb->persist_timer);
+    net_timer_cancel(&pcb->keepalive_timer);
+    net_timer_start(&pcb->time_wait_timer, 2 * tcp_msl_ms, time_wait_timeout, pcb);
+}
+
+/* Linux's tcp_fin_timeout: an orphan in FIN_WAIT_2 does not wait forever
+ * for a FIN the peer may never send (RFC 9293 leaves it open). */
+void tcp_arm_fin_wait_2_timeout(struct tcp_pcb *pcb)
+{
+    if (!pcb->owned)
+        net_timer_start(&pcb->time_wait_timer, tcp_fin_timeout_ms, time_wait_timeout, pcb);
+}
+
+void tcp_timers_init(struct tcp_pcb *pcb)
+{
+    (void)pcb;                /* net_timer needs no setup beyond zeroed memory */
+}
+
+void tcp_timers_stop(struct tcp_pcb *pcb)
+{
+    net_timer_cancel(&pcb->retransmit_timer);
+    net_timer_cancel(&pcb->persist_timer);
+    net_timer_cancel(&pcb->delayed_ack_timer);
+    net_timer_cancel(&pcb->keepalive_timer);
+    net_timer_cancel(&pcb->time_wait_timer);
+}

@@ -1,0 +1,401 @@
+/* Connection management (RFC 9293 3.5, 3.6, 3.10.7; RFC 5961). */
+#include "tcp_test.h"
+#include "ip/ip.h"
+
+static int accept_ready_calls, established_calls, failed_error;
+static void on_accept_ready(struct tcp_pcb *pcb) { accept_ready_calls++; }
+static void on_established(struct tcp_pcb *pcb) { established_calls++; }
+static void on_failed(struct tcp_pcb *pcb, int error) { failed_error = error; }
+
+/* RFC 9293 3.10.7.1: to a closed port, a SYN without ACK gets
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; an ACK gets <SEQ=SEG.ACK><CTL=RST>;
+ * a RST gets nothing. */
+static void test_tcp_syn_to_closed_port_gets_rst(void)
+{
+    tcp_stack_setup();
+    inject_tcp(&(struct test_segment){ .seq = 1000, .flags = TCP_FLAG_SYN, .window = 512,
+                                       .payload = "ab", .length = 2 });
+    struct captured reset;
+    expect_segment(&reset);
+    uint8_t expected[20] = { 0x1f, 0x90, 0x9c, 0x40, 0, 0, 0, 0, 0, 0, 0x03, 0xeb,
+                             0x50, TCP_FLAG_RST | TCP_FLAG_ACK, 0, 0 };
+    /* checksum already verified by expect_segment: compare the rest */
+    CHECK_BYTES(reset.header, expected, 16);
+    CHECK_BYTES(reset.header + 18, expected + 18, 2);
+    CHECK_EQUAL(reset.length, 0);
+    inject_tcp(&(struct test_segment){ .seq = 5, .ack = 777, .flags = TCP_FLAG_ACK });
+    expect_flags(&reset, TCP_FLAG_RST, 777, 0);
+    CHECK_EQUAL(reset.window, 0);
+    inject_tcp(&(struct test_segment){ .seq = 5, .flags = TCP_FLAG_RST });
+    check_no_frame();
+    CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 2);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "InSegs"), 3);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "OutSegs"), 2);
+}
+
+/* RFC 9293 3.5 figure 6 from the passive side; 3.7.1: our MSS is MTU - 40. */
+static void test_tcp_passive_open_handshake(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *listener = test_listener(4);
+    listener->accept_ready = on_accept_ready;
+    uint8_t options[8] = { 2, 4, 0x05, 0x00, 1, 3, 3, 7 };     /* MSS 1280, wscale 7 */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 29200,
+                                       .options = options, .options_length = 8 });
+    struct captured syn_ack;
+    expect_segment(&syn_ack);
+    CHECK_EQUAL(syn_ack.flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
+    CHECK_EQUAL(syn_ack.ack, PEER_ISN + 1);
+    CHECK_EQUAL(syn_ack.source_port, OUR_PORT);
+    CHECK_EQUAL(syn_ack.destination_port, PEER_PORT);
+    uint8_t expected_options[8] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 1 };   /* 1460; 64 KiB >> 1 */
+    CHECK_EQUAL(syn_ack.options_length, 8);
+    CHECK_BYTES(syn_ack.options, expected_options, 8);
+    CHECK_EQUAL(syn_ack.window, 65535);          /* RFC 7323 2.2: a SYN's window is unscaled */
+    CHECK_EQUAL(accept_ready_calls, 0);
+    CHECK(tcp_accept(listener) == NULL);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn_ack.seq + 1,
+                                       .flags = TCP_FLAG_ACK, .window = 229 });
+    check_no_frame();
+    CHECK_EQUAL(accept_ready_calls, 1);
+    struct tcp_pcb *child = tcp_accept(listener);
+    CHECK(child != NULL);
+    CHECK_EQUAL(child->state, TCP_ESTABLISHED);
+    CHECK_EQUAL(child->mss, 1280);
+    CHECK_EQUAL(child->snd_wnd, 229 << 7);
+    CHECK_EQUAL(child->remote_address, PEER_ADDRESS);
+    CHECK_EQUAL(child->local_address, OUR_ADDRESS);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "CurrEstab"), 1);
+    CHECK_EQUAL(proc_net_tcp_entries(), 2);
+}
+
+/* RFC 9293 3.5 figure 6 from the active side; 3.7.1 MSS sent and honoured. */
+static void test_tcp_active_open_sends_syn_with_mss(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    pcb->established = on_established;
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    CHECK_EQUAL(pcb->state, TCP_SYN_SENT);
+    struct captured syn;
+    expect_segment(&syn);
+    CHECK_EQUAL(syn.flags, TCP_FLAG_SYN);
+    CHECK_EQUAL(syn.ack, 0);
+    CHECK_EQUAL(syn.destination_port, PEER_PORT);
+    CHECK(syn.source_port >= 32768 && syn.source_port <= 60999);
+    uint8_t expected_options[8] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 1 };
+    CHECK_EQUAL(syn.options_length, 8);
+    CHECK_BYTES(syn.options, expected_options, 8);
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), -EALREADY);
+    uint8_t mss[4] = { 2, 4, 0x03, 0xe8 };                   /* 1000, no window scale */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
+                                       .options = mss, .options_length = 4,
+                                       .destination_port = syn.source_port });
+    struct captured ack;
+    expect_flags(&ack, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 1);
+    CHECK_EQUAL(ack.options_length, 0);
+    CHECK_EQUAL(ack.window, 65535);      /* no scaling agreed: 64 KiB capped at 65535 */
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    CHECK_EQUAL(pcb->mss, 1000);
+    CHECK_EQUAL(pcb->snd_wscale, 0);
+    CHECK_EQUAL(pcb->rcv_wscale, 0);
+    CHECK_EQUAL(established_calls, 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "ActiveOpens"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "CurrEstab"), 1);
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), -EISCONN);
+}
+
+/* RFC 9293 3.5 figure 8: both SYNs cross; each side answers SYN,ACK. */
+static void test_tcp_simultaneous_open(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    CHECK_EQUAL(tcp_bind(pcb, IP_ADDRESS_ANY, net_htons(OUR_PORT)), 0);
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, syn_ack;
+    expect_segment(&syn);
+    CHECK_EQUAL(syn.flags, TCP_FLAG_SYN);
+    uint8_t mss[4] = { 2, 4, 0x05, 0xb4 };
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000,
+                                       .options = mss, .options_length = 4 });
+    expect_flags(&syn_ack, TCP_FLAG_SYN | TCP_FLAG_ACK, syn.seq, PEER_ISN + 1);
+    CHECK_EQUAL(pcb->state, TCP_SYN_RECEIVED);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
+                                       .options = mss, .options_length = 4 });
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    check_no_frame();
+    /* data flows: the connection is really synchronized */
+    CHECK_EQUAL(tcp_send(pcb, "hi", 2), 2);
+    struct captured data;
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, syn.seq + 1, PEER_ISN + 1);
+    CHECK_EQUAL(data.length, 2);
+}
+
+/* RFC 9293 3.6 figure 12 (normal close, we close first), 3.4.2: TIME-WAIT
+ * lasts 2 MSL, then CLOSED. */
+static void test_tcp_fin_wait_to_time_wait_to_closed(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    size_t baseline = pbuf_count();
+    CHECK_EQUAL(tcp_shutdown(pcb), 0);
+    struct captured fin, ack;
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    CHECK_EQUAL(pcb->state, TCP_FIN_WAIT_1);
+    CHECK_EQUAL(tcp_send(pcb, "x", 1), -EPIPE);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    CHECK_EQUAL(pcb->state, TCP_FIN_WAIT_2);
+    check_no_frame();
+    /* half close: the peer still sends to us */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK | TCP_FLAG_PSH, .window = 8000,
+                                       .payload = "late", .length = 4 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 5);
+    char buffer[8];
+    CHECK_EQUAL(tcp_receive(pcb, buffer, sizeof(buffer)), 4);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 5, .ack = isn + 2,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 6);
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+    CHECK_EQUAL(tcp_receive(pcb, buffer, sizeof(buffer)), 0);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "CurrEstab"), 0);
+    net_host_clock_advance(2 * tcp_msl_ms - 1);
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+    net_host_clock_advance(1);
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);      /* the listener only */
+    check_no_frame();
+    tcp_close(pcb);
+    CHECK_EQUAL(pbuf_count(), baseline);
+}
+
+/* RFC 9293 3.6 figure 13: FINs cross; FIN-WAIT-1 -> CLOSING -> TIME-WAIT. */
+static void test_tcp_simultaneous_close(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    CHECK_EQUAL(tcp_shutdown(pcb), 0);
+    struct captured fin, ack;
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_CLOSING);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 2, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+    net_host_clock_advance(2 * tcp_msl_ms);
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    tcp_close(pcb);
+}
+
+/* RFC 9293 3.6 figure 12 (the peer closes first): CLOSE-WAIT, LAST-ACK,
+ * and close() frees the pcb once the last ACK arrives. */
+static void test_tcp_passive_close_through_last_ack(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    struct captured ack, fin;
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_CLOSE_WAIT);
+    CHECK(tcp_at_end_of_stream(pcb));
+    CHECK_EQUAL(net_counter_by_name("Tcp", "CurrEstab"), 1);   /* RFC 1213 counts CLOSE-WAIT */
+    CHECK_EQUAL(tcp_send(pcb, "bye", 3), 3);
+    expect_flags(&ack, TCP_FLAG_ACK | TCP_FLAG_PSH, isn + 1, PEER_ISN + 2);
+    tcp_close(pcb);
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 4, PEER_ISN + 2);
+    CHECK_EQUAL(proc_net_tcp_entries(), 2);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 2, .ack = isn + 5,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);      /* gone: only the listener */
+    CHECK_EQUAL(net_counter_by_name("Tcp", "CurrEstab"), 0);
+}
+
+/* RFC 5961 3.2: a RST in the window but not at RCV.NXT gets a challenge
+ * ACK <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; one exactly at RCV.NXT resets. */
+static void test_tcp_rst_in_window_but_not_exact_gets_challenge_ack(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    pcb->failed = on_failed;
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 100, .flags = TCP_FLAG_RST });
+    struct captured ack;
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    /* outside the window: silently dropped (RFC 5961 3.2 point 1) */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1 + 200000, .flags = TCP_FLAG_RST });
+    check_no_frame();
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .flags = TCP_FLAG_RST });
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(failed_error, ECONNRESET);
+    CHECK_EQUAL(pcb->error, ECONNRESET);
+    CHECK_EQUAL(tcp_send(pcb, "x", 1), -ECONNRESET);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "EstabResets"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "CurrEstab"), 0);
+    tcp_close(pcb);
+}
+
+/* RFC 5961 4.2: a SYN in a synchronized state gets a challenge ACK. */
+static void test_tcp_syn_in_established_gets_challenge_ack(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 50, .flags = TCP_FLAG_SYN,
+                                       .window = 8000 });
+    struct captured ack;
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+}
+
+/* RFC 5961 5.2: an ACK beyond SND.NXT (or too old) gets a challenge ACK and is dropped. */
+static void test_tcp_ack_outside_window_gets_challenge_ack(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 5000,
+                                       .flags = TCP_FLAG_ACK, .window = 8000,
+                                       .payload = "zz", .length = 2 });
+    struct captured ack;
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    CHECK_EQUAL(tcp_readable_bytes(pcb), 0);      /* the data went with it */
+}
+
+/* RFC 9293 3.10.7.3: a RST acknowledging our SYN refuses the connection. */
+static void test_tcp_rst_in_syn_sent_refuses(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    pcb->failed = on_failed;
+    CHECK_EQUAL(tcp_bind(pcb, IP_ADDRESS_ANY, net_htons(OUR_PORT)), 0);
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, reset;
+    expect_segment(&syn);
+    /* an ACK not for our SYN: <SEQ=SEG.ACK><CTL=RST>, the attempt goes on */
+    inject_tcp(&(struct test_segment){ .seq = 1, .ack = syn.seq + 9,
+                                       .flags = TCP_FLAG_RST | TCP_FLAG_ACK });
+    check_no_frame();
+    inject_tcp(&(struct test_segment){ .seq = 1, .ack = syn.seq + 9, .flags = TCP_FLAG_ACK });
+    expect_flags(&reset, TCP_FLAG_RST, syn.seq + 9, 0);
+    CHECK_EQUAL(pcb->state, TCP_SYN_SENT);
+    inject_tcp(&(struct test_segment){ .seq = 0, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_RST | TCP_FLAG_ACK });
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(failed_error, ECONNREFUSED);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "AttemptFails"), 1);
+    tcp_close(pcb);
+}
+
+/* Listen backlog: the SYN queue is bounded; an extra SYN is dropped unanswered. */
+static void test_tcp_listen_backlog_bounds_syn_queue(void)
+{
+    tcp_stack_setup();
+    test_listener(2);
+    for (uint16_t port = 1; port <= 3; port++)
+        inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN,
+                                           .window = 8000, .source_port = port });
+    CHECK_EQUAL(fake_netif_transmitted_count(), 2);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 2);
+    fake_netif_clear_transmitted();
+}
+
+/* RFC 9293 3.10.7.4 first step: a retransmitted FIN in TIME-WAIT is
+ * acknowledged and restarts the 2 MSL timeout. */
+static void test_tcp_time_wait_acks_retransmitted_fin(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    tcp_shutdown(pcb);
+    struct captured fin, ack;
+    expect_segment(&fin);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+    net_host_clock_advance(tcp_msl_ms);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    net_host_clock_advance(2 * tcp_msl_ms - 1);
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+    net_host_clock_advance(1);
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    tcp_close(pcb);
+}
+
+/* close() with unread data resets the connection (RFC 2525 2.17, as Linux). */
+static void test_tcp_close_with_unread_data_sends_rst(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,
+                                       .flags = TCP_FLAG_ACK, .window = 8000,
+                                       .payload = "unread", .length = 6 });
+    struct captured ack, reset;
+    expect_segment(&ack);
+    tcp_close(pcb);
+    expect_flags(&reset, TCP_FLAG_RST | TCP_FLAG_ACK, isn + 1, PEER_ISN + 7);
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 1);
+}
+
+/* RFC 6528: the ISN depends on the 4-tuple and advances with a 4 µs clock. */
+static void test_tcp_isn_depends_on_tuple_and_clock(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *a = tcp_pcb_new(), *b = tcp_pcb_new();
+    CHECK_EQUAL(tcp_connect(a, PEER_ADDRESS, net_htons(80)), 0);
+    CHECK_EQUAL(tcp_connect(b, PEER_ADDRESS, net_htons(81)), 0);
+    CHECK(a->iss != b->iss);
+    tcp_abort(a);
+    tcp_abort(b);
+    fake_netif_clear_transmitted();
+    struct tcp_pcb *c = tcp_pcb_new();
+    CHECK_EQUAL(tcp_bind(c, IP_ADDRESS_ANY, net_htons(5000)), 0);
+    CHECK_EQUAL(tcp_connect(c, PEER_ADDRESS, net_htons(80)), 0);
+    uint32_t first = c->iss;
+    tcp_abort(c);
+    net_host_clock_advance(1000);
+    c = tcp_pcb_new();
+    CHECK_EQUAL(tcp_bind(c, IP_ADDRESS_ANY, net_htons(5000)), 0);
+    CHECK_EQUAL(tcp_connect(c, PEER_ADDRESS, net_htons(80)), 0);
+    CHECK_EQUAL(c->iss - first, 250000);          /* 1 s of 4 µs ticks */
+    tcp_abort(c);
+    fake_netif_clear_transmitted();
+}
+
+int main(void)
+{
+    static const struct net_test tests[] = {
+        TEST_ENTRY(test_tcp_syn_to_closed_port_gets_rst),
+        TEST_ENTRY(test_tcp_passive_open_handshake),
+        TEST_ENTRY(test_tcp_active_open_sends_syn_with_mss),
+        TEST_ENTRY(test_tcp_simultaneous_open),
+        TEST_ENTRY(test_tcp_fin_wait_to_time_wait_to_closed),
+        TEST_ENTRY(test_tcp_simultaneous_close),
+        TEST_ENTRY(test_tcp_passive_close_through_last_ack),
+        TEST_ENTRY(test_tcp_rst_in_window_but_not_exact_gets_challenge_ack),
+        TEST_ENTRY(test_tcp_syn_in_established_gets_challenge_ack),
+        TEST_ENTRY(test_tcp_ack_outside_window_gets_challenge_ack),
+        TEST_ENTRY(test_tcp_rst_in_syn_sent_refuses),
+        TEST_ENTRY(test_tcp_listen_backlog_bounds_syn_queue),
+        TEST_ENTRY(test_tcp_time_wait_acks_retransmitted_fin),
+        TEST_ENTRY(test_tcp_close_with_unread_data_sends_rst),
+        TEST_ENTRY(test_tcp_isn_depends_on_tuple_and_clock),
+    };
+    return net_test_run_all(tests, ARRAY_SIZE(tests));
+}
