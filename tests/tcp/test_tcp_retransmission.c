@@ -1,0 +1,183 @@
+/* Retransmission and congestion control (RFC 6298, RFC 5681, RFC 6582, RFC 1122 4.2.3.5). */
+#include "tcp_test.h"
+#include "ip/ip.h"
+
+static uint8_t pattern[8192];
+static int failed_error;
+static void on_failed(struct tcp_pcb *pcb, int error) { failed_error = error; }
+
+static void fill_pattern(void)
+{
+    for (size_t i = 0; i < sizeof(pattern); i++)
+        pattern[i] = (uint8_t)(i * 13 + 1);
+}
+
+/* Advances the clock ms - 1 expecting silence, then 1 expecting one segment. */
+static void expect_after(uint32_t ms, struct captured *segment)
+{
+    net_host_clock_advance(ms - 1);
+    check_no_frame();
+    net_host_clock_advance(1);
+    expect_segment(segment);
+}
+
+/* RFC 6298 5.4-5.6: on expiry retransmit the earliest unacknowledged
+ * segment and double the RTO; the RTO starts from the handshake's sample
+ * (bounded below by 200 ms, as Linux's TCP_RTO_MIN). */
+static void test_tcp_retransmits_after_rto_with_backoff(void)
+{
+    tcp_stack_setup();
+    fill_pattern();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1000, 8000, &isn);
+    CHECK_EQUAL(pcb->rto_ms, 200);
+    CHECK_EQUAL(tcp_send(pcb, pattern, 100), 100);
+    struct captured data;
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, isn + 1, PEER_ISN + 1);
+    uint32_t interval = 200;
+    for (int i = 0; i < 5; i++) {
+        expect_after(interval, &data);
+        CHECK_EQUAL(data.seq, isn + 1);
+        CHECK_EQUAL(data.length, 100);
+        CHECK_BYTES(data.payload, pattern, 100);
+        interval *= 2;
+    }
+    CHECK_EQUAL(net_counter_by_name("Tcp", "RetransSegs"), 5);
+    struct tcp_pcb_info info;
+    tcp_get_info(pcb, &info);
+    CHECK_EQUAL(info.retransmits, 5);
+    CHECK_EQUAL(info.snd_cwnd, 1);                 /* RFC 5681 3.1: loss window */
+    /* the ACK ends the backoff (RFC 6298 5.3) and Karn keeps the RTO (no sample) */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 101,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    CHECK_EQUAL(pcb->retransmits, 0);
+    CHECK_EQUAL(pcb->rto_ms, 200);
+    CHECK(!pcb->retransmit_timer.armed);
+    net_host_clock_advance(10000);
+    check_no_frame();
+}
+
+/* RFC 1122 4.2.3.5: after R2 retransmissions the connection is given up
+ * (ETIMEDOUT); Linux's tcp_retries2 counts them. */
+static void test_tcp_gives_up_after_retries_with_etimedout(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1000, 8000, &isn);
+    pcb->failed = on_failed;
+    tcp_retries2 = 3;
+    CHECK_EQUAL(tcp_send(pcb, "x", 1), 1);
+    net_host_clock_advance(200 + 400 + 800 + 1600);
+    CHECK_EQUAL(fake_netif_transmitted_count(), 4);
+    fake_netif_clear_transmitted();
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(failed_error, ETIMEDOUT);
+    CHECK_EQUAL(tcp_receive(pcb, (char[1]){ 0 }, 1), -ETIMEDOUT);
+    tcp_close(pcb);
+}
+
+/* RFC 6298 5.7-style SYN backoff: SYNs at 0, 1, 3, 7 s (initial RTO 1 s),
+ * then ETIMEDOUT after tcp_syn_retries. */
+static void test_tcp_syn_retransmitted_then_times_out(void)
+{
+    tcp_stack_setup();
+    tcp_syn_retries = 3;
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    pcb->failed = on_failed;
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn;
+    expect_segment(&syn);
+    uint32_t iss = syn.seq;
+    uint32_t interval = 1000;
+    for (int i = 0; i < 3; i++) {
+        expect_after(interval, &syn);
+        CHECK_EQUAL(syn.flags, TCP_FLAG_SYN);
+        CHECK_EQUAL(syn.seq, iss);
+        interval *= 2;
+    }
+    net_host_clock_advance(interval);
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(failed_error, ETIMEDOUT);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "AttemptFails"), 1);
+    tcp_close(pcb);
+}
+
+/* RFC 5681 3.2 and RFC 6582: the third duplicate ACK retransmits the first
+ * unacknowledged segment at once (before any RTO), ssthresh = FlightSize / 2,
+ * and a partial ACK retransmits the next hole; the full ACK ends recovery. */
+static void test_tcp_fast_retransmit_after_three_dup_acks(void)
+{
+    tcp_stack_setup();
+    fill_pattern();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1000, 30000, &isn);
+    tcp_set_nodelay(pcb, true);
+    CHECK_EQUAL(tcp_send(pcb, pattern, 6000), 6000);
+    struct captured data;
+    for (int i = 0; i < 6; i++) {
+        expect_segment(&data);
+        CHECK_EQUAL(data.seq, isn + 1 + 1000u * (uint32_t)i);
+        CHECK_EQUAL(data.length, 1000);
+    }
+    /* segments 1 and 3 lost: the peer ACKs segment 0 and repeats it */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1001,
+                                       .flags = TCP_FLAG_ACK, .window = 30000 });
+    for (int i = 0; i < 2; i++) {
+        inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1001,
+                                           .flags = TCP_FLAG_ACK, .window = 30000 });
+        check_no_frame();
+    }
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1001,
+                                       .flags = TCP_FLAG_ACK, .window = 30000 });
+    expect_segment(&data);
+    CHECK_EQUAL(data.seq, isn + 1001);
+    CHECK_EQUAL(data.length, 1000);
+    CHECK_BYTES(data.payload, pattern + 1000, 1000);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "RetransSegs"), 1);
+    CHECK(pcb->in_recovery);
+    CHECK_EQUAL(pcb->ssthresh, 2500);               /* 5000 in flight / 2 */
+    CHECK_EQUAL(pcb->cwnd, 2500 + 3000);
+    /* partial ACK (up to the second hole): retransmit segment 3 */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 3001,
+                                       .flags = TCP_FLAG_ACK, .window = 30000 });
+    expect_segment(&data);
+    CHECK_EQUAL(data.seq, isn + 3001);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "RetransSegs"), 2);
+    CHECK(pcb->in_recovery);
+    /* full ACK: recovery ends with cwnd = ssthresh (RFC 6582 3.2 step 3) */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 6001,
+                                       .flags = TCP_FLAG_ACK, .window = 30000 });
+    CHECK(!pcb->in_recovery);
+    CHECK_EQUAL(pcb->cwnd, 1000 + 1000);   /* min(ssthresh, max(FlightSize 0, MSS) + MSS) */
+    check_no_frame();
+}
+
+/* RFC 5681 3.1: slow start grows cwnd by one MSS per ACK of new data,
+ * from the RFC 6928 initial window of 10 segments. */
+static void test_tcp_slow_start_grows_cwnd(void)
+{
+    tcp_stack_setup();
+    fill_pattern();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1000, 60000, &isn);
+    CHECK_EQUAL(pcb->cwnd, 10000);
+    CHECK_EQUAL(tcp_send(pcb, pattern, 8192), 8192);
+    CHECK_EQUAL(fake_netif_transmitted_count(), 8);    /* Nagle holds the last 192 bytes */
+    fake_netif_clear_transmitted();
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2001,
+                                       .flags = TCP_FLAG_ACK, .window = 60000 });
+    CHECK_EQUAL(pcb->cwnd, 11000);
+}
+
+int main(void)
+{
+    static const struct net_test tests[] = {
+        TEST_ENTRY(test_tcp_retransmits_after_rto_with_backoff),
+        TEST_ENTRY(test_tcp_gives_up_after_retries_with_etimedout),
+        TEST_ENTRY(test_tcp_syn_retransmitted_then_times_out),
+        TEST_ENTRY(test_tcp_fast_retransmit_after_three_dup_acks),
+        TEST_ENTRY(test_tcp_slow_start_grows_cwnd),
+    };
+    return net_test_run_all(tests, ARRAY_SIZE(tests));
+}
