@@ -233,6 +233,22 @@ static void test_datagrams(void)
 	send(b, "lost", 4, 0);
 	check_errno(recv(a, (void *)8, 4, 0), EFAULT, "recv into a bad pointer gives EFAULT");
 	check_errno(getsockname(a, (void *)8, &len), EFAULT, "getsockname to a bad pointer gives EFAULT");
+	check_errno(bind(c = socket(AF_INET, SOCK_DGRAM, 0), (void *)8, sizeof to), EFAULT,
+		    "bind from a bad address pointer gives EFAULT");
+	check_errno(connect(c, (void *)8, sizeof to), EFAULT, "connect from a bad address pointer gives EFAULT");
+	close(c);
+	check_errno(sendmsg(b, (void *)8, 0), EFAULT, "sendmsg with a bad msghdr gives EFAULT");
+	check_errno(recvmsg(a, (void *)8, MSG_DONTWAIT), EFAULT, "recvmsg with a bad msghdr gives EFAULT");
+	struct msghdr bad_iov = { .msg_iov = (void *)8, .msg_iovlen = 1 };
+	check_errno(sendmsg(b, &bad_iov, 0), EFAULT, "sendmsg with a bad iovec array gives EFAULT");
+	int one = 1;
+	check_errno(setsockopt(a, SOL_SOCKET, SO_REUSEADDR, (void *)8, sizeof one), EFAULT,
+		    "setsockopt from a bad pointer gives EFAULT");
+	check_errno(getsockopt(a, SOL_SOCKET, SO_TYPE, &one, (void *)8), EFAULT,
+		    "getsockopt with a bad length pointer gives EFAULT");
+	socklen_t short_len = -1;
+	check_errno(getsockopt(a, SOL_SOCKET, SO_TYPE, &one, &short_len), EINVAL,
+		    "getsockopt with a negative length gives EINVAL");
 	close(a);
 	close(b);
 }
