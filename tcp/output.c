@@ -111,7 +111,7 @@ static void ack_sent(struct tcp_pcb *pcb)
     net_timer_cancel(&pcb->delayed_ack_timer);
 }
 
-void tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
+bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
                       enum tcp_send_kind kind)
 {
     uint8_t flags = TCP_FLAG_ACK;
@@ -137,7 +137,7 @@ void tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
     }
     struct pbuf *segment = build(pcb, seq, flags, options_length, length);
     if (!segment)
-        return;
+        return false;
     memcpy(segment->data + TCP_HEADER_SIZE, options, options_length);
     if (sequence_length) {
         uint32_t end = seq + sequence_length;
@@ -161,6 +161,7 @@ void tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
     if (flags & TCP_FLAG_ACK)
         ack_sent(pcb);
     checksum_and_send(segment, pcb->local_address, pcb->remote_address, flags);
+    return true;
 }
 
 void tcp_send_ack(struct tcp_pcb *pcb)
@@ -270,7 +271,7 @@ void tcp_output(struct tcp_pcb *pcb)
         bool fin_pending = pcb->fin_queued && seq_leq(pcb->snd_nxt, fin_sequence(pcb)) &&
                            pcb->state != TCP_CLOSE_WAIT && pcb->state != TCP_ESTABLISHED;
         if (!available) {
-            if (fin_pending)      /* a FIN alone (it needs no window, as Linux) */
+            if (fin_pending)      /* a FIN alone (it needs no window) */
                 tcp_send_segment(pcb, pcb->snd_nxt, 0, TCP_SEND_NEW);
             break;
         }
@@ -285,7 +286,10 @@ void tcp_output(struct tcp_pcb *pcb)
                 tcp_arm_persist(pcb);
             break;
         }
-        tcp_send_segment(pcb, pcb->snd_nxt, length, TCP_SEND_NEW);
+        if (!tcp_send_segment(pcb, pcb->snd_nxt, length, TCP_SEND_NEW)) {
+            tcp_arm_persist(pcb);     /* out of buffers: try again later */
+            break;
+        }
     }
     if (pcb->ack_now)
         tcp_send_ack(pcb);

@@ -40,6 +40,7 @@ struct tcp_pcb *tcp_pcb_new(void)
     pcb->keepalive_probes = 9;
     list_init(&pcb->accept_queue);
     tcp_timers_init(pcb);
+    tcp_congestion_init(pcb);
     return pcb;
 }
 
@@ -542,7 +543,7 @@ size_t tcp_pcb_format(char *buffer, size_t size)
                      slot++, pcb->local_address, net_ntohs(pcb->local_port), pcb->remote_address,
                      net_ntohs(pcb->remote_port), pcb->state, tx, rx, kind, when,
                      pcb->retransmits, pcb->uid, 0, pcb->inode, pcb->rto_ms / 10,
-                     TCP_DELAYED_ACK_MS / 10, 0u, pcb->mss ? pcb->cwnd / pcb->mss : 0,
+                     pcb->state == TCP_LISTEN ? 0u : TCP_DELAYED_ACK_MS / 10, 0u, pcb->mss ? pcb->cwnd / pcb->mss : 0,
                      pcb->ssthresh >= 0x7fffffffu ? -1 : (int)(pcb->ssthresh / MAX(pcb->mss, 1)));
         }
         used = append_padded(buffer, size, used, line);

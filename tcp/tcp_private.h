@@ -88,8 +88,8 @@ void tcp_output(struct tcp_pcb *pcb);
  * A probe (zero-window probe) does not move snd_nxt or start the
  * retransmission timer. */
 enum tcp_send_kind { TCP_SEND_NEW, TCP_SEND_RETRANSMISSION, TCP_SEND_PROBE };
-void tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
-                      enum tcp_send_kind kind);
+bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
+                      enum tcp_send_kind kind);     /* false: no buffer */
 void tcp_send_ack(struct tcp_pcb *pcb);
 void tcp_send_challenge_ack(struct tcp_pcb *pcb);
 /* A reset answering segment (RFC 9293 3.10.7.1 rules). */
