@@ -386,6 +386,30 @@ static void test_ip_dont_fragment_too_big_is_emsgsize(void)
     pbuf_put(frame);
 }
 
+/* raw(7) IP_HDRINCL: total length and checksum always filled, source and id when 0. */
+static void test_ip_header_included_fills_fields(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t datagram[64];
+    size_t length = build_ip(datagram, 0, PEER_ADDRESS, TEST_PROTOCOL, 0, 0x4000, 9, "raw!", 4);
+    datagram[2] = datagram[3] = 0;
+    datagram[10] = datagram[11] = 0x55;
+    struct pbuf *packet = pbuf_alloc(PBUF_IP, length);
+    memcpy(packet->data, datagram, length);
+    CHECK_EQUAL(ip_output_header_included(packet, NULL), 0);
+    struct pbuf *frame = next_frame();
+    const uint8_t *ip = frame->data + 14;
+    CHECK_EQUAL(ip[2] << 8 | ip[3], length);
+    CHECK(ip[4] != 0 || ip[5] != 0);
+    CHECK_EQUAL(ip[6], 0x40);
+    CHECK_EQUAL(ip[8], 9);
+    CHECK_BYTES(ip + 12, &(uint32_t){ OUR_ADDRESS }, 4);
+    CHECK_EQUAL(test_checksum(0, ip, 20), 0);
+    CHECK_BYTES(ip + 20, "raw!", 4);
+    pbuf_put(frame);
+}
+
 static void test_ip_broadcast_needs_permission(void)
 {
     stack_setup();
@@ -475,6 +499,7 @@ int main(void)
         TEST_ENTRY(test_ip_oversized_reassembly_refused),
         TEST_ENTRY(test_ip_fragments_output_larger_than_mtu),
         TEST_ENTRY(test_ip_dont_fragment_too_big_is_emsgsize),
+        TEST_ENTRY(test_ip_header_included_fills_fields),
         TEST_ENTRY(test_ip_broadcast_needs_permission),
         TEST_ENTRY(test_ip_route_longest_prefix_match),
         TEST_ENTRY(test_ip_loopback_delivery),
