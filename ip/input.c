@@ -30,9 +30,11 @@ void ip_raw_listener_remove(struct ip_raw_listener *listener)
 /*
  * Options (RFC 791 3.1) are not acted on, but walked so that a malformed
  * one is a header error: every option but End of Option List (0) and No
- * Operation (1) has a length octet of at least 2 that stays inside the header.
+ * Operation (1) has a length octet of at least 2 that stays inside the
+ * header.  Returns 0, or the offset in the header of the octet in error
+ * (the Parameter Problem pointer, as Linux's ip_options_compile reports it).
  */
-static bool options_valid(const uint8_t *options, size_t length)
+static size_t options_error(const uint8_t *options, size_t length)
 {
     size_t i = 0;
     while (i < length) {
@@ -43,11 +45,13 @@ static bool options_valid(const uint8_t *options, size_t length)
             i++;
             continue;
         }
-        if (i + 1 >= length || options[i + 1] < 2 || options[i + 1] > length - i)
-            return false;
+        if (i + 1 >= length)
+            return sizeof(struct ip_header) + i;
+        if (options[i + 1] < 2 || options[i + 1] > length - i)
+            return sizeof(struct ip_header) + i + 1;
         i += options[i + 1];
     }
-    return true;
+    return 0;
 }
 
 /* The header checks of RFC 1122 3.2.1.1-3.2.1.2 and RFC 791; trims link padding. */
@@ -62,8 +66,6 @@ static bool header_valid(struct pbuf *packet)
         total_length > pbuf_length(packet))
         return false;
     if (ip_checksum(header, header_length) != 0)
-        return false;
-    if (!options_valid((const uint8_t *)(header + 1), header_length - sizeof(*header)))
         return false;
     pbuf_trim(packet, total_length);     /* Ethernet pads frames to 60 bytes */
     return true;
@@ -129,6 +131,15 @@ void ip_input(struct netif *netif, struct pbuf *packet)
     if (header->source == IP_ADDRESS_BROADCAST || ip_address_is_multicast(header->source) ||
         martian_loopback || !ip_address_is_local(netif, header->destination)) {
         NET_COUNT(IP_IN_ADDR_ERRORS);
+        pbuf_put(packet);
+        return;
+    }
+    /* RFC 1122 3.2.2.5: a bad option gets a Parameter Problem (code 0). */
+    size_t bad_option = options_error((const uint8_t *)(header + 1),
+                                      ip_header_length(header) - sizeof(*header));
+    if (bad_option) {
+        NET_COUNT(IP_IN_HDR_ERRORS);
+        icmp_send_error(packet, ICMP_PARAMETER_PROBLEM, 0, (uint32_t)bad_option << 24);
         pbuf_put(packet);
         return;
     }

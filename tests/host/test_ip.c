@@ -116,6 +116,33 @@ static void test_ip_trims_ethernet_padding(void)
     pbuf_put(received);
 }
 
+/* RFC 1122 3.2.2.5: a bad option is answered with Parameter Problem, pointer at the octet. */
+static void test_ip_bad_option_sends_parameter_problem(void)
+{
+    stack_setup();
+    learn_peer();
+    uint8_t good[64], bad[80];
+    size_t length = udp_datagram(good, "abc", 3);
+    memcpy(bad, good, 20);
+    bad[0] = 0x46;
+    bad[3] = (uint8_t)(length + 4);
+    bad[20] = 0x01;                         /* NOP */
+    bad[21] = 0x44;                         /* timestamp, length 1 < 2 */
+    bad[22] = 1;
+    bad[23] = 0;
+    memcpy(bad + 24, good + 20, length - 20);
+    refresh_header_checksum(bad);
+    inject_ip(bad, length + 4);
+    CHECK_EQUAL(COUNTER(IP_IN_HDR_ERRORS), 1);
+    struct pbuf *frame = next_frame();
+    const uint8_t *icmp = frame->data + 14 + 20;
+    static const uint8_t expected[8] = { 12, 0, 0, 0, 22, 0, 0, 0 };
+    CHECK_BYTES(icmp, expected, 2);
+    CHECK_BYTES(icmp + 4, expected + 4, 4);
+    CHECK_BYTES(icmp + 8, bad, length + 4);
+    pbuf_put(frame);
+}
+
 /* We do not forward (RFC 1122 3.3.4.2 host). */
 static void test_ip_not_for_us_dropped(void)
 {
@@ -486,6 +513,7 @@ int main(void)
         TEST_ENTRY(test_ip_rejects_bad_checksum_and_counts_it),
         TEST_ENTRY(test_ip_header_errors_counted),
         TEST_ENTRY(test_ip_trims_ethernet_padding),
+        TEST_ENTRY(test_ip_bad_option_sends_parameter_problem),
         TEST_ENTRY(test_ip_not_for_us_dropped),
         TEST_ENTRY(test_ip_loopback_addresses_from_the_wire_dropped),
         TEST_ENTRY(test_ip_ttl_zero_delivered_locally),
