@@ -92,9 +92,10 @@ static int unreachable_errno(uint8_t code)
 
 static void udp_error(uint8_t type, uint8_t code, struct pbuf *quoted)
 {
-    if (type != ICMP_DESTINATION_UNREACHABLE)
-        return;
-    int error = unreachable_errno(code);
+    /* Linux's udp_err: a parameter problem is a hard EPROTO; time exceeded is soft. */
+    int error = type == ICMP_PARAMETER_PROBLEM       ? EPROTO
+                : type == ICMP_DESTINATION_UNREACHABLE ? unreachable_errno(code)
+                                                       : 0;
     if (!error)
         return;
     const struct ip_header *ip = (const struct ip_header *)quoted->data;

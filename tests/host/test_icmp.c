@@ -205,6 +205,16 @@ static void test_icmp_error_dispatched_to_udp(void)
     inject_ip(datagram, length);
     CHECK_EQUAL(reported_error, ECONNREFUSED);
     CHECK_EQUAL(COUNTER(ICMP_IN_DEST_UNREACHS), 1);
+    /* Time exceeded is a soft error: not reported. */
+    reported_error = 0;
+    icmp_length = build_icmp(icmp, 11, 0, 0, quoted, quoted_length);
+    length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 1, 2, 0, 64, icmp, icmp_length);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(reported_error, 0);
+    icmp_length = build_icmp(icmp, 12, 0, 0, quoted, quoted_length);
+    length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 1, 2, 0, 64, icmp, icmp_length);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(reported_error, EPROTO);
     /* A truncated quote (under 8 bytes of transport header) is an input error. */
     reported_error = 0;
     icmp_length = build_icmp(icmp, 3, 3, 0, quoted, 24);
