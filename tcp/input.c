@@ -131,6 +131,7 @@ static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
         return;                                   /* fifth: drop */
     pcb->irs = segment->seq;
     pcb->rcv_nxt = segment->seq + 1;
+    pcb->rcv_adv = pcb->rcv_nxt;          /* the SYN's window was relative to nothing */
     take_peer_options(pcb, segment);
     tcp_receive_window(pcb);
     pcb->snd_wnd = pcb->max_snd_wnd = segment->window;    /* never scaled on a SYN */

@@ -267,7 +267,7 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
         child->rcv_wscale = receive_shift(child);
     }
     child->irs = segment->seq;
-    child->rcv_nxt = segment->seq + 1;
+    child->rcv_nxt = child->rcv_adv = segment->seq + 1;
     child->iss = tcp_initial_sequence(child->local_address, child->local_port,
                                       child->remote_address, child->remote_port);
     child->snd_una = child->snd_nxt = child->snd_max = child->iss;
