@@ -25,6 +25,18 @@ void check_bytes(const char *file, int line, const uint8_t *actual, const uint8_
     }
 }
 
+/* DESIGN.md: after each test the pbuf count is back to its baseline (none),
+ * once every timer has run out and the captured frames are let go. */
+static void check_no_leak(void)
+{
+    net_host_clock_advance(600000);
+    fake_netif_clear_transmitted();
+    if (pbuf_count() != 0) {
+        fprintf(stderr, "%zu pbufs leaked\n", pbuf_count());
+        exit(1);
+    }
+}
+
 int net_test_run_all(const struct net_test *tests, size_t count)
 {
     int failures = 0;
@@ -34,6 +46,7 @@ int net_test_run_all(const struct net_test *tests, size_t count)
         pid_t child = fork();
         if (child == 0) {
             tests[i].run();
+            check_no_leak();
             fflush(stdout);
             _exit(0);
         }
