@@ -173,10 +173,22 @@ static void test_arp_entry_times_out_after_30_seconds(void)
     CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
 }
 
+/* The first frame sent on lo (the error we send ourselves). */
+static struct pbuf *looped;
+static void tap_lo(struct netif_tap *tap, struct netif *netif, struct pbuf *frame)
+{
+    if (netif == lo && frame->packet_type == PBUF_OUTGOING && !looped) {
+        pbuf_get(frame);
+        looped = frame;
+    }
+}
+
 static void test_arp_failure_sends_host_unreachable(void)
 {
     stack_setup();
     learn_peer();
+    struct netif_tap tap = { .frame = tap_lo };
+    netif_tap_add(&tap);
     struct pbuf *packet = pbuf_alloc(PBUF_TRANSPORT, 8);
     memset(packet->data, 0x5a, 8);
     CHECK_EQUAL(ip_output(packet, 0, OTHER_ADDRESS, TEST_PROTOCOL, NULL), 0);
@@ -195,6 +207,23 @@ static void test_arp_failure_sends_host_unreachable(void)
     CHECK_EQUAL(COUNTER(ICMP_IN_DEST_UNREACHS), 1);
     CHECK(strcmp(arp_table(), ARP_HEADER "10.0.2.2         0x1         0x2         "
                                           "52:55:0a:00:02:02     *        eth0\n") == 0);
+    /* RFC 792: type 3 code 1, from and to us, quoting our datagram (28 bytes). */
+    CHECK(looped != NULL);
+    const uint8_t *ip = looped->data + 14;
+    CHECK_EQUAL(pbuf_length(looped), 14 + 20 + 8 + 28);
+    CHECK_BYTES(ip + 12, &(uint32_t){ OUR_ADDRESS }, 4);
+    CHECK_BYTES(ip + 16, &(uint32_t){ OUR_ADDRESS }, 4);
+    static const uint8_t icmp[8] = { 3, 1, 0, 0, 0, 0, 0, 0 };
+    CHECK_BYTES(ip + 20, icmp, 2);
+    CHECK_BYTES(ip + 24, icmp + 4, 4);
+    CHECK_EQUAL(test_checksum(0, ip + 20, 8 + 28), 0);
+    const uint8_t *quoted = ip + 28;
+    CHECK_EQUAL(quoted[9], TEST_PROTOCOL);
+    CHECK_BYTES(quoted + 12, &(uint32_t){ OUR_ADDRESS }, 4);
+    CHECK_BYTES(quoted + 16, &(uint32_t){ OTHER_ADDRESS }, 4);
+    CHECK_BYTES(quoted + 20, "ZZZZZZZZ", 8);
+    netif_tap_remove(&tap);
+    pbuf_put(looped);
 }
 
 static void test_arp_gratuitous_updates_existing_entry_only(void)
