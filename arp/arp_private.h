@@ -19,17 +19,22 @@ struct arp_packet {
 } __attribute__((packed));
 
 /*
- * Neighbour states, a subset of Linux's NUD states:
- *   INCOMPLETE  a request is out; packets wait on pending (RFC 1122 2.3.2.2)
+ * Neighbour states, a subset of Linux's NUD states (RFC 1122 2.3.2.1 asks
+ * for cache validation; this is Linux's way of doing it):
+ *   INCOMPLETE  a broadcast request is out; packets wait on pending
+ *               (RFC 1122 2.3.2.2)
  *   REACHABLE   confirmed by a reply within the last 30 s
- *   STALE       learned from a request or gone unconfirmed: still used, and
- *               its first use sends a unicast request to revalidate
- *               (RFC 1122 2.3.2.1); forgotten after 60 s unconfirmed
+ *   STALE       learned from a request, or 30 s without confirmation: still
+ *               used; forgotten after 60 s unused
+ *   DELAY       a STALE entry was used: still used, and if no reply comes
+ *               within 5 s ...
+ *   PROBE       ... up to 3 unicast requests 1 s apart; no reply: forgotten
  */
-enum arp_state { ARP_INCOMPLETE, ARP_REACHABLE, ARP_STALE };
+enum arp_state { ARP_INCOMPLETE, ARP_REACHABLE, ARP_STALE, ARP_DELAY, ARP_PROBE };
 
 #define ARP_REACHABLE_MS 30000
 #define ARP_STALE_MS 60000
+#define ARP_DELAY_MS 5000
 #define ARP_RETRANSMIT_MS 1000
 #define ARP_MAXIMUM_REQUESTS 3
 #define ARP_QUEUE_PACKETS 3
@@ -38,7 +43,8 @@ enum arp_state { ARP_INCOMPLETE, ARP_REACHABLE, ARP_STALE };
 /*
  * Invariants: (netif, address) is unique in the cache; pending is empty
  * unless state is INCOMPLETE; hardware is valid unless state is INCOMPLETE;
- * the timer is armed for every entry (its next state change).
+ * the timer is armed for every entry (its next state change);
+ * requests_sent counts the requests of the current INCOMPLETE or PROBE round.
  */
 struct arp_entry {
     struct list_node node;
@@ -47,12 +53,13 @@ struct arp_entry {
     uint8_t hardware[ETHERNET_ADDRESS_SIZE];
     enum arp_state state;
     uint8_t requests_sent;
-    bool probed;                 /* STALE: a revalidating request went out */
     struct pbuf_queue pending;
     struct net_timer timer;
 };
 
 struct arp_entry *arp_cache_find(const struct netif *netif, uint32_t address);
+/* A STALE entry was used to send: start revalidating it (STALE -> DELAY). */
+void arp_cache_used(struct arp_entry *entry);
 /* A new INCOMPLETE entry (evicting the oldest resolved one if full), or NULL. */
 struct arp_entry *arp_cache_create(struct netif *netif, uint32_t address);
 /* Records hardware for entry, in state REACHABLE or STALE, and sends what waited. */

@@ -1,8 +1,9 @@
 /*
  * The ARP cache (RFC 826 "Packet Reception", RFC 1122 2.3.2): entries move
- * INCOMPLETE -> REACHABLE -> STALE -> forgotten on their own timers; an
- * INCOMPLETE entry retries its request and finally fails, answering the
- * packets that waited with ICMP host unreachable (RFC 1122 2.3.2.2).
+ * INCOMPLETE -> REACHABLE -> STALE (-> DELAY -> PROBE when used) ->
+ * forgotten on their own timers (arp_private.h); an INCOMPLETE entry
+ * retries its request and finally fails, answering the packets that waited
+ * with ICMP host unreachable (RFC 1122 2.3.2.2).
  */
 #include "arp_private.h"
 #include "../eth/eth.h"
@@ -64,13 +65,34 @@ static void timer_expired(void *argument)
         break;
     case ARP_REACHABLE:
         entry->state = ARP_STALE;
-        entry->probed = false;
         net_timer_start(&entry->timer, ARP_STALE_MS, timer_expired, entry);
+        break;
+    case ARP_DELAY:
+        entry->state = ARP_PROBE;
+        entry->requests_sent = 0;
+        /* fall through - the first unicast probe goes now */
+    case ARP_PROBE:
+        if (entry->requests_sent >= ARP_MAXIMUM_REQUESTS) {
+            destroy(entry);
+            return;
+        }
+        entry->requests_sent++;
+        arp_send(entry->netif, ARP_OPERATION_REQUEST, entry->hardware, no_hardware,
+                 entry->address);
+        net_timer_start(&entry->timer, ARP_RETRANSMIT_MS, timer_expired, entry);
         break;
     case ARP_STALE:
         destroy(entry);
         break;
     }
+}
+
+void arp_cache_used(struct arp_entry *entry)
+{
+    if (entry->state != ARP_STALE)
+        return;
+    entry->state = ARP_DELAY;
+    net_timer_start(&entry->timer, ARP_DELAY_MS, timer_expired, entry);
 }
 
 struct arp_entry *arp_cache_create(struct netif *netif, uint32_t address)
@@ -107,7 +129,6 @@ void arp_cache_update(struct arp_entry *entry, const uint8_t hardware[6], enum a
 {
     memcpy(entry->hardware, hardware, ETHERNET_ADDRESS_SIZE);
     entry->state = state;
-    entry->probed = false;
     net_timer_start(&entry->timer, state == ARP_REACHABLE ? ARP_REACHABLE_MS : ARP_STALE_MS,
                     timer_expired, entry);
     struct pbuf *packet;

@@ -56,8 +56,9 @@ void arp_input(struct netif *netif, struct pbuf *frame)
         enum arp_state state = operation == ARP_OPERATION_REPLY && for_us ? ARP_REACHABLE
                                                                           : ARP_STALE;
         if (entry) {
-            /* A request does not demote a confirmed, unchanged entry. */
-            if (!(entry->state == ARP_REACHABLE && state == ARP_STALE &&
+            /* A request confirms nothing: an entry whose address it repeats
+             * keeps its state (Linux's weak override). */
+            if (!(entry->state != ARP_INCOMPLETE && state == ARP_STALE &&
                   memcmp(entry->hardware, arp->sender_hardware, ETHERNET_ADDRESS_SIZE) == 0))
                 arp_cache_update(entry, arp->sender_hardware, state);
             merged = true;

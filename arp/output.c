@@ -68,10 +68,7 @@ int arp_output(struct netif *netif, struct pbuf *packet, uint32_t next_hop)
     }
     struct arp_entry *entry = arp_cache_find(netif, next_hop);
     if (entry && entry->state != ARP_INCOMPLETE) {
-        if (entry->state == ARP_STALE && !entry->probed) {
-            entry->probed = true;       /* RFC 1122 2.3.2.1: revalidate, unicast */
-            arp_send(netif, ARP_OPERATION_REQUEST, entry->hardware, no_hardware, next_hop);
-        }
+        arp_cache_used(entry);      /* RFC 1122 2.3.2.1: revalidate a stale entry */
         return eth_output(netif, packet, entry->hardware, ETH_TYPE_IP);
     }
     if (!entry) {

@@ -159,18 +159,54 @@ static void test_arp_entry_times_out_after_30_seconds(void)
     send_marker(PEER_ADDRESS, 1);
     pbuf_put(next_frame());
     check_no_frame();              /* still REACHABLE: no request */
-    net_host_clock_advance(1);     /* 30 s: STALE, so the next use revalidates (unicast) */
+    net_host_clock_advance(1);     /* 30 s: STALE, still used as it is */
     send_marker(PEER_ADDRESS, 2);
+    struct pbuf *packet = next_frame();
+    CHECK_BYTES(packet->data, peer_mac, 6);
+    CHECK_EQUAL(packet->data[14 + 20], 2);
+    pbuf_put(packet);
+    check_no_frame();
+    /* Used while STALE: 5 s later, unicast probes (Linux's DELAY, then PROBE). */
+    net_host_clock_advance(4999);
+    check_no_frame();
+    net_host_clock_advance(1);
     struct pbuf *probe = next_frame();
     check_request_for(probe, peer_mac, PEER_ADDRESS);
     pbuf_put(probe);
-    struct pbuf *packet = next_frame();
-    CHECK_EQUAL(packet->data[14 + 20], 2);
-    pbuf_put(packet);
+    check_no_frame();
+    /* A reply confirms it: REACHABLE again, no more probes. */
+    learn_peer();
+    net_host_clock_advance(29999);
+    check_no_frame();
     CHECK_EQUAL(COUNTER(ARP_OUT_REQUESTS), 1);
-    /* Unconfirmed for 60 s more: forgotten. */
-    net_host_clock_advance(60000);
+    /* Unused and unconfirmed for 30 s + 60 s: forgotten. */
+    net_host_clock_advance(1 + 60000);
     CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+}
+
+/* Probes unanswered: after three unicast requests the entry is forgotten. */
+static void test_arp_unanswered_probes_forget_entry(void)
+{
+    stack_setup();
+    learn_peer();
+    net_host_clock_advance(30000);
+    send_marker(PEER_ADDRESS, 1);
+    pbuf_put(next_frame());
+    net_host_clock_advance(5000);
+    for (int i = 0; i < 3; i++) {
+        struct pbuf *probe = next_frame();
+        check_request_for(probe, peer_mac, PEER_ADDRESS);
+        pbuf_put(probe);
+        check_no_frame();
+        CHECK(strstr(arp_table(), "10.0.2.2") != NULL);
+        net_host_clock_advance(1000);
+    }
+    CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+    /* The next packet starts over with a broadcast request. */
+    send_marker(PEER_ADDRESS, 2);
+    struct pbuf *request = next_frame();
+    check_request_for(request, eth_broadcast_address, PEER_ADDRESS);
+    pbuf_put(request);
 }
 
 /* The first frame sent on lo (the error we send ourselves). */
@@ -290,6 +326,7 @@ int main(void)
         TEST_ENTRY(test_arp_queue_released_on_reply),
         TEST_ENTRY(test_arp_queue_bounded_keeps_latest),
         TEST_ENTRY(test_arp_entry_times_out_after_30_seconds),
+        TEST_ENTRY(test_arp_unanswered_probes_forget_entry),
         TEST_ENTRY(test_arp_failure_sends_host_unreachable),
         TEST_ENTRY(test_arp_gratuitous_updates_existing_entry_only),
         TEST_ENTRY(test_arp_announce_on_address_set),
