@@ -160,8 +160,7 @@ struct pbuf *ip_reassemble(struct pbuf *packet)
      * may reach past 65535 bytes of datagram (the "ping of death"). */
     if (!reassembly || (more && (length == 0 || length % 8)) ||
         end + ip_header_length(header) > IP_MAXIMUM_LENGTH ||
-        (reassembly->total && (end > reassembly->total || (!more && end != reassembly->total))) ||
-        (!more && end < reassembly->received)) {
+        (reassembly->total && (end > reassembly->total || (!more && end != reassembly->total)))) {
         if (reassembly)
             fail(reassembly);
         else
