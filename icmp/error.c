@@ -38,7 +38,7 @@ void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t
     const struct ip_header *header = (const struct ip_header *)pbuf_l3(original);
     if ((const uint8_t *)(header + 1) > original->tail || !may_answer(original, header))
         return;
-    if (!icmp_rate_limit_allow())
+    if (!icmp_rate_limit_allow(header->source))
         return;
     size_t available = (size_t)(original->tail - (const uint8_t *)header);
     size_t quoted = MIN(MIN(available, (size_t)net_ntohs(header->total_length)),

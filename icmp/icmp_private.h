@@ -21,7 +21,7 @@ static inline bool icmp_type_is_error(uint8_t type)
            type == ICMP_PARAMETER_PROBLEM;
 }
 
-/* The global token bucket for outgoing errors; true if one may go now. */
-bool icmp_rate_limit_allow(void);
+/* May an error go to destination now (the global and per-destination limits)? */
+bool icmp_rate_limit_allow(uint32_t destination);
 
 #endif

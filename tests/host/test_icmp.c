@@ -141,24 +141,50 @@ static void test_icmp_no_error_about_error(void)
     CHECK_EQUAL(COUNTER(ICMP_OUT_MSGS), 1);
 }
 
-/* The global token bucket: 50 at once, then 1000 per second. */
-static void test_icmp_rate_limit(void)
+/* Per destination (Linux's icmp_ratelimit): a burst of 6, then one per second. */
+static void test_icmp_rate_limit_per_destination(void)
 {
     stack_setup();
     learn_peer();
     uint8_t datagram[64];
     size_t length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, TEST_PROTOCOL, 1, 0, 64,
                              "abcdefgh", 8);
-    for (int i = 0; i < 60; i++)
+    for (int i = 0; i < 10; i++)
         inject_ip(datagram, length);
-    CHECK_EQUAL(fake_netif_transmitted_count(), 50);
-    CHECK_EQUAL(COUNTER(ICMP_OUT_RATE_LIMIT_GLOBAL), 10);
-    CHECK_EQUAL(COUNTER(IP_IN_UNKNOWN_PROTOS), 60);
+    CHECK_EQUAL(fake_netif_transmitted_count(), 6);
+    CHECK_EQUAL(COUNTER(IP_IN_UNKNOWN_PROTOS), 10);
     fake_netif_clear_transmitted();
-    net_host_clock_advance(10);            /* 10 ms: 10 more tokens */
-    for (int i = 0; i < 20; i++)
+    net_host_clock_advance(999);
+    inject_ip(datagram, length);
+    check_no_frame();
+    net_host_clock_advance(1);
+    inject_ip(datagram, length);
+    inject_ip(datagram, length);
+    CHECK_EQUAL(fake_netif_transmitted_count(), 1);
+    fake_netif_clear_transmitted();
+    CHECK_EQUAL(COUNTER(ICMP_OUT_RATE_LIMIT_GLOBAL), 0);
+}
+
+/* The global token bucket: 50 at once, then 1000 per second, whatever the destination. */
+static void test_icmp_rate_limit(void)
+{
+    stack_setup();
+    uint8_t datagram[64];
+    for (int i = 0; i < 60; i++) {
+        size_t length = build_ip(datagram, ADDRESS(10, 0, 2, 100 + i), OUR_ADDRESS, TEST_PROTOCOL,
+                                 1, 0, 64, "abcdefgh", 8);
         inject_ip(datagram, length);
-    CHECK_EQUAL(fake_netif_transmitted_count(), 10);
+    }
+    /* Each error waits for ARP; IP counted each one it was given. */
+    CHECK_EQUAL(COUNTER(ICMP_OUT_DEST_UNREACHS), 50);
+    CHECK_EQUAL(COUNTER(ICMP_OUT_RATE_LIMIT_GLOBAL), 10);
+    net_host_clock_advance(10);            /* 10 ms: 10 more tokens */
+    for (int i = 0; i < 20; i++) {
+        size_t length = build_ip(datagram, ADDRESS(10, 0, 2, 200 + i), OUR_ADDRESS, TEST_PROTOCOL,
+                                 1, 0, 64, "abcdefgh", 8);
+        inject_ip(datagram, length);
+    }
+    CHECK_EQUAL(COUNTER(ICMP_OUT_DEST_UNREACHS), 60);
     CHECK_EQUAL(COUNTER(ICMP_OUT_RATE_LIMIT_GLOBAL), 20);
     fake_netif_clear_transmitted();
 }
@@ -245,6 +271,7 @@ int main(void)
         TEST_ENTRY(test_icmp_bad_checksum_counted),
         TEST_ENTRY(test_icmp_echo_to_broadcast_ignored),
         TEST_ENTRY(test_icmp_no_error_about_error),
+        TEST_ENTRY(test_icmp_rate_limit_per_destination),
         TEST_ENTRY(test_icmp_rate_limit),
         TEST_ENTRY(test_icmp_error_quotes_at_most_576_bytes),
         TEST_ENTRY(test_icmp_error_dispatched_to_udp),
