@@ -139,6 +139,7 @@ static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
     pcb->snd_wl2 = segment->ack;
     if (acceptable_ack) {
         pcb->snd_una = segment->ack;
+        pcb->snd_nxt = seq_max(pcb->snd_nxt, pcb->snd_una);  /* a timeout may have reset it */
         if (pcb->rtt_timing && pcb->retransmits == 0)
             tcp_rtt_sample(pcb, (uint32_t)(net_now_ms() - pcb->rtt_start_ms));
         pcb->rtt_timing = false;
@@ -367,6 +368,7 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         pcb->snd_wl1 = segment->seq;
         pcb->snd_wl2 = segment->ack;
         pcb->snd_una = segment->ack;
+        pcb->snd_nxt = seq_max(pcb->snd_nxt, pcb->snd_una);
         if (pcb->rtt_timing && pcb->retransmits == 0)
             tcp_rtt_sample(pcb, (uint32_t)(net_now_ms() - pcb->rtt_start_ms));
         pcb->rtt_timing = false;

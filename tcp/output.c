@@ -286,10 +286,13 @@ void tcp_output(struct tcp_pcb *pcb)
                 tcp_arm_persist(pcb);
             break;
         }
+        uint32_t before = pcb->snd_nxt;
         if (!tcp_send_segment(pcb, pcb->snd_nxt, length, TCP_SEND_NEW)) {
             tcp_arm_persist(pcb);     /* out of buffers: try again later */
             break;
         }
+        if (pcb->snd_nxt == before)
+            break;                    /* nothing went: never spin */
     }
     if (pcb->ack_now)
         tcp_send_ack(pcb);
