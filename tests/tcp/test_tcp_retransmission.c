@@ -103,6 +103,28 @@ static void test_tcp_syn_retransmitted_then_times_out(void)
     tcp_close(pcb);
 }
 
+/* A SYN-ACK after a SYN retransmission: the connection opens and data
+ * flows (the timeout had rewound SND.NXT to the SYN). */
+static void test_tcp_syn_ack_after_syn_retransmission(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, data;
+    expect_segment(&syn);
+    expect_after(1000, &syn);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "RetransSegs"), 1);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
+                                       .destination_port = syn.source_port });
+    expect_flags(&data, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 1);
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    CHECK_EQUAL(pcb->rto_ms, 1000);                /* Karn: no sample from the retransmitted SYN */
+    CHECK_EQUAL(tcp_send(pcb, "abc", 3), 3);
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, syn.seq + 1, PEER_ISN + 1);
+    CHECK_BYTES(data.payload, "abc", 3);
+}
+
 /* RFC 5681 3.2 and RFC 6582: the third duplicate ACK retransmits the first
  * unacknowledged segment at once (before any RTO), ssthresh = FlightSize / 2,
  * and a partial ACK retransmits the next hole; the full ACK ends recovery. */
@@ -176,6 +198,7 @@ int main(void)
         TEST_ENTRY(test_tcp_retransmits_after_rto_with_backoff),
         TEST_ENTRY(test_tcp_gives_up_after_retries_with_etimedout),
         TEST_ENTRY(test_tcp_syn_retransmitted_then_times_out),
+        TEST_ENTRY(test_tcp_syn_ack_after_syn_retransmission),
         TEST_ENTRY(test_tcp_fast_retransmit_after_three_dup_acks),
         TEST_ENTRY(test_tcp_slow_start_grows_cwnd),
     };
