@@ -91,6 +91,7 @@ test: all user-tests
 	tools/run-tests $(TESTS)
 
 include tools/bench.mk
+include pcap_tests/build.mk
 bench: all
 
 clean:
