@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,6 +83,11 @@ int guest_start(struct guest *guest, char **command, const char *log_path)
 	}
 	if (guest->pid == 0)
 		run_child(command, link[1], output[1]);
+	guest->exit_fd = syscall(SYS_pidfd_open, guest->pid, 0);
+	if (guest->exit_fd < 0) {
+		perror("harness: pidfd_open");
+		return -1;
+	}
 	close(link[1]);
 	close(output[1]);
 	guest->link = link[0];
@@ -115,21 +121,22 @@ int guest_read_output(struct guest *guest)
 	return 0;
 }
 
-int guest_exited(struct guest *guest, int *status)
+void guest_reap(struct guest *guest)
 {
-	return guest->pid > 0 && waitpid(guest->pid, status, WNOHANG) == guest->pid;
+	if (!guest->exited && waitpid(guest->pid, &guest->status, WNOHANG) == guest->pid)
+		guest->exited = 1;
 }
 
 void guest_stop(struct guest *guest)
 {
-	int status;
-
 	kill(-guest->pid, SIGINT);
-	for (int tries = 0; tries < 50; tries++) {
-		if (waitpid(guest->pid, &status, WNOHANG) == guest->pid)
-			return;
+	for (int tries = 0; tries < 50 && !guest->exited; tries++) {
 		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+		guest_reap(guest);
 	}
-	kill(-guest->pid, SIGKILL);
-	waitpid(guest->pid, &status, 0);
+	if (!guest->exited) {
+		kill(-guest->pid, SIGKILL);
+		waitpid(guest->pid, &guest->status, 0);
+		guest->exited = 1;
+	}
 }

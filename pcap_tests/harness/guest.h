@@ -18,6 +18,9 @@
 
 struct guest {
 	pid_t pid;
+	int exit_fd;	/* a pidfd: readable once the runner has exited */
+	int exited;
+	int status;	/* its wait status, once exited */
 	int link;	/* our end of the socketpair: the guest's Ethernet link */
 	int output;	/* the guest's stdout, -1 once it has closed */
 	FILE *log;
@@ -29,8 +32,8 @@ struct guest {
 int guest_start(struct guest *guest, char **command, const char *log_path);
 /* Reads what the guest printed; returns 0, or -1 at end of file. */
 int guest_read_output(struct guest *guest);
-/* Whether the runner has exited; its wait status goes to *STATUS. */
-int guest_exited(struct guest *guest, int *status);
+/* Called when exit_fd is readable: collects the runner's status. */
+void guest_reap(struct guest *guest);
 /* Ends the runner's process group: SIGINT, as Ctrl-C would, so that the
  * runner cleans up after itself; SIGKILL if it lingers. */
 void guest_stop(struct guest *guest);

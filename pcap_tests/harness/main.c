@@ -210,25 +210,29 @@ static int run_test(struct run *run)
 	run->started_ms = now_ms();
 	run->end_ms = NEVER;
 	for (;;) {
-		struct pollfd fds[2] = {
+		/* A negative fd (the output, once closed) is left out by poll. */
+		struct pollfd fds[3] = {
 			{ .fd = run->guest.link, .events = POLLIN },
 			{ .fd = run->guest.output, .events = POLLIN },
+			{ .fd = run->guest.exit_fd, .events = POLLIN },
 		};
 		int was_ready = run->guest.ready;
 
-		if (poll(fds, run->guest.output >= 0 ? 2 : 1, poll_timeout(run)) < 0)
+		if (poll(fds, 3, poll_timeout(run)) < 0)
 			continue;
 		if (fds[0].revents & POLLIN)
 			receive_frame(run);
-		if (run->guest.output >= 0 && (fds[1].revents & (POLLIN | POLLHUP)))
+		if (fds[1].revents & (POLLIN | POLLHUP))
 			guest_read_output(&run->guest);
+		if (fds[2].revents & POLLIN)
+			guest_reap(&run->guest);
 		if (!was_ready && run->guest.ready)
 			run->ready_ms = run->last_traffic_ms = now_ms();
 		if (run->guest.ready && run->end_ms == NEVER) {
 			send_due_frames(run);
 			check_end(run);
 		}
-		if (run->guest.output < 0 && guest_exited(&run->guest, &status))
+		if (run->guest.output < 0 && run->guest.exited)
 			break;
 		if (!run->guest.ready && now_ms() - run->started_ms >= READY_TIMEOUT_MS) {
 			fprintf(stderr, "harness: the guest never printed " GUEST_READY_LINE "\n");
@@ -251,6 +255,7 @@ static int run_test(struct run *run)
 	}
 	fprintf(stderr, "harness: test ended: %s; %ld of %ld frames sent, %ld received\n",
 		run->why_ended, run->sent, run->frame_count, run->guest_frames);
+	status = run->guest.status;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "harness: the guest runner failed (wait status %#x)\n", status);
 		return 1;

@@ -11,7 +11,8 @@ logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 # Imported before anything reads a pcap, or frames come back as Raw.
 import scapy.layers.l2  # noqa: E402,F401
 import scapy.layers.inet  # noqa: E402,F401
-from scapy.layers.inet import ICMP, IP  # noqa: E402
+from scapy.layers.inet import ICMP, IP, UDP  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
 from scapy.layers.l2 import Ether  # noqa: E402
 
 GUEST_MAC = "52:54:00:12:34:56"
