@@ -85,6 +85,7 @@ gdb: all
 # The guest test programs (user/tests/Makefile.inc) and the full test run.
 include user/tests/Makefile.inc
 include user/sniff/Makefile.inc
+include user/tools/Makefile.inc
 $(USER_TESTS): | $(SETUP_OK)
 
 test: all user-tests
