@@ -16,9 +16,9 @@ Frames the tap's queue refused (ENOBUFS) are not counted as offered.
 Why a rate and not as fast as possible: on a 2-CPU host an unpaced flooder
 takes a CPU that QEMU's vCPU and I/O threads need, and the figure becomes the
 host's: Linux 6.1 took 3600-4700 frames/s against an unpaced 400-500 k/s
-flood, 7300 against 50 k/s, 8100 against 12.8 k/s.  The default is above
-what either kernel takes under TCG here (b_packet_rx's rate well below the
-offered one says the guest, not the flood, was the limit); RATE 0 is unpaced.
+flood, 7300 against 50 k/s, 8100 against 12.8 k/s.  tools/bench runs a few
+rates and takes the peak.  A receive rate well below the offered one says the
+guest, not the flood, was the limit.  RATE 0 is unpaced.
 """
 import errno
 import signal

@@ -11,7 +11,11 @@ each size seen (at least two datagrams):
 
 the rate from the first datagram of that size to the last: the figure that
 b_udp_pps's send rate is compared with.  Datagrams whose content is not
-b_udp_pps's filler are ignored.
+b_udp_pps's filler are ignored.  Then what the host's UDP dropped meanwhile
+for want of buffer space (RcvbufErrors in the namespace's /proc/net/snmp),
+which says whether this counter, not the guest, was the limit:
+
+  BENCH udp_host_drops <count> datagrams
 """
 import signal
 import socket
@@ -30,11 +34,21 @@ s.bind((address, port))
 seen = {}  # size -> [count, first, last]
 
 
+def rcvbuf_errors():
+    with open("/proc/net/snmp") as f:
+        udp = [line.split() for line in f if line.startswith("Udp:")]
+    return int(udp[1][udp[0].index("RcvbufErrors")])
+
+
+drops_before = rcvbuf_errors()
+
+
 def report(*_):
     for size in sorted(seen):
         count, first, last = seen[size]
         if count >= 2 and last > first:
             print("BENCH udp_pps_%d %.0f packets/s" % (size, (count - 1) / (last - first)))
+    print("BENCH udp_host_drops %d datagrams" % (rcvbuf_errors() - drops_before))
     sys.stdout.flush()
     sys.exit(0)
 
