@@ -8,16 +8,14 @@
 # Guest -> host, with Debian's busybox applets unmodified: ping, arping,
 # traceroute -n; UDP echo through the host's udp_echo server with payloads of
 # 1 to 8192 bytes (past 1472 they go as IP fragments both ways), checked byte
-# for byte.  Host -> guest, once the guest's udp_echo server answers: the
+# for byte.  Host -> guest, once the guest's udp_echo server says READY: the
 # host's ping and arping (iputils), and the same UDP echo the other way.
 # --guest linux runs the very same guest script on Linux 6.1 (tools/linuxrun),
 # which is how every check here was validated.  Strata without a network (no
 # /proc/net/snmp in the guest) skips cleanly, as does a run without root.
 #
-# Synchronised on the guest's echo server answering, never on sleeps; the
-# polls below only bound how long a failure takes.  Not on its READY line:
-# Linux's console (PL011 under QEMU) can hold the end of a line back while the
-# guest idles, here until the guest powers off.
+# Synchronised on lines the guest prints (guestrun and linuxrun stream its
+# stdout), never on sleeps; the poll below only bounds how long a failure takes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 name=test_net_real_peer
@@ -47,13 +45,11 @@ inside() {   # inside GUEST
         --add build/user/tools/udp_echo:/bin/udp_echo -- sh -c "$guest_script" \
         >"$guest_out" 2>"$out/guest.err" &
     local guest_pid=$!
-    # Until the guest's server answers (each try waits up to 10 s): 180 s
-    # bound, or the guest ended.  Its own checks come first, so until then the
-    # guest answers port unreachable at once.
-    for _ in $(seq 900); do
-        build/host/udp_echo client "$NETNS_PEER_GUEST" $guest_port 1 >/dev/null && break
+    # Until the guest's server is up: 180 s bound, or the guest ended.
+    for _ in $(seq 1800); do
+        grep -qx READY "$guest_out" && break
         kill -0 $guest_pid 2>/dev/null || break
-        sleep 0.2
+        sleep 0.1
     done
     ping -c 3 -W 5 "$NETNS_PEER_GUEST" >"$out/host-ping" 2>&1
     arping -c 2 -w 10 -I "$NETNS_PEER_TAP" "$NETNS_PEER_GUEST" >"$out/host-arping" 2>&1
