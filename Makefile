@@ -89,12 +89,14 @@ gdb: all
 # The guest test programs (user/tests/Makefile.inc) and the full test run.
 include user/tests/Makefile.inc
 include user/sniff/Makefile.inc
+include user/tools/Makefile.inc
 $(USER_TESTS): | $(SETUP_OK)
 
 test: all user-tests
 	tools/run-tests $(TESTS)
 
 include tools/bench.mk
+include pcap_tests/build.mk
 bench: all
 
 clean:
