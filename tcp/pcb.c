@@ -328,8 +328,9 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
         return error;
     if (!pcb->local_address)
         pcb->local_address = source;
-    if (tcp_pcb_lookup(pcb->local_address, pcb->local_port, address, port) &&
-        tcp_pcb_lookup(pcb->local_address, pcb->local_port, address, port)->remote_port)
+    const struct tcp_pcb *existing =
+        tcp_pcb_lookup(pcb->local_address, pcb->local_port, address, port);
+    if (existing && existing->remote_port)
         return -EADDRNOTAVAIL;      /* the 4-tuple is taken */
     pcb->remote_address = address;
     pcb->remote_port = port;

@@ -336,6 +336,59 @@ static void test_tcp_time_wait_acks_retransmitted_fin(void)
     tcp_close(pcb);
 }
 
+/* RFC 9293 3.10.7.4 eighth step, the states not covered above: FIN-WAIT-1
+ * with a FIN that also ACKs ours goes straight to TIME-WAIT; a FIN repeated
+ * in CLOSE-WAIT or LAST-ACK is ACKed again and changes nothing; the ACK
+ * completing a handshake may carry the FIN (SYN-RECEIVED -> CLOSE-WAIT). */
+static void test_tcp_fin_in_remaining_states(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    struct captured fin, ack;
+    tcp_shutdown(pcb);
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+
+    struct tcp_pcb *other = tcp_pcb_new();
+    CHECK_EQUAL(tcp_connect(other, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn;
+    expect_segment(&syn);
+    struct test_segment syn_ack = { .seq = PEER_ISN, .ack = syn.seq + 1,
+                                    .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
+                                    .destination_port = syn.source_port };
+    inject_tcp(&syn_ack);
+    expect_segment(&ack);
+    struct test_segment peer_fin = { .seq = PEER_ISN + 1, .ack = syn.seq + 1,
+                                     .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000,
+                                     .destination_port = syn.source_port };
+    inject_tcp(&peer_fin);
+    expect_flags(&ack, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 2);
+    CHECK_EQUAL(other->state, TCP_CLOSE_WAIT);
+    inject_tcp(&peer_fin);
+    expect_flags(&ack, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 2);
+    CHECK_EQUAL(other->state, TCP_CLOSE_WAIT);
+    tcp_shutdown(other);
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 2);
+    CHECK_EQUAL(other->state, TCP_LAST_ACK);
+    inject_tcp(&peer_fin);
+    expect_flags(&ack, TCP_FLAG_ACK, syn.seq + 2, PEER_ISN + 2);
+    CHECK_EQUAL(other->state, TCP_LAST_ACK);
+
+    /* the listener establish_passive made */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000,
+                                       .source_port = 40009 });
+    struct captured child_syn_ack;
+    expect_segment(&child_syn_ack);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = child_syn_ack.seq + 1,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000,
+                                       .source_port = 40009 });
+    expect_flags(&ack, TCP_FLAG_ACK, child_syn_ack.seq + 1, PEER_ISN + 2);
+}
+
 /* close() with unread data resets the connection (RFC 2525 2.17, as Linux). */
 static void test_tcp_close_with_unread_data_sends_rst(void)
 {
@@ -394,6 +447,7 @@ int main(void)
         TEST_ENTRY(test_tcp_rst_in_syn_sent_refuses),
         TEST_ENTRY(test_tcp_listen_backlog_bounds_syn_queue),
         TEST_ENTRY(test_tcp_time_wait_acks_retransmitted_fin),
+        TEST_ENTRY(test_tcp_fin_in_remaining_states),
         TEST_ENTRY(test_tcp_close_with_unread_data_sends_rst),
         TEST_ENTRY(test_tcp_isn_depends_on_tuple_and_clock),
     };
