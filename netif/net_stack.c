@@ -16,6 +16,7 @@
 #include "../ip/ip.h"
 #include "../icmp/icmp.h"
 #include "../udp/udp.h"
+#include "../tcp/tcp.h"
 #include <devicetree.h>
 
 #define ADDRESS(a, b, c, d) net_htonl(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
@@ -26,6 +27,7 @@ static void net_stack_init(void)
     ip_init();
     icmp_init();
     udp_init();
+    tcp_init();
     if (loopback_init())
         panic("cannot register the loopback interface");
 }

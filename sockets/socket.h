@@ -97,7 +97,7 @@ struct socket {
 extern const socket_op_t packet_socket_operations;
 extern const socket_op_t raw_socket_operations;
 extern const socket_op_t udp_socket_operations;
-/* TCP (next issue) plugs in here: tcp_socket_operations for SOCK_STREAM. */
+extern const socket_op_t tcp_socket_operations;
 
 /* socket_fs.c */
 int socket_create(int family, int type, int protocol, struct socket **result);

@@ -16,8 +16,8 @@
 static const struct file_operations socket_file_operations;
 
 /* Open sockets, for /proc/net/sockstat and leak checks: all, and by kind. */
-static size_t sockets_in_use, sockets_by_kind[3];
-enum { KIND_UDP, KIND_RAW, KIND_PACKET };
+static size_t sockets_in_use, sockets_by_kind[4];
+enum { KIND_UDP, KIND_RAW, KIND_PACKET, KIND_TCP };
 
 static size_t *kind_count(const struct socket *socket)
 {
@@ -25,6 +25,8 @@ static size_t *kind_count(const struct socket *socket)
         return &sockets_by_kind[KIND_UDP];
     if (socket->ops == &raw_socket_operations)
         return &sockets_by_kind[KIND_RAW];
+    if (socket->ops == &tcp_socket_operations)
+        return &sockets_by_kind[KIND_TCP];
     return &sockets_by_kind[KIND_PACKET];
 }
 
@@ -35,21 +37,22 @@ static void socket_count(const struct socket *socket, int change)
 }
 
 /*
- * Linux's sockstat lines (TCP, UDPLITE and FRAG read 0 here), then Strata's
+ * Linux's sockstat lines (TCP counts sockets; UDPLITE and FRAG read 0 here), then Strata's
  * own: packet sockets and the pbufs alive, which leak tests compare.
  */
 size_t socket_statistics_format(char *buffer, size_t size)
 {
     int length = snprintf(buffer, size,
                           "sockets: used %zu\n"
-                          "TCP: inuse 0 orphan 0 tw 0 alloc 0 mem 0\n"
+                          "TCP: inuse %zu orphan 0 tw 0 alloc %zu mem 0\n"
                           "UDP: inuse %zu mem 0\n"
                           "UDPLITE: inuse 0\n"
                           "RAW: inuse %zu\n"
                           "FRAG: inuse 0 memory 0\n"
                           "PACKET: inuse %zu\n"
                           "PBUF: inuse %zu\n",
-                          sockets_in_use, sockets_by_kind[KIND_UDP], sockets_by_kind[KIND_RAW],
+                          sockets_in_use, sockets_by_kind[KIND_TCP], sockets_by_kind[KIND_TCP],
+                          sockets_by_kind[KIND_UDP], sockets_by_kind[KIND_RAW],
                           sockets_by_kind[KIND_PACKET], pbuf_count());
     return length < 0 ? 0 : (size_t)length;
 }
@@ -87,7 +90,10 @@ static int socket_kind(int family, int type, int protocol, const socket_op_t **o
             *ops = &raw_socket_operations;
             return 0;
         }
-        /* SOCK_STREAM: TCP's table goes here (next issue). */
+        if (type == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP)) {
+            *ops = &tcp_socket_operations;
+            return 0;
+        }
         if (type == SOCK_DGRAM || type == SOCK_RAW || type == SOCK_STREAM)
             return -EPROTONOSUPPORT;
         return -ESOCKTNOSUPPORT;

@@ -391,10 +391,13 @@ static long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t 
         net_lock();
         if ((int)level == SOL_SOCKET)
             result = socket_option_set(socket, (int)name, value, size);
-        else if (socket->ops->setsockopt)
-            result = socket->ops->setsockopt(socket, (int)level, (int)name, value, size);
-        else
-            result = -EOPNOTSUPP;
+        /* A SOL_SOCKET option only one kind knows (TCP's SO_LINGER) is the kind's. */
+        if ((int)level != SOL_SOCKET || result == -ENOPROTOOPT) {
+            if (socket->ops->setsockopt)
+                result = socket->ops->setsockopt(socket, (int)level, (int)name, value, size);
+            else if ((int)level != SOL_SOCKET)
+                result = -EOPNOTSUPP;
+        }
         net_unlock();
     }
     kfree(value);
@@ -421,10 +424,12 @@ static long sys_getsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t 
     net_lock();
     if ((int)level == SOL_SOCKET)
         result = socket_option_get(socket, (int)name, value, &length);
-    else if (socket->ops->getsockopt)
-        result = socket->ops->getsockopt(socket, (int)level, (int)name, value, &length);
-    else
-        result = -EOPNOTSUPP;
+    if ((int)level != SOL_SOCKET || result == -ENOPROTOOPT) {
+        if (socket->ops->getsockopt)
+            result = socket->ops->getsockopt(socket, (int)level, (int)name, value, &length);
+        else if ((int)level != SOL_SOCKET)
+            result = -EOPNOTSUPP;
+    }
     net_unlock();
     if (!result && ((length && copy_to_user((void *)user_value, value, length)) ||
                     PUT_USER((int32_t)length, (int32_t *)user_length)))

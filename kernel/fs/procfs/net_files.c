@@ -12,6 +12,7 @@
 #include <arp/arp.h>
 #include <ip/ip.h>
 #include <udp/udp.h>
+#include <tcp/tcp.h>
 #include <sockets/socket.h>
 
 #define FORMAT_BUFFER_FIRST 4096
@@ -62,14 +63,12 @@ static int show_udp(struct process *unused, struct procfs_text *text)
     return show_formatted(text, udp_pcb_format);
 }
 
-/* Tables with no entries yet: Linux's header lines, so netstat reads them without error. */
 static int show_tcp(struct process *unused, struct procfs_text *text)
 {
-    procfs_printf(text, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
-                        "retrnsmt   uid  timeout inode\n");
-    return 0;
+    return show_formatted(text, tcp_pcb_format);
 }
 
+/* Tables with no entries yet: Linux's header lines, so netstat reads them without error. */
 static int show_raw(struct process *unused, struct procfs_text *text)
 {
     procfs_printf(text, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "

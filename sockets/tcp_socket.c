@@ -1,0 +1,642 @@
+/*
+ * AF_INET SOCK_STREAM sockets over TCP (tcp(7)): one tcp_pcb per socket,
+ * driven through tcp/tcp.h.  The pcb's callbacks only wake socket->wait;
+ * every call re-reads the pcb's state, so readers, writers, connect, accept
+ * and poll agree on one source of truth.
+ *
+ * Errors follow Linux's tcp_sendmsg / tcp_recvmsg: an asynchronous error
+ * (reset, refused, timed out) is reported once, by the next call or by
+ * SO_ERROR (socket->error); afterwards reads see end of stream and writes
+ * EPIPE, with SIGPIPE unless MSG_NOSIGNAL.
+ */
+#include "inet.h"
+#include <tcp/tcp.h>
+#include <ip/ip.h>
+#include <netif/port.h>
+#include <signal.h>
+#include <task.h>
+#include <uaccess.h>
+#include <linux/in.h>
+#include <asm/poll.h>
+#include <asm/socket.h>
+
+/* From Linux's uapi linux/tcp.h (whose TCP_FLAG_* clash with tcp/tcp.h). */
+enum {
+    SOL_TCP = 6,
+    TCP_NODELAY = 1, TCP_MAXSEG = 2, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6,
+    TCP_INFO = 11,
+};
+#define TCP_MSS_DEFAULT 536          /* what Linux reports for TCP_MAXSEG before a connection */
+#define TCP_SOMAXCONN 4096           /* net.core.somaxconn: listen's cap */
+#define SIOCOUTQ 0x5411              /* TIOCOUTQ: bytes not yet acknowledged */
+#define SIOCOUTQNSD 0x894B           /* bytes not yet sent */
+#define FIONREAD 0x541B
+
+/* The first fields of Linux's struct tcp_info (glibc's whole netinet/tcp.h struct). */
+struct linux_tcp_info {
+    uint8_t state, ca_state, retransmits, probes, backoff, options;
+    uint8_t wscale;                  /* snd_wscale : 4, rcv_wscale : 4 */
+    uint8_t app_limited;
+    uint32_t rto, ato, snd_mss, rcv_mss;
+    uint32_t unacked, sacked, lost, retrans, fackets;
+    uint32_t last_data_sent, last_ack_sent, last_data_recv, last_ack_recv;
+    uint32_t pmtu, rcv_ssthresh, rtt, rttvar, snd_ssthresh, snd_cwnd, advmss, reordering;
+    uint32_t rcv_rtt, rcv_space, total_retrans;
+};
+
+struct linux_linger {
+    int32_t on, seconds;
+};
+
+/*
+ * Invariants: pcb is owned by this socket until tcp_socket_close; listening
+ * once listen succeeded; connect_started once an active open was sent (a
+ * CLOSED pcb then means the connection ended, not "never connected").
+ */
+struct tcp_socket {
+    struct socket *socket;
+    struct tcp_pcb *pcb;
+    struct inet_options inet;
+    bool listening;
+    bool connect_started;
+    bool connect_reported;           /* a connect call has answered its outcome */
+    struct linux_linger linger;
+    int user_mss;                    /* TCP_MAXSEG asked for; 0 = none */
+};
+
+/* Bytes go through this buffer between user iovecs and the pcb's rings;
+ * net_lock serialises its users, and nothing stays in it across a sleep. */
+static uint8_t bounce[16384];
+
+static struct tcp_socket *tcp_of(struct socket *socket) { return socket->private; }
+
+static void wake_owner(struct tcp_pcb *pcb)
+{
+    struct tcp_socket *tcp = pcb->owner;
+    socket_wake(tcp->socket);
+}
+
+static void pcb_failed(struct tcp_pcb *pcb, int error)
+{
+    struct tcp_socket *tcp = pcb->owner;
+    tcp->socket->error = error;
+    socket_wake(tcp->socket);
+}
+
+static void adopt(struct tcp_socket *tcp, struct tcp_pcb *pcb)
+{
+    tcp->pcb = pcb;
+    pcb->owner = tcp;
+    pcb->established = wake_owner;
+    pcb->readable = wake_owner;
+    pcb->writable = wake_owner;
+    pcb->failed = pcb_failed;
+    pcb->accept_ready = wake_owner;
+    pcb->inode = (unsigned long)tcp->socket->inode->number;
+}
+
+static int tcp_socket_create(struct socket *socket)
+{
+    struct tcp_socket *tcp = net_zalloc(sizeof(*tcp));
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    if (!tcp || !pcb) {
+        if (pcb)
+            tcp_close(pcb);
+        net_free(tcp);
+        return -ENOMEM;
+    }
+    tcp->socket = socket;
+    socket->protocol = IPPROTO_TCP;  /* SO_PROTOCOL answers 6 for protocol 0 too */
+    socket->private = tcp;
+    adopt(tcp, pcb);
+    return 0;
+}
+
+static void tcp_socket_close(struct socket *socket)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    /* SO_LINGER with a zero timeout: an abortive close, RST (socket(7)). */
+    if (tcp->linger.on && tcp->linger.seconds == 0)
+        tcp_abort(tcp->pcb);
+    else
+        tcp_close(tcp->pcb);
+    net_free(tcp);
+}
+
+/* SOL_SOCKET values the pcb keeps its own copy of. */
+static void sync_options(struct tcp_socket *tcp)
+{
+    if (tcp->pcb->keepalive != tcp->socket->keepalive)
+        tcp_set_keepalive(tcp->pcb, tcp->socket->keepalive);
+    tcp->pcb->reuse_address = tcp->socket->reuse_address;
+}
+
+/* SO_SNDBUF/SO_RCVBUF (doubled, as getsockopt shows them) size the rings
+ * before a connection exists; untouched sockets keep TCP's defaults. */
+static int apply_buffer_sizes(struct tcp_socket *tcp)
+{
+    struct socket *socket = tcp->socket;
+    if (socket->send_buffer == SOCKET_DEFAULT_BUFFER && socket->receive_buffer == SOCKET_DEFAULT_BUFFER)
+        return 0;
+    size_t send = socket->send_buffer == SOCKET_DEFAULT_BUFFER ? TCP_DEFAULT_SEND_BUFFER
+                                                               : (size_t)socket->send_buffer / 2;
+    size_t receive = socket->receive_buffer == SOCKET_DEFAULT_BUFFER
+                         ? TCP_DEFAULT_RECEIVE_BUFFER
+                         : (size_t)socket->receive_buffer / 2;
+    return tcp_set_buffer_sizes(tcp->pcb, send, receive);
+}
+
+static void apply_user_mss(struct tcp_socket *tcp)
+{
+    if (tcp->user_mss && tcp->pcb->mss > tcp->user_mss)
+        tcp->pcb->mss = (uint16_t)tcp->user_mss;
+}
+
+static int tcp_socket_bind(struct socket *socket, const void *address, size_t length)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    struct sockaddr_inet inet;
+    int error = inet_address_from(address, length, &inet);
+    if (error)
+        return error;
+    sync_options(tcp);
+    return tcp_bind(tcp->pcb, inet.address, inet.port);
+}
+
+static int tcp_socket_listen(struct socket *socket, int backlog)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    if (tcp->connect_started)
+        return -EINVAL;
+    if ((unsigned)backlog > TCP_SOMAXCONN)
+        backlog = TCP_SOMAXCONN;      /* Linux: a negative backlog is the cap too */
+    sync_options(tcp);
+    int error = apply_buffer_sizes(tcp);
+    if (!error)
+        error = tcp_listen(tcp->pcb, (uint32_t)backlog);
+    if (!error)
+        tcp->listening = true;
+    return error;
+}
+
+/* The connect(2) answer once SYN_SENT is over: 0, or the error that ended it. */
+static int connect_result(struct tcp_socket *tcp)
+{
+    if (tcp->pcb->state != TCP_CLOSED)
+        return 0;
+    int error = tcp->socket->error ? tcp->socket->error : ECONNREFUSED;
+    tcp->socket->error = 0;
+    return -error;
+}
+
+static int tcp_socket_connect(struct socket *socket, const void *address, size_t length)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    struct sockaddr_inet inet;
+    int error = inet_address_from(address, length, &inet);
+    if (error)
+        return error;
+    if (tcp->listening)
+        return -EISCONN;              /* Linux: the socket is not in CLOSE */
+    if (tcp->connect_started && tcp->pcb->state != TCP_SYN_SENT &&
+        tcp->pcb->state != TCP_CLOSED) {
+        /* Linux answers the first connect after a non-blocking one
+         * completed with 0 (SS_CONNECTING becomes SS_CONNECTED), then EISCONN. */
+        if (tcp->connect_reported)
+            return -EISCONN;
+        tcp->connect_reported = true;
+        return 0;
+    }
+    if (tcp->pcb->state == TCP_SYN_SENT) {
+        if (socket_nonblocking(socket, 0))
+            return -EALREADY;
+    } else {
+        sync_options(tcp);
+        if ((error = apply_buffer_sizes(tcp)) || (error = tcp_connect(tcp->pcb, inet.address, inet.port)))
+            return error;
+        tcp->connect_started = true;
+        apply_user_mss(tcp);
+        /* An error before this connect (an old SO_ERROR) belongs to nothing now. */
+        socket->error = 0;
+        if (socket_nonblocking(socket, 0))
+            return -EINPROGRESS;
+    }
+    /* Linux times connect out with SO_SNDTIMEO: EINPROGRESS (inet_wait_for_connect). */
+    uint64_t deadline = socket_deadline(socket->send_timeout_ns);
+    while (tcp->pcb->state == TCP_SYN_SENT) {
+        error = socket_wait(socket, deadline);
+        if (error == -EAGAIN)
+            return -EINPROGRESS;
+        if (error)
+            return error;
+    }
+    tcp->connect_reported = true;
+    return connect_result(tcp);
+}
+
+/* Throws away a socket made for accept that was not handed out (no lock held). */
+static void discard(struct socket *socket)
+{
+    struct file *file = socket_file(socket, 0);
+    if (file)
+        file_put(file);
+}
+
+static int tcp_socket_accept(struct socket *socket, struct socket **accepted, int flags)
+{
+    struct tcp_socket *listener = tcp_of(socket);
+    struct socket *fresh = NULL;
+    uint64_t deadline = socket_deadline(socket->receive_timeout_ns);
+    int error;
+    (void)flags;                      /* SOCK_NONBLOCK/CLOEXEC: the caller's file */
+    if (!listener->listening)
+        return -EINVAL;
+    for (;;) {
+        if (listener->pcb->state != TCP_LISTEN) {
+            error = -EINVAL;
+            break;
+        }
+        if (!list_empty(&listener->pcb->accept_queue)) {
+            if (!fresh) {
+                /* socket_create takes net_lock itself; the queue is re-read after. */
+                net_unlock();
+                error = socket_create(AF_INET, SOCK_STREAM, IPPROTO_TCP, &fresh);
+                net_lock();
+                if (error)
+                    return error;
+                continue;
+            }
+            struct tcp_socket *tcp = tcp_of(fresh);
+            struct tcp_pcb *unused = tcp->pcb;
+            adopt(tcp, tcp_accept(listener->pcb));
+            tcp_close(unused);
+            /* Linux's accepted socket is a clone of the listener's. */
+            fresh->reuse_address = socket->reuse_address;
+            fresh->keepalive = socket->keepalive;
+            fresh->receive_buffer = socket->receive_buffer;
+            fresh->send_buffer = socket->send_buffer;
+            fresh->receive_timeout_ns = socket->receive_timeout_ns;
+            fresh->send_timeout_ns = socket->send_timeout_ns;
+            fresh->error = tcp->pcb->error;
+            tcp->connect_started = tcp->connect_reported = true;
+            tcp->user_mss = listener->user_mss;
+            tcp->linger = listener->linger;
+            tcp->inet = listener->inet;
+            apply_user_mss(tcp);
+            sync_options(tcp);
+            *accepted = fresh;
+            return 0;
+        }
+        if (socket_nonblocking(socket, 0))
+            error = -EAGAIN;
+        else
+            error = socket_wait(socket, deadline);
+        if (error)
+            break;
+    }
+    if (fresh) {
+        net_unlock();
+        discard(fresh);
+        net_lock();
+    }
+    return error;
+}
+
+static int tcp_socket_shutdown(struct socket *socket, int how)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    enum tcp_state state = tcp->pcb->state;
+    if (state == TCP_LISTEN)
+        return 0;
+    socket->shut_read |= how != SHUT_WR;
+    socket->shut_write |= how != SHUT_RD;
+    if (state == TCP_CLOSED)
+        return -ENOTCONN;
+    if (how != SHUT_RD)
+        return tcp_shutdown(tcp->pcb);
+    return 0;
+}
+
+static int tcp_socket_getsockname(struct socket *socket, void *address, size_t *length)
+{
+    struct tcp_pcb *pcb = tcp_of(socket)->pcb;
+    return inet_address_to(address, length, pcb->local_address, pcb->local_port);
+}
+
+static int tcp_socket_getpeername(struct socket *socket, void *address, size_t *length)
+{
+    struct tcp_pcb *pcb = tcp_of(socket)->pcb;
+    /* Linux: ENOTCONN while CLOSED or SYN_SENT (inet_getname). */
+    if (!pcb->remote_port || pcb->state == TCP_CLOSED || pcb->state == TCP_SYN_SENT ||
+        pcb->state == TCP_LISTEN)
+        return -ENOTCONN;
+    return inet_address_to(address, length, pcb->remote_address, pcb->remote_port);
+}
+
+/* The pending error, reported once (sock_error). */
+static int take_error(struct socket *socket)
+{
+    int error = socket->error;
+    socket->error = 0;
+    return -error;
+}
+
+static void broken_pipe(const struct socket_message *message)
+{
+    if (!(message->flags & MSG_NOSIGNAL)) {
+        /* Linux's send_sig(SIGPIPE, current, 0): to this thread, SI_USER (0). */
+        struct signal_info info = { .signal = SIGPIPE, .pid = current->process->pid };
+        signal_send_task(current, &info);
+    }
+}
+
+/* Can data be queued in this state (ESTABLISHED, CLOSE_WAIT)? */
+static bool sending_state(enum tcp_state state)
+{
+    return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
+}
+
+static ssize_t tcp_socket_sendmsg(struct socket *socket, struct socket_message *message)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    uint64_t deadline = socket_deadline(socket->send_timeout_ns);
+    bool nonblocking = socket_nonblocking(socket, message->flags);
+    size_t sent = 0;
+    sync_options(tcp);
+    for (;;) {
+        struct tcp_pcb *pcb = tcp->pcb;
+        if (socket->error)
+            return sent ? (ssize_t)sent : take_error(socket);
+        if (socket->shut_write || tcp->listening ||
+            !(sending_state(pcb->state) || pcb->state == TCP_SYN_SENT ||
+              pcb->state == TCP_SYN_RECEIVED)) {
+            /* SEND_SHUTDOWN, or no connection (sk_stream_wait_connect): EPIPE. */
+            if (sent)
+                return (ssize_t)sent;
+            broken_pipe(message);
+            return -EPIPE;
+        }
+        if (sent == message->length)
+            return (ssize_t)sent;
+        size_t space = sending_state(pcb->state) ? tcp_send_space(pcb) : 0;
+        if (space) {
+            size_t count = MIN(MIN(space, message->length - sent), sizeof(bounce));
+            if (socket_message_copy_in(message, bounce, count))
+                return sent ? (ssize_t)sent : -EFAULT;
+            long queued = tcp_send(pcb, bounce, count);
+            if (queued < 0)
+                return sent ? (ssize_t)sent : queued;
+            sent += (size_t)queued;
+            continue;
+        }
+        if (nonblocking)
+            return sent ? (ssize_t)sent : -EAGAIN;
+        int error = socket_wait(socket, deadline);
+        if (error)
+            return sent ? (ssize_t)sent : error;
+    }
+}
+
+/* Copies count bytes at offset of the receive ring without consuming them
+ * (MSG_PEEK); the ring's layout is tcp.h's documented invariant. */
+static void peek(const struct tcp_ring *ring, size_t offset, void *data, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        ((uint8_t *)data)[i] = ring->data[(ring->head + offset + i) % ring->size];
+}
+
+static ssize_t tcp_socket_recvmsg(struct socket *socket, struct socket_message *message)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    bool peeking = message->flags & MSG_PEEK;
+    size_t target = (message->flags & MSG_WAITALL) && !peeking ? message->length : 1;
+    uint64_t deadline = socket_deadline(socket->receive_timeout_ns);
+    size_t copied = 0;
+    sync_options(tcp);
+    if (tcp->listening)
+        return -ENOTCONN;
+    message->address_length = 0;     /* a stream reports no source address */
+    for (;;) {
+        struct tcp_pcb *pcb = tcp->pcb;
+        size_t available = tcp_readable_bytes(pcb);
+        if (peeking)
+            available = available > copied ? available - copied : 0;
+        if (available && copied < message->length) {
+            size_t count = MIN(MIN(available, message->length - copied), sizeof(bounce));
+            if (peeking)
+                peek(&pcb->receive, copied, bounce, count);
+            else
+                count = (size_t)tcp_receive(pcb, bounce, count);
+            if (socket_message_copy_out(message, bounce, count))
+                return copied ? (ssize_t)copied : -EFAULT;
+            copied += count;
+            continue;
+        }
+        if (copied >= target || copied == message->length)
+            return (ssize_t)copied;
+        if (socket->error)
+            return copied ? (ssize_t)copied : take_error(socket);
+        if (tcp_at_end_of_stream(pcb) || socket->shut_read ||
+            (pcb->state == TCP_CLOSED && tcp->connect_started))
+            return (ssize_t)copied;
+        if (pcb->state == TCP_CLOSED)
+            return -ENOTCONN;
+        if (socket_nonblocking(socket, message->flags))
+            return copied ? (ssize_t)copied : -EAGAIN;
+        int error = socket_wait(socket, deadline);
+        if (error)
+            return copied ? (ssize_t)copied : error;
+    }
+}
+
+/* Linux's tcp_poll, with the shutdown bits derived from the pcb. */
+static unsigned tcp_socket_poll(struct socket *socket)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    struct tcp_pcb *pcb = tcp->pcb;
+    unsigned mask = 0;
+    if (tcp->listening)
+        return list_empty(&pcb->accept_queue) ? 0 : POLLIN | POLLRDNORM;
+    bool closed = pcb->state == TCP_CLOSED;
+    bool read_shut = socket->shut_read || pcb->fin_received || (closed && tcp->connect_started);
+    bool write_shut = socket->shut_write || (closed && tcp->connect_started);
+    if ((read_shut && write_shut) || closed)
+        mask |= POLLHUP;
+    if (read_shut)
+        mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+    if (pcb->state != TCP_SYN_SENT && pcb->state != TCP_SYN_RECEIVED) {
+        if (tcp_readable_bytes(pcb))
+            mask |= POLLIN | POLLRDNORM;
+        /* Writable when at least a third of the buffer is free (sk_stream_is_writeable). */
+        size_t space = tcp_send_space(pcb);
+        if (write_shut || closed || space * 3 >= pcb->send.size)
+            mask |= POLLOUT | POLLWRNORM;
+    }
+    if (socket->error)
+        mask |= POLLERR;
+    return mask;
+}
+
+static long tcp_socket_ioctl(struct socket *socket, unsigned command, uint64_t argument)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    int value;
+    switch (command) {
+    case FIONREAD:
+        if (tcp->listening)
+            return -EINVAL;
+        value = (int)tcp_readable_bytes(tcp->pcb);
+        break;
+    case SIOCOUTQ:
+        value = tcp->listening ? 0 : (int)tcp->pcb->send.length;
+        break;
+    case SIOCOUTQNSD:
+        value = tcp->listening ? 0 : (int)tcp_unsent_bytes(tcp->pcb);
+        break;
+    default:
+        return -ENOTTY;
+    }
+    return PUT_USER(value, (int *)argument);
+}
+
+static int tcp_option_set(struct tcp_socket *tcp, int name, const void *value, size_t length)
+{
+    int number;
+    int error = socket_option_int(value, length, &number);
+    if (error)
+        return error;
+    struct tcp_pcb *pcb = tcp->pcb;
+    switch (name) {
+    case TCP_NODELAY:
+        tcp_set_nodelay(pcb, number != 0);
+        return 0;
+    case TCP_MAXSEG:
+        /* Linux: TCP_MIN_MSS (88) .. MAX_TCP_WINDOW, 0 = the route's. */
+        if (number && (number < 88 || number > 32767))
+            return -EINVAL;
+        tcp->user_mss = number;
+        if (pcb->state != TCP_CLOSED && pcb->state != TCP_LISTEN)
+            apply_user_mss(tcp);
+        return 0;
+    case TCP_KEEPIDLE:
+    case TCP_KEEPINTVL:
+        if (number < 1 || number > 32767)
+            return -EINVAL;
+        if (name == TCP_KEEPIDLE)
+            pcb->keepalive_idle_ms = (uint32_t)number * 1000;
+        else
+            pcb->keepalive_interval_ms = (uint32_t)number * 1000;
+        if (pcb->keepalive)
+            tcp_set_keepalive(pcb, true);   /* re-arm with the new times */
+        return 0;
+    case TCP_KEEPCNT:
+        if (number < 1 || number > 127)
+            return -EINVAL;
+        pcb->keepalive_probes = (uint32_t)number;
+        return 0;
+    default:
+        return -ENOPROTOOPT;
+    }
+}
+
+static void info_of(const struct tcp_pcb *pcb, struct linux_tcp_info *info)
+{
+    struct tcp_pcb_info figures;
+    tcp_get_info(pcb, &figures);
+    memset(info, 0, sizeof(*info));
+    info->state = (uint8_t)figures.state;
+    info->retransmits = (uint8_t)figures.retransmits;
+    info->wscale = (uint8_t)(figures.snd_wscale | figures.rcv_wscale << 4);
+    info->rto = figures.rto_us;
+    info->snd_mss = figures.snd_mss;
+    info->rcv_mss = figures.rcv_mss;
+    info->unacked = figures.unacked;
+    info->rtt = figures.rtt_us;
+    info->rttvar = figures.rttvar_us;
+    info->snd_ssthresh = figures.snd_ssthresh;
+    info->snd_cwnd = figures.snd_cwnd;
+    info->advmss = pcb->advertised_mss;
+    info->rcv_space = figures.rcv_space;
+    info->total_retrans = figures.total_retransmits;
+}
+
+static int tcp_option_get(struct tcp_socket *tcp, int name, void *value, size_t *length)
+{
+    struct tcp_pcb *pcb = tcp->pcb;
+    int number;
+    switch (name) {
+    case TCP_INFO: {
+        struct linux_tcp_info info;
+        info_of(pcb, &info);
+        *length = MIN(*length, sizeof(info));
+        memcpy(value, &info, *length);
+        return 0;
+    }
+    case TCP_NODELAY: number = pcb->nodelay; break;
+    case TCP_MAXSEG:
+        number = pcb->state == TCP_CLOSED || pcb->state == TCP_LISTEN
+                     ? (tcp->user_mss ? tcp->user_mss : TCP_MSS_DEFAULT)
+                     : pcb->mss;
+        break;
+    case TCP_KEEPIDLE: number = (int)(pcb->keepalive_idle_ms / 1000); break;
+    case TCP_KEEPINTVL: number = (int)(pcb->keepalive_interval_ms / 1000); break;
+    case TCP_KEEPCNT: number = (int)pcb->keepalive_probes; break;
+    default:
+        return -ENOPROTOOPT;
+    }
+    *length = MIN(*length, sizeof(number));
+    memcpy(value, &number, *length);
+    return 0;
+}
+
+static int tcp_socket_setsockopt(struct socket *socket, int level, int name, const void *value,
+                                 size_t length)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    if (level == SOL_TCP)
+        return tcp_option_set(tcp, name, value, length);
+    if (level == SOL_IP)
+        return inet_option_set(&tcp->inet, name, value, length);
+    if (level == SOL_SOCKET && name == SO_LINGER) {
+        if (length < sizeof(tcp->linger))
+            return -EINVAL;
+        memcpy(&tcp->linger, value, sizeof(tcp->linger));
+        return 0;
+    }
+    return -ENOPROTOOPT;
+}
+
+static int tcp_socket_getsockopt(struct socket *socket, int level, int name, void *value,
+                                 size_t *length)
+{
+    struct tcp_socket *tcp = tcp_of(socket);
+    if (level == SOL_TCP)
+        return tcp_option_get(tcp, name, value, length);
+    if (level == SOL_IP)
+        return inet_option_get(&tcp->inet, name, value, length);
+    if (level == SOL_SOCKET && name == SO_LINGER) {
+        struct linux_linger linger = { .on = tcp->linger.on != 0, .seconds = tcp->linger.seconds };
+        *length = MIN(*length, sizeof(linger));
+        memcpy(value, &linger, *length);
+        return 0;
+    }
+    return -ENOPROTOOPT;
+}
+
+const socket_op_t tcp_socket_operations = {
+    .socket = tcp_socket_create,
+    .close = tcp_socket_close,
+    .bind = tcp_socket_bind,
+    .connect = tcp_socket_connect,
+    .listen = tcp_socket_listen,
+    .accept = tcp_socket_accept,
+    .shutdown = tcp_socket_shutdown,
+    .getsockname = tcp_socket_getsockname,
+    .getpeername = tcp_socket_getpeername,
+    .getsockopt = tcp_socket_getsockopt,
+    .setsockopt = tcp_socket_setsockopt,
+    .sendmsg = tcp_socket_sendmsg,
+    .recvmsg = tcp_socket_recvmsg,
+    .poll = tcp_socket_poll,
+    .ioctl = tcp_socket_ioctl,
+};
