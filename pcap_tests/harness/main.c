@@ -164,6 +164,12 @@ static void receive_frame(struct run *run)
 	if (length < 0)
 		return;
 	run->last_traffic_ms = now_ms();
+	/* Before PCAP-READY the guest is still booting: what it sends then (a
+	 * gratuitous ARP announcing its address, say) answers no fixture frame. */
+	if (!run->guest.ready) {
+		recorder_add(run->recorder, frame, length, "from-guest", "boot");
+		return;
+	}
 	if (arp_answer(&run->script, frame, length, answer)) {
 		recorder_add(run->recorder, frame, length, "from-guest", "arp-request");
 		send_frame(run, answer, sizeof(answer), "arp-answer");
