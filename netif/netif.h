@@ -29,10 +29,13 @@ enum {
 /* Linux's hardware types (sa_family of SIOCGIFHWADDR, sll_hatype). */
 enum { NETIF_TYPE_ETHERNET = 1, NETIF_TYPE_LOOPBACK = 772 };
 
-/* /proc/net/dev's columns. */
+/* /proc/net/dev's columns.  receive_frame_errors counts frames too short
+ * for the link header, Linux's rx_length_errors, which /proc/net/dev shows
+ * in its receive "frame" column. */
 struct netif_statistics {
     uint64_t receive_bytes, receive_packets, receive_errors, receive_dropped;
     uint64_t transmit_bytes, transmit_packets, transmit_errors, transmit_dropped;
+    uint64_t receive_frame_errors;
 };
 
 struct netif;

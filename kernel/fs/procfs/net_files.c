@@ -97,7 +97,7 @@ static int show_unix(struct process *unused, struct procfs_text *text)
     return 0;
 }
 
-/* Linux's dev_seq_show layout; fifo, frame, compressed, multicast, colls, carrier are 0. */
+/* Linux's dev_seq_show layout; fifo, compressed, multicast, colls, carrier are 0. */
 static int show_dev(struct process *unused, struct procfs_text *text)
 {
     procfs_printf(text, "Inter-|   Receive                                                |  Transmit\n"
@@ -107,10 +107,10 @@ static int show_dev(struct process *unused, struct procfs_text *text)
     list_for_each(node, netif_list()) {
         struct netif *netif = container_of(node, struct netif, node);
         const struct netif_statistics *s = &netif->statistics;
-        procfs_printf(text, "%6s:%8lu %7lu %4lu %4lu %4u %5u %10u %9u %8lu %7lu %4lu %4lu %4u %5u %7u %10u\n",
+        procfs_printf(text, "%6s:%8lu %7lu %4lu %4lu %4u %5lu %10u %9u %8lu %7lu %4lu %4lu %4u %5u %7u %10u\n",
                       netif->name, s->receive_bytes, s->receive_packets, s->receive_errors,
-                      s->receive_dropped, 0, 0, 0, 0, s->transmit_bytes, s->transmit_packets,
-                      s->transmit_errors, s->transmit_dropped, 0, 0, 0, 0);
+                      s->receive_dropped, 0, s->receive_frame_errors, 0, 0, s->transmit_bytes,
+                      s->transmit_packets, s->transmit_errors, s->transmit_dropped, 0, 0, 0, 0);
     }
     net_unlock();
     return 0;
