@@ -1,9 +1,11 @@
 /*
  * Protocol counters, named and grouped as Linux's /proc/net/snmp names them
  * (RFC 1213 / RFC 4293 MIB names).  Each layer counts what it received,
- * sent and dropped, by reason: NET_COUNT(IP_IN_HDR_ERRORS).  The table
- * below is the single place that lists them; /proc/net/snmp is rendered
- * from it in this order, and host tests read counters by the same names.
+ * sent and dropped, by reason: NET_COUNT(IP_IN_HDR_ERRORS).  The tables
+ * below are the single place that lists them: /proc/net/snmp is rendered
+ * from NET_COUNTER_TABLE and /proc/net/netstat (Linux's extended counters,
+ * TcpExt and IpExt) from NET_NETSTAT_COUNTER_TABLE, each in its order, and
+ * host tests read counters of either by the same names.
  */
 #ifndef NETIF_COUNTERS_H
 #define NETIF_COUNTERS_H
@@ -74,11 +76,22 @@
     X(ARP, "Arp", "QueueDrops", ARP_QUEUE_DROPS)                               \
     X(ARP, "Arp", "ResolutionFailures", ARP_RESOLUTION_FAILURES)
 
+/* /proc/net/netstat's fields that Strata counts, in Linux's order within
+ * each section.  IpExt InTruncatedPkts: datagrams shorter than their total
+ * length (RFC 4293 ipSystemStatsInTruncatedPkts). */
+#define NET_NETSTAT_COUNTER_TABLE(X)                                           \
+    X(IPEXT, "IpExt", "InTruncatedPkts", IPEXT_IN_TRUNCATED_PKTS)
+
 /* Eth and Arp are Strata's own sections (Linux has no such lines); they
  * follow Linux's in /proc/net/snmp so that Linux-format parsers still work. */
+/* One array holds both tables: /proc/net/snmp's counters, then from
+ * NET_SNMP_COUNTER_COUNT on those of /proc/net/netstat. */
 enum net_counter {
 #define NET_COUNTER_ENUM(group, section, name, id) NET_##id,
     NET_COUNTER_TABLE(NET_COUNTER_ENUM)
+    NET_SNMP_COUNTER_COUNT,
+    NET_NETSTAT_COUNTER_BEFORE_FIRST = NET_SNMP_COUNTER_COUNT - 1,
+    NET_NETSTAT_COUNTER_TABLE(NET_COUNTER_ENUM)
 #undef NET_COUNTER_ENUM
     NET_COUNTER_COUNT
 };
@@ -89,7 +102,10 @@ extern uint64_t net_counters[NET_COUNTER_COUNT];
 
 /* Writes /proc/net/snmp's text ("Ip: Forwarding ...\nIp: 2 ...\n") into buffer. */
 size_t net_counters_format(char *buffer, size_t size);
-/* Reads a counter by its /proc/net/snmp names ("Ip", "InHdrErrors"); -1 if unknown. */
+/* Writes /proc/net/netstat's text ("TcpExt: ...\nTcpExt: ...\nIpExt: ..."). */
+size_t net_netstat_format(char *buffer, size_t size);
+/* Reads a counter by its /proc/net/snmp or /proc/net/netstat names ("Ip",
+ * "InHdrErrors"; "IpExt", "InTruncatedPkts"); -1 if unknown. */
 int64_t net_counter_by_name(const char *section, const char *name);
 
 #endif

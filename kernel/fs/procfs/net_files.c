@@ -53,6 +53,11 @@ static int show_snmp(struct process *unused, struct procfs_text *text)
     return show_formatted(text, net_counters_format);
 }
 
+static int show_netstat(struct process *unused, struct procfs_text *text)
+{
+    return show_formatted(text, net_netstat_format);
+}
+
 static int show_sockstat(struct process *unused, struct procfs_text *text)
 {
     return show_formatted(text, socket_statistics_format);
@@ -119,6 +124,7 @@ static int show_dev(struct process *unused, struct procfs_text *text)
 const struct procfs_entry procfs_net_entries[] = {
     { "arp", S_IFREG | 0444, show_arp, NULL },
     { "dev", S_IFREG | 0444, show_dev, NULL },
+    { "netstat", S_IFREG | 0444, show_netstat, NULL },
     { "raw", S_IFREG | 0444, show_raw, NULL },
     { "raw6", S_IFREG | 0444, show_udp6, NULL },   /* the same columns as udp6 */
     { "route", S_IFREG | 0444, show_route, NULL },
