@@ -8,6 +8,8 @@
 # that a sleeping writer holds open (the same script gives the same hashes
 # on Linux under qemu-aarch64).  Readiness is waited for by polling
 # /proc/net/tcp for the listener's row (state 0A), never by sleeping.
+# Part 2 repeats nc and wget against the host's Linux through a tap in a
+# network namespace this script creates (traffic stays inside it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=build/test-results/net_tcp_busybox
@@ -26,7 +28,10 @@ ok() {   # ok DESCRIPTION COMMAND...
     fi
 }
 
-file=$out/file
+# The data and the peer's files live in a private directory: a concurrent
+# `make test` in the same tree empties build/test-results.
+work=$(mktemp -d)
+file=$work/file
 head -c 300000 /dev/urandom >"$file"
 want=$(sha256sum <"$file" | cut -d' ' -f1)
 
@@ -75,4 +80,85 @@ ok "wget of a missing file fails (404)" grep -q "wget status 1" <(section missin
 ok "nc to a closed port fails" grep -q "nc status 1" <(section refused)
 ok "the guest ran to the end" grep -q "^== end" "$g"
 [ $failed -eq 0 ] || sed 's/^/  # /' "$g"
+
+# ---- 2. The host's Linux as the peer, behind a tap in a private namespace ----
+# (10.0.2.2/24 there, the guest 10.0.2.15; the namespace is deleted at exit).
+# Linux's python3 serves the file over HTTP, keeps what a guest nc sends
+# (its sha256 in sink.sha), and fetches the file from a guest nc -l
+# (fetch.sha), retrying while the guest is not yet listening.
+if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null; then
+    echo "# skipping the host-peer part: needs root and ip(8)"
+    rm -rf "$work"
+    exit $failed
+fi
+ns=strata-tcp-$$
+peer=
+cleanup() {
+    [ -n "$peer" ] && kill "$peer" 2>/dev/null && wait "$peer" 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ip -n "$ns" tuntap add tap0 mode tap
+ip -n "$ns" addr add 10.0.2.2/24 dev tap0
+ip -n "$ns" link set tap0 up
+www=$work/www
+mkdir -p "$www"
+cp "$file" "$www/file"
+ip netns exec "$ns" /usr/bin/python3 - "$www" "$work" <<'PEER' &
+import functools, hashlib, http.server, socket, sys, threading, time
+www, out = sys.argv[1], sys.argv[2]
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=www)
+handler.func.log_message = lambda *args: None
+web = http.server.ThreadingHTTPServer(("10.0.2.2", 8081), handler)
+threading.Thread(target=web.serve_forever, daemon=True).start()
+sink = socket.socket()
+sink.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+sink.bind(("10.0.2.2", 5005))
+sink.listen(1)
+def drain(connection):
+    digest = hashlib.sha256()
+    while True:
+        data = connection.recv(65536)
+        if not data:
+            return digest.hexdigest()
+        digest.update(data)
+def serve_sink():
+    connection, _ = sink.accept()
+    with open(out + "/sink.sha", "w") as f:
+        f.write(drain(connection) + "\n")
+    connection.close()
+threading.Thread(target=serve_sink, daemon=True).start()
+open(out + "/peer.ready", "w").write("ready\n")
+deadline = time.time() + 100
+while time.time() < deadline:
+    try:
+        fetch = socket.create_connection(("10.0.2.15", 5006), timeout=5)
+    except OSError:
+        time.sleep(0.05)      # the guest is not listening yet: retry
+        continue
+    with open(out + "/fetch.sha", "w") as f:
+        f.write(drain(fetch) + "\n")
+    fetch.close()
+    break
+time.sleep(1000)
+PEER
+peer=$!
+for _ in $(seq 100); do [ -s "$work/peer.ready" ] && break; sleep 0.1; done
+ok "the peer in the namespace is ready" test -s "$work/peer.ready"
+ip netns exec "$ns" tools/guestrun --net tap,ifname=tap0,script=no,downscript=no --timeout 120 \
+    --add "$file:/www/file" -- sh -c '
+    echo "== wget"; echo "sha $(wget -q -O - http://10.0.2.2:8081/file | sha256sum)"
+    echo "== send"; nc 10.0.2.2 5005 </www/file; echo "nc status $?"
+    echo "== serve"; nc -l -p 5006 </www/file; echo "nc -l status $?"
+    echo "== end"' >"$out/tap.out" 2>&1
+t=$out/tap.out
+ok "wget from Linux's HTTP server through the tap (sha256)" grep -q "^sha $want " "$t"
+ok "nc to Linux exits 0" grep -q "^nc status 0" "$t"
+ok "Linux received the file whole from the guest's nc (sha256)" grep -qx "$want" "$work/sink.sha"
+ok "the guest's nc -l served Linux and exited 0" grep -q "^nc -l status 0" "$t"
+ok "Linux fetched the file whole from the guest's nc -l (sha256)" grep -qx "$want" "$work/fetch.sha"
+[ $failed -eq 0 ] || sed 's/^/  # /' "$t"
 exit $failed
