@@ -90,6 +90,13 @@ static inline bool ip_address_is_multicast(uint32_t address)
 }
 
 void ip_input(struct netif *netif, struct pbuf *packet);   /* the ETH_TYPE_IP handler */
+
+/* How long an incomplete datagram waits for its fragments (RFC 1122 3.3.2;
+ * Linux's ipfrag_time, 30 s by default).  A new value applies to datagrams
+ * whose first fragment comes after it. */
+uint32_t ip_reassembly_timeout_ms(void);
+void ip_reassembly_timeout_set(uint32_t milliseconds);
+
 void ip_init(void);
 
 /* The Internet checksum (RFC 1071) over data, folded, complemented. */

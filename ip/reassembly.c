@@ -10,15 +10,15 @@
  * contained duplicate is dropped alone (RFC 5722 erratum 3089, as Linux).
  *
  * Bounds: a datagram waits at most 30 s (RFC 1122 3.3.2 suggests 60-120 s;
- * Linux uses 30 s), then is dropped with an ICMP time exceeded (code 1) if
- * its first fragment came; all pending datagrams together hold at most
- * 256 KiB of fragments, the oldest dropped first to make room.
+ * Linux uses 30 s; ip_reassembly_timeout_set, /proc/sys/net/ipv4/ipfrag_time,
+ * changes it), then is dropped with an ICMP time exceeded (code 1) if its
+ * first fragment came; all pending datagrams together hold at most 256 KiB
+ * of fragments, the oldest dropped first to make room.
  */
 #include "ip_private.h"
 #include "../icmp/icmp.h"
 #include "../netif/counters.h"
 
-#define REASSEMBLY_TIMEOUT_MS 30000
 #define REASSEMBLY_MAXIMUM_BYTES (256 * 1024)
 
 struct fragment {
@@ -46,6 +46,17 @@ struct reassembly {
 
 static struct list_node pending = LIST_HEAD_INIT(pending);
 static size_t pending_bytes;
+static uint32_t timeout_ms = 30000;
+
+uint32_t ip_reassembly_timeout_ms(void)
+{
+    return timeout_ms;
+}
+
+void ip_reassembly_timeout_set(uint32_t milliseconds)
+{
+    timeout_ms = milliseconds;
+}
 
 static void discard(struct reassembly *reassembly)
 {
@@ -95,7 +106,7 @@ static struct reassembly *find_or_create(const struct ip_header *header)
     r->protocol = header->protocol;
     list_init(&r->fragments);
     list_push_back(&pending, &r->node);
-    net_timer_start(&r->timer, REASSEMBLY_TIMEOUT_MS, expired, r);
+    net_timer_start(&r->timer, timeout_ms, expired, r);
     return r;
 }
 

@@ -333,6 +333,27 @@ static void test_ip_reassembly_times_out_with_icmp_time_exceeded(void)
     CHECK_EQUAL(COUNTER(ICMP_OUT_TIME_EXCDS), 1);
 }
 
+/* Linux's ipfrag_time: a datagram begun after the setting waits that long, no longer. */
+static void test_ip_reassembly_timeout_setting(void)
+{
+    stack_setup();
+    learn_peer();
+    CHECK_EQUAL(ip_reassembly_timeout_ms(), 30000);
+    ip_reassembly_timeout_set(2000);
+    uint8_t udp[2000], fragment[2000];
+    udp_payload_for_fragments(udp, 292);
+    inject_ip(fragment, fragment_of(fragment, udp, 0, 96, true, 0x97));
+    net_host_clock_advance(1999);
+    check_no_frame();
+    learn_peer();
+    net_host_clock_advance(1);
+    CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 1);
+    CHECK_EQUAL(COUNTER(ICMP_OUT_TIME_EXCDS), 1);
+    struct pbuf *frame = next_frame();
+    pbuf_put(frame);
+    ip_reassembly_timeout_set(30000);
+}
+
 static void test_ip_reassembly_timeout_without_first_fragment_is_silent(void)
 {
     stack_setup();
@@ -523,6 +544,7 @@ int main(void)
         TEST_ENTRY(test_ip_duplicate_fragment_ignored),
         TEST_ENTRY(test_ip_overlapping_fragments_dropped),
         TEST_ENTRY(test_ip_reassembly_times_out_with_icmp_time_exceeded),
+        TEST_ENTRY(test_ip_reassembly_timeout_setting),
         TEST_ENTRY(test_ip_reassembly_timeout_without_first_fragment_is_silent),
         TEST_ENTRY(test_ip_oversized_reassembly_refused),
         TEST_ENTRY(test_ip_fragments_output_larger_than_mtu),
