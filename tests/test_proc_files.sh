@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # /proc as Linux shows it: exe names the final target of a symlinked
 # executable (busybox applets are links to /bin/busybox), MemTotal is the
-# machine's memory, and ps finds a process by its /proc/PID entries.
+# machine's memory, ps finds a process by its /proc/PID entries, and the
+# sysctl /proc/sys/net/ipv4/ipfrag_time reads and writes as on Linux.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failures=0
@@ -14,4 +15,8 @@ check "MemTotal is the memory QEMU gave (64 MiB)" "65536 kB" \
     "$(tools/guestrun --mem 64M -- sh -c "grep MemTotal /proc/meminfo | tr -s ' ' | cut -d' ' -f2-")"
 check "ps lists a background sleep by its pid" yes \
     "$(tools/guestrun -- sh -c 'sleep 5 & pid=$!; ps -o pid,args | grep -q "^ *$pid .*sleep 5" && echo yes; kill $pid')"
+check "ipfrag_time is 30 s by default (Linux), takes 2, refuses a non-number (EINVAL)" \
+    "30 2 Invalid argument 2" \
+    "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/ipfrag_time; a=$(cat $f); echo 2 >$f
+        b=$(cat $f); e=$( (echo x >$f) 2>&1); echo $a $b ${e##*: } $(cat $f)')"
 [ $failures -eq 0 ]

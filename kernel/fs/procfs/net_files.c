@@ -121,19 +121,21 @@ static int show_dev(struct process *unused, struct procfs_text *text)
     return 0;
 }
 
-const struct procfs_entry procfs_net_entries[] = {
-    { "arp", S_IFREG | 0444, show_arp, NULL },
-    { "dev", S_IFREG | 0444, show_dev, NULL },
-    { "netstat", S_IFREG | 0444, show_netstat, NULL },
-    { "raw", S_IFREG | 0444, show_raw, NULL },
-    { "raw6", S_IFREG | 0444, show_udp6, NULL },   /* the same columns as udp6 */
-    { "route", S_IFREG | 0444, show_route, NULL },
-    { "snmp", S_IFREG | 0444, show_snmp, NULL },
-    { "sockstat", S_IFREG | 0444, show_sockstat, NULL },
-    { "tcp", S_IFREG | 0444, show_tcp, NULL },
-    { "tcp6", S_IFREG | 0444, show_tcp6, NULL },
-    { "udp", S_IFREG | 0444, show_udp, NULL },
-    { "udp6", S_IFREG | 0444, show_udp6, NULL },
-    { "unix", S_IFREG | 0444, show_unix, NULL },
+static const struct procfs_entry procfs_net_entries[] = {
+    PROCFS_FILE("arp", show_arp),
+    PROCFS_FILE("dev", show_dev),
+    PROCFS_FILE("netstat", show_netstat),
+    PROCFS_FILE("raw", show_raw),
+    PROCFS_FILE("raw6", show_udp6),   /* the same columns as udp6 */
+    PROCFS_FILE("route", show_route),
+    PROCFS_FILE("snmp", show_snmp),
+    PROCFS_FILE("sockstat", show_sockstat),
+    PROCFS_FILE("tcp", show_tcp),
+    PROCFS_FILE("tcp6", show_tcp6),
+    PROCFS_FILE("udp", show_udp),
+    PROCFS_FILE("udp6", show_udp6),
+    PROCFS_FILE("unix", show_unix),
 };
-const size_t procfs_net_entry_count = ARRAY_SIZE(procfs_net_entries);
+const struct procfs_directory procfs_net_directory = {
+    procfs_net_entries, ARRAY_SIZE(procfs_net_entries), PROCFS_NET_FIRST_SLOT,
+};

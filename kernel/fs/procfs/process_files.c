@@ -189,11 +189,11 @@ static int link_working_directory(struct process *process, char *buffer, size_t 
 }
 
 const struct procfs_entry procfs_process_entries[] = {
-    { "cmdline", S_IFREG | 0444, show_command_line, NULL },
-    { "comm", S_IFREG | 0444, show_name, NULL },
-    { "cwd", S_IFLNK | 0777, NULL, link_working_directory },
-    { "exe", S_IFLNK | 0777, NULL, link_executable },
-    { "stat", S_IFREG | 0444, show_stat, NULL },
-    { "status", S_IFREG | 0444, show_status, NULL },
+    PROCFS_FILE("cmdline", show_command_line),
+    PROCFS_FILE("comm", show_name),
+    PROCFS_LINK("cwd", link_working_directory),
+    PROCFS_LINK("exe", link_executable),
+    PROCFS_FILE("stat", show_stat),
+    PROCFS_FILE("status", show_status),
 };
 const size_t procfs_process_entry_count = ARRAY_SIZE(procfs_process_entries);

@@ -1,7 +1,8 @@
 /*
- * procfs: the directory /proc and the /proc/PID directories, inodes built
- * from entry tables (root_files.c, process_files.c), and mounting.  See
- * procfs_internal.h for how an inode number names what the inode is.
+ * procfs: the directory /proc, its subdirectories and the /proc/PID
+ * directories, inodes built from entry tables (root_files.c, net_files.c,
+ * sys_files.c, process_files.c), and mounting.  See procfs_internal.h for
+ * how an inode number names what the inode is.
  */
 #include "procfs_internal.h"
 #include <procfs.h>
@@ -18,12 +19,26 @@ static uint64_t inode_number(pid_t pid, unsigned slot) { return (uint64_t)pid <<
 static pid_t inode_pid(const struct inode *inode) { return (pid_t)(inode->number >> 8); }
 static unsigned inode_slot(const struct inode *inode) { return inode->number & 0xff; }
 
+/* The entry with this slot in directory or below it; NULL if none. */
+static const struct procfs_entry *entry_in(const struct procfs_directory *directory, unsigned slot)
+{
+    if (slot >= directory->first_slot && slot < directory->first_slot + directory->count)
+        return &directory->entries[slot - directory->first_slot];
+    for (size_t i = 0; i < directory->count; i++) {
+        const struct procfs_directory *below = directory->entries[i].directory;
+        const struct procfs_entry *entry = below ? entry_in(below, slot) : NULL;
+        if (entry)
+            return entry;
+    }
+    return NULL;
+}
+
+/* The entry an inode of /proc, of a subdirectory of it or of /proc/PID is. */
 static const struct procfs_entry *inode_entry(const struct inode *inode)
 {
-    if (!inode_pid(inode) && inode_slot(inode) >= PROCFS_NET_FIRST_SLOT)
-        return &procfs_net_entries[inode_slot(inode) - PROCFS_NET_FIRST_SLOT];
-    unsigned index = inode_slot(inode) - PROCFS_FIRST_ENTRY_SLOT;
-    return inode_pid(inode) ? &procfs_process_entries[index] : &procfs_root_entries[index];
+    if (inode_pid(inode))
+        return &procfs_process_entries[inode_slot(inode) - PROCFS_FIRST_ENTRY_SLOT];
+    return entry_in(&procfs_root_directory, inode_slot(inode));
 }
 
 /* The process a /proc/PID inode is about; NULL once it has been reaped. */
@@ -98,7 +113,7 @@ static ssize_t dirents_result(const struct procfs_dirents *out)
 static uint64_t parent_number(struct inode *directory)
 {
     if (directory != procfs_root)
-        return procfs_root->number;
+        return directory->parent->number;
     struct inode *mountpoint = procfs_root->mountpoint;
     return mountpoint && mountpoint->parent ? mountpoint->parent->number : procfs_root->number;
 }
@@ -125,10 +140,10 @@ static bool emit_table(struct procfs_dirents *out, struct file *file, pid_t pid,
     return true;
 }
 
-static bool emit_fixed(struct procfs_dirents *out, struct file *file, pid_t pid,
-                       const struct procfs_entry *table, size_t count)
+static bool emit_directory(struct procfs_dirents *out, struct file *file,
+                           const struct procfs_directory *directory)
 {
-    return emit_table(out, file, pid, table, count, PROCFS_FIRST_ENTRY_SLOT);
+    return emit_table(out, file, 0, directory->entries, directory->count, directory->first_slot);
 }
 
 /* The live or zombie process with the smallest pid >= minimum. */
@@ -151,7 +166,7 @@ static struct process *process_at_or_after(pid_t minimum)
 static ssize_t root_getdents(struct file *file, void *user_buffer, size_t size)
 {
     struct procfs_dirents out = { .user_buffer = user_buffer, .size = size };
-    if (!emit_fixed(&out, file, 0, procfs_root_entries, procfs_root_entry_count))
+    if (!emit_directory(&out, file, &procfs_root_directory))
         return dirents_result(&out);
     if (file->offset < PID_POSITION_BASE)
         file->offset = PID_POSITION_BASE;
@@ -175,15 +190,15 @@ static ssize_t process_getdents(struct file *file, void *user_buffer, size_t siz
     struct procfs_dirents out = { .user_buffer = user_buffer, .size = size };
     if (!inode_process(file->inode))
         return 0;   /* the process is gone: its directory lists as empty */
-    emit_fixed(&out, file, inode_pid(file->inode), procfs_process_entries,
-               procfs_process_entry_count);
+    emit_table(&out, file, inode_pid(file->inode), procfs_process_entries,
+               procfs_process_entry_count, PROCFS_FIRST_ENTRY_SLOT);
     return dirents_result(&out);
 }
 
-static ssize_t net_getdents(struct file *file, void *user_buffer, size_t size)
+static ssize_t subdirectory_getdents(struct file *file, void *user_buffer, size_t size)
 {
     struct procfs_dirents out = { .user_buffer = user_buffer, .size = size };
-    emit_table(&out, file, 0, procfs_net_entries, procfs_net_entry_count, PROCFS_NET_FIRST_SLOT);
+    emit_directory(&out, file, inode_entry(file->inode)->directory);
     return dirents_result(&out);
 }
 
@@ -225,6 +240,34 @@ static ssize_t entry_read(struct file *file, void *user_buffer, size_t length, u
     return (ssize_t)count;
 }
 
+/* Linux reads one sysctl number in at most 21 characters; blanks around it fit in this. */
+#define STORE_LENGTH_MAX 63
+
+/*
+ * A write to a writable entry (a sysctl) hands what this write(2) wrote to
+ * its store.  As with Linux's sysctl_writes_strict (its default), a value is
+ * taken only when written from the start of the file; a write further on is
+ * accepted and ignored.
+ */
+static ssize_t entry_write(struct file *file, const void *user_buffer, size_t length,
+                           uint64_t *offset)
+{
+    if (!length)
+        return 0;
+    if (*offset == 0) {
+        char buffer[STORE_LENGTH_MAX];
+        if (length > sizeof(buffer))
+            return -EINVAL;
+        if (copy_from_user(buffer, user_buffer, length))
+            return -EFAULT;
+        int error = inode_entry(file->inode)->store(buffer, length);
+        if (error)
+            return error;
+    }
+    *offset += length;
+    return (ssize_t)length;
+}
+
 static void entry_release(struct file *file)
 {
     struct procfs_text *text = file->private;
@@ -244,7 +287,9 @@ static int entry_readlink(struct inode *inode, char *buffer, size_t size)
 }
 
 static int root_lookup(struct inode *dir, const char *name, size_t length, struct inode **result);
-static int net_lookup(struct inode *dir, const char *name, size_t length, struct inode **result);
+static int subdirectory_lookup(struct inode *dir, const char *name, size_t length,
+                               struct inode **result);
+static void subdirectory_release(struct inode *directory);
 static int process_lookup(struct inode *dir, const char *name, size_t length,
                           struct inode **result);
 
@@ -258,15 +303,25 @@ static const struct file_operations process_file_operations = {
     .getdents = process_getdents,
     .seek = generic_seek,
 };
-static const struct inode_operations net_inode_operations = { .lookup = net_lookup };
-static const struct file_operations net_file_operations = {
-    .getdents = net_getdents,
+static const struct inode_operations subdirectory_inode_operations = {
+    .lookup = subdirectory_lookup,
+    .release = subdirectory_release,
+};
+static const struct file_operations subdirectory_file_operations = {
+    .getdents = subdirectory_getdents,
     .seek = generic_seek,
 };
 static const struct inode_operations entry_inode_operations = { .readlink = entry_readlink };
 static const struct file_operations entry_file_operations = {
     .open = entry_open,
     .read = entry_read,
+    .release = entry_release,
+    .seek = generic_seek,
+};
+static const struct file_operations writable_entry_file_operations = {
+    .open = entry_open,
+    .read = entry_read,
+    .write = entry_write,
     .release = entry_release,
     .seek = generic_seek,
 };
@@ -281,8 +336,9 @@ static struct inode *inode_make(uint64_t number, uint32_t mode)
     return inode;
 }
 
-static int table_inode(pid_t pid, const struct procfs_entry *table, size_t count,
-                       unsigned first_slot, const char *name, size_t length,
+/* The inode of name in the table of directory dir; a subdirectory holds a reference on dir. */
+static int table_inode(struct inode *dir, pid_t pid, const struct procfs_entry *table,
+                       size_t count, unsigned first_slot, const char *name, size_t length,
                        struct inode **result)
 {
     for (size_t i = 0; i < count; i++) {
@@ -293,11 +349,13 @@ static int table_inode(pid_t pid, const struct procfs_entry *table, size_t count
             return -ENOMEM;
         inode->ops = &entry_inode_operations;
         if (S_ISREG(table[i].mode))
-            inode->file_ops = &entry_file_operations;
-        if (S_ISDIR(table[i].mode)) {   /* /proc/net, the one subdirectory */
-            inode->ops = &net_inode_operations;
-            inode->file_ops = &net_file_operations;
-            inode->parent = procfs_root;
+            inode->file_ops = table[i].store ? &writable_entry_file_operations
+                                             : &entry_file_operations;
+        if (S_ISDIR(table[i].mode)) {
+            inode->ops = &subdirectory_inode_operations;
+            inode->file_ops = &subdirectory_file_operations;
+            inode_get(dir);
+            inode->parent = dir;
             strlcpy(inode->name, table[i].name, sizeof(inode->name));
         }
         *result = inode;
@@ -306,23 +364,29 @@ static int table_inode(pid_t pid, const struct procfs_entry *table, size_t count
     return -ENOENT;
 }
 
-static int entry_inode(pid_t pid, const struct procfs_entry *table, size_t count,
-                       const char *name, size_t length, struct inode **result)
+static int directory_lookup(struct inode *dir, const struct procfs_directory *directory,
+                            const char *name, size_t length, struct inode **result)
 {
-    return table_inode(pid, table, count, PROCFS_FIRST_ENTRY_SLOT, name, length, result);
+    return table_inode(dir, 0, directory->entries, directory->count, directory->first_slot, name,
+                       length, result);
 }
 
-static int net_lookup(struct inode *dir, const char *name, size_t length, struct inode **result)
+static int subdirectory_lookup(struct inode *dir, const char *name, size_t length,
+                               struct inode **result)
 {
-    return table_inode(0, procfs_net_entries, procfs_net_entry_count, PROCFS_NET_FIRST_SLOT,
-                       name, length, result);
+    return directory_lookup(dir, inode_entry(dir)->directory, name, length, result);
+}
+
+static void subdirectory_release(struct inode *directory)
+{
+    inode_put(directory->parent);
 }
 
 static int root_lookup(struct inode *dir, const char *name, size_t length, struct inode **result)
 {
     pid_t pid;
     if (!parse_pid(name, length, &pid))
-        return entry_inode(0, procfs_root_entries, procfs_root_entry_count, name, length, result);
+        return directory_lookup(dir, &procfs_root_directory, name, length, result);
     if (!process_by_pid(pid))
         return -ENOENT;
     struct inode *inode = inode_make(inode_number(pid, PROCFS_DIRECTORY_SLOT), S_IFDIR | 0555);
@@ -342,8 +406,8 @@ static int process_lookup(struct inode *dir, const char *name, size_t length,
 {
     if (!inode_process(dir))
         return -ENOENT;
-    return entry_inode(inode_pid(dir), procfs_process_entries, procfs_process_entry_count, name,
-                       length, result);
+    return table_inode(dir, inode_pid(dir), procfs_process_entries, procfs_process_entry_count,
+                       PROCFS_FIRST_ENTRY_SLOT, name, length, result);
 }
 
 void procfs_mount(void)

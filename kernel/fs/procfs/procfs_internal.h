@@ -6,10 +6,12 @@
  *
  * An inode says what it is through its number alone:
  *   number = pid << 8 | slot
- * where pid is 0 for /proc itself and its top-level entries.  Slot 1 is the
- * root, slot 0 a /proc/PID directory, and slot PROCFS_FIRST_ENTRY_SLOT + i
- * entry i of the root table (pid 0) or of the per-process table (pid > 0).
- * Inode numbers are therefore stable, as on Linux, and never 0.
+ * where pid is 0 for /proc itself, its entries and its subdirectories'.
+ * Slot 1 is the root, slot 0 a /proc/PID directory, and slot
+ * PROCFS_FIRST_ENTRY_SLOT + i entry i of the root table (pid 0) or of the
+ * per-process table (pid > 0); each subdirectory of /proc (net, sys, ...)
+ * gives its entries slots of their own (struct procfs_directory).  Inode
+ * numbers are therefore stable, as on Linux, and never 0.
  */
 #ifndef PROCFS_INTERNAL_H
 #define PROCFS_INTERNAL_H
@@ -31,26 +33,47 @@ void procfs_printf(struct procfs_text *text, const char *format, ...)
 void procfs_append(struct procfs_text *text, const char *data, size_t length);
 
 /*
- * One name in /proc or in /proc/PID.  A file has show, which writes its
- * text; a symlink has link, which writes its target into buffer and returns
- * the length or an errno.  process is NULL for the entries of /proc.
+ * One name in /proc, in /proc/PID or in a subdirectory of /proc.  A file
+ * has show, which writes its text, and store if it is writable (a sysctl):
+ * store gets what one write(2) wrote and returns 0 or an errno.  A symlink
+ * has link, which writes its target into buffer and returns the length or
+ * an errno.  A directory (under /proc only) has directory, its entries.
+ * process is NULL for everything but the entries of /proc/PID.
  */
+struct procfs_directory;
 struct procfs_entry {
     const char *name;
     uint32_t mode;
     int (*show)(struct process *process, struct procfs_text *text);
     int (*link)(struct process *process, char *buffer, size_t size);
+    int (*store)(const char *text, size_t length);
+    const struct procfs_directory *directory;
 };
+/* Table rows: read-only files, symlinks, directories, and sysctls (root writes). */
+#define PROCFS_FILE(name, show) { name, S_IFREG | 0444, show, NULL, NULL, NULL }
+#define PROCFS_LINK(name, link) { name, S_IFLNK | 0777, NULL, link, NULL, NULL }
+#define PROCFS_DIRECTORY(name, directory) { name, S_IFDIR | 0555, NULL, NULL, NULL, directory }
+#define PROCFS_SYSCTL(name, show, store) { name, S_IFREG | 0644, show, NULL, store, NULL }
 
-extern const struct procfs_entry procfs_root_entries[];
-extern const size_t procfs_root_entry_count;
+/*
+ * A directory of pid 0: entry i has slot first_slot + i.  Invariant: the
+ * slot ranges of /proc and of all its subdirectories are disjoint and below
+ * 256 (the slots in use are listed here).
+ */
+struct procfs_directory {
+    const struct procfs_entry *entries;
+    size_t count;
+    unsigned first_slot;
+};
+extern const struct procfs_directory procfs_root_directory;   /* slots 2-127 */
 extern const struct procfs_entry procfs_process_entries[];
 extern const size_t procfs_process_entry_count;
-/* /proc/net (net_files.c): the root entry "net" is a directory whose entry i
- * has slot PROCFS_NET_FIRST_SLOT + i (pid 0). */
+/* /proc/net (net_files.c). */
 #define PROCFS_NET_FIRST_SLOT 128
-extern const struct procfs_entry procfs_net_entries[];
-extern const size_t procfs_net_entry_count;
+extern const struct procfs_directory procfs_net_directory;    /* slots 128-159 */
+/* /proc/sys (sys_files.c): sys 160, sys/net 161, sys/net/ipv4 162-. */
+#define PROCFS_SYS_FIRST_SLOT 160
+extern const struct procfs_directory procfs_sys_directory;
 
 /* struct linux_dirent64, the record getdents64(2) fills in. */
 struct linux_dirent64 {

@@ -1,6 +1,6 @@
 /*
  * The entries of /proc itself (proc(5)): self, uptime, meminfo, stat,
- * loadavg, mounts, filesystems.  Formats follow Linux 6.1.
+ * loadavg, mounts, filesystems, and the directories net and sys.  Formats follow Linux 6.1.
  *
  * The kernel does not count idle time; it is estimated as the time since
  * boot not spent running any process's threads.  Load averages are not
@@ -204,14 +204,17 @@ static int show_filesystems(struct process *unused, struct procfs_text *text)
     return 0;
 }
 
-const struct procfs_entry procfs_root_entries[] = {
-    { "filesystems", S_IFREG | 0444, show_filesystems, NULL },
-    { "loadavg", S_IFREG | 0444, show_loadavg, NULL },
-    { "meminfo", S_IFREG | 0444, show_meminfo, NULL },
-    { "mounts", S_IFREG | 0444, show_mounts, NULL },
-    { "net", S_IFDIR | 0555, NULL, NULL },
-    { "self", S_IFLNK | 0777, NULL, link_self },
-    { "stat", S_IFREG | 0444, show_stat, NULL },
-    { "uptime", S_IFREG | 0444, show_uptime, NULL },
+static const struct procfs_entry procfs_root_entries[] = {
+    PROCFS_FILE("filesystems", show_filesystems),
+    PROCFS_FILE("loadavg", show_loadavg),
+    PROCFS_FILE("meminfo", show_meminfo),
+    PROCFS_FILE("mounts", show_mounts),
+    PROCFS_DIRECTORY("net", &procfs_net_directory),
+    PROCFS_LINK("self", link_self),
+    PROCFS_FILE("stat", show_stat),
+    PROCFS_DIRECTORY("sys", &procfs_sys_directory),
+    PROCFS_FILE("uptime", show_uptime),
 };
-const size_t procfs_root_entry_count = ARRAY_SIZE(procfs_root_entries);
+const struct procfs_directory procfs_root_directory = {
+    procfs_root_entries, ARRAY_SIZE(procfs_root_entries), PROCFS_FIRST_ENTRY_SLOT,
+};

@@ -1,0 +1,86 @@
+/*
+ * /proc/sys (proc(5)): Linux's sysctls that Strata has, so that programs
+ * and scripts written for Linux tune the same knobs by the same names.
+ *
+ * net/ipv4/ipfrag_time: the seconds an incomplete datagram waits for its
+ * missing fragments (RFC 1122 3.3.2; Linux's default is 30).  A value is
+ * read as Linux's proc_dointvec_jiffies reads one (decimal, blanks around
+ * it), except that a negative one is refused (EINVAL) where Linux takes it.
+ */
+#include "procfs_internal.h"
+#include <netif/port.h>
+#include <ip/ip.h>
+
+#define MILLISECONDS_PER_SECOND 1000u
+/* The timeout in milliseconds stays an int, as Linux keeps it in int jiffies. */
+#define IPFRAG_TIME_MAX_SECONDS (INT32_MAX / MILLISECONDS_PER_SECOND)
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* One decimal number, blanks allowed around it; 0, or -EINVAL (also above maximum). */
+static int parse_number(const char *text, size_t length, uint32_t maximum, uint32_t *value)
+{
+    size_t i = 0;
+    while (i < length && is_blank(text[i]))
+        i++;
+    size_t first_digit = i;
+    uint64_t number = 0;
+    for (; i < length && text[i] >= '0' && text[i] <= '9'; i++) {
+        number = number * 10 + (uint64_t)(text[i] - '0');
+        if (number > maximum)
+            return -EINVAL;
+    }
+    if (i == first_digit)
+        return -EINVAL;
+    while (i < length && is_blank(text[i]))
+        i++;
+    if (i != length)
+        return -EINVAL;
+    *value = (uint32_t)number;
+    return 0;
+}
+
+static int show_ipfrag_time(struct process *unused, struct procfs_text *text)
+{
+    net_lock();
+    uint32_t milliseconds = ip_reassembly_timeout_ms();
+    net_unlock();
+    procfs_printf(text, "%u\n", milliseconds / MILLISECONDS_PER_SECOND);
+    return 0;
+}
+
+static int store_ipfrag_time(const char *text, size_t length)
+{
+    uint32_t seconds;
+    int error = parse_number(text, length, IPFRAG_TIME_MAX_SECONDS, &seconds);
+    if (error)
+        return error;
+    net_lock();
+    ip_reassembly_timeout_set(seconds * MILLISECONDS_PER_SECOND);
+    net_unlock();
+    return 0;
+}
+
+static const struct procfs_entry ipv4_entries[] = {
+    PROCFS_SYSCTL("ipfrag_time", show_ipfrag_time, store_ipfrag_time),
+};
+static const struct procfs_directory ipv4_directory = {
+    ipv4_entries, ARRAY_SIZE(ipv4_entries), PROCFS_SYS_FIRST_SLOT + 2,
+};
+
+static const struct procfs_entry net_entries[] = {
+    PROCFS_DIRECTORY("ipv4", &ipv4_directory),
+};
+static const struct procfs_directory net_directory = {
+    net_entries, ARRAY_SIZE(net_entries), PROCFS_SYS_FIRST_SLOT + 1,
+};
+
+static const struct procfs_entry sys_entries[] = {
+    PROCFS_DIRECTORY("net", &net_directory),
+};
+const struct procfs_directory procfs_sys_directory = {
+    sys_entries, ARRAY_SIZE(sys_entries), PROCFS_SYS_FIRST_SLOT,
+};
