@@ -54,19 +54,31 @@ static size_t options_error(const uint8_t *options, size_t length)
     return 0;
 }
 
-/* The header checks of RFC 1122 3.2.1.1-3.2.1.2 and RFC 791; trims link padding. */
+/*
+ * The header checks of RFC 1122 3.2.1.1-3.2.1.2 and RFC 791, in the order
+ * of Linux's ip_rcv_core, counting a failure; trims link padding.  A
+ * datagram longer than what arrived was truncated on the way: Linux counts
+ * it in IpExt InTruncatedPkts, not as a header error (RFC 4293 has both).
+ */
 static bool header_valid(struct pbuf *packet)
 {
     const struct ip_header *header = PBUF_HEADER(packet, struct ip_header);
-    if (!header || header->version_and_header_length >> 4 != 4)
+    size_t header_length = header ? ip_header_length(header) : 0;
+    if (!header || header->version_and_header_length >> 4 != 4 ||
+        header_length < sizeof(struct ip_header) || header_length > pbuf_length(packet) ||
+        ip_checksum(header, header_length) != 0) {
+        NET_COUNT(IP_IN_HDR_ERRORS);
         return false;
-    size_t header_length = ip_header_length(header);
+    }
     size_t total_length = net_ntohs(header->total_length);
-    if (header_length < sizeof(struct ip_header) || total_length < header_length ||
-        total_length > pbuf_length(packet))
+    if (total_length > pbuf_length(packet)) {
+        NET_COUNT(IPEXT_IN_TRUNCATED_PKTS);
         return false;
-    if (ip_checksum(header, header_length) != 0)
+    }
+    if (total_length < header_length) {
+        NET_COUNT(IP_IN_HDR_ERRORS);
         return false;
+    }
     pbuf_trim(packet, total_length);     /* Ethernet pads frames to 60 bytes */
     return true;
 }
@@ -115,7 +127,6 @@ void ip_input(struct netif *netif, struct pbuf *packet)
 {
     NET_COUNT(IP_IN_RECEIVES);
     if (!header_valid(packet)) {
-        NET_COUNT(IP_IN_HDR_ERRORS);
         pbuf_put(packet);
         return;
     }

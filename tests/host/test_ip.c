@@ -72,9 +72,10 @@ static void test_ip_header_errors_counted(void)
     bad[10] = bad[11] = 0;
     inject_ip(bad, length);
     memcpy(bad, good, length);
-    bad[3] = (uint8_t)(length + 1);         /* total length beyond the frame */
+    bad[3] = (uint8_t)(length + 1);         /* total length beyond the frame: truncated */
     refresh_header_checksum(bad);
     inject_ip(bad, length);
+    CHECK_EQUAL(COUNTER(IPEXT_IN_TRUNCATED_PKTS), 1);
     memcpy(bad, good, length);
     bad[3] = 19;                            /* total length below the header */
     refresh_header_checksum(bad);
@@ -91,13 +92,13 @@ static void test_ip_header_errors_counted(void)
     memcpy(bad + 24, good + 20, length - 20);
     refresh_header_checksum(bad);
     inject_ip(bad, length + 4);
-    CHECK_EQUAL(COUNTER(IP_IN_HDR_ERRORS), 6);
+    CHECK_EQUAL(COUNTER(IP_IN_HDR_ERRORS), 5);   /* all but the truncated datagram (as Linux) */
     CHECK(received == NULL);
     /* The same option, well formed (length 3), is skipped and the datagram delivered. */
     bad[21] = 3;
     refresh_header_checksum(bad);
     inject_ip(bad, length + 4);
-    CHECK_EQUAL(COUNTER(IP_IN_HDR_ERRORS), 6);
+    CHECK_EQUAL(COUNTER(IP_IN_HDR_ERRORS), 5);
     CHECK(received != NULL);
     CHECK_BYTES(received->data, "abc", 3);
     pbuf_put(received);
