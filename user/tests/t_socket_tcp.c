@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -475,6 +476,62 @@ static void test_addresses_in_use(void)
 	close(t);
 }
 
+static void test_messages_select_timeouts(void)
+{
+	int l = listener(1), c, s;
+	check_ok(pair(l, &c, &s), "pair for sendmsg/recvmsg");
+	/* Gather three pieces, scatter into two. */
+	struct iovec out[3] = { { "abc", 3 }, { "defgh", 5 }, { "ij", 2 } };
+	struct msghdr m = { .msg_iov = out, .msg_iovlen = 3 };
+	check_eq(sendmsg(c, &m, 0), 10, "sendmsg gathers 10 bytes");
+	char a[4], b[16];
+	struct iovec in[2] = { { a, sizeof a }, { b, 6 } };
+	struct sockaddr_in from;
+	struct msghdr r = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = in, .msg_iovlen = 2 };
+	check_eq(recvmsg(s, &r, MSG_WAITALL), 10, "recvmsg scatters 10 bytes");
+	check(memcmp(a, "abcd", 4) == 0 && memcmp(b, "efghij", 6) == 0, "in order across the iovecs", NULL);
+	check_eq(r.msg_namelen, 0, "a stream reports no source address");
+	check_eq(r.msg_flags, 0, "no msg_flags");
+
+	/* select: writable at once, readable once data is there. */
+	fd_set rd, wr;
+	struct timeval zero = { 0, 0 }, five = { 5, 0 };
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(s, &rd);
+	FD_SET(s, &wr);
+	check_eq(select(s + 1, &rd, &wr, NULL, &zero), 1, "select: writable only");
+	check(FD_ISSET(s, &wr) && !FD_ISSET(s, &rd), "the write set", NULL);
+	send(c, "z", 1, 0);
+	FD_ZERO(&rd);
+	FD_SET(s, &rd);
+	check_eq(select(s + 1, &rd, NULL, NULL, &five), 1, "select: readable after a send");
+	check_eq(read(s, b, sizeof b), 1, "read the byte");
+
+	/* shutdown(SHUT_RD): reads see end of stream, the peer can still be written to. */
+	check_ok(shutdown(s, SHUT_RD), "shutdown(SHUT_RD)");
+	check_eq(recv(s, b, sizeof b, 0), 0, "recv after SHUT_RD: 0");
+	check_eq(send(s, "ok", 2, 0), 2, "send after SHUT_RD");
+	check_eq(recv(c, b, 2, MSG_WAITALL), 2, "the peer receives it");
+
+	/* SO_SNDTIMEO: a peer that never reads; the call ends after the timeout. */
+	struct timeval tv = { 0, 100000 };
+	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	static char big[8 * MIB];
+	long long t0 = mono_ms();
+	ssize_t n = send(c, big, sizeof big, 0);
+	int e = errno;
+	check((n > 0 && n < (ssize_t)sizeof big) || (n < 0 && e == EAGAIN),
+	      "SO_SNDTIMEO: a short count or EAGAIN", "got %zd errno %d", n, e);
+	check(mono_ms() - t0 >= 90, "after the timeout", NULL);
+	int queued = -1;
+	check_ok(ioctl(c, TIOCOUTQ, &queued), "SIOCOUTQ (TIOCOUTQ)");
+	check(queued > 0, "bytes wait in the send queue", "got %d", queued);
+	close(c);
+	close(s);
+	close(l);
+}
+
 int main(void)
 {
 	test_socket_and_options();
@@ -486,5 +543,6 @@ int main(void)
 	test_linger_reset();
 	test_refused_and_nonblocking();
 	test_addresses_in_use();
+	test_messages_select_timeouts();
 	return tap_done("t_socket_tcp.c");
 }
