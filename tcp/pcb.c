@@ -38,8 +38,7 @@ struct tcp_pcb *tcp_pcb_new(void)
     pcb->keepalive_idle_ms = 7200 * 1000;
     pcb->keepalive_interval_ms = 75 * 1000;
     pcb->keepalive_probes = 9;
-    list_init(&pcb->accept_queue);
-    tcp_timers_init(pcb);
+    list_init(&pcb->accept_queue);         /* timers need only zeroed memory */
     tcp_congestion_init(pcb);
     return pcb;
 }

@@ -104,7 +104,6 @@ bool tcp_window_update_due(const struct tcp_pcb *pcb);
 uint32_t tcp_flight_size(const struct tcp_pcb *pcb);
 
 /* timers.c */
-void tcp_timers_init(struct tcp_pcb *pcb);
 void tcp_timers_stop(struct tcp_pcb *pcb);
 void tcp_rearm_retransmit(struct tcp_pcb *pcb);
 void tcp_arm_retransmit_if_idle(struct tcp_pcb *pcb);

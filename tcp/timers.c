@@ -164,11 +164,6 @@ void tcp_arm_fin_wait_2_timeout(struct tcp_pcb *pcb)
         net_timer_start(&pcb->time_wait_timer, tcp_fin_timeout_ms, time_wait_timeout, pcb);
 }
 
-void tcp_timers_init(struct tcp_pcb *pcb)
-{
-    (void)pcb;                /* net_timer needs no setup beyond zeroed memory */
-}
-
 void tcp_timers_stop(struct tcp_pcb *pcb)
 {
     net_timer_cancel(&pcb->retransmit_timer);
