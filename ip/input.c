@@ -48,7 +48,7 @@ static size_t options_error(const uint8_t *options, size_t length)
         if (i + 1 >= length)
             return sizeof(struct ip_header) + i;
         if (options[i + 1] < 2 || options[i + 1] > length - i)
-            return sizeof(struct ip_header) + i + 1;
+            return sizeof(struct ip_header) + i;    /* Linux points at the option's type */
         i += options[i + 1];
     }
     return 0;
