@@ -301,27 +301,6 @@ static int message_from_user(uint64_t user_header, struct user_message_header *h
     return 0;
 }
 
-static long sys_sendmsg(uint64_t fd, uint64_t user_header, uint64_t flags)
-{
-    struct user_message_header header;
-    struct socket_message *message = kzalloc(sizeof(*message));
-    if (!message)
-        return -ENOMEM;
-    message->flags = (int)flags;
-    struct socket *socket;
-    struct file *file = NULL;
-    long result = socket_from_fd((int)fd, &socket, &file);
-    if (!result)
-        result = message_from_user(user_header, &header, message, true);
-    if (!result)
-        result = transfer(socket, message, true);
-    if (file)
-        file_put(file);
-    kfree(message->iov);
-    kfree(message);
-    return result;
-}
-SYSCALL(__NR_sendmsg, sys_sendmsg);
 
 /* Writes back msg_namelen, msg_controllen, msg_flags and the control data. */
 static int message_to_user(uint64_t user_header, struct user_message_header *header,
@@ -344,7 +323,8 @@ static int message_to_user(uint64_t user_header, struct user_message_header *hea
     return 0;
 }
 
-static long sys_recvmsg(uint64_t fd, uint64_t user_header, uint64_t flags)
+/* sendmsg and recvmsg: the same header handling, in opposite directions. */
+static long message_call(uint64_t fd, uint64_t user_header, uint64_t flags, bool sending)
 {
     struct user_message_header header;
     struct socket_message *message = kzalloc(sizeof(*message));
@@ -355,10 +335,10 @@ static long sys_recvmsg(uint64_t fd, uint64_t user_header, uint64_t flags)
     struct file *file = NULL;
     long result = socket_from_fd((int)fd, &socket, &file);
     if (!result)
-        result = message_from_user(user_header, &header, message, false);
+        result = message_from_user(user_header, &header, message, sending);
     if (!result)
-        result = transfer(socket, message, false);
-    if (result >= 0) {
+        result = transfer(socket, message, sending);
+    if (!sending && result >= 0) {
         int error = message_to_user(user_header, &header, message);
         if (error)
             result = error;
@@ -368,6 +348,17 @@ static long sys_recvmsg(uint64_t fd, uint64_t user_header, uint64_t flags)
     kfree(message->iov);
     kfree(message);
     return result;
+}
+
+static long sys_sendmsg(uint64_t fd, uint64_t user_header, uint64_t flags)
+{
+    return message_call(fd, user_header, flags, true);
+}
+SYSCALL(__NR_sendmsg, sys_sendmsg);
+
+static long sys_recvmsg(uint64_t fd, uint64_t user_header, uint64_t flags)
+{
+    return message_call(fd, user_header, flags, false);
 }
 SYSCALL(__NR_recvmsg, sys_recvmsg);
 
