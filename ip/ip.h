@@ -89,6 +89,10 @@ static inline bool ip_address_is_multicast(uint32_t address)
     return (net_ntohl(address) & 0xf0000000u) == 0xe0000000u;
 }
 
+/* A free ephemeral port (network order) as in_use judges it, or 0 if none. */
+uint16_t ip_ephemeral_port(bool (*in_use)(const void *pcb, uint32_t address, uint16_t port),
+                           const void *pcb, uint32_t address);
+
 void ip_input(struct netif *netif, struct pbuf *packet);   /* the ETH_TYPE_IP handler */
 
 /* How long an incomplete datagram waits for its fragments (RFC 1122 3.3.2;

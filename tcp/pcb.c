@@ -95,8 +95,9 @@ struct tcp_pcb *tcp_pcb_lookup(uint32_t local_address, uint16_t local_port,
 
 /* Would binding pcb to (address, port) clash?  Linux's inet_csk_bind_conflict:
  * SO_REUSEADDR on both lets a port be shared unless the other listens. */
-static bool in_use(const struct tcp_pcb *pcb, uint32_t address, uint16_t port)
+static bool in_use(const void *candidate, uint32_t address, uint16_t port)
 {
+    const struct tcp_pcb *pcb = candidate;
     list_for_each(node, &pcbs) {
         const struct tcp_pcb *other = container_of(node, struct tcp_pcb, node);
         if (other == pcb || other->local_port != port || other->listener)
@@ -109,18 +110,6 @@ static bool in_use(const struct tcp_pcb *pcb, uint32_t address, uint16_t port)
     return false;
 }
 
-static uint16_t ephemeral_port(const struct tcp_pcb *pcb, uint32_t address)
-{
-    uint32_t range = TCP_EPHEMERAL_LAST - TCP_EPHEMERAL_FIRST + 1;
-    uint32_t start = net_random32() % range;
-    for (uint32_t i = 0; i < range; i++) {
-        uint16_t port = net_htons((uint16_t)(TCP_EPHEMERAL_FIRST + (start + i) % range));
-        if (!in_use(pcb, address, port))
-            return port;
-    }
-    return 0;
-}
-
 int tcp_bind(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
 {
     if (pcb->local_port || pcb->state != TCP_CLOSED)
@@ -128,7 +117,7 @@ int tcp_bind(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
     if (address != IP_ADDRESS_ANY && !ip_address_is_local(NULL, address))
         return -EADDRNOTAVAIL;
     if (port == 0) {
-        port = ephemeral_port(pcb, address);
+        port = ip_ephemeral_port(in_use, pcb, address);
         if (!port)
             return -EADDRINUSE;
     } else if (in_use(pcb, address, port)) {

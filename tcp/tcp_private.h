@@ -7,8 +7,6 @@
 #define TCP_HEADER_SIZE 20
 #define TCP_MAX_OPTIONS 40
 #define TCP_DEFAULT_MSS 536              /* RFC 9293 3.7.1: when the peer sent none */
-#define TCP_EPHEMERAL_FIRST 32768        /* Linux's net.ipv4.ip_local_port_range */
-#define TCP_EPHEMERAL_LAST 60999
 #define TCP_MAX_WSCALE 14                /* RFC 7323 2.3 */
 
 /* RFC 6298 2.1-2.5 bounds.  The minimum is Linux's TCP_RTO_MIN (200 ms), not

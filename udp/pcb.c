@@ -51,8 +51,9 @@ struct udp_pcb *udp_pcb_lookup(uint32_t local_address, uint16_t local_port,
 }
 
 /* Would binding pcb to (address, port) clash with another PCB (Linux's udp_lib_lport_inuse)? */
-static bool in_use(const struct udp_pcb *pcb, uint32_t address, uint16_t port)
+static bool in_use(const void *candidate, uint32_t address, uint16_t port)
 {
+    const struct udp_pcb *pcb = candidate;
     list_for_each(node, &bound) {
         const struct udp_pcb *other = container_of(node, struct udp_pcb, node);
         if (other == pcb || other->local_port != port)
@@ -65,19 +66,6 @@ static bool in_use(const struct udp_pcb *pcb, uint32_t address, uint16_t port)
     return false;
 }
 
-/* Linux picks a random start in the range and walks it (__udp_lib_get_port). */
-static uint16_t ephemeral_port(const struct udp_pcb *pcb, uint32_t address)
-{
-    uint32_t range = UDP_EPHEMERAL_LAST - UDP_EPHEMERAL_FIRST + 1;
-    uint32_t start = net_random32() % range;
-    for (uint32_t i = 0; i < range; i++) {
-        uint16_t port = net_htons((uint16_t)(UDP_EPHEMERAL_FIRST + (start + i) % range));
-        if (!in_use(pcb, address, port))
-            return port;
-    }
-    return 0;
-}
-
 int udp_bind(struct udp_pcb *pcb, uint32_t address, uint16_t port)
 {
     if (pcb->local_port)
@@ -86,7 +74,7 @@ int udp_bind(struct udp_pcb *pcb, uint32_t address, uint16_t port)
         !ip_address_is_multicast(address))
         return -EADDRNOTAVAIL;
     if (port == 0) {
-        port = ephemeral_port(pcb, address);
+        port = ip_ephemeral_port(in_use, pcb, address);
         if (!port)
             return -EADDRINUSE;
     } else if (in_use(pcb, address, port)) {

@@ -5,8 +5,6 @@
 
 #define UDP_HEADER_SIZE 8
 /* Linux's default net.ipv4.ip_local_port_range. */
-#define UDP_EPHEMERAL_FIRST 32768
-#define UDP_EPHEMERAL_LAST 60999
 
 /* The PCB that should receive a datagram to local from remote, or NULL. */
 struct udp_pcb *udp_pcb_lookup(uint32_t local_address, uint16_t local_port,
