@@ -34,6 +34,7 @@ static void net_thread(void *unused)
         work_pending = false;
         net_lock();
         netif_deliver_queued();
+        netif_transmit_queued();
         net_timers_run(net_now_ms());
         uint64_t next_ms = net_timers_next_deadline();
         net_unlock();
