@@ -28,12 +28,22 @@ static const uint8_t ipv4_over_ethernet[] = {
 static const uint8_t request[] = { 0x00, 0x01 };
 static const uint8_t reply[] = { 0x00, 0x02 };
 
+static int is_request(const uint8_t *frame, size_t length)
+{
+	return length >= ARP_END &&
+	       memcmp(frame + ETH_TYPE, ipv4_over_ethernet, sizeof(ipv4_over_ethernet)) == 0 &&
+	       memcmp(frame + ARP_OPER, request, sizeof(request)) == 0;
+}
+
+int arp_is_announcement(const uint8_t *frame, size_t length)
+{
+	return is_request(frame, length) && memcmp(frame + ARP_SPA, frame + ARP_TPA, 4) == 0;
+}
+
 int arp_answer(const struct script *script, const uint8_t *frame, size_t length,
 	       uint8_t answer[ARP_ANSWER_LENGTH])
 {
-	if (length < ARP_END || memcmp(frame + ETH_TYPE, ipv4_over_ethernet,
-				       sizeof(ipv4_over_ethernet)) != 0 ||
-	    memcmp(frame + ARP_OPER, request, sizeof(request)) != 0)
+	if (!is_request(frame, length))
 		return 0;
 	for (size_t i = 0; i < script->address_count; i++) {
 		const struct harness_address *address = &script->addresses[i];

@@ -15,4 +15,9 @@
 int arp_answer(const struct script *script, const uint8_t *frame, size_t length,
 	       uint8_t answer[ARP_ANSWER_LENGTH]);
 
+/* 1 if FRAME is an ARP announcement, a request whose sender and target
+ * protocol addresses are the same (RFC 5227 2.3: a host announcing the
+ * address it took); 0 otherwise. */
+int arp_is_announcement(const uint8_t *frame, size_t length);
+
 #endif

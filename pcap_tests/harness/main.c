@@ -170,6 +170,12 @@ static void receive_frame(struct run *run)
 		recorder_add(run->recorder, frame, length, "from-guest", "boot");
 		return;
 	}
+	/* An announcement sent while configuring the address may reach us just
+	 * after PCAP-READY, which takes another path: it is still boot's. */
+	if (arp_is_announcement(frame, length)) {
+		recorder_add(run->recorder, frame, length, "from-guest", "announce");
+		return;
+	}
 	if (arp_answer(&run->script, frame, length, answer)) {
 		recorder_add(run->recorder, frame, length, "from-guest", "arp-request");
 		send_frame(run, answer, sizeof(answer), "arp-answer");

@@ -9,6 +9,8 @@
  *              end          the end-of-test frame the guest program waits for
  *              test         a guest frame the fixture's expectations are about
  *              arp-request  a guest ARP request for a harness address
+ *              boot         a guest frame sent before it printed PCAP-READY
+ *              announce     a guest ARP announcement (RFC 5227), at any time
  */
 #ifndef RECORDER_H
 #define RECORDER_H
