@@ -105,19 +105,7 @@ tools/netns-peer ${impair:+--impair "$impair"} \
     bash "$0" --inside "${args[@]}" >"$out/host-server.out" 2>"$out/netns-peer.err" || exit 1
 seconds=$(($(date +%s) - start))
 
-failures=0
-number=0
-check() {   # check DESCRIPTION COMMAND...
-    local description=$1
-    shift
-    number=$((number + 1))
-    if "$@"; then
-        echo "ok $number - $description"
-    else
-        echo "not ok $number - $description"
-        failures=$((failures + 1))
-    fi
-}
+. tests/tap.sh
 # same_hash RECEIVER_LOG ROLE OP SIZE OTHER_LOG OTHER_ROLE: ROLE logged
 # "ROLE OP SIZE sha256 H ok" and OTHER_ROLE "OTHER_ROLE OP SIZE sha256 H".
 same_hash() {
@@ -149,8 +137,7 @@ done
 check "the guest's client and server exited 0" \
     test "$(grep -c '^status 0$' "$out/guest.out")" -eq 2
 check "the guest ran its script to the end and exited 0" grep -qx "guest status 0" "$out/guest.out"
-echo "$number checks, $failures failed"
-if [ $failures -ne 0 ]; then
+if ! checks_summary; then
     sed 's/^/  # /' "$out/guest.out" "$out/guest.err" "$out/netns-peer.err" | tail -n 40
+    exit 1
 fi
-[ $failures -eq 0 ]
