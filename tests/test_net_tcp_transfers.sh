@@ -38,6 +38,11 @@ inside() {
     for size in $client_sizes; do client_ops+=" S:$size R:$size"; done
     for size in $server_sizes; do server_ops+=" S:$size R:$size"; done
     local count=$(($(wc -w <<<"$server_ops")))
+    # The guest powers off when its script ends: first, until the peer has
+    # acknowledged all it was sent (no connection ESTABLISHED, CLOSE-WAIT,
+    # FIN-WAIT-1, CLOSING or LAST-ACK in /proc/net/tcp; bounded at 120 s).
+    local drain='i=0; while grep -qE "^ *[0-9]+: [0-9A-F:]+ [0-9A-F:]+ (01|04|08|09|0B) " /proc/net/tcp &&
+        [ $i -lt 1200 ]; do usleep 100000; i=$((i + 1)); done'
     # shellcheck disable=SC2086  # NETNS_PEER_PASS_FD is one word or none
     "$runner" --net "$NETNS_PEER_QEMU_NET" ${NETNS_PEER_PASS_FD:+--pass-fd $NETNS_PEER_PASS_FD} \
         --timeout "$timeout" --add build/user/tools/tcp_xfer:/bin/tcp_xfer -- sh -c "
@@ -46,6 +51,7 @@ inside() {
         echo \"status \$?\"
         echo '== server'; ${server_ops:+tcp_xfer server $guest_port $count}
         echo \"status \$?\"
+        $drain
         echo '== end'" >"$out/guest.out" 2>"$out/guest.err" &
     local guest_pid=$!
     if [ -n "$server_ops" ]; then
