@@ -91,26 +91,12 @@ static int port_number(const char *text)
 
 /* ---- client: blocking, one connection per transfer ---- */
 
-static bool write_all(int s, const void *data, size_t length)
-{
-	const uint8_t *p = data;
-	while (length) {
-		ssize_t n = write(s, p, length);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n, length -= (size_t)n;
-	}
-	return true;
-}
-
-/* Exactly length bytes (false at end of stream or error). */
-static bool read_all(int s, void *data, size_t length)
+/* Exactly length bytes, written or read (false on error or end of stream). */
+static bool move_all(int s, void *data, size_t length, bool sending)
 {
 	uint8_t *p = data;
 	while (length) {
-		ssize_t n = read(s, p, length);
+		ssize_t n = sending ? write(s, p, length) : read(s, p, length);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -128,7 +114,7 @@ static const char *transfer(int s, char op, uint64_t size, char mine[65])
 	uint8_t request[REQUEST_SIZE] = { (uint8_t)op };
 	for (int i = 0; i < 8; i++)
 		request[1 + i] = (uint8_t)(size >> (56 - 8 * i));
-	if (!write_all(s, request, sizeof request))
+	if (!move_all(s, request, sizeof request, true))
 		return "sending the request";
 	struct sha256 hash;
 	sha256_init(&hash);
@@ -136,7 +122,7 @@ static const char *transfer(int s, char op, uint64_t size, char mine[65])
 		size_t length = size - done < CHUNK ? (size_t)(size - done) : CHUNK;
 		if (op == 'S') {
 			fill_random(chunk, length);
-			if (!write_all(s, chunk, length))
+			if (!move_all(s, chunk, length, true))
 				return "sending the data";
 		} else {
 			ssize_t n = read(s, chunk, length);
@@ -151,7 +137,7 @@ static const char *transfer(int s, char op, uint64_t size, char mine[65])
 	}
 	sha256_hex(&hash, mine);
 	char theirs[HASH_LINE + 1] = "";
-	if (!read_all(s, theirs, HASH_LINE) || theirs[64] != '\n')
+	if (!move_all(s, theirs, HASH_LINE, false) || theirs[64] != '\n')
 		return "reading the peer's hash";
 	char extra;
 	if (read(s, &extra, 1) != 0)
