@@ -11,8 +11,8 @@
 # make test runs the matrix below (about 100 s here); --full runs every
 # profile on every size in both roles (11 min here, all passing).  Left out
 # of make test, for time (measured on this machine, Strata guest): 32 MiB at
-# 5% loss (40 to 90 s each way: without SACK most losses end in a 200 ms
-# retransmission timeout), 32 MiB at 20 ms delay with the guest as server
+# 5% loss (about 50 s each way: without SACK or timestamps many losses
+# still end in a 200 ms retransmission timeout), 32 MiB at 20 ms delay with the guest as server
 # (about 12 s each way; the client role covers both directions), and 32 MiB
 # with every impairment at once (about 60 s each way).
 #
