@@ -36,7 +36,7 @@ QEMU_FLAGS := -M virt -cpu cortex-a57 -smp 1 -nographic -no-reboot \
 	-global virtio-mmio.force-legacy=false
 
 .PHONY: all run gdb test setup clean user-tests
-all: $(KERNEL_IMAGE) $(INITRAMFS)
+all: $(KERNEL_IMAGE) $(INITRAMFS) impair-bridge
 
 $(SETUP_OK): tools/setup
 	tools/setup
@@ -97,6 +97,7 @@ test: all user-tests
 
 include tools/bench.mk
 include pcap_tests/build.mk
+include tools/impair-bridge/build.mk
 bench: all
 
 clean:

@@ -1,7 +1,8 @@
 /*
  * Congestion control: slow start and congestion avoidance (RFC 5681 3.1,
- * with appropriate byte counting, RFC 3465), fast retransmit on the third
- * duplicate ACK and NewReno fast recovery (RFC 5681 3.2, RFC 6582).
+ * with appropriate byte counting, RFC 3465), limited transmit on the first
+ * two duplicate ACKs (RFC 3042), fast retransmit on the third and NewReno
+ * fast recovery (RFC 5681 3.2, RFC 6582).
  */
 #include "tcp_private.h"
 
@@ -18,9 +19,18 @@ void tcp_congestion_init(struct tcp_pcb *pcb)
 }
 
 /* RFC 5681 equation 4: ssthresh = max(FlightSize / 2, 2 * SMSS). */
-static void halve(struct tcp_pcb *pcb)
+static void halve(struct tcp_pcb *pcb, uint32_t flight_size)
 {
-    pcb->ssthresh = MAX(tcp_flight_size(pcb) / 2, 2u * pcb->mss);
+    pcb->ssthresh = MAX(flight_size / 2, 2u * pcb->mss);
+}
+
+uint32_t tcp_congestion_window(const struct tcp_pcb *pcb)
+{
+    /* RFC 3042 2: up to cwnd + 2 SMSS in flight on the first two duplicate
+     * ACKs, cwnd itself unchanged (RFC 5681 3.2 step 1). */
+    if (!pcb->in_recovery && pcb->dupacks >= 1 && pcb->dupacks <= 2)
+        return pcb->cwnd + pcb->dupacks * (uint32_t)pcb->mss;
+    return pcb->cwnd;
 }
 
 void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked)
@@ -62,10 +72,17 @@ void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb)
         tcp_output(pcb);
         return;
     }
+    if (pcb->dupacks < 3) {
+        tcp_output(pcb);              /* limited transmit: new data, if any */
+        return;
+    }
     /* RFC 6582 3.2 step 2: only if this loss is after the last recovery. */
     if (pcb->dupacks != 3 || !seq_gt(pcb->snd_una, pcb->recover))
         return;
-    halve(pcb);
+    /* RFC 5681 3.2 step 2: what limited transmit sent beyond cwnd does not
+     * count in FlightSize. */
+    uint32_t flight = tcp_flight_size(pcb), beyond = flight > pcb->cwnd ? flight - pcb->cwnd : 0;
+    halve(pcb, flight - MIN(beyond, 2u * pcb->mss));
     pcb->recover = pcb->snd_max - 1;
     pcb->in_recovery = true;
     pcb->rtt_timing = false;
@@ -77,7 +94,7 @@ void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb)
 void tcp_congestion_on_timeout(struct tcp_pcb *pcb)
 {
     if (pcb->state != TCP_SYN_SENT && pcb->state != TCP_SYN_RECEIVED)
-        halve(pcb);
+        halve(pcb, tcp_flight_size(pcb));
     pcb->cwnd = pcb->mss;             /* loss window: one segment */
     pcb->bytes_acked = 0;
     pcb->dupacks = 0;

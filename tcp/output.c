@@ -275,7 +275,7 @@ void tcp_output(struct tcp_pcb *pcb)
                 tcp_send_segment(pcb, pcb->snd_nxt, 0, TCP_SEND_NEW);
             break;
         }
-        uint32_t usable = MIN(pcb->snd_wnd, pcb->cwnd);
+        uint32_t usable = MIN(pcb->snd_wnd, tcp_congestion_window(pcb));
         uint32_t in_flight = pcb->snd_nxt - pcb->snd_una;
         uint32_t window = usable > in_flight ? usable - in_flight : 0;
         uint32_t length = MIN(MIN(available, window), (uint32_t)pcb->mss);

@@ -120,6 +120,8 @@ void tcp_congestion_init(struct tcp_pcb *pcb);
 void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked);
 /* A duplicate ACK (RFC 5681 2): fast retransmit on the third. */
 void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb);
+/* What the sender may have in flight: cwnd, or more during limited transmit (RFC 3042). */
+uint32_t tcp_congestion_window(const struct tcp_pcb *pcb);
 void tcp_congestion_on_timeout(struct tcp_pcb *pcb);
 
 #endif

@@ -2,7 +2,8 @@
 # /proc as Linux shows it: exe names the final target of a symlinked
 # executable (busybox applets are links to /bin/busybox), MemTotal is the
 # machine's memory, ps finds a process by its /proc/PID entries, and the
-# sysctl /proc/sys/net/ipv4/ipfrag_time reads and writes as on Linux.
+# sysctl /proc/sys/net/ipv4/ipfrag_time reads and writes as on Linux, and
+# Strata's own tcp_msl_ms (TIME-WAIT is twice it) the same way.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failures=0
@@ -19,4 +20,9 @@ check "ipfrag_time is 30 s by default (Linux), takes 2, refuses a non-number (EI
     "30 2 Invalid argument 2" \
     "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/ipfrag_time; a=$(cat $f); echo 2 >$f
         b=$(cat $f); e=$( (echo x >$f) 2>&1); echo $a $b ${e##*: } $(cat $f)')"
+check "tcp_msl_ms is 30000 by default (TIME-WAIT 60 s as Linux), takes 500, refuses -1 and 2^31 (EINVAL)" \
+    "30000 500 Invalid argument Invalid argument 500" \
+    "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/tcp_msl_ms; a=$(cat $f); echo 500 >$f
+        b=$(cat $f); e=$( (echo -1 >$f) 2>&1); g=$( (echo 2147483648 >$f) 2>&1)
+        echo $a $b ${e##*: } ${g##*: } $(cat $f)')"
 [ $failures -eq 0 ]

@@ -175,6 +175,53 @@ static void test_tcp_fast_retransmit_after_three_dup_acks(void)
     check_no_frame();
 }
 
+/* RFC 3042 (RFC 5681 3.2 step 1): the first and second duplicate ACKs each
+ * send one segment of new data beyond cwnd, so that a small window still
+ * gets the third duplicate ACK; cwnd is unchanged, and those segments are
+ * left out of the FlightSize that sets ssthresh at the third (step 2). */
+static void test_tcp_limited_transmit_on_first_two_dup_acks(void)
+{
+    tcp_stack_setup();
+    fill_pattern();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1000, 30000, &isn);
+    tcp_set_nodelay(pcb, true);
+    CHECK_EQUAL(tcp_send(pcb, pattern, 8000), 8000);
+    struct captured data;
+    for (int i = 0; i < 8; i++)
+        expect_segment(&data);
+    CHECK_EQUAL(tcp_send(pcb, pattern, 8000), 8000);   /* 16000 queued, cwnd 10000 */
+    expect_segment(&data);
+    expect_segment(&data);
+    check_no_frame();
+    /* segment 1 lost: segment 0's ACK grows cwnd (slow start) by one MSS */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1001,
+                                       .flags = TCP_FLAG_ACK, .window = 30000 });
+    CHECK_EQUAL(pcb->cwnd, 11000);
+    for (int i = 10; i < 12; i++) {
+        expect_segment(&data);
+        CHECK_EQUAL(data.seq, isn + 1 + 1000u * (uint32_t)i);
+    }
+    check_no_frame();
+    for (int i = 12; i < 14; i++) {
+        inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1001,
+                                           .flags = TCP_FLAG_ACK, .window = 30000 });
+        expect_segment(&data);
+        CHECK_EQUAL(data.seq, isn + 1 + 1000u * (uint32_t)i);
+        CHECK_EQUAL(data.length, 1000);
+        check_no_frame();
+        CHECK_EQUAL(pcb->cwnd, 11000);
+    }
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1001,
+                                       .flags = TCP_FLAG_ACK, .window = 30000 });
+    expect_segment(&data);
+    CHECK_EQUAL(data.seq, isn + 1001);               /* fast retransmit */
+    CHECK(pcb->in_recovery);
+    CHECK_EQUAL(pcb->ssthresh, 5500);                /* (13000 - 2000 sent by LT) / 2 */
+    CHECK_EQUAL(pcb->cwnd, 5500 + 3000);
+    check_no_frame();                                /* 13000 in flight > cwnd */
+}
+
 /* RFC 5681 3.1: slow start grows cwnd by one MSS per ACK of new data,
  * from the RFC 6928 initial window of 10 segments. */
 static void test_tcp_slow_start_grows_cwnd(void)
@@ -200,6 +247,7 @@ int main(void)
         TEST_ENTRY(test_tcp_syn_retransmitted_then_times_out),
         TEST_ENTRY(test_tcp_syn_ack_after_syn_retransmission),
         TEST_ENTRY(test_tcp_fast_retransmit_after_three_dup_acks),
+        TEST_ENTRY(test_tcp_limited_transmit_on_first_two_dup_acks),
         TEST_ENTRY(test_tcp_slow_start_grows_cwnd),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests));
