@@ -4,11 +4,12 @@
 PCAP_BUILD := $(BUILD)/pcap_tests
 PCAP_HARNESS := $(PCAP_BUILD)/harness
 PCAP_GUEST := $(PCAP_BUILD)/pcap_guest
+PCAP_TCP := $(PCAP_BUILD)/pcap_tcp
 PCAP_HARNESS_SOURCES := $(wildcard pcap_tests/harness/*.c)
 PCAP_HARNESS_HEADERS := $(wildcard pcap_tests/harness/*.h) pcap_tests/common/end_of_test.h
 
 .PHONY: pcap-tools
-pcap-tools: $(PCAP_HARNESS) $(PCAP_GUEST)
+pcap-tools: $(PCAP_HARNESS) $(PCAP_GUEST) $(PCAP_TCP)
 
 $(PCAP_HARNESS): $(PCAP_HARNESS_SOURCES) $(PCAP_HARNESS_HEADERS) | $(SETUP_OK)
 	@mkdir -p $(dir $@)
@@ -16,6 +17,11 @@ $(PCAP_HARNESS): $(PCAP_HARNESS_SOURCES) $(PCAP_HARNESS_HEADERS) | $(SETUP_OK)
 	@gcc -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ $(PCAP_HARNESS_SOURCES) -lpcap
 
 $(PCAP_GUEST): pcap_tests/guest/pcap_guest.c pcap_tests/common/end_of_test.h | $(SETUP_OK)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(PCAP_TCP): pcap_tests/guest/pcap_tcp.c | $(SETUP_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -o $@ $<

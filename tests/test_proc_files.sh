@@ -2,7 +2,8 @@
 # /proc as Linux shows it: exe names the final target of a symlinked
 # executable (busybox applets are links to /bin/busybox), MemTotal is the
 # machine's memory, ps finds a process by its /proc/PID entries, and the
-# sysctl /proc/sys/net/ipv4/ipfrag_time reads and writes as on Linux.
+# sysctl /proc/sys/net/ipv4/ipfrag_time reads and writes as on Linux, and
+# tcp_timestamps and tcp_sack read 0 and take only 0 (Strata has neither).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failures=0
@@ -19,4 +20,9 @@ check "ipfrag_time is 30 s by default (Linux), takes 2, refuses a non-number (EI
     "30 2 Invalid argument 2" \
     "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/ipfrag_time; a=$(cat $f); echo 2 >$f
         b=$(cat $f); e=$( (echo x >$f) 2>&1); echo $a $b ${e##*: } $(cat $f)')"
+check "tcp_timestamps and tcp_sack are 0, take 0, refuse 1 (EINVAL)" \
+    "0 0 ok Invalid argument Invalid argument" \
+    "$(tools/guestrun -- sh -c 'd=/proc/sys/net/ipv4; echo $(cat $d/tcp_timestamps) $(cat $d/tcp_sack)
+        echo 0 >$d/tcp_timestamps && echo 0 >$d/tcp_sack && echo ok
+        for f in tcp_timestamps tcp_sack; do e=$( (echo 1 >$d/$f) 2>&1); echo ${e##*: }; done' | tr '\n' ' ' | sed 's/ $//')"
 [ $failures -eq 0 ]

@@ -6,6 +6,11 @@
  * missing fragments (RFC 1122 3.3.2; Linux's default is 30).  A value is
  * read as Linux's proc_dointvec_jiffies reads one (decimal, blanks around
  * it), except that a negative one is refused (EINVAL) where Linux takes it.
+ *
+ * net/ipv4/tcp_timestamps and net/ipv4/tcp_sack: Strata's TCP has neither
+ * timestamps (RFC 7323 3) nor SACK (RFC 2018), so both read 0 and accept
+ * only 0 (EINVAL otherwise): a test that turns them off on Linux, to compare
+ * the two, runs unchanged on Strata.
  */
 #include "procfs_internal.h"
 #include <netif/port.h>
@@ -64,8 +69,22 @@ static int store_ipfrag_time(const char *text, size_t length)
     return 0;
 }
 
+static int show_unsupported_feature(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "0\n");
+    return 0;
+}
+
+static int store_unsupported_feature(const char *text, size_t length)
+{
+    uint32_t value;
+    return parse_number(text, length, 0, &value);
+}
+
 static const struct procfs_entry ipv4_entries[] = {
     PROCFS_SYSCTL("ipfrag_time", show_ipfrag_time, store_ipfrag_time),
+    PROCFS_SYSCTL("tcp_sack", show_unsupported_feature, store_unsupported_feature),
+    PROCFS_SYSCTL("tcp_timestamps", show_unsupported_feature, store_unsupported_feature),
 };
 static const struct procfs_directory ipv4_directory = {
     ipv4_entries, ARRAY_SIZE(ipv4_entries), PROCFS_SYS_FIRST_SLOT + 2,
