@@ -92,6 +92,7 @@ static void connection_established(struct tcp_pcb *pcb)
     tcp_set_state(pcb, TCP_ESTABLISHED);
     pcb->quick_acks = TCP_QUICK_ACKS;
     pcb->retransmits = 0;
+    pcb->backoff = 0;
     tcp_rearm_retransmit(pcb);
     tcp_arm_keepalive(pcb);
     if (pcb->listener) {
@@ -229,7 +230,7 @@ static void new_data_acknowledged(struct tcp_pcb *pcb, uint32_t ack)
         tcp_rtt_sample(pcb, (uint32_t)(net_now_ms() - pcb->rtt_start_ms));
         pcb->rtt_timing = false;
     }
-    pcb->retransmits = 0;                 /* RFC 6298 5.3 with the backoff undone */
+    pcb->retransmits = 0;                 /* RFC 6298 5.3; the backoff stays (Karn) */
     tcp_rearm_retransmit(pcb);
     tcp_congestion_on_ack(pcb, acked);
     if (pcb->writable && tcp_send_space(pcb))

@@ -32,6 +32,8 @@ void tcp_rtt_sample(struct tcp_pcb *pcb, uint32_t rtt_ms)
     }
     uint32_t rto = (pcb->srtt_us + MAX(1000u, 4 * pcb->rttvar_us)) / 1000;
     pcb->rto_ms = MIN(MAX(rto, (uint32_t)TCP_RTO_MIN_MS), (uint32_t)TCP_RTO_MAX_MS);
+    /* RFC 6298 5: a new measurement "collapses" the backed-off RTO. */
+    pcb->backoff = 0;
 }
 
 static void retransmit_timeout(void *argument)
@@ -46,6 +48,7 @@ static void retransmit_timeout(void *argument)
         return;
     }
     pcb->retransmits++;
+    pcb->backoff++;
     /* RFC 5681 3.1 (equation 4) and RFC 6582 4: loss window, leave recovery. */
     tcp_congestion_on_timeout(pcb);
     /* Go back to the first unacknowledged byte (RFC 6298 5.4); later ones
@@ -53,7 +56,7 @@ static void retransmit_timeout(void *argument)
     pcb->snd_nxt = pcb->snd_una;
     tcp_send_segment(pcb, pcb->snd_una, pcb->mss, TCP_SEND_RETRANSMISSION);
     /* RFC 6298 5.5-5.6: back off, restart. */
-    net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->retransmits),
+    net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->backoff),
                     retransmit_timeout, pcb);
 }
 
@@ -62,7 +65,7 @@ void tcp_rearm_retransmit(struct tcp_pcb *pcb)
     if (pcb->snd_una == pcb->snd_max)
         net_timer_cancel(&pcb->retransmit_timer);    /* RFC 6298 5.2 */
     else
-        net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->retransmits),
+        net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->backoff),
                         retransmit_timeout, pcb);
 }
 
