@@ -18,14 +18,15 @@ static bool checksum_valid(const struct ip_header *ip, const struct pbuf *packet
     return ip_checksum_finish(sum, packet->data, pbuf_length(packet)) == 0;
 }
 
-/* Header checks (RFC 9293 3.1, 3.10.7): false when the segment is malformed. */
+/* Header checks (RFC 9293 3.1, 3.10.7), once the segment holds its whole
+ * header (header_fits): false when the data offset is below 5. */
 static bool parse(const struct pbuf *packet, struct tcp_segment *segment)
 {
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
     const struct tcp_header *header = (const struct tcp_header *)packet->data;
     size_t length = pbuf_length(packet);
     size_t header_length = (size_t)(header->data_offset >> 4) * 4;
-    if (header_length < TCP_HEADER_SIZE || header_length > length)
+    if (header_length < TCP_HEADER_SIZE)
         return false;
     memset(segment, 0, sizeof(*segment));
     segment->seq = net_ntohl(header->sequence);
@@ -40,11 +41,20 @@ static bool parse(const struct pbuf *packet, struct tcp_segment *segment)
     segment->destination_port = header->destination_port;
     segment->len = segment->payload_length + ((segment->flags & TCP_FLAG_SYN) ? 1 : 0) +
                    ((segment->flags & TCP_FLAG_FIN) ? 1 : 0);
-    if (!tcp_options_parse(packet->data + TCP_HEADER_SIZE, header_length - TCP_HEADER_SIZE,
-                           segment))
+    tcp_options_parse(packet->data + TCP_HEADER_SIZE, header_length - TCP_HEADER_SIZE, segment);
+    return true;
+}
+
+/* The segment holds the fixed header and the options its data offset
+ * claims.  As Linux (tcp_v4_rcv's pskb_may_pull), a segment cut short is
+ * dropped without counting an error: it is not a TCP segment at all. */
+static bool header_fits(const struct pbuf *packet)
+{
+    size_t length = pbuf_length(packet);
+    if (length < TCP_HEADER_SIZE)
         return false;
-    /* SYN and FIN together make no sense in any state (Linux drops them). */
-    return (segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) != (TCP_FLAG_SYN | TCP_FLAG_FIN);
+    const struct tcp_header *header = (const struct tcp_header *)packet->data;
+    return (size_t)(header->data_offset >> 4) * 4 <= length;
 }
 
 /* 3.10.7.1 CLOSED: everything but a reset is answered with a reset. */
@@ -66,8 +76,9 @@ static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *seg
     }
     /* Third, check for a SYN: a new connection in SYN-RECEIVED sends
      * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.  Data on the SYN is not kept
-     * (no TCP Fast Open; the peer sends it again after the handshake). */
-    if (segment->flags & TCP_FLAG_SYN) {
+     * (no TCP Fast Open; the peer sends it again after the handshake).
+     * SYN with FIN opens nothing (Linux drops it too). */
+    if ((segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) == TCP_FLAG_SYN) {
         struct tcp_pcb *child = tcp_pcb_new_child(listener, segment);
         if (child)
             tcp_output(child);
@@ -127,8 +138,8 @@ static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
         return;
     }
     /* Third, security: no IPSO/CIPSO here. */
-    /* Fourth, check the SYN bit. */
-    if (!(segment->flags & TCP_FLAG_SYN))
+    /* Fourth, check the SYN bit (with FIN it opens nothing, as in LISTEN). */
+    if ((segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) != TCP_FLAG_SYN)
         return;                                   /* fifth: drop */
     pcb->irs = segment->seq;
     pcb->rcv_nxt = segment->seq + 1;
@@ -460,12 +471,19 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
 static void tcp_input(struct pbuf *packet)
 {
     struct tcp_segment segment;
-    if (pbuf_length(packet) < TCP_HEADER_SIZE) {
-        NET_COUNT(TCP_IN_ERRS);
+    /* RFC 1122 4.2.3.10 / RFC 9293 3.10.7.2: no connection with a broadcast
+     * or multicast address; such segments are dropped unanswered, those
+     * sent to a link-layer broadcast or multicast before they are counted
+     * (as Linux). */
+    if (packet->packet_type != PBUF_TO_US) {
         pbuf_put(packet);
         return;
     }
-    NET_COUNT(TCP_IN_SEGS);
+    NET_COUNT(TCP_IN_SEGS);              /* even a bad one, as Linux */
+    if (!header_fits(packet)) {
+        pbuf_put(packet);
+        return;
+    }
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
     if (!checksum_valid(ip, packet)) {
         NET_COUNT(TCP_IN_CSUM_ERRORS);
@@ -478,9 +496,7 @@ static void tcp_input(struct pbuf *packet)
         pbuf_put(packet);
         return;
     }
-    /* RFC 1122 4.2.3.10 / RFC 9293 3.10.7.2: no connection with a broadcast
-     * or multicast address; such segments are dropped unanswered. */
-    if (packet->packet_type != PBUF_TO_US || ip_address_is_broadcast(NULL, ip->destination) ||
+    if (ip_address_is_broadcast(NULL, ip->destination) ||
         ip_address_is_multicast(ip->destination) || ip_address_is_multicast(ip->source) ||
         ip->source == IP_ADDRESS_BROADCAST) {
         pbuf_put(packet);
