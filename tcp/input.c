@@ -125,6 +125,10 @@ static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
     /* First, check the ACK bit. */
     if (segment->flags & TCP_FLAG_ACK) {
         if (seq_leq(segment->ack, pcb->iss) || seq_gt(segment->ack, pcb->snd_max)) {
+            /* The reset clears the peer's half-open old connection;
+             * retry our SYN soon (RFC 9293 3.5.1, figure 11). */
+            if (!(segment->flags & TCP_FLAG_RST))
+                tcp_retry_syn_soon(pcb);
             tcp_send_reset_for(segment);          /* unless RST, which it checks */
             return;
         }
@@ -294,6 +298,15 @@ static bool fin_arrived(struct tcp_pcb *pcb)
     return true;
 }
 
+/* RFC 5961 4.2: a SYN in a synchronized state, in the window or not,
+ * earns a challenge ACK; counted as an input error too, as Linux does. */
+static void syn_challenge(struct tcp_pcb *pcb)
+{
+    NET_COUNT(TCP_IN_ERRS);
+    NET_COUNT(TCPEXT_TCP_SYN_CHALLENGE);
+    tcp_send_challenge_ack(pcb);
+}
+
 /*
  * 3.10.7.4, the synchronized states and SYN-RECEIVED.  Returns false when
  * the pcb is gone (closed and released) and must not be touched.
@@ -313,6 +326,10 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         if (pcb->state == TCP_SYN_RECEIVED) {
             /* a retransmitted SYN: our SYN-ACK was lost, send it again */
             tcp_send_segment(pcb, pcb->iss, 0, TCP_SEND_RETRANSMISSION);
+            return true;
+        }
+        if ((flags & TCP_FLAG_SYN) && pcb->state != TCP_TIME_WAIT) {
+            syn_challenge(pcb);
             return true;
         }
         /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; in TIME-WAIT a
@@ -335,13 +352,18 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         case TCP_SYN_RECEIVED:
             /* Passive: back to LISTEN (the listener forgets the child);
              * active (simultaneous open): "connection refused". */
+            if (pcb->listener)
+                NET_COUNT(TCPEXT_EMBRYONIC_RSTS);
             tcp_pcb_fail(pcb, ECONNREFUSED);
             return false;
         case TCP_ESTABLISHED:
         case TCP_FIN_WAIT_1:
         case TCP_FIN_WAIT_2:
-        case TCP_CLOSE_WAIT:
             tcp_pcb_fail(pcb, ECONNRESET);
+            return false;
+        case TCP_CLOSE_WAIT:
+            /* The peer had closed already: a send fails with EPIPE (Linux). */
+            tcp_pcb_fail(pcb, EPIPE);
             return false;
         default:                          /* CLOSING, LAST-ACK, TIME-WAIT */
             tcp_pcb_closed(pcb);
@@ -356,13 +378,18 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
             tcp_pcb_closed(pcb);
             return false;
         }
-        tcp_send_challenge_ack(pcb);
+        syn_challenge(pcb);
         return true;
     }
     /* Fifth, check the ACK field. */
     if (!(flags & TCP_FLAG_ACK))
         return true;
-    /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT]. */
+    /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT];
+     * below, a challenge ACK.  Above, RFC 9293 and RFC 5961 want an ACK
+     * too; Linux drops the segment silently once synchronized, and so
+     * do we (an ACK would tell a blind attacker nothing new either). */
+    if (seq_gt(segment->ack, pcb->snd_max) && pcb->state != TCP_SYN_RECEIVED)
+        return true;
     if (seq_lt(segment->ack, pcb->snd_una - pcb->max_snd_wnd) ||
         seq_gt(segment->ack, pcb->snd_max)) {
         tcp_send_challenge_ack(pcb);

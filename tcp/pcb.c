@@ -396,7 +396,7 @@ void tcp_pcb_closed(struct tcp_pcb *pcb)
 
 void tcp_pcb_fail(struct tcp_pcb *pcb, int error)
 {
-    if (counted_established(pcb->state) && error == ECONNRESET)
+    if (counted_established(pcb->state) && (error == ECONNRESET || error == EPIPE))
         NET_COUNT(TCP_ESTAB_RESETS);
     if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED)
         NET_COUNT(TCP_ATTEMPT_FAILS);

@@ -6,6 +6,7 @@
  * TIME_WAIT (2 MSL, RFC 9293 3.4.2) or an orphan's FIN_WAIT_2 limit.
  */
 #include "tcp_private.h"
+#include "../netif/counters.h"
 
 uint32_t tcp_msl_ms = 30 * 1000;            /* Linux's TIME_WAIT is 60 s = 2 * 30 s */
 uint32_t tcp_syn_retries = 6;
@@ -43,6 +44,7 @@ static void retransmit_timeout(void *argument)
     uint32_t limit = handshake ? tcp_syn_retries : tcp_retries2;
     if (pcb->snd_una == pcb->snd_max)
         return;
+    NET_COUNT(TCPEXT_TCP_TIMEOUTS);
     if (pcb->retransmits >= limit) {
         tcp_pcb_fail(pcb, ETIMEDOUT);
         return;
@@ -67,6 +69,12 @@ void tcp_rearm_retransmit(struct tcp_pcb *pcb)
     else
         net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->backoff),
                         retransmit_timeout, pcb);
+}
+
+void tcp_retry_syn_soon(struct tcp_pcb *pcb)
+{
+    if (pcb->retransmits == 0)
+        net_timer_start(&pcb->retransmit_timer, TCP_SYN_RETRY_SOON_MS, retransmit_timeout, pcb);
 }
 
 void tcp_arm_retransmit_if_idle(struct tcp_pcb *pcb)

@@ -55,6 +55,7 @@ static void test_tcp_retransmits_after_rto_with_backoff(void)
     CHECK(!pcb->retransmit_timer.armed);
     net_host_clock_advance(10000);
     check_no_frame();
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPTimeouts"), 5);
 }
 
 /* Karn's rule (RFC 6298 3 and 5): the ACK of retransmitted data gives no
@@ -208,6 +209,10 @@ static void test_tcp_fast_retransmit_after_three_dup_acks(void)
     CHECK(!pcb->in_recovery);
     CHECK_EQUAL(pcb->cwnd, 1000 + 1000);   /* min(ssthresh, max(FlightSize 0, MSS) + MSS) */
     check_no_frame();
+    /* counted as Linux counts them: one recovery, two retransmissions in it */
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPRenoRecovery"), 1);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPFastRetrans"), 2);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPTimeouts"), 0);
 }
 
 /* RFC 5681 3.1: slow start grows cwnd by one MSS per ACK of new data,
