@@ -140,6 +140,47 @@ def after_guest_frame(n, low, high):
     return check
 
 
+def relative_seq_in(values):
+    """The guest's seq, relative to its ISN, is one of VALUES (where Linux
+    and Strata may differ, as in zero-window probes)."""
+    def check(frame, recording):
+        seq = relative_seq(frame.packet(), frame, recording)[TCP].seq
+        return None if seq in values else "TCP.seq is %d (relative), expected one of %s" % (
+            seq, sorted(values))
+    return check
+
+
+def payload_at_most(length):
+    """The guest's segment carries at most LENGTH data bytes."""
+    def check(frame, recording):
+        _, _, payload = tcp_parts(frame.data)
+        if len(payload) > length:
+            return "the segment carries %d data bytes, expected at most %d" % (len(payload), length)
+        return None
+    return check
+
+
+def flags_are(flags, optional=""):
+    """The guest's segment has exactly the TCP FLAGS given, and perhaps
+    those in OPTIONAL (Scapy's letters)."""
+    def check(frame, recording):
+        got = str(frame.packet()[TCP].flags)
+        if set(flags) <= set(got) <= set(flags + optional):
+            return None
+        return "TCP.flags is %s, expected %s%s" % (
+            got, flags, " (and perhaps %s)" % optional if optional else "")
+    return check
+
+
+def flags_include(flags):
+    """The guest's segment has at least the TCP FLAGS given (Scapy's letters)."""
+    def check(frame, recording):
+        got = str(frame.packet()[TCP].flags)
+        missing = [flag for flag in flags if flag not in got]
+        return "TCP.flags is %s, expected %s among them" % (got, flags) if missing else None
+    return check
+
+
 def window_at_least(size):
     """The guest advertises a window of at least SIZE (unscaled field)."""
     def check(frame, recording):
@@ -177,10 +218,11 @@ class Peer:
         return ip_to_guest() / tcp / data if data else ip_to_guest() / tcp
 
     def send(self, flags, data=b"", seq=None, ack=None, win=65535, options=None,
-             after_guest=None, after_quiet_ms=None, frame=None, **fields):
+             after_guest=None, after_quiet_ms=None, frame=None, rebase=None, **fields):
         """Send a segment with FLAGS (Scapy's letters: "S", "SA", "A", "PA",
         "FA", "R", "RA"), DATA, and the given fields; the ack is relative to
-        the guest's ISN when "A" is in FLAGS.  FRAME, if given, is sent
+        the guest's ISN when "A" is in FLAGS, unless REBASE is False (no
+        guest SYN on the connection: the ack is absolute).  FRAME, if given, is sent
         instead (e.g. segment()'s output, malformed), with the same
         bookkeeping.  As in packetdrill, the segment waits by default for
         every guest frame expected before it (after_guest=that many).
@@ -191,23 +233,29 @@ class Peer:
         built = frame if frame is not None else self.segment(
             flags, data, seq, ack, win, options, **fields)
         self.f.send(built, after_guest=after_guest, after_quiet_ms=after_quiet_ms,
-                    rebase_ack="A" in flags)
+                    rebase_ack=("A" in flags) if rebase is None else rebase)
         end = (seq + len(data) + flag_count(flags)) % MOD
         if (end - self.snd_nxt) % MOD < MOD // 2:
             self.snd_nxt = end
         return len(self.f.sends)
 
-    def expect(self, flags, data=b"", seq=None, ack=None, win=None, checks=(), **fields):
+    def expect(self, flags, data=b"", seq=None, ack=None, win=None, checks=(), push_free=False,
+               **fields):
         """The guest's next frame is a segment of this connection with exactly
         FLAGS and DATA (bytes, or a count of pattern bytes at guest_offset),
         seq (relative, default rcv_nxt), ack (absolute, default snd_nxt
         when "A" is in FLAGS), WIN if given and FIELDS; CHECKS as for
-        Fixture.expect."""
+        Fixture.expect.  PUSH_FREE: PSH may or may not be set (where
+        Linux and Strata push differently, RFC 9293 3.9.1 leaving it open)."""
         if isinstance(data, int):
             data = pattern(self.guest_offset, data)
             self.guest_offset += len(data)
         seq = self.rcv_nxt if seq is None else seq
-        given = dict(sport=self.port, dport=self.peer_port, flags=flags, seq=seq % MOD)
+        given = dict(sport=self.port, dport=self.peer_port, seq=seq % MOD)
+        if push_free:
+            checks = [flags_are(flags.replace("P", ""), optional="P")] + list(checks)
+        else:
+            given["flags"] = flags
         if "A" in flags:
             given["ack"] = (self.snd_nxt if ack is None else ack) % MOD
         if win is not None:
@@ -221,6 +269,13 @@ class Peer:
         end = (seq + len(data) + flag_count(flags)) % MOD
         if (end - self.rcv_nxt) % MOD < MOD // 2:
             self.rcv_nxt = end
+
+    def expect_loosely(self, checks=(), **fields):
+        """The guest's next frame is a segment of this connection with the
+        given FIELDS (seq relative) and CHECKS, the rest free: for answers
+        in which Linux and the RFCs allow several forms.  Nothing advances."""
+        template = ip_from_guest(proto=6) / TCP(sport=self.port, dport=self.peer_port, **fields)
+        self.f.expect(template, checks=list(checks), view=relative_seq)
 
     def tell_guest(self, after_guest=None):
         """Let pcap_tcp's next "await" step go on."""
