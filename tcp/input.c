@@ -310,6 +310,10 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         tcp_send_ack(pcb);
         return true;
     }
+    /* That SYN-ACK is below RCV.NXT, which calls for an ACK (3.10.7.4,
+     * first step); Linux sends it and still takes the segment's ACK. */
+    if (simultaneous_syn_ack)
+        pcb->ack_now = true;
     trim_to_window(pcb, segment);
     flags = segment->flags;
     /* Second, check the RST bit (RFC 5961 3.2: exactly RCV.NXT resets,
