@@ -409,6 +409,15 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     default:
         break;
     }
+    /* RFC 1122 4.2.2.13: "if new data is received after CLOSE is called,
+     * its TCP SHOULD send a RST to show that data was lost" (Linux:
+     * <SEQ=SEG.ACK><CTL=RST> in FIN-WAIT-1 and -2, then CLOSED). */
+    if (segment->payload_length && !pcb->owned &&
+        (pcb->state == TCP_FIN_WAIT_1 || pcb->state == TCP_FIN_WAIT_2)) {
+        tcp_send_reset_for(segment);
+        tcp_pcb_closed(pcb);
+        return false;
+    }
     /* Sixth, check the URG bit: urgent data is not supported; its bytes
      * are delivered in line (as with SO_OOBINLINE). */
     /* Seventh, process the segment text. */

@@ -411,6 +411,28 @@ static void test_tcp_close_with_unread_data_sends_rst(void)
     CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 1);
 }
 
+/* RFC 1122 4.2.2.13: data arriving after close() gets a RST (Linux:
+ * <SEQ=SEG.ACK><CTL=RST>) and the connection is gone; after shutdown(SHUT_WR)
+ * alone the same data is taken (half close). */
+static void test_tcp_data_after_close_sends_rst(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    tcp_close(pcb);
+    struct captured fin, reset;
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    check_no_frame();
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK | TCP_FLAG_PSH, .window = 8000,
+                                       .payload = "late", .length = 4 });
+    expect_flags(&reset, TCP_FLAG_RST, isn + 2, 0);
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);      /* the listener only */
+    CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 1);
+}
+
 /* RFC 6528: the ISN depends on the 4-tuple and advances with a 4 µs clock. */
 static void test_tcp_isn_depends_on_tuple_and_clock(void)
 {
@@ -454,6 +476,7 @@ int main(void)
         TEST_ENTRY(test_tcp_time_wait_acks_retransmitted_fin),
         TEST_ENTRY(test_tcp_fin_in_remaining_states),
         TEST_ENTRY(test_tcp_close_with_unread_data_sends_rst),
+        TEST_ENTRY(test_tcp_data_after_close_sends_rst),
         TEST_ENTRY(test_tcp_isn_depends_on_tuple_and_clock),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests));
