@@ -181,6 +181,27 @@ def flags_include(flags):
     return check
 
 
+def backs_off(earlier, previous, low=1.5, high=2.5):
+    """Exponential backoff: the interval from the guest's frame PREVIOUS to
+    this one is LOW to HIGH times the interval from its frame EARLIER to
+    PREVIOUS (guest frames, 1-based; EARLIER may be a fixture frame given as
+    ("fixture", K)), by the recording's timestamps (RFC 6298 5.5, RFC 1122
+    4.2.2.17)."""
+    def time_of(which, recording):
+        if isinstance(which, tuple):
+            return recording.sent(which[1]).time
+        return recording.from_guest()[which - 1].time
+    def check(frame, recording):
+        first = time_of(previous, recording) - time_of(earlier, recording)
+        second = frame.time - time_of(previous, recording)
+        if first <= 0 or not low <= second / first <= high:
+            return "came %.3f s after guest frame %s, which came %.3f s after %s: ratio %.2f, " \
+                   "expected %g to %g" % (second, previous, first, earlier,
+                                          second / first if first > 0 else 0, low, high)
+        return None
+    return check
+
+
 def window_at_least(size):
     """The guest advertises a window of at least SIZE (unscaled field)."""
     def check(frame, recording):
