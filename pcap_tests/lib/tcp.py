@@ -27,6 +27,9 @@ the fixture wants it.  What its calls returned is asserted with
 f.guest_says(line); a line is surely printed once a frame the guest sent
 after it came: a step that sends a segment, or "notify", whose datagram
 Peer.expect_notify() expects.  Data pcap_tcp writes is pattern(offset, length).
+A fixture acknowledges the guest's last data (peer.send("A")): the test
+ends as soon as the expected frames came, and an unacknowledged segment
+retransmitted before the guest stops would be one frame too many.
 """
 import struct
 
@@ -239,15 +242,22 @@ class Peer:
         return ip_to_guest() / tcp / data if data else ip_to_guest() / tcp
 
     def send(self, flags, data=b"", seq=None, ack=None, win=65535, options=None,
-             after_guest=None, after_quiet_ms=None, frame=None, rebase=None, **fields):
+             after_guest=None, after_quiet_ms=None, frame=None, rebase=None, advance=None,
+             **fields):
         """Send a segment with FLAGS (Scapy's letters: "S", "SA", "A", "PA",
         "FA", "R", "RA"), DATA, and the given fields; the ack is relative to
         the guest's ISN when "A" is in FLAGS, unless REBASE is False (no
         guest SYN on the connection: the ack is absolute).  FRAME, if given, is sent
         instead (e.g. segment()'s output, malformed), with the same
-        bookkeeping.  As in packetdrill, the segment waits by default for
+        bookkeeping.  ADVANCE: whether snd_nxt moves past the segment; by
+        default it does when SEQ is not given (the peer's next segment), and
+        not for a segment sent at a SEQ of the fixture's choosing (a
+        retransmission, an attack, out of order).
+        As in packetdrill, the segment waits by default for
         every guest frame expected before it (after_guest=that many).
         Returns the frame's number K among the fixture's."""
+        if advance is None:
+            advance = seq is None
         seq = self.snd_nxt if seq is None else seq
         if after_guest is None and after_quiet_ms is None and self.f.expected:
             after_guest = len(self.f.expected)
@@ -255,9 +265,8 @@ class Peer:
             flags, data, seq, ack, win, options, **fields)
         self.f.send(built, after_guest=after_guest, after_quiet_ms=after_quiet_ms,
                     rebase_ack=("A" in flags) if rebase is None else rebase)
-        end = (seq + len(data) + flag_count(flags)) % MOD
-        if (end - self.snd_nxt) % MOD < MOD // 2:
-            self.snd_nxt = end
+        if advance:
+            self.snd_nxt = (seq + len(data) + flag_count(flags)) % MOD
         return len(self.f.sends)
 
     def expect(self, flags, data=b"", seq=None, ack=None, win=None, checks=(), push_free=False,
