@@ -18,15 +18,22 @@ static bool checksum_valid(const struct ip_header *ip, const struct pbuf *packet
     return ip_checksum_finish(sum, packet->data, pbuf_length(packet)) == 0;
 }
 
-/* Header checks (RFC 9293 3.1, 3.10.7): false when the segment is malformed. */
-static bool parse(const struct pbuf *packet, struct tcp_segment *segment)
+/* What the header checks found.  Linux counts only some malformed
+ * segments in InErrs (a data offset below 5), and drops the others
+ * uncounted (a data offset past the end, SYN with FIN). */
+enum parse_result { SEGMENT_PARSED, SEGMENT_IN_ERROR, SEGMENT_DROPPED };
+
+/* Header checks (RFC 9293 3.1, 3.10.7). */
+static enum parse_result parse(const struct pbuf *packet, struct tcp_segment *segment)
 {
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
     const struct tcp_header *header = (const struct tcp_header *)packet->data;
     size_t length = pbuf_length(packet);
     size_t header_length = (size_t)(header->data_offset >> 4) * 4;
-    if (header_length < TCP_HEADER_SIZE || header_length > length)
-        return false;
+    if (header_length < TCP_HEADER_SIZE)
+        return SEGMENT_IN_ERROR;
+    if (header_length > length)
+        return SEGMENT_DROPPED;
     memset(segment, 0, sizeof(*segment));
     segment->seq = net_ntohl(header->sequence);
     segment->ack = net_ntohl(header->acknowledgment);
@@ -40,11 +47,11 @@ static bool parse(const struct pbuf *packet, struct tcp_segment *segment)
     segment->destination_port = header->destination_port;
     segment->len = segment->payload_length + ((segment->flags & TCP_FLAG_SYN) ? 1 : 0) +
                    ((segment->flags & TCP_FLAG_FIN) ? 1 : 0);
-    if (!tcp_options_parse(packet->data + TCP_HEADER_SIZE, header_length - TCP_HEADER_SIZE,
-                           segment))
-        return false;
+    tcp_options_parse(packet->data + TCP_HEADER_SIZE, header_length - TCP_HEADER_SIZE, segment);
     /* SYN and FIN together make no sense in any state (Linux drops them). */
-    return (segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) != (TCP_FLAG_SYN | TCP_FLAG_FIN);
+    if ((segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) == (TCP_FLAG_SYN | TCP_FLAG_FIN))
+        return SEGMENT_DROPPED;
+    return SEGMENT_PARSED;
 }
 
 /* 3.10.7.1 CLOSED: everything but a reset is answered with a reset. */
@@ -472,12 +479,11 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
 static void tcp_input(struct pbuf *packet)
 {
     struct tcp_segment segment;
+    NET_COUNT(TCP_IN_SEGS);               /* Linux counts even a truncated one */
     if (pbuf_length(packet) < TCP_HEADER_SIZE) {
-        NET_COUNT(TCP_IN_ERRS);
         pbuf_put(packet);
         return;
     }
-    NET_COUNT(TCP_IN_SEGS);
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
     if (!checksum_valid(ip, packet)) {
         NET_COUNT(TCP_IN_CSUM_ERRORS);
@@ -485,8 +491,10 @@ static void tcp_input(struct pbuf *packet)
         pbuf_put(packet);
         return;
     }
-    if (!parse(packet, &segment)) {
-        NET_COUNT(TCP_IN_ERRS);
+    enum parse_result parsed = parse(packet, &segment);
+    if (parsed != SEGMENT_PARSED) {
+        if (parsed == SEGMENT_IN_ERROR)
+            NET_COUNT(TCP_IN_ERRS);
         pbuf_put(packet);
         return;
     }
