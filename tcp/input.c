@@ -339,6 +339,10 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         tcp_send_ack(pcb);
         return true;
     }
+    /* That SYN-ACK is below RCV.NXT, which calls for an ACK (3.10.7.4,
+     * first step); Linux sends it and still takes the segment's ACK. */
+    if (simultaneous_syn_ack)
+        pcb->ack_now = true;
     trim_to_window(pcb, segment);
     flags = segment->flags;
     /* Second, check the RST bit (RFC 5961 3.2: exactly RCV.NXT resets,
@@ -443,6 +447,15 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         break;
     default:
         break;
+    }
+    /* RFC 1122 4.2.2.13: "if new data is received after CLOSE is called,
+     * its TCP SHOULD send a RST to show that data was lost" (Linux:
+     * <SEQ=SEG.ACK><CTL=RST> in FIN-WAIT-1 and -2, then CLOSED). */
+    if (segment->payload_length && !pcb->owned &&
+        (pcb->state == TCP_FIN_WAIT_1 || pcb->state == TCP_FIN_WAIT_2)) {
+        tcp_send_reset_for(segment);
+        tcp_pcb_closed(pcb);
+        return false;
     }
     /* Sixth, check the URG bit: urgent data is not supported; its bytes
      * are delivered in line (as with SO_OOBINLINE). */

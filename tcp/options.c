@@ -7,11 +7,11 @@
 enum { OPTION_END = 0, OPTION_NOP = 1, OPTION_MSS = 2, OPTION_WSCALE = 3 };
 
 /*
- * A length byte below 2 or running past the header ends the walk: RFC 9293
- * 3.1 says "a TCP implementation MUST be prepared to handle an illegal
- * option length (e.g., zero)"; as Linux (tcp_parse_options), the options
- * before it count and the segment is processed.  MSS or window scale with
- * the wrong length is ignored, as Linux.
+ * A length byte below 2 or running past the header ends the parsing; the
+ * options before it count and the segment goes on (RFC 9293 3.1: "a TCP
+ * implementation MUST be prepared to handle an illegal option length";
+ * Linux's tcp_parse_options stops there and keeps the segment).  An MSS or
+ * window scale option of the wrong size is ignored, as Linux does.
  */
 void tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment *segment)
 {

@@ -70,7 +70,7 @@ void tcp_ring_copy_out(const struct tcp_ring *ring, size_t offset, void *data, s
 void tcp_ring_drop(struct tcp_ring *ring, size_t length);
 
 /* options.c */
-/* false when an option's length is malformed (the segment is dropped). */
+/* Reads MSS and window scale into SEGMENT, up to a malformed length if any. */
 void tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment *segment);
 /* Writes the SYN's options (MSS, window scale); returns their length (a multiple of 4). */
 size_t tcp_options_write_syn(const struct tcp_pcb *pcb, uint8_t *out);

@@ -54,3 +54,11 @@ int arp_answer(const struct script *script, const uint8_t *frame, size_t length,
 	}
 	return 0;
 }
+
+int arp_is_announcement(const uint8_t *frame, size_t length)
+{
+	return length >= ARP_END &&
+	       memcmp(frame + ETH_TYPE, ipv4_over_ethernet, sizeof(ipv4_over_ethernet)) == 0 &&
+	       memcmp(frame + ARP_OPER, request, sizeof(request)) == 0 &&
+	       memcmp(frame + ARP_SPA, frame + ARP_TPA, 4) == 0;
+}

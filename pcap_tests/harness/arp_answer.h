@@ -15,4 +15,9 @@
 int arp_answer(const struct script *script, const uint8_t *frame, size_t length,
 	       uint8_t answer[ARP_ANSWER_LENGTH]);
 
+/* Whether FRAME is an ARP request whose sender and target addresses are
+ * the same: a gratuitous ARP announcing the sender (RFC 5227 2.3), which
+ * nobody answers. */
+int arp_is_announcement(const uint8_t *frame, size_t length);
+
 #endif

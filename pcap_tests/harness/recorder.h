@@ -9,6 +9,7 @@
  *              end          the end-of-test frame the guest program waits for
  *              test         a guest frame the fixture's expectations are about
  *              arp-request  a guest ARP request for a harness address
+ *              arp-announcement  a guest's gratuitous ARP request (RFC 5227 2.3)
  */
 #ifndef RECORDER_H
 #define RECORDER_H

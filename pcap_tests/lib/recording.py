@@ -10,7 +10,7 @@ class RecordedFrame:
         self.number = number        # Wireshark's frame number
         self.time = time            # seconds, host clock
         self.direction = direction  # "to-guest" or "from-guest"
-        self.role = role            # "fixture K", "arp-answer", "end", "test", "arp-request", "boot"
+        self.role = role            # "fixture K", "arp-answer", "end", "test", "arp-request", "arp-announcement", "boot"
         self.data = data            # the frame's bytes
 
     def packet(self):

@@ -27,6 +27,9 @@ the fixture wants it.  What its calls returned is asserted with
 f.guest_says(line); a line is surely printed once a frame the guest sent
 after it came: a step that sends a segment, or "notify", whose datagram
 Peer.expect_notify() expects.  Data pcap_tcp writes is pattern(offset, length).
+A fixture acknowledges the guest's last data (peer.send("A")): the test
+ends as soon as the expected frames came, and an unacknowledged segment
+retransmitted before the guest stops would be one frame too many.
 """
 import struct
 
@@ -140,6 +143,68 @@ def after_guest_frame(n, low, high):
     return check
 
 
+def relative_seq_in(values):
+    """The guest's seq, relative to its ISN, is one of VALUES (where Linux
+    and Strata may differ, as in zero-window probes)."""
+    def check(frame, recording):
+        seq = relative_seq(frame.packet(), frame, recording)[TCP].seq
+        return None if seq in values else "TCP.seq is %d (relative), expected one of %s" % (
+            seq, sorted(values))
+    return check
+
+
+def payload_at_most(length):
+    """The guest's segment carries at most LENGTH data bytes."""
+    def check(frame, recording):
+        _, _, payload = tcp_parts(frame.data)
+        if len(payload) > length:
+            return "the segment carries %d data bytes, expected at most %d" % (len(payload), length)
+        return None
+    return check
+
+
+def flags_are(flags, optional=""):
+    """The guest's segment has exactly the TCP FLAGS given, and perhaps
+    those in OPTIONAL (Scapy's letters)."""
+    def check(frame, recording):
+        got = str(frame.packet()[TCP].flags)
+        if set(flags) <= set(got) <= set(flags + optional):
+            return None
+        return "TCP.flags is %s, expected %s%s" % (
+            got, flags, " (and perhaps %s)" % optional if optional else "")
+    return check
+
+
+def flags_include(flags):
+    """The guest's segment has at least the TCP FLAGS given (Scapy's letters)."""
+    def check(frame, recording):
+        got = str(frame.packet()[TCP].flags)
+        missing = [flag for flag in flags if flag not in got]
+        return "TCP.flags is %s, expected %s among them" % (got, flags) if missing else None
+    return check
+
+
+def backs_off(earlier, previous, low=1.5, high=2.5):
+    """Exponential backoff: the interval from the guest's frame PREVIOUS to
+    this one is LOW to HIGH times the interval from its frame EARLIER to
+    PREVIOUS (guest frames, 1-based; EARLIER may be a fixture frame given as
+    ("fixture", K)), by the recording's timestamps (RFC 6298 5.5, RFC 1122
+    4.2.2.17)."""
+    def time_of(which, recording):
+        if isinstance(which, tuple):
+            return recording.sent(which[1]).time
+        return recording.from_guest()[which - 1].time
+    def check(frame, recording):
+        first = time_of(previous, recording) - time_of(earlier, recording)
+        second = frame.time - time_of(previous, recording)
+        if first <= 0 or not low <= second / first <= high:
+            return "came %.3f s after guest frame %s, which came %.3f s after %s: ratio %.2f, " \
+                   "expected %g to %g" % (second, previous, first, earlier,
+                                          second / first if first > 0 else 0, low, high)
+        return None
+    return check
+
+
 def window_at_least(size):
     """The guest advertises a window of at least SIZE (unscaled field)."""
     def check(frame, recording):
@@ -177,37 +242,50 @@ class Peer:
         return ip_to_guest() / tcp / data if data else ip_to_guest() / tcp
 
     def send(self, flags, data=b"", seq=None, ack=None, win=65535, options=None,
-             after_guest=None, after_quiet_ms=None, frame=None, **fields):
+             after_guest=None, after_quiet_ms=None, frame=None, rebase=None, advance=None,
+             **fields):
         """Send a segment with FLAGS (Scapy's letters: "S", "SA", "A", "PA",
         "FA", "R", "RA"), DATA, and the given fields; the ack is relative to
-        the guest's ISN when "A" is in FLAGS.  FRAME, if given, is sent
+        the guest's ISN when "A" is in FLAGS, unless REBASE is False (no
+        guest SYN on the connection: the ack is absolute).  FRAME, if given, is sent
         instead (e.g. segment()'s output, malformed), with the same
-        bookkeeping.  As in packetdrill, the segment waits by default for
+        bookkeeping.  ADVANCE: whether snd_nxt moves past the segment; by
+        default it does when SEQ is not given (the peer's next segment), and
+        not for a segment sent at a SEQ of the fixture's choosing (a
+        retransmission, an attack, out of order).
+        As in packetdrill, the segment waits by default for
         every guest frame expected before it (after_guest=that many).
         Returns the frame's number K among the fixture's."""
+        if advance is None:
+            advance = seq is None
         seq = self.snd_nxt if seq is None else seq
         if after_guest is None and after_quiet_ms is None and self.f.expected:
             after_guest = len(self.f.expected)
         built = frame if frame is not None else self.segment(
             flags, data, seq, ack, win, options, **fields)
         self.f.send(built, after_guest=after_guest, after_quiet_ms=after_quiet_ms,
-                    rebase_ack="A" in flags)
-        end = (seq + len(data) + flag_count(flags)) % MOD
-        if (end - self.snd_nxt) % MOD < MOD // 2:
-            self.snd_nxt = end
+                    rebase_ack=("A" in flags) if rebase is None else rebase)
+        if advance:
+            self.snd_nxt = (seq + len(data) + flag_count(flags)) % MOD
         return len(self.f.sends)
 
-    def expect(self, flags, data=b"", seq=None, ack=None, win=None, checks=(), **fields):
+    def expect(self, flags, data=b"", seq=None, ack=None, win=None, checks=(), push_free=False,
+               **fields):
         """The guest's next frame is a segment of this connection with exactly
         FLAGS and DATA (bytes, or a count of pattern bytes at guest_offset),
         seq (relative, default rcv_nxt), ack (absolute, default snd_nxt
         when "A" is in FLAGS), WIN if given and FIELDS; CHECKS as for
-        Fixture.expect."""
+        Fixture.expect.  PUSH_FREE: PSH may or may not be set (where
+        Linux and Strata push differently, RFC 9293 3.9.1 leaving it open)."""
         if isinstance(data, int):
             data = pattern(self.guest_offset, data)
             self.guest_offset += len(data)
         seq = self.rcv_nxt if seq is None else seq
-        given = dict(sport=self.port, dport=self.peer_port, flags=flags, seq=seq % MOD)
+        given = dict(sport=self.port, dport=self.peer_port, seq=seq % MOD)
+        if push_free:
+            checks = [flags_are(flags.replace("P", ""), optional="P")] + list(checks)
+        else:
+            given["flags"] = flags
         if "A" in flags:
             given["ack"] = (self.snd_nxt if ack is None else ack) % MOD
         if win is not None:
@@ -221,6 +299,13 @@ class Peer:
         end = (seq + len(data) + flag_count(flags)) % MOD
         if (end - self.rcv_nxt) % MOD < MOD // 2:
             self.rcv_nxt = end
+
+    def expect_loosely(self, checks=(), **fields):
+        """The guest's next frame is a segment of this connection with the
+        given FIELDS (seq relative) and CHECKS, the rest free: for answers
+        in which Linux and the RFCs allow several forms.  Nothing advances."""
+        template = ip_from_guest(proto=6) / TCP(sport=self.port, dport=self.peer_port, **fields)
+        self.f.expect(template, checks=list(checks), view=relative_seq)
 
     def tell_guest(self, after_guest=None):
         """Let pcap_tcp's next "await" step go on."""

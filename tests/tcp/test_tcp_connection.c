@@ -107,7 +107,9 @@ static void test_tcp_active_open_sends_syn_with_mss(void)
     CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), -EISCONN);
 }
 
-/* RFC 9293 3.5 figure 8: both SYNs cross; each side answers SYN,ACK. */
+/* RFC 9293 3.5 figure 8: both SYNs cross; each side answers SYN,ACK.  The
+ * peer's SYN,ACK repeats its SYN (below RCV.NXT): it is ACKed (3.10.7.4,
+ * first step), as Linux does, and its ACK establishes the connection. */
 static void test_tcp_simultaneous_open(void)
 {
     tcp_stack_setup();
@@ -126,6 +128,9 @@ static void test_tcp_simultaneous_open(void)
                                        .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
                                        .options = mss, .options_length = 4 });
     CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    struct captured ack;
+    expect_flags(&ack, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 1);
+    CHECK_EQUAL(ack.length, 0);
     check_no_frame();
     /* data flows: the connection is really synchronized */
     CHECK_EQUAL(tcp_send(pcb, "hi", 2), 2);
@@ -471,6 +476,28 @@ static void test_tcp_close_with_unread_data_sends_rst(void)
     CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 1);
 }
 
+/* RFC 1122 4.2.2.13: data arriving after close() gets a RST (Linux:
+ * <SEQ=SEG.ACK><CTL=RST>) and the connection is gone; after shutdown(SHUT_WR)
+ * alone the same data is taken (half close). */
+static void test_tcp_data_after_close_sends_rst(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    tcp_close(pcb);
+    struct captured fin, reset;
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    check_no_frame();
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK | TCP_FLAG_PSH, .window = 8000,
+                                       .payload = "late", .length = 4 });
+    expect_flags(&reset, TCP_FLAG_RST, isn + 2, 0);
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);      /* the listener only */
+    CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 1);
+}
+
 /* RFC 6528: the ISN depends on the 4-tuple and advances with a 4 µs clock. */
 static void test_tcp_isn_depends_on_tuple_and_clock(void)
 {
@@ -516,6 +543,7 @@ int main(void)
         TEST_ENTRY(test_tcp_time_wait_acks_retransmitted_fin),
         TEST_ENTRY(test_tcp_fin_in_remaining_states),
         TEST_ENTRY(test_tcp_close_with_unread_data_sends_rst),
+        TEST_ENTRY(test_tcp_data_after_close_sends_rst),
         TEST_ENTRY(test_tcp_isn_depends_on_tuple_and_clock),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests));
