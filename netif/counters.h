@@ -78,9 +78,23 @@
     X(ARP, "Arp", "ResolutionFailures", ARP_RESOLUTION_FAILURES)
 
 /* /proc/net/netstat's fields that Strata counts, in Linux's order within
- * each section.  IpExt InTruncatedPkts: datagrams shorter than their total
- * length (RFC 4293 ipSystemStatsInTruncatedPkts). */
+ * each section.  TcpExt, as Linux counts them: EmbryonicRsts, resets that
+ * ended a passive SYN-RECEIVED; TCPRenoRecovery, fast recoveries entered
+ * (RFC 5681 3.2, no SACK); TCPFastRetrans, retransmissions in fast
+ * recovery; TCPTimeouts, RTO expiries (RFC 6298 5.4-5.7, handshake ones
+ * included); TCPChallengeACK, challenge ACKs sent (RFC 5961 3-5);
+ * TCPSYNChallenge, SYNs in a synchronized state that earned one (RFC 5961
+ * 4); TCPSynRetrans, SYN and SYN-ACK retransmissions.  IpExt
+ * InTruncatedPkts: datagrams shorter than their total length (RFC 4293
+ * ipSystemStatsInTruncatedPkts). */
 #define NET_NETSTAT_COUNTER_TABLE(X)                                           \
+    X(TCPEXT, "TcpExt", "EmbryonicRsts", TCPEXT_EMBRYONIC_RSTS)                \
+    X(TCPEXT, "TcpExt", "TCPRenoRecovery", TCPEXT_TCP_RENO_RECOVERY)           \
+    X(TCPEXT, "TcpExt", "TCPFastRetrans", TCPEXT_TCP_FAST_RETRANS)             \
+    X(TCPEXT, "TcpExt", "TCPTimeouts", TCPEXT_TCP_TIMEOUTS)                    \
+    X(TCPEXT, "TcpExt", "TCPChallengeACK", TCPEXT_TCP_CHALLENGE_ACK)           \
+    X(TCPEXT, "TcpExt", "TCPSYNChallenge", TCPEXT_TCP_SYN_CHALLENGE)           \
+    X(TCPEXT, "TcpExt", "TCPSynRetrans", TCPEXT_TCP_SYN_RETRANS)               \
     X(IPEXT, "IpExt", "InTruncatedPkts", IPEXT_IN_TRUNCATED_PKTS)
 
 /* Eth and Arp are Strata's own sections (Linux has no such lines); they

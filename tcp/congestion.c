@@ -5,6 +5,7 @@
  * fast recovery (RFC 5681 3.2, RFC 6582).
  */
 #include "tcp_private.h"
+#include "../netif/counters.h"
 
 void tcp_congestion_init(struct tcp_pcb *pcb)
 {
@@ -85,6 +86,7 @@ void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb)
     halve(pcb, flight - MIN(beyond, 2u * pcb->mss));
     pcb->recover = pcb->snd_max - 1;
     pcb->in_recovery = true;
+    NET_COUNT(TCPEXT_TCP_RENO_RECOVERY);
     pcb->rtt_timing = false;
     tcp_send_segment(pcb, pcb->snd_una, pcb->mss, TCP_SEND_RETRANSMISSION);
     pcb->cwnd = pcb->ssthresh + 3u * pcb->mss;

@@ -18,14 +18,15 @@ static bool checksum_valid(const struct ip_header *ip, const struct pbuf *packet
     return ip_checksum_finish(sum, packet->data, pbuf_length(packet)) == 0;
 }
 
-/* Header checks (RFC 9293 3.1, 3.10.7): false when the segment is malformed. */
+/* Header checks (RFC 9293 3.1, 3.10.7), once the segment holds its whole
+ * header (header_fits): false when the data offset is below 5. */
 static bool parse(const struct pbuf *packet, struct tcp_segment *segment)
 {
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
     const struct tcp_header *header = (const struct tcp_header *)packet->data;
     size_t length = pbuf_length(packet);
     size_t header_length = (size_t)(header->data_offset >> 4) * 4;
-    if (header_length < TCP_HEADER_SIZE || header_length > length)
+    if (header_length < TCP_HEADER_SIZE)
         return false;
     memset(segment, 0, sizeof(*segment));
     segment->seq = net_ntohl(header->sequence);
@@ -40,11 +41,20 @@ static bool parse(const struct pbuf *packet, struct tcp_segment *segment)
     segment->destination_port = header->destination_port;
     segment->len = segment->payload_length + ((segment->flags & TCP_FLAG_SYN) ? 1 : 0) +
                    ((segment->flags & TCP_FLAG_FIN) ? 1 : 0);
-    if (!tcp_options_parse(packet->data + TCP_HEADER_SIZE, header_length - TCP_HEADER_SIZE,
-                           segment))
+    tcp_options_parse(packet->data + TCP_HEADER_SIZE, header_length - TCP_HEADER_SIZE, segment);
+    return true;
+}
+
+/* The segment holds the fixed header and the options its data offset
+ * claims.  As Linux (tcp_v4_rcv's pskb_may_pull), a segment cut short is
+ * dropped without counting an error: it is not a TCP segment at all. */
+static bool header_fits(const struct pbuf *packet)
+{
+    size_t length = pbuf_length(packet);
+    if (length < TCP_HEADER_SIZE)
         return false;
-    /* SYN and FIN together make no sense in any state (Linux drops them). */
-    return (segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) != (TCP_FLAG_SYN | TCP_FLAG_FIN);
+    const struct tcp_header *header = (const struct tcp_header *)packet->data;
+    return (size_t)(header->data_offset >> 4) * 4 <= length;
 }
 
 /* 3.10.7.1 CLOSED: everything but a reset is answered with a reset. */
@@ -67,8 +77,9 @@ static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *seg
     }
     /* Third, check for a SYN: a new connection in SYN-RECEIVED sends
      * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.  Data on the SYN is not kept
-     * (no TCP Fast Open; the peer sends it again after the handshake). */
-    if (segment->flags & TCP_FLAG_SYN) {
+     * (no TCP Fast Open; the peer sends it again after the handshake).
+     * SYN with FIN opens nothing (Linux drops it too). */
+    if ((segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) == TCP_FLAG_SYN) {
         uint32_t chosen = iss ? *iss
                               : tcp_initial_sequence(segment->destination,
                                                      segment->destination_port,
@@ -97,6 +108,7 @@ static void connection_established(struct tcp_pcb *pcb)
     tcp_set_state(pcb, TCP_ESTABLISHED);
     pcb->quick_acks = TCP_QUICK_ACKS;
     pcb->retransmits = 0;
+    pcb->backoff = 0;
     tcp_rearm_retransmit(pcb);
     tcp_arm_keepalive(pcb);
     if (pcb->listener) {
@@ -118,6 +130,10 @@ static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
     /* First, check the ACK bit. */
     if (segment->flags & TCP_FLAG_ACK) {
         if (seq_leq(segment->ack, pcb->iss) || seq_gt(segment->ack, pcb->snd_max)) {
+            /* The reset clears the peer's half-open old connection;
+             * retry our SYN soon (RFC 9293 3.5.1, figure 11). */
+            if (!(segment->flags & TCP_FLAG_RST))
+                tcp_retry_syn_soon(pcb);
             tcp_send_reset_for(segment);          /* unless RST, which it checks */
             return;
         }
@@ -131,8 +147,8 @@ static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
         return;
     }
     /* Third, security: no IPSO/CIPSO here. */
-    /* Fourth, check the SYN bit. */
-    if (!(segment->flags & TCP_FLAG_SYN))
+    /* Fourth, check the SYN bit (with FIN it opens nothing, as in LISTEN). */
+    if ((segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) != TCP_FLAG_SYN)
         return;                                   /* fifth: drop */
     pcb->irs = segment->seq;
     pcb->rcv_nxt = segment->seq + 1;
@@ -234,7 +250,7 @@ static void new_data_acknowledged(struct tcp_pcb *pcb, uint32_t ack)
         tcp_rtt_sample(pcb, (uint32_t)(net_now_ms() - pcb->rtt_start_ms));
         pcb->rtt_timing = false;
     }
-    pcb->retransmits = 0;                 /* RFC 6298 5.3 with the backoff undone */
+    pcb->retransmits = 0;                 /* RFC 6298 5.3; the backoff stays (Karn) */
     tcp_rearm_retransmit(pcb);
     tcp_congestion_on_ack(pcb, acked);
     if (pcb->writable && tcp_send_space(pcb))
@@ -287,6 +303,15 @@ static bool fin_arrived(struct tcp_pcb *pcb)
     return true;
 }
 
+/* RFC 5961 4.2: a SYN in a synchronized state, in the window or not,
+ * earns a challenge ACK; counted as an input error too, as Linux does. */
+static void syn_challenge(struct tcp_pcb *pcb)
+{
+    NET_COUNT(TCP_IN_ERRS);
+    NET_COUNT(TCPEXT_TCP_SYN_CHALLENGE);
+    tcp_send_challenge_ack(pcb);
+}
+
 /*
  * 3.10.7.4, the synchronized states and SYN-RECEIVED.  Returns false when
  * the pcb is gone (closed and released) and must not be touched.
@@ -308,6 +333,10 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
             tcp_send_segment(pcb, pcb->iss, 0, TCP_SEND_RETRANSMISSION);
             return true;
         }
+        if ((flags & TCP_FLAG_SYN) && pcb->state != TCP_TIME_WAIT) {
+            syn_challenge(pcb);
+            return true;
+        }
         /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>; in TIME-WAIT a
          * retransmitted FIN also restarts the 2 MSL wait. */
         if (pcb->state == TCP_TIME_WAIT && (flags & TCP_FLAG_FIN))
@@ -315,6 +344,10 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         tcp_send_ack(pcb);
         return true;
     }
+    /* That SYN-ACK is below RCV.NXT, which calls for an ACK (3.10.7.4,
+     * first step); Linux sends it and still takes the segment's ACK. */
+    if (simultaneous_syn_ack)
+        pcb->ack_now = true;
     trim_to_window(pcb, segment);
     flags = segment->flags;
     /* Second, check the RST bit (RFC 5961 3.2: exactly RCV.NXT resets,
@@ -328,13 +361,18 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         case TCP_SYN_RECEIVED:
             /* Passive: back to LISTEN (the listener forgets the child);
              * active (simultaneous open): "connection refused". */
+            if (pcb->listener)
+                NET_COUNT(TCPEXT_EMBRYONIC_RSTS);
             tcp_pcb_fail(pcb, ECONNREFUSED);
             return false;
         case TCP_ESTABLISHED:
         case TCP_FIN_WAIT_1:
         case TCP_FIN_WAIT_2:
-        case TCP_CLOSE_WAIT:
             tcp_pcb_fail(pcb, ECONNRESET);
+            return false;
+        case TCP_CLOSE_WAIT:
+            /* The peer had closed already: a send fails with EPIPE (Linux). */
+            tcp_pcb_fail(pcb, EPIPE);
             return false;
         default:                          /* CLOSING, LAST-ACK, TIME-WAIT */
             tcp_pcb_closed(pcb);
@@ -349,13 +387,18 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
             tcp_pcb_closed(pcb);
             return false;
         }
-        tcp_send_challenge_ack(pcb);
+        syn_challenge(pcb);
         return true;
     }
     /* Fifth, check the ACK field. */
     if (!(flags & TCP_FLAG_ACK))
         return true;
-    /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT]. */
+    /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT];
+     * below, a challenge ACK.  Above, RFC 9293 and RFC 5961 want an ACK
+     * too; Linux drops the segment silently once synchronized, and so
+     * do we (an ACK would tell a blind attacker nothing new either). */
+    if (seq_gt(segment->ack, pcb->snd_max) && pcb->state != TCP_SYN_RECEIVED)
+        return true;
     if (seq_lt(segment->ack, pcb->snd_una - pcb->max_snd_wnd) ||
         seq_gt(segment->ack, pcb->snd_max)) {
         tcp_send_challenge_ack(pcb);
@@ -409,6 +452,15 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         break;
     default:
         break;
+    }
+    /* RFC 1122 4.2.2.13: "if new data is received after CLOSE is called,
+     * its TCP SHOULD send a RST to show that data was lost" (Linux:
+     * <SEQ=SEG.ACK><CTL=RST> in FIN-WAIT-1 and -2, then CLOSED). */
+    if (segment->payload_length && !pcb->owned &&
+        (pcb->state == TCP_FIN_WAIT_1 || pcb->state == TCP_FIN_WAIT_2)) {
+        tcp_send_reset_for(segment);
+        tcp_pcb_closed(pcb);
+        return false;
     }
     /* Sixth, check the URG bit: urgent data is not supported; its bytes
      * are delivered in line (as with SO_OOBINLINE). */
@@ -487,12 +539,19 @@ static struct tcp_pcb *time_wait_reopen(struct tcp_pcb *pcb, const struct tcp_se
 static void tcp_input(struct pbuf *packet)
 {
     struct tcp_segment segment;
-    if (pbuf_length(packet) < TCP_HEADER_SIZE) {
-        NET_COUNT(TCP_IN_ERRS);
+    /* RFC 1122 4.2.3.10 / RFC 9293 3.10.7.2: no connection with a broadcast
+     * or multicast address; such segments are dropped unanswered, those
+     * sent to a link-layer broadcast or multicast before they are counted
+     * (as Linux). */
+    if (packet->packet_type != PBUF_TO_US) {
         pbuf_put(packet);
         return;
     }
-    NET_COUNT(TCP_IN_SEGS);
+    NET_COUNT(TCP_IN_SEGS);              /* even a bad one, as Linux */
+    if (!header_fits(packet)) {
+        pbuf_put(packet);
+        return;
+    }
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
     if (!checksum_valid(ip, packet)) {
         NET_COUNT(TCP_IN_CSUM_ERRORS);
@@ -505,9 +564,7 @@ static void tcp_input(struct pbuf *packet)
         pbuf_put(packet);
         return;
     }
-    /* RFC 1122 4.2.3.10 / RFC 9293 3.10.7.2: no connection with a broadcast
-     * or multicast address; such segments are dropped unanswered. */
-    if (packet->packet_type != PBUF_TO_US || ip_address_is_broadcast(NULL, ip->destination) ||
+    if (ip_address_is_broadcast(NULL, ip->destination) ||
         ip_address_is_multicast(ip->destination) || ip_address_is_multicast(ip->source) ||
         ip->source == IP_ADDRESS_BROADCAST) {
         pbuf_put(packet);

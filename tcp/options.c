@@ -7,12 +7,13 @@
 enum { OPTION_END = 0, OPTION_NOP = 1, OPTION_MSS = 2, OPTION_WSCALE = 3 };
 
 /*
- * A length byte below 2 or running past the header is malformed (RFC 9293
- * 3.1: "a TCP implementation MUST be prepared to handle an illegal option
- * length ... by resetting the connection or dropping the segment"; we drop
- * it, where Linux stops parsing and keeps the segment).
+ * A length byte below 2 or running past the header ends the parsing; the
+ * options before it count and the segment goes on (RFC 9293 3.1: "a TCP
+ * implementation MUST be prepared to handle an illegal option length";
+ * Linux's tcp_parse_options stops there and keeps the segment).  An MSS or
+ * window scale option of the wrong size is ignored, as Linux does.
  */
-bool tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment *segment)
+void tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment *segment)
 {
     size_t i = 0;
     while (i < length) {
@@ -24,10 +25,10 @@ bool tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment
             continue;
         }
         if (i + 1 >= length)
-            return false;
+            break;
         uint8_t size = options[i + 1];
         if (size < 2 || i + size > length)
-            return false;
+            break;
         /* RFC 9293 3.7.1 and RFC 7323 2.2: only meaningful on a SYN. */
         if (kind == OPTION_MSS && size == 4 && (segment->flags & TCP_FLAG_SYN))
             segment->mss = (uint16_t)(options[i + 2] << 8 | options[i + 3]);
@@ -35,11 +36,9 @@ bool tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment
             segment->has_wscale = true;
             /* RFC 7323 2.3: a shift above 14 is used as 14. */
             segment->wscale = MIN(options[i + 2], TCP_MAX_WSCALE);
-        } else if ((kind == OPTION_MSS && size != 4) || (kind == OPTION_WSCALE && size != 3))
-            return false;
+        }
         i += size;
     }
-    return true;
 }
 
 size_t tcp_options_write_syn(const struct tcp_pcb *pcb, uint8_t *out)

@@ -143,6 +143,10 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
         uint32_t end = seq + sequence_length;
         if (kind == TCP_SEND_RETRANSMISSION) {
             NET_COUNT(TCP_RETRANS_SEGS);
+            if (flags & TCP_FLAG_SYN)
+                NET_COUNT(TCPEXT_TCP_SYN_RETRANS);
+            else if (pcb->in_recovery)
+                NET_COUNT(TCPEXT_TCP_FAST_RETRANS);
             pcb->total_retransmits++;
             /* Karn's rule (RFC 6298 3): no sample from a retransmitted segment. */
             if (pcb->rtt_timing && seq_lt(seq, pcb->rtt_seq))
@@ -183,8 +187,10 @@ void tcp_send_challenge_ack(struct tcp_pcb *pcb)
         second = now;
         sent = 0;
     }
-    if (sent++ < TCP_CHALLENGE_ACK_LIMIT)
+    if (sent++ < TCP_CHALLENGE_ACK_LIMIT) {
+        NET_COUNT(TCPEXT_TCP_CHALLENGE_ACK);
         tcp_send_ack(pcb);
+    }
 }
 
 /* Keepalive probe (RFC 1122 4.2.3.6): <SEQ=SND.UNA-1><ACK=RCV.NXT>, no data. */

@@ -347,7 +347,8 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
 }
 
 /* Counters follow RFC 1213's tcpCurrEstab and tcpEstabResets definitions:
- * connections in ESTABLISHED or CLOSE_WAIT. */
+ * connections in ESTABLISHED or CLOSE_WAIT, and "direct transitions to the
+ * CLOSED state" from those, whoever reset (Linux counts our aborts too). */
 static bool counted_established(enum tcp_state state)
 {
     return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
@@ -355,6 +356,8 @@ static bool counted_established(enum tcp_state state)
 
 void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state state)
 {
+    if (counted_established(pcb->state) && state == TCP_CLOSED)
+        NET_COUNT(TCP_ESTAB_RESETS);
     if (counted_established(pcb->state) && !counted_established(state))
         net_counters[NET_TCP_CURR_ESTAB]--;
     else if (!counted_established(pcb->state) && counted_established(state))
@@ -406,8 +409,6 @@ void tcp_pcb_closed(struct tcp_pcb *pcb)
 
 void tcp_pcb_fail(struct tcp_pcb *pcb, int error)
 {
-    if (counted_established(pcb->state) && error == ECONNRESET)
-        NET_COUNT(TCP_ESTAB_RESETS);
     if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED)
         NET_COUNT(TCP_ATTEMPT_FAILS);
     pcb->error = error;

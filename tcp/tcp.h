@@ -96,7 +96,9 @@ struct tcp_pcb {
     bool rtt_timing;              /* timing rtt_seq (Karn: never a retransmitted one) */
     uint32_t rtt_seq;
     uint64_t rtt_start_ms;
-    uint32_t retransmits;         /* consecutive RTO expiries (backoff exponent) */
+    uint32_t retransmits;         /* consecutive RTO expiries without an ACK (give-up count) */
+    uint32_t backoff;             /* RTO doublings in force (RFC 6298 5.5): Karn's rule keeps
+                                   * them until an RTT sample, not the first new ACK */
     uint32_t total_retransmits;
     uint32_t cwnd, ssthresh, bytes_acked;
     uint32_t dupacks, recover;

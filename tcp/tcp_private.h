@@ -20,6 +20,10 @@
 #define TCP_DELAYED_ACK_MS 40
 #define TCP_QUICK_ACKS 16                /* Linux's TCP_MAX_QUICKACKS */
 #define TCP_PERSIST_MIN_MS 200
+/* The SYN retried after a reset for a bad ACK in SYN-SENT: soon, as Linux
+ * (TCP_TIMEOUT_MIN, 2 jiffies), to reopen once the peer's old connection
+ * is gone. */
+#define TCP_SYN_RETRY_SOON_MS 10
 #define TCP_INITIAL_WINDOW_SEGMENTS 10   /* RFC 6928 (Linux's TCP_INIT_CWND) */
 #define TCP_CHALLENGE_ACK_LIMIT 1000     /* RFC 5961 7: per second (Linux's default) */
 
@@ -68,8 +72,8 @@ void tcp_ring_copy_out(const struct tcp_ring *ring, size_t offset, void *data, s
 void tcp_ring_drop(struct tcp_ring *ring, size_t length);
 
 /* options.c */
-/* false when an option's length is malformed (the segment is dropped). */
-bool tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment *segment);
+/* Reads MSS and window scale into SEGMENT, up to a malformed length if any. */
+void tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment *segment);
 /* Writes the SYN's options (MSS, window scale); returns their length (a multiple of 4). */
 size_t tcp_options_write_syn(const struct tcp_pcb *pcb, uint8_t *out);
 
@@ -106,6 +110,9 @@ uint32_t tcp_flight_size(const struct tcp_pcb *pcb);
 /* timers.c */
 void tcp_timers_stop(struct tcp_pcb *pcb);
 void tcp_rearm_retransmit(struct tcp_pcb *pcb);
+/* SYN-SENT, after a reset for a bad ACK: send the SYN again in
+ * TCP_SYN_RETRY_SOON_MS rather than after the RTO (RFC 9293 3.5.1). */
+void tcp_retry_syn_soon(struct tcp_pcb *pcb);
 void tcp_arm_retransmit_if_idle(struct tcp_pcb *pcb);
 void tcp_arm_persist(struct tcp_pcb *pcb);
 void tcp_arm_delayed_ack(struct tcp_pcb *pcb);

@@ -6,6 +6,7 @@
  * TIME_WAIT (2 MSL, RFC 9293 3.4.2) or an orphan's FIN_WAIT_2 limit.
  */
 #include "tcp_private.h"
+#include "../netif/counters.h"
 
 uint32_t tcp_msl_ms = 30 * 1000;            /* Linux's TIME_WAIT is 60 s = 2 * 30 s */
 uint32_t tcp_syn_retries = 6;
@@ -32,6 +33,8 @@ void tcp_rtt_sample(struct tcp_pcb *pcb, uint32_t rtt_ms)
     }
     uint32_t rto = (pcb->srtt_us + MAX(1000u, 4 * pcb->rttvar_us)) / 1000;
     pcb->rto_ms = MIN(MAX(rto, (uint32_t)TCP_RTO_MIN_MS), (uint32_t)TCP_RTO_MAX_MS);
+    /* RFC 6298 5: a new measurement "collapses" the backed-off RTO. */
+    pcb->backoff = 0;
 }
 
 static void retransmit_timeout(void *argument)
@@ -41,11 +44,13 @@ static void retransmit_timeout(void *argument)
     uint32_t limit = handshake ? tcp_syn_retries : tcp_retries2;
     if (pcb->snd_una == pcb->snd_max)
         return;
+    NET_COUNT(TCPEXT_TCP_TIMEOUTS);
     if (pcb->retransmits >= limit) {
         tcp_pcb_fail(pcb, ETIMEDOUT);
         return;
     }
     pcb->retransmits++;
+    pcb->backoff++;
     /* RFC 5681 3.1 (equation 4) and RFC 6582 4: loss window, leave recovery. */
     tcp_congestion_on_timeout(pcb);
     /* Go back to the first unacknowledged byte (RFC 6298 5.4); later ones
@@ -53,7 +58,7 @@ static void retransmit_timeout(void *argument)
     pcb->snd_nxt = pcb->snd_una;
     tcp_send_segment(pcb, pcb->snd_una, pcb->mss, TCP_SEND_RETRANSMISSION);
     /* RFC 6298 5.5-5.6: back off, restart. */
-    net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->retransmits),
+    net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->backoff),
                     retransmit_timeout, pcb);
 }
 
@@ -62,8 +67,14 @@ void tcp_rearm_retransmit(struct tcp_pcb *pcb)
     if (pcb->snd_una == pcb->snd_max)
         net_timer_cancel(&pcb->retransmit_timer);    /* RFC 6298 5.2 */
     else
-        net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->retransmits),
+        net_timer_start(&pcb->retransmit_timer, backed_off(pcb->rto_ms, pcb->backoff),
                         retransmit_timeout, pcb);
+}
+
+void tcp_retry_syn_soon(struct tcp_pcb *pcb)
+{
+    if (pcb->retransmits == 0)
+        net_timer_start(&pcb->retransmit_timer, TCP_SYN_RETRY_SOON_MS, retransmit_timeout, pcb);
 }
 
 void tcp_arm_retransmit_if_idle(struct tcp_pcb *pcb)

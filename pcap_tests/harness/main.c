@@ -10,7 +10,8 @@
  * begins when the guest prints PCAP-READY, and ends as the script says (see
  * script.h): then the harness sends the end-of-test frame and waits for the
  * runner to exit.  Exit status 0 when the guest became ready, the test ended
- * and the runner exited with 0; 1 otherwise; 2 for a usage error.
+ * and the runner exited with 0 (and every "tcp-rebase" frame could be
+ * rebased); 1 otherwise; 2 for a usage error.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -29,6 +30,7 @@
 #include "input.h"
 #include "recorder.h"
 #include "script.h"
+#include "tcp_rebase.h"
 
 #define READY_TIMEOUT_MS 120000	/* booting under TCG on a busy machine */
 #define EXIT_TIMEOUT_MS 30000	/* from the end-of-test frame to the runner's exit */
@@ -49,6 +51,8 @@ struct run {
 	long started_ms, ready_ms, end_ms, last_traffic_ms;
 	long sent;		/* input frames sent so far */
 	long guest_frames;	/* "test" frames received from the guest */
+	struct tcp_isns isns;	/* the guest's ISNs, learned from its SYNs */
+	int rebase_failed;	/* a "tcp-rebase" frame's connection had no known ISN */
 	const char *why_ended;
 };
 
@@ -123,6 +127,13 @@ static void send_due_frames(struct run *run)
 		char role[32];
 
 		snprintf(role, sizeof(role), "fixture %ld", run->sent + 1);
+		if (run->script.rebase_ack[run->sent] &&
+		    tcp_rebase_ack(&run->isns, run->frames[run->sent].bytes,
+				   run->frames[run->sent].length) < 0) {
+			fprintf(stderr, "harness: frame %ld: no guest SYN seen on its TCP "
+				"connection, so its ack cannot be rebased\n", run->sent + 1);
+			run->rebase_failed = 1;
+		}
 		send_frame(run, run->frames[run->sent].bytes, run->frames[run->sent].length, role);
 		run->sent++;
 	}
@@ -164,6 +175,7 @@ static void receive_frame(struct run *run)
 	if (length < 0)
 		return;
 	run->last_traffic_ms = now_ms();
+	tcp_rebase_learn(&run->isns, frame, length);
 	/* Before PCAP-READY the guest is still booting: what it sends then (a
 	 * gratuitous ARP announcing its address, say) answers no fixture frame. */
 	if (!run->guest.ready) {
@@ -267,6 +279,10 @@ static int run_test(struct run *run)
 	}
 	fprintf(stderr, "harness: test ended: %s; %ld of %ld frames sent, %ld received\n",
 		run->why_ended, run->sent, run->frame_count, run->guest_frames);
+	if (run->rebase_failed) {
+		fprintf(stderr, "harness: a tcp-rebase frame's connection had no guest SYN (see above)\n");
+		return 1;
+	}
 	status = run->guest.status;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "harness: the guest runner failed (wait status %#x)\n", status);

@@ -80,6 +80,14 @@ static int parse_line(char *word[3], struct script *script)
 		return parse_count(word[1], &script->quiet_ms);
 	if (strcmp(word[0], "timeout-ms") == 0)
 		return parse_count(word[1], &script->timeout_ms);
+	if (strcmp(word[0], "tcp-rebase") == 0 && word[2] == NULL) {
+		long frame;
+
+		if (parse_count(word[1], &frame) < 0 || frame < 1 || frame > SCRIPT_MAX_FRAMES)
+			return -1;
+		script->rebase_ack[frame - 1] = 1;
+		return 0;
+	}
 	if (strcmp(word[0], "send") == 0 && word[1] != NULL) {
 		if (script->send_count == SCRIPT_MAX_FRAMES)
 			return -1;

@@ -11,6 +11,9 @@
  *   send ready              one line per frame of the input pcap, in order: send it
  *   send after-guest N      as soon as the previous one is, once the guest has sent N
  *   send after-quiet-ms MS  frames, once nothing has moved for MS
+ *   tcp-rebase K            input frame K (1-based) is a TCP segment whose ack field
+ *                           is relative to the guest's ISN of its connection: add
+ *                           that ISN before sending it (see tcp_rebase.h)
  *
  * Frames are sent in pcap order: a frame's condition is only looked at once
  * the frame before it has gone.
@@ -48,6 +51,7 @@ struct script {
 	long timeout_ms;
 	struct send_directive sends[SCRIPT_MAX_FRAMES];
 	size_t send_count;
+	uint8_t rebase_ack[SCRIPT_MAX_FRAMES]; /* 1: "tcp-rebase K" for frame K - 1 */
 };
 
 /* Reads PATH into SCRIPT; on error prints "PATH:LINE: why" and returns -1. */

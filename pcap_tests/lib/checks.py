@@ -6,6 +6,7 @@ import struct
 ETH_HEADER = 14
 ETHERTYPE_IPV4 = 0x0800
 IPPROTO_ICMP = 1
+IPPROTO_TCP = 6
 IPPROTO_UDP = 17
 
 
@@ -32,8 +33,9 @@ def ipv4_parts(data):
 
 
 def checksums(frame, recording):
-    """The IPv4 header checksum (RFC 791), and the ICMP (RFC 792) or UDP
-    (RFC 768) one, which a host MUST send by default (RFC 1122 4.1.3.4)."""
+    """The IPv4 header checksum (RFC 791), and the ICMP (RFC 792), TCP (RFC
+    9293 3.1, always required) or UDP (RFC 768) one, which a host MUST send
+    by default (RFC 1122 4.1.3.4)."""
     if len(frame.data) >= ETH_HEADER and struct.unpack("!H", frame.data[12:14])[0] != ETHERTYPE_IPV4:
         return None
     parts = ipv4_parts(frame.data)
@@ -48,6 +50,10 @@ def checksums(frame, recording):
         return None
     if protocol == IPPROTO_ICMP and ones_complement_sum(payload) != 0xffff:
         return "ICMP.chksum is wrong"
+    if protocol == IPPROTO_TCP:
+        pseudo = header[12:20] + struct.pack("!BBH", 0, IPPROTO_TCP, len(payload))
+        if ones_complement_sum(pseudo + payload) != 0xffff:
+            return "TCP.chksum is wrong"
     if protocol == IPPROTO_UDP and len(payload) >= 8:
         if payload[6:8] == b"\0\0":
             return "UDP.chksum is 0 (not computed)"

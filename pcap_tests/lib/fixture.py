@@ -51,9 +51,13 @@ class Expected:
     Raw layer in it must equal the payload.  CHECKS are more conditions, each
     a function (recorded_frame, recording) returning None or what is wrong."""
 
-    def __init__(self, template, checks=()):
+    def __init__(self, template, checks=(), view=None):
         self.template = template
         self.checks = list(checks)
+        # VIEW, if given, is a function (packet, recorded_frame, recording)
+        # returning the packet the template is compared with: TCP fixtures
+        # make the guest's sequence number relative to its ISN (lib/tcp.py).
+        self.view = view
 
 
 class Fixture:
@@ -62,15 +66,19 @@ class Fixture:
         self.sends = []         # (frame bytes, directive) in order
         self.expected = []      # Expected, in the order the guest must send them
         self.counters = {}      # "Ip.InHdrErrors" -> exact rise
+        self.rebased = []       # K: the K-th frame's TCP ack is relative to the guest's ISN
+        self.guest_lines = []   # lines the guest must print, in this order (lib/tcp.py)
         self.guest_setup = ""   # shell commands run in the guest before the test
         self.addresses = [(HARNESS_IP, HARNESS_MAC)]
         self.timeout_ms = 20000
         self.quiet_ms = 3000
 
-    def send(self, frame, after_guest=None, after_quiet_ms=None):
+    def send(self, frame, after_guest=None, after_quiet_ms=None, rebase_ack=False):
         """Send FRAME (Scapy or bytes) as soon as the one before it is sent, or
         once the guest has sent AFTER_GUEST frames, or after AFTER_QUIET_MS of
-        silence on the link."""
+        silence on the link.  REBASE_ACK: FRAME is a TCP segment whose ack
+        field counts from the guest's ISN on its connection, which the
+        harness adds when it sends it (harness/tcp_rebase.h)."""
         if after_guest is not None:
             directive = "after-guest %d" % after_guest
         elif after_quiet_ms is not None:
@@ -78,9 +86,16 @@ class Fixture:
         else:
             directive = "ready"
         self.sends.append((bytes(frame), directive))
+        if rebase_ack:
+            self.rebased.append(len(self.sends))
 
-    def expect(self, template, checks=()):
-        self.expected.append(Expected(template, checks))
+    def expect(self, template, checks=(), view=None):
+        self.expected.append(Expected(template, checks, view))
+
+    def guest_says(self, line):
+        """The guest must print LINE (a whole line), after the lines given
+        before it: what pcap_tcp's calls returned, e.g. "TCP read 5 \"abcde\""."""
+        self.guest_lines.append(line)
 
     def counter(self, name, rise):
         """The counter NAME must have risen by exactly RISE during the test.
@@ -109,4 +124,5 @@ class Fixture:
                   "quiet-ms %d" % self.quiet_ms,
                   "timeout-ms %d" % self.timeout_ms]
         lines += ["send %s" % directive for _, directive in self.sends]
+        lines += ["tcp-rebase %d" % k for k in self.rebased]
         return "\n".join(lines) + "\n"

@@ -30,7 +30,10 @@ def template_difference(template, packet):
 
 
 def frame_difference(expected, frame, recording):
-    difference = template_difference(expected.template, frame.packet())
+    packet = frame.packet()
+    if expected.view is not None:
+        packet = expected.view(packet, frame, recording)
+    difference = template_difference(expected.template, packet)
     for check in [checks.checksums] + expected.checks:
         difference = difference or check(frame, recording)
     return difference
@@ -49,7 +52,18 @@ def counter_difference(fixture, snapshots):
     return None
 
 
-def verdict(fixture, recording, snapshots):
+def guest_lines_difference(fixture, guest_stderr):
+    """The first of the fixture's guest lines not printed, in order, by the guest on stderr."""
+    printed = iter(guest_stderr.splitlines())
+    for line in fixture.guest_lines:
+        if not any(candidate == line for candidate in printed):
+            said = [candidate for candidate in guest_stderr.splitlines() if candidate.startswith("TCP ")]
+            return "the guest did not print %r (in order); its TCP lines: %s" % (
+                line, "; ".join(said) or "none")
+    return None
+
+
+def verdict(fixture, recording, snapshots, guest_stderr=""):
     guest_frames = recording.from_guest()
     for position, expected in enumerate(fixture.expected, start=1):
         if position > len(guest_frames):
@@ -62,4 +76,4 @@ def verdict(fixture, recording, snapshots):
     if len(guest_frames) > len(fixture.expected):
         frame = guest_frames[len(fixture.expected)]
         return "guest frame %d, %s: not expected" % (len(fixture.expected) + 1, frame.describe())
-    return counter_difference(fixture, snapshots)
+    return counter_difference(fixture, snapshots) or guest_lines_difference(fixture, guest_stderr)

@@ -108,7 +108,9 @@ static void test_tcp_active_open_sends_syn_with_mss(void)
     CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), -EISCONN);
 }
 
-/* RFC 9293 3.5 figure 8: both SYNs cross; each side answers SYN,ACK. */
+/* RFC 9293 3.5 figure 8: both SYNs cross; each side answers SYN,ACK.  The
+ * peer's SYN,ACK repeats its SYN (below RCV.NXT): it is ACKed (3.10.7.4,
+ * first step), as Linux does, and its ACK establishes the connection. */
 static void test_tcp_simultaneous_open(void)
 {
     tcp_stack_setup();
@@ -127,6 +129,9 @@ static void test_tcp_simultaneous_open(void)
                                        .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
                                        .options = mss, .options_length = 4 });
     CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    struct captured ack;
+    expect_flags(&ack, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 1);
+    CHECK_EQUAL(ack.length, 0);
     check_no_frame();
     /* data flows: the connection is really synchronized */
     CHECK_EQUAL(tcp_send(pcb, "hi", 2), 2);
@@ -247,20 +252,31 @@ static void test_tcp_rst_in_window_but_not_exact_gets_challenge_ack(void)
     tcp_close(pcb);
 }
 
-/* RFC 5961 4.2: a SYN in a synchronized state gets a challenge ACK. */
+/* RFC 5961 4.2: a SYN in a synchronized state gets a challenge ACK,
+ * "irrespective of the sequence number", with or without FIN; Linux
+ * counts TcpExt TCPSYNChallenge and TCPChallengeACK, and Tcp InErrs. */
 static void test_tcp_syn_in_established_gets_challenge_ack(void)
 {
     tcp_stack_setup();
     uint32_t isn;
     struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
-    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 50, .flags = TCP_FLAG_SYN,
-                                       .window = 8000 });
-    struct captured ack;
-    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
-    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    static const uint32_t offsets[] = { 50, 1u << 30, 100 };
+    for (size_t i = 0; i < ARRAY_SIZE(offsets); i++) {
+        uint8_t flags = TCP_FLAG_SYN | (i == 2 ? TCP_FLAG_FIN : 0);
+        inject_tcp(&(struct test_segment){ .seq = PEER_ISN + offsets[i], .flags = flags,
+                                           .window = 8000 });
+        struct captured ack;
+        expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+        CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    }
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPSYNChallenge"), 3);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPChallengeACK"), 3);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "InErrs"), 3);
 }
 
-/* RFC 5961 5.2: an ACK beyond SND.NXT (or too old) gets a challenge ACK and is dropped. */
+/* RFC 5961 5.2: an ACK older than SND.UNA - MAX.SND.WND gets a challenge
+ * ACK and is dropped with its data.  One beyond SND.NXT is dropped too,
+ * silently: RFC 9293 3.10.7.4 asks for an ACK, Linux sends none. */
 static void test_tcp_ack_outside_window_gets_challenge_ack(void)
 {
     tcp_stack_setup();
@@ -269,9 +285,63 @@ static void test_tcp_ack_outside_window_gets_challenge_ack(void)
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 5000,
                                        .flags = TCP_FLAG_ACK, .window = 8000,
                                        .payload = "zz", .length = 2 });
+    check_no_frame();
+    CHECK_EQUAL(tcp_readable_bytes(pcb), 0);      /* the data went with it */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1 - 9000,
+                                       .flags = TCP_FLAG_ACK, .window = 8000,
+                                       .payload = "zz", .length = 2 });
     struct captured ack;
     expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
-    CHECK_EQUAL(tcp_readable_bytes(pcb), 0);      /* the data went with it */
+    CHECK_EQUAL(tcp_readable_bytes(pcb), 0);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPChallengeACK"), 1);
+}
+
+/* RFC 9293 3.10.7.4, second step: a reset in CLOSE-WAIT closes the
+ * connection; the peer had closed already, so a send fails with EPIPE
+ * (Linux), and Tcp EstabResets counts it (RFC 1213: from CLOSE-WAIT too). */
+static void test_tcp_rst_in_close_wait_gives_epipe(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    pcb->failed = on_failed;
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    struct captured ack;
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 2);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 2, .flags = TCP_FLAG_RST });
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(failed_error, EPIPE);
+    CHECK_EQUAL(tcp_send(pcb, "x", 1), -EPIPE);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "EstabResets"), 1);
+    tcp_close(pcb);
+}
+
+/* RFC 9293 3.5.1, figure 11: in SYN-SENT an ACK of something never sent
+ * gets <SEQ=SEG.ACK><CTL=RST>, which clears the peer's half-open old
+ * connection; the SYN is then retried soon, not after the 1 s RTO (Linux
+ * retries 2 jiffies later). */
+static void test_tcp_syn_retried_soon_after_reset_for_bad_ack(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    CHECK_EQUAL(tcp_bind(pcb, IP_ADDRESS_ANY, net_htons(OUR_PORT)), 0);
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, reset, again;
+    expect_segment(&syn);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1000,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&reset, TCP_FLAG_RST, syn.seq + 1000, 0);
+    net_host_clock_advance(10);
+    expect_flags(&again, TCP_FLAG_SYN, syn.seq, 0);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPSynRetrans"), 1);
+    /* the next expiry is the doubled initial RTO */
+    net_host_clock_advance(1999);
+    check_no_frame();
+    net_host_clock_advance(1);
+    expect_flags(&again, TCP_FLAG_SYN, syn.seq, 0);
+    tcp_close(pcb);
 }
 
 /* RFC 9293 3.10.7.3: a RST acknowledging our SYN refuses the connection. */
@@ -404,6 +474,28 @@ static void test_tcp_close_with_unread_data_sends_rst(void)
     tcp_close(pcb);
     expect_flags(&reset, TCP_FLAG_RST | TCP_FLAG_ACK, isn + 1, PEER_ISN + 7);
     CHECK_EQUAL(proc_net_tcp_entries(), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 1);
+}
+
+/* RFC 1122 4.2.2.13: data arriving after close() gets a RST (Linux:
+ * <SEQ=SEG.ACK><CTL=RST>) and the connection is gone; after shutdown(SHUT_WR)
+ * alone the same data is taken (half close). */
+static void test_tcp_data_after_close_sends_rst(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    tcp_close(pcb);
+    struct captured fin, reset;
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    check_no_frame();
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK | TCP_FLAG_PSH, .window = 8000,
+                                       .payload = "late", .length = 4 });
+    expect_flags(&reset, TCP_FLAG_RST, isn + 2, 0);
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);      /* the listener only */
     CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 1);
 }
 
@@ -543,11 +635,14 @@ int main(void)
         TEST_ENTRY(test_tcp_rst_in_window_but_not_exact_gets_challenge_ack),
         TEST_ENTRY(test_tcp_syn_in_established_gets_challenge_ack),
         TEST_ENTRY(test_tcp_ack_outside_window_gets_challenge_ack),
+        TEST_ENTRY(test_tcp_rst_in_close_wait_gives_epipe),
+        TEST_ENTRY(test_tcp_syn_retried_soon_after_reset_for_bad_ack),
         TEST_ENTRY(test_tcp_rst_in_syn_sent_refuses),
         TEST_ENTRY(test_tcp_listen_backlog_bounds_syn_queue),
         TEST_ENTRY(test_tcp_time_wait_acks_retransmitted_fin),
         TEST_ENTRY(test_tcp_fin_in_remaining_states),
         TEST_ENTRY(test_tcp_close_with_unread_data_sends_rst),
+        TEST_ENTRY(test_tcp_data_after_close_sends_rst),
         TEST_ENTRY(test_tcp_isn_depends_on_tuple_and_clock),
         TEST_ENTRY(test_tcp_time_wait_reopened_by_higher_syn),
         TEST_ENTRY(test_tcp_time_wait_without_listener_keeps_waiting),

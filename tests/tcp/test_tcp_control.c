@@ -6,7 +6,8 @@
 static int failed_error;
 static void on_failed(struct tcp_pcb *pcb, int error) { failed_error = error; }
 
-/* RFC 9293 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST> (Linux sets ACK too). */
+/* RFC 9293 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST> (Linux sets ACK too);
+ * RFC 1213 tcpEstabResets counts the move from ESTABLISHED to CLOSED. */
 static void test_tcp_abort_sends_rst(void)
 {
     tcp_stack_setup();
@@ -18,6 +19,7 @@ static void test_tcp_abort_sends_rst(void)
     CHECK_EQUAL(reset.window, 0);
     CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 1);
     CHECK_EQUAL(net_counter_by_name("Tcp", "CurrEstab"), 0);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "EstabResets"), 1);
     CHECK_EQUAL(proc_net_tcp_entries(), 1);
     /* the peer's next segment finds no connection */
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,

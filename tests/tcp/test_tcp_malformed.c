@@ -1,4 +1,4 @@
-/* Malformed segments are dropped and counted (RFC 9293 3.1, 3.10.7; RFC 1122 4.2.2.7). */
+/* Malformed segments are dropped, and counted where Linux counts them (RFC 9293 3.1, 3.10.7; RFC 1122 4.2.2.7). */
 #include "tcp_test.h"
 
 /* RFC 1122 4.2.2.7 / RFC 9293 3.1: a bad checksum is silently dropped;
@@ -29,11 +29,13 @@ static void test_tcp_syn_fin_dropped(void)
                                        .window = 8000 });
     check_no_frame();
     CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 0);
-    CHECK_EQUAL(net_counter_by_name("Tcp", "InErrs"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "InErrs"), 0);      /* Linux: InSegs only */
+    CHECK_EQUAL(net_counter_by_name("Tcp", "InSegs"), 1);
     CHECK_EQUAL(proc_net_tcp_entries(), 1);
 }
 
-/* RFC 9293 3.1: Data Offset counts the header; one past the segment's end is malformed. */
+/* RFC 9293 3.1: Data Offset counts the header; one past the segment's end
+ * or below 5 is malformed.  Linux counts only the second in InErrs. */
 static void test_tcp_data_offset_past_end_dropped(void)
 {
     tcp_stack_setup();
@@ -44,38 +46,44 @@ static void test_tcp_data_offset_past_end_dropped(void)
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000,
                                        .data_offset_words = 4 });
     check_no_frame();
-    CHECK_EQUAL(net_counter_by_name("Tcp", "InErrs"), 2);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "InErrs"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "InSegs"), 2);
     CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 0);
 }
 
 /* RFC 9293 3.1: an option whose length is below 2 or runs past the header
- * is malformed: the segment is dropped (the RFC allows reset or drop). */
-static void test_tcp_option_with_bad_length_dropped(void)
+ * ends the parsing, as in Linux: the options before it count, the segment
+ * is taken.  An MSS of the wrong size is ignored; unknown options are
+ * skipped by their length. */
+static void test_tcp_option_with_bad_length_ends_parsing(void)
 {
     tcp_stack_setup();
-    test_listener(4);
-    static const uint8_t zero_length[4] = { 2, 0, 5, 0xb4 };
-    static const uint8_t past_end[4] = { 1, 1, 8, 10 };
-    static const uint8_t wrong_mss_length[4] = { 2, 3, 5, 1 };
-    const uint8_t *cases[] = { zero_length, past_end, wrong_mss_length };
+    struct tcp_pcb *listener = test_listener(4);
+    static const uint8_t mss_then_zero_length[8] = { 2, 4, 0x01, 0x00, 30, 0, 5, 0xb4 };
+    static const uint8_t past_end[8] = { 2, 4, 0x01, 0x00, 1, 1, 8, 10 };
+    static const uint8_t wrong_mss_length[8] = { 2, 3, 5, 1, 2, 4, 0x01, 0x00 };
+    static const uint8_t unknown[8] = { 30, 4, 0, 0, 2, 4, 0x01, 0x00 };
+    const uint8_t *cases[] = { mss_then_zero_length, past_end, wrong_mss_length, unknown };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        uint16_t port = (uint16_t)(PEER_PORT + i);
         inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN,
                                            .window = 8000, .options = cases[i],
-                                           .options_length = 4 });
-        check_no_frame();
+                                           .options_length = 8, .source_port = port });
+        struct captured syn_ack;
+        expect_segment(&syn_ack);
+        CHECK_EQUAL(syn_ack.flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
+        inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn_ack.seq + 1,
+                                           .flags = TCP_FLAG_ACK, .window = 8000,
+                                           .source_port = port });
+        struct tcp_pcb *child = tcp_accept(listener);
+        CHECK(child != NULL);
+        CHECK_EQUAL(child->mss, 256);         /* the MSS option 256 was read */
     }
-    CHECK_EQUAL(net_counter_by_name("Tcp", "InErrs"), 3);
-    /* unknown options are skipped by their length */
-    static const uint8_t unknown[8] = { 30, 4, 0, 0, 2, 4, 2, 0 };
-    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000,
-                                       .options = unknown, .options_length = 8 });
-    struct captured syn_ack;
-    expect_segment(&syn_ack);
-    CHECK_EQUAL(syn_ack.flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
-    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "InErrs"), 0);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 4);
 }
 
-/* A header shorter than 20 bytes: InErrs, no answer. */
+/* A header shorter than 20 bytes: no answer; Linux counts it in InSegs only. */
 static void test_tcp_truncated_header_dropped(void)
 {
     tcp_stack_setup();
@@ -83,7 +91,8 @@ static void test_tcp_truncated_header_dropped(void)
     size_t length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 6, 1, 0, 64, tcp, sizeof(tcp));
     inject_ip(datagram, length);
     check_no_frame();
-    CHECK_EQUAL(net_counter_by_name("Tcp", "InErrs"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "InErrs"), 0);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "InSegs"), 1);
 }
 
 /* RFC 1122 4.2.3.10: a SYN to a broadcast address is dropped unanswered. */
@@ -105,7 +114,7 @@ int main(void)
         TEST_ENTRY(test_tcp_bad_checksum_dropped_and_counted),
         TEST_ENTRY(test_tcp_syn_fin_dropped),
         TEST_ENTRY(test_tcp_data_offset_past_end_dropped),
-        TEST_ENTRY(test_tcp_option_with_bad_length_dropped),
+        TEST_ENTRY(test_tcp_option_with_bad_length_ends_parsing),
         TEST_ENTRY(test_tcp_truncated_header_dropped),
         TEST_ENTRY(test_tcp_syn_to_broadcast_dropped),
     };

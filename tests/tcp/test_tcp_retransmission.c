@@ -47,7 +47,7 @@ static void test_tcp_retransmits_after_rto_with_backoff(void)
     tcp_get_info(pcb, &info);
     CHECK_EQUAL(info.retransmits, 5);
     CHECK_EQUAL(info.snd_cwnd, 1);                 /* RFC 5681 3.1: loss window */
-    /* the ACK ends the backoff (RFC 6298 5.3) and Karn keeps the RTO (no sample) */
+    /* the ACK resets the retry count (RFC 6298 5.3) and Karn keeps the RTO (no sample) */
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 101,
                                        .flags = TCP_FLAG_ACK, .window = 8000 });
     CHECK_EQUAL(pcb->retransmits, 0);
@@ -55,6 +55,42 @@ static void test_tcp_retransmits_after_rto_with_backoff(void)
     CHECK(!pcb->retransmit_timer.armed);
     net_host_clock_advance(10000);
     check_no_frame();
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPTimeouts"), 5);
+}
+
+/* Karn's rule (RFC 6298 3 and 5): the ACK of retransmitted data gives no
+ * RTT sample, so the backed-off RTO stays for the next data until a
+ * sample "collapses" it; then it is the computed RTO again. */
+static void test_tcp_backed_off_rto_kept_until_a_sample(void)
+{
+    tcp_stack_setup();
+    fill_pattern();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1000, 8000, &isn);
+    CHECK_EQUAL(tcp_send(pcb, pattern, 10), 10);
+    struct captured data;
+    expect_segment(&data);
+    expect_after(200, &data);
+    expect_after(400, &data);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 11,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    CHECK_EQUAL(tcp_send(pcb, pattern + 10, 10), 10);
+    expect_segment(&data);
+    expect_after(800, &data);                     /* 200 ms doubled twice, not 200 */
+    CHECK_EQUAL(data.seq, isn + 11);
+    /* this ACK is again for a retransmission: still no sample */
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 21,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    CHECK_EQUAL(tcp_send(pcb, pattern + 20, 10), 10);
+    expect_segment(&data);
+    net_host_clock_advance(5);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 31,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    CHECK_EQUAL(pcb->backoff, 0);                 /* a sample of a segment sent once */
+    CHECK_EQUAL(tcp_send(pcb, pattern + 30, 10), 10);
+    expect_segment(&data);
+    expect_after(pcb->rto_ms, &data);
+    CHECK(pcb->rto_ms < 800);
 }
 
 /* RFC 1122 4.2.3.5: after R2 retransmissions the connection is given up
@@ -173,6 +209,10 @@ static void test_tcp_fast_retransmit_after_three_dup_acks(void)
     CHECK(!pcb->in_recovery);
     CHECK_EQUAL(pcb->cwnd, 1000 + 1000);   /* min(ssthresh, max(FlightSize 0, MSS) + MSS) */
     check_no_frame();
+    /* counted as Linux counts them: one recovery, two retransmissions in it */
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPRenoRecovery"), 1);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPFastRetrans"), 2);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPTimeouts"), 0);
 }
 
 /* RFC 3042 (RFC 5681 3.2 step 1): the first and second duplicate ACKs each
@@ -243,6 +283,7 @@ int main(void)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_retransmits_after_rto_with_backoff),
+        TEST_ENTRY(test_tcp_backed_off_rto_kept_until_a_sample),
         TEST_ENTRY(test_tcp_gives_up_after_retries_with_etimedout),
         TEST_ENTRY(test_tcp_syn_retransmitted_then_times_out),
         TEST_ENTRY(test_tcp_syn_ack_after_syn_retransmission),

@@ -13,6 +13,17 @@
  * shorten it so that connections they close leave TIME-WAIT quickly (the
  * name and unit are FreeBSD's net.inet.tcp.msl).  Changing it affects the
  * TIME-WAITs that start afterwards.
+ *
+ * net/ipv4/tcp_timestamps and net/ipv4/tcp_sack: Strata's TCP has neither
+ * timestamps (RFC 7323 3) nor SACK (RFC 2018), so both read 0 and accept
+ * only 0 (EINVAL otherwise): a test that turns them off on Linux, to compare
+ * the two, runs unchanged on Strata.  net/ipv4/tcp_early_retrans likewise:
+ * Strata has neither early retransmit (RFC 5827) nor tail loss probes
+ * (RFC 8985 7), which Linux's default 3 turns on.
+ *
+ * net/ipv4/tcp_syn_retries: how many times an unanswered SYN is sent again
+ * before connect fails with ETIMEDOUT (RFC 1122 4.2.3.5's R2 for a SYN);
+ * 1 to 127 as Linux (EINVAL otherwise).
  */
 #include "procfs_internal.h"
 #include <netif/port.h>
@@ -24,6 +35,7 @@
 #define IPFRAG_TIME_MAX_SECONDS (INT32_MAX / MILLISECONDS_PER_SECOND)
 /* 2 * MSL must fit the timers' 32-bit milliseconds. */
 #define TCP_MSL_MAX_MS (INT32_MAX / 2)
+#define TCP_SYN_RETRIES_MAX 127   /* Linux's MAX_TCP_SYNCNT */
 
 static bool is_blank(char c)
 {
@@ -95,9 +107,48 @@ static int store_tcp_msl(const char *text, size_t length)
     return 0;
 }
 
+static int show_unsupported_feature(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "0\n");
+    return 0;
+}
+
+static int store_unsupported_feature(const char *text, size_t length)
+{
+    uint32_t value;
+    return parse_number(text, length, 0, &value);
+}
+
+static int show_tcp_syn_retries(struct process *unused, struct procfs_text *text)
+{
+    net_lock();
+    uint32_t retries = tcp_syn_retries;
+    net_unlock();
+    procfs_printf(text, "%u\n", retries);
+    return 0;
+}
+
+static int store_tcp_syn_retries(const char *text, size_t length)
+{
+    uint32_t retries;
+    int error = parse_number(text, length, TCP_SYN_RETRIES_MAX, &retries);
+    if (error)
+        return error;
+    if (retries == 0)
+        return -EINVAL;
+    net_lock();
+    tcp_syn_retries = retries;
+    net_unlock();
+    return 0;
+}
+
 static const struct procfs_entry ipv4_entries[] = {
     PROCFS_SYSCTL("ipfrag_time", show_ipfrag_time, store_ipfrag_time),
+    PROCFS_SYSCTL("tcp_early_retrans", show_unsupported_feature, store_unsupported_feature),
     PROCFS_SYSCTL("tcp_msl_ms", show_tcp_msl, store_tcp_msl),
+    PROCFS_SYSCTL("tcp_sack", show_unsupported_feature, store_unsupported_feature),
+    PROCFS_SYSCTL("tcp_syn_retries", show_tcp_syn_retries, store_tcp_syn_retries),
+    PROCFS_SYSCTL("tcp_timestamps", show_unsupported_feature, store_unsupported_feature),
 };
 static const struct procfs_directory ipv4_directory = {
     ipv4_entries, ARRAY_SIZE(ipv4_entries), PROCFS_SYS_FIRST_SLOT + 2,
