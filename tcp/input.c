@@ -476,6 +476,31 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     return true;
 }
 
+/* RFC 1122 4.2.2.13: a TCP "MAY accept a new SYN from the remote TCP to
+ * reopen the connection directly from TIME-WAIT state, if it: (1) assigns
+ * its initial sequence number for the new connection to be larger than the
+ * largest sequence number it used on the previous connection incarnation"
+ * (Linux takes a SYN above RCV.NXT when a listener is there).  The
+ * TIME-WAIT pcb goes and the listener takes the SYN; false when this does
+ * not apply, and the SYN goes through 3.10.7.4 (a challenge ACK). */
+static bool reopened_from_time_wait(struct tcp_pcb *pcb, const struct tcp_segment *segment)
+{
+    if (pcb->state != TCP_TIME_WAIT ||
+        (segment->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) != TCP_FLAG_SYN ||
+        !seq_gt(segment->seq, pcb->rcv_nxt))
+        return false;
+    /* A lookup without a remote end finds listeners only. */
+    struct tcp_pcb *listener = tcp_pcb_lookup(segment->destination, segment->destination_port,
+                                              IP_ADDRESS_ANY, 0);
+    uint32_t iss = tcp_initial_sequence(pcb->local_address, pcb->local_port,
+                                        pcb->remote_address, pcb->remote_port);
+    if (!listener || !seq_gt(iss, pcb->snd_nxt))
+        return false;
+    tcp_pcb_closed(pcb);
+    listen_state(listener, segment);
+    return true;
+}
+
 static void tcp_input(struct pbuf *packet)
 {
     struct tcp_segment segment;
@@ -514,7 +539,7 @@ static void tcp_input(struct pbuf *packet)
         listen_state(pcb, &segment);
     } else if (pcb->state == TCP_SYN_SENT) {
         syn_sent_state(pcb, &segment);
-    } else {
+    } else if (!reopened_from_time_wait(pcb, &segment)) {
         tcp_arm_keepalive(pcb);
         if (process_synchronized(pcb, &segment))
             tcp_output(pcb);
