@@ -393,22 +393,25 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     /* Fifth, check the ACK field. */
     if (!(flags & TCP_FLAG_ACK))
         return true;
+    /* SYN-RECEIVED: "If SEG.ACK is not acceptable, form a reset segment
+     * <SEQ=SEG.ACK><CTL=RST>" (RFC 5961's challenge ACKs are for the
+     * synchronized states; Linux resets here too). */
+    if (pcb->state == TCP_SYN_RECEIVED &&
+        (!seq_gt(segment->ack, pcb->snd_una) || seq_gt(segment->ack, pcb->snd_max))) {
+        tcp_send_reset_for(segment);
+        return true;
+    }
     /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT];
      * below, a challenge ACK.  Above, RFC 9293 and RFC 5961 want an ACK
-     * too; Linux drops the segment silently once synchronized, and so
-     * do we (an ACK would tell a blind attacker nothing new either). */
-    if (seq_gt(segment->ack, pcb->snd_max) && pcb->state != TCP_SYN_RECEIVED)
+     * too; Linux drops the segment silently, and so do we (an ACK would
+     * tell a blind attacker nothing new either). */
+    if (seq_gt(segment->ack, pcb->snd_max))
         return true;
-    if (seq_lt(segment->ack, pcb->snd_una - pcb->max_snd_wnd) ||
-        seq_gt(segment->ack, pcb->snd_max)) {
+    if (seq_lt(segment->ack, pcb->snd_una - pcb->max_snd_wnd)) {
         tcp_send_challenge_ack(pcb);
         return true;
     }
     if (pcb->state == TCP_SYN_RECEIVED) {
-        if (!seq_gt(segment->ack, pcb->snd_una)) {
-            tcp_send_reset_for(segment);  /* <SEQ=SEG.ACK><CTL=RST> */
-            return true;
-        }
         if (pcb->listener && pcb->listener->accept_pending >= pcb->listener->backlog)
             return true;                  /* accept queue full: Linux drops the ACK */
         pcb->snd_wnd = segment->window << pcb->snd_wscale;

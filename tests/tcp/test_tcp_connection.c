@@ -296,6 +296,33 @@ static void test_tcp_ack_outside_window_gets_challenge_ack(void)
     CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPChallengeACK"), 1);
 }
 
+/* RFC 9293 3.10.7.4, fifth step, SYN-RECEIVED: an unacceptable ACK (of
+ * nothing new, or of something never sent) gets <SEQ=SEG.ACK><CTL=RST>,
+ * not RFC 5961's challenge ACK; the half-open connection stays, and the
+ * right ACK completes it (Linux). */
+static void test_tcp_bad_ack_in_syn_received_gets_reset(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *listener = test_listener(4);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000 });
+    struct captured syn_ack, reset;
+    expect_segment(&syn_ack);
+    static const uint32_t bad[] = { 1000, 0 };
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn_ack.seq + bad[i],
+                                           .flags = TCP_FLAG_ACK, .window = 8000 });
+        expect_flags(&reset, TCP_FLAG_RST, syn_ack.seq + bad[i], 0);
+    }
+    CHECK(tcp_accept(listener) == NULL);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn_ack.seq + 1,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    struct tcp_pcb *child = tcp_accept(listener);
+    CHECK(child != NULL);
+    CHECK_EQUAL(child->state, TCP_ESTABLISHED);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 2);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPChallengeACK"), 0);
+}
+
 /* RFC 9293 3.10.7.4, second step: a reset in CLOSE-WAIT closes the
  * connection; the peer had closed already, so a send fails with EPIPE
  * (Linux), and Tcp EstabResets counts it (RFC 1213: from CLOSE-WAIT too). */
@@ -664,6 +691,7 @@ int main(void)
         TEST_ENTRY(test_tcp_rst_in_window_but_not_exact_gets_challenge_ack),
         TEST_ENTRY(test_tcp_syn_in_established_gets_challenge_ack),
         TEST_ENTRY(test_tcp_ack_outside_window_gets_challenge_ack),
+        TEST_ENTRY(test_tcp_bad_ack_in_syn_received_gets_reset),
         TEST_ENTRY(test_tcp_rst_in_close_wait_gives_epipe),
         TEST_ENTRY(test_tcp_syn_retried_soon_after_reset_for_bad_ack),
         TEST_ENTRY(test_tcp_rst_in_syn_sent_refuses),
