@@ -41,7 +41,8 @@ int loopback_init(void)
     memcpy(loopback.name, "lo", sizeof("lo"));
     loopback.type = NETIF_TYPE_LOOPBACK;
     loopback.mtu = LOOPBACK_MTU;
-    loopback.flags = NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING;
+    loopback.flags = NETIF_LOOPBACK | NETIF_UP;
+    loopback.carrier = true;
     loopback.ops = &loopback_operations;
     loopback.link_input = eth_input;
     return netif_register(&loopback);

@@ -59,6 +59,25 @@ struct netif *netif_by_name(const char *name)
 
 struct list_node *netif_list(void) { return &netifs; }
 
+uint32_t netif_flags(const struct netif *netif)
+{
+    uint32_t flags = netif->flags & ~(uint32_t)(NETIF_RUNNING | NETIF_LOWER_UP);
+    if ((netif->flags & NETIF_UP) && netif->carrier)
+        flags |= NETIF_RUNNING | NETIF_LOWER_UP;
+    return flags;
+}
+
+/* A single store: SIOCGIFFLAGS reads it under net_lock, an interrupt may
+ * write it at any time, and nothing else follows from it (Linux's
+ * linkwatch would also stop the qdisc; frames sent meanwhile are lost on
+ * the wire here, as QEMU drops them while the link is down). */
+void netif_carrier_set(struct netif *netif, bool on)
+{
+    if (netif->carrier != on)
+        net_log("netif: %s link %s\n", netif->name, on ? "up" : "down");
+    netif->carrier = on;
+}
+
 void netif_receive(struct netif *netif, struct pbuf *frame)
 {
     netif->statistics.receive_packets++;

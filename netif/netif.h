@@ -29,7 +29,8 @@
 #define NETIF_NAME_SIZE 16
 #define ETHERNET_ADDRESS_SIZE 6
 
-/* Linux's interface flags (SIOCGIFFLAGS). */
+/* Linux's interface flags (SIOCGIFFLAGS).  RUNNING and LOWER_UP are never
+ * stored in netif->flags: netif_flags derives them from carrier. */
 enum {
     NETIF_UP = 0x1, NETIF_BROADCAST = 0x2, NETIF_LOOPBACK = 0x8, NETIF_RUNNING = 0x40,
     NETIF_NOARP = 0x80, NETIF_PROMISC = 0x100, NETIF_MULTICAST = 0x1000, NETIF_LOWER_UP = 0x10000,
@@ -66,7 +67,8 @@ struct netif {
     uint16_t type;                          /* NETIF_TYPE_* */
     uint8_t address[ETHERNET_ADDRESS_SIZE];
     uint32_t mtu;
-    uint32_t flags;                         /* NETIF_* */
+    uint32_t flags;                         /* NETIF_* set by configuration (UP, PROMISC...) */
+    bool carrier;                           /* the driver sees the link up */
     uint32_t promiscuous_users;             /* PACKET_MR_PROMISC memberships */
     uint32_t ipv4_address, ipv4_netmask, ipv4_broadcast;   /* network order */
     const struct netif_operations *ops;
@@ -83,6 +85,11 @@ int netif_register(struct netif *netif);
 struct netif *netif_by_index(int index);
 struct netif *netif_by_name(const char *name);
 struct list_node *netif_list(void);          /* of struct netif, by node */
+/* The flags as Linux's dev_get_flags shows them: RUNNING and LOWER_UP
+ * while the interface is UP and has carrier. */
+uint32_t netif_flags(const struct netif *netif);
+/* From a driver (any context): the link went up or down. */
+void netif_carrier_set(struct netif *netif, bool on);
 
 /* From a driver (any context): queue a received frame for the net thread. */
 void netif_receive(struct netif *netif, struct pbuf *frame);

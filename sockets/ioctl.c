@@ -100,7 +100,7 @@ static long interface_request(unsigned command, struct netif *netif,
     uint32_t address;
     *write_back = true;
     switch (command) {
-    case SIOCGIFFLAGS: request->flags = (int16_t)netif->flags; return 0;
+    case SIOCGIFFLAGS: request->flags = (int16_t)netif_flags(netif); return 0;
     case SIOCGIFADDR:
     case SIOCGIFDSTADDR:   /* not point-to-point: the peer is the address itself */
         if (!netif->ipv4_address)

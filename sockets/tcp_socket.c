@@ -559,9 +559,10 @@ static long tcp_socket_ioctl(struct socket *socket, unsigned command, uint64_t a
 static int tcp_option_set(struct tcp_socket *tcp, int name, const void *value, size_t length)
 {
     int number;
-    int error = socket_option_int(value, length, &number);
-    if (error)
-        return error;
+    /* Linux's do_tcp_setsockopt wants a whole int (IP options take a byte). */
+    if (length < sizeof(number))
+        return -EINVAL;
+    memcpy(&number, value, sizeof(number));
     struct tcp_pcb *pcb = tcp->pcb;
     switch (name) {
     case TCP_NODELAY:

@@ -440,9 +440,23 @@ void tcp_close(struct tcp_pcb *pcb)
         tcp_abort(pcb);
         return;
     }
+    if (pcb->state == TCP_TIME_WAIT) {
+        tcp_pcb_release_buffers(pcb);
+        return;
+    }
     if (pcb->state == TCP_FIN_WAIT_2)
         tcp_arm_fin_wait_2_timeout(pcb);
     tcp_shutdown(pcb);
+}
+
+/* An orphan in TIME-WAIT has delivered and received everything: it keeps
+ * only what its 2 MSL of answers need (sequence numbers, the advertised
+ * edge), not 2 x 64 KiB of rings, so many short connections closed from
+ * our side do not pin megabytes for a minute (Linux's small tw sockets). */
+void tcp_pcb_release_buffers(struct tcp_pcb *pcb)
+{
+    tcp_ring_free(&pcb->send);
+    tcp_ring_free(&pcb->receive);
 }
 
 void tcp_abort(struct tcp_pcb *pcb)

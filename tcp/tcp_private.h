@@ -56,6 +56,8 @@ void tcp_pcb_closed(struct tcp_pcb *pcb);
 /* Reports error to the socket (or drops an unaccepted child) and closes. */
 void tcp_pcb_fail(struct tcp_pcb *pcb, int error);
 void tcp_child_established(struct tcp_pcb *child);
+/* Frees the rings of a pcb in TIME-WAIT that no socket owns. */
+void tcp_pcb_release_buffers(struct tcp_pcb *pcb);
 uint32_t tcp_initial_sequence(uint32_t local_address, uint16_t local_port,
                               uint32_t remote_address, uint16_t remote_port);
 uint16_t tcp_mss_for_route(const struct tcp_pcb *pcb, uint32_t remote_address);

@@ -165,6 +165,8 @@ void tcp_enter_time_wait(struct tcp_pcb *pcb)
     net_timer_cancel(&pcb->persist_timer);
     net_timer_cancel(&pcb->keepalive_timer);
     net_timer_start(&pcb->time_wait_timer, 2 * tcp_msl_ms, time_wait_timeout, pcb);
+    if (!pcb->owned)
+        tcp_pcb_release_buffers(pcb);
 }
 
 /* Linux's tcp_fin_timeout: an orphan in FIN_WAIT_2 does not wait forever

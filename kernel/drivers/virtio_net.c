@@ -90,16 +90,15 @@ static void transmit_reclaim(struct virtio_net *net)
 
 static void virtio_net_transmit_done(struct netif *netif) { transmit_reclaim(netif->driver); }
 
-/* VIRTIO_NET_F_STATUS: the link state is in the configuration (5.1.4). */
+/* VIRTIO_NET_F_STATUS: the link state is in the configuration (5.1.4),
+ * read at probe time and again on each configuration-change interrupt
+ * (QEMU's set_link raises one); without the feature the link is up. */
 static void link_update(struct virtio_net *net)
 {
     uint16_t status = VIRTIO_NET_S_LINK_UP;
     if (net->device->features & (1ULL << VIRTIO_NET_F_STATUS))
         virtio_config_read(net->device, VIRTIO_NET_CONFIG_STATUS, &status, sizeof(status));
-    if (status & VIRTIO_NET_S_LINK_UP)
-        net->netif.flags |= NETIF_RUNNING | NETIF_LOWER_UP;
-    else
-        net->netif.flags &= ~(uint32_t)(NETIF_RUNNING | NETIF_LOWER_UP);
+    netif_carrier_set(&net->netif, status & VIRTIO_NET_S_LINK_UP);
 }
 
 static void virtio_net_interrupt(struct virtio_device *device, uint32_t status)

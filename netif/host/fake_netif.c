@@ -38,7 +38,8 @@ struct netif *fake_netif_create(const char *name, const uint8_t address[ETHERNET
     netif->type = NETIF_TYPE_ETHERNET;
     memcpy(netif->address, address, ETHERNET_ADDRESS_SIZE);
     netif->mtu = 1500;
-    netif->flags = NETIF_UP | NETIF_BROADCAST | NETIF_RUNNING | NETIF_MULTICAST | NETIF_LOWER_UP;
+    netif->flags = NETIF_UP | NETIF_BROADCAST | NETIF_MULTICAST;
+    netif->carrier = true;
     netif->ops = &fake_operations;
     netif->link_input = eth_input;
     if (netif_register(netif))

@@ -642,6 +642,30 @@ static void test_tcp_time_wait_without_listener_keeps_waiting(void)
     tcp_close(pcb);
 }
 
+/* An orphan in TIME-WAIT gives its rings back (128 KiB here) and still
+ * acknowledges a retransmitted FIN with the window it last advertised. */
+static void test_tcp_time_wait_orphan_releases_buffers(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = time_wait_connection(&isn);
+    struct captured ack;
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    uint16_t window = ack.window;
+    size_t held = net_host_allocated_bytes();
+    tcp_close(pcb);
+    CHECK(held - net_host_allocated_bytes() >= 2 * 64 * 1024);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(ack.window, window);
+    CHECK_EQUAL(proc_net_tcp_entries(), 2);
+    net_host_clock_advance(2 * tcp_msl_ms);
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);
+}
+
 /*
  * A SYN flood (RFC 4987) against a listener with backlog 8: only 8
  * SYN-RECEIVED children exist at any time and the stack's memory stays
@@ -705,6 +729,7 @@ int main(void)
         TEST_ENTRY(test_tcp_time_wait_reopened_by_higher_syn),
         TEST_ENTRY(test_tcp_time_wait_without_listener_keeps_waiting),
         TEST_ENTRY(test_tcp_syn_flood_memory_stays_bounded),
+        TEST_ENTRY(test_tcp_time_wait_orphan_releases_buffers),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests));
 }

@@ -373,6 +373,9 @@ static void test_keepalive_options(void)
 		all &= getsockopt(s, IPPROTO_TCP, names[i], &v, &len) == 0 && v == values[i];
 	}
 	check(all, "30, 5, 3 set and read back", NULL);
+	short two_bytes = 1;
+	check_errno(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &two_bytes, sizeof two_bytes), EINVAL,
+		    "a SOL_TCP option shorter than an int: EINVAL");
 	close(s);
 
 	/* An accepted socket inherits the listener's keepalive settings. */

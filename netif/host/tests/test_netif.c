@@ -220,7 +220,7 @@ static void test_netif(void)
     struct netif *eth = fake_netif_create("eth0", our_mac);
     CHECK(lo && lo->index == 1 && lo == loopback_netif() && eth->index == 2);
     CHECK(netif_by_index(2) == eth && netif_by_index(3) == NULL && netif_by_name("eth1") == NULL);
-    CHECK(lo->type == NETIF_TYPE_LOOPBACK && (lo->flags & (NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING)) ==
+    CHECK(lo->type == NETIF_TYPE_LOOPBACK && (netif_flags(lo) & (NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING)) ==
           (NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING));
     static const struct netif_operations no_operations;
     struct netif duplicate = { .name = "eth0", .ops = eth->ops };
