@@ -137,7 +137,7 @@ uint16_t tcp_mss_for_route(uint32_t remote_address)
     uint32_t next_hop, source;
     if (ip_route_lookup(remote_address, &netif, &next_hop, &source) || netif->mtu <= 40)
         return TCP_DEFAULT_MSS;
-    return (uint16_t)MIN(netif->mtu - 40, 65535u);
+    return (uint16_t)MIN(netif->mtu - 40, (uint32_t)TCP_MAX_MSS);
 }
 
 /* The smallest shift that lets the 16-bit window field cover the ring (RFC 7323 2.3). */
