@@ -160,18 +160,28 @@ static void sync_options(struct tcp_socket *tcp)
     tcp->pcb->reuse_address = tcp->socket->reuse_address;
 }
 
+/*
+ * The rings of a socket whose SO_SNDBUF/SO_RCVBUF were left alone.  Linux
+ * grows its buffers with the connection (tcp_rmem/tcp_wmem autotuning, up to
+ * 6 and 4 MiB); fixed rings must cover the link's bandwidth-delay product
+ * from the start.  Through QEMU's tap, 64 KiB each left the sender waiting
+ * for ACKs and the host for window a third of the time; 256 KiB each roughly
+ * doubled bulk throughput both ways (b_tcp, user/bench/README.md).
+ */
+#define SOCKET_RING_BYTES (256 * 1024)
+
 /* SO_SNDBUF/SO_RCVBUF (doubled, as getsockopt shows them) size the rings
- * before a connection exists; untouched sockets keep TCP's defaults. */
+ * before a connection exists; untouched ones get SOCKET_RING_BYTES. */
 static int apply_buffer_sizes(struct tcp_socket *tcp)
 {
     struct socket *socket = tcp->socket;
-    if (socket->send_buffer == SOCKET_DEFAULT_BUFFER && socket->receive_buffer == SOCKET_DEFAULT_BUFFER)
-        return 0;
-    size_t send = socket->send_buffer == SOCKET_DEFAULT_BUFFER ? TCP_DEFAULT_SEND_BUFFER
+    size_t send = socket->send_buffer == SOCKET_DEFAULT_BUFFER ? SOCKET_RING_BYTES
                                                                : (size_t)socket->send_buffer / 2;
     size_t receive = socket->receive_buffer == SOCKET_DEFAULT_BUFFER
-                         ? TCP_DEFAULT_RECEIVE_BUFFER
+                         ? SOCKET_RING_BYTES
                          : (size_t)socket->receive_buffer / 2;
+    if (send == tcp->pcb->send.size && receive == tcp->pcb->receive.size)
+        return 0;
     return tcp_set_buffer_sizes(tcp->pcb, send, receive);
 }
 

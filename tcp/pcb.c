@@ -145,7 +145,7 @@ uint16_t tcp_mss_for_route(const struct tcp_pcb *pcb, uint32_t remote_address)
     uint32_t next_hop, source;
     uint16_t mss = TCP_DEFAULT_MSS;
     if (!ip_route_lookup(remote_address, &netif, &next_hop, &source) && netif->mtu > 40)
-        mss = (uint16_t)MIN(netif->mtu - 40, 65535u);
+        mss = (uint16_t)MIN(netif->mtu - 40, (uint32_t)TCP_MAX_MSS);
     return pcb->user_mss ? MIN(mss, pcb->user_mss) : mss;
 }
 

@@ -7,6 +7,9 @@
 #define TCP_HEADER_SIZE 20
 #define TCP_MAX_OPTIONS 40
 #define TCP_DEFAULT_MSS 536              /* RFC 9293 3.7.1: when the peer sent none */
+/* The largest segment payload a pbuf holds with the largest header (pbuf.h:
+ * at most 0xffff bytes from the start): below lo's MTU - 40. */
+#define TCP_MAX_MSS (0xffff - PBUF_TRANSPORT_HEADROOM - TCP_HEADER_SIZE - TCP_MAX_OPTIONS)
 #define TCP_MAX_WSCALE 14                /* RFC 7323 2.3 */
 
 /* RFC 6298 2.1-2.5 bounds.  The minimum is Linux's TCP_RTO_MIN (200 ms), not

@@ -262,10 +262,20 @@ int virtqueue_add(struct virtqueue *queue, uint64_t physical, uint32_t length,
     return 0;
 }
 
+/*
+ * 2.6.10.2: the driver may skip notifying while the used ring's flags hold
+ * VIRTQ_USED_F_NO_NOTIFY.  QEMU's virtio-net sets it while its transmit
+ * handler runs, so a burst of segments costs one MMIO write (a trap into
+ * QEMU) instead of one per frame; the handler looks at the ring again
+ * before it clears the flag, so nothing added meanwhile is missed.
+ */
 void virtqueue_notify(struct virtqueue *queue)
 {
-    /* 2.6.13: the index update is visible before the device is notified. */
+    /* 2.6.13: the index update is visible before the device is notified,
+     * and before the flags are read (a full barrier orders the two). */
     __asm__ volatile("dmb osh" ::: "memory");
+    if (*(volatile uint16_t *)&queue->used->flags & VIRTQ_USED_F_NO_NOTIFY)
+        return;
     write_register(queue->device, MMIO_QUEUE_NOTIFY, queue->index);
 }
 

@@ -43,8 +43,11 @@ struct address_space *address_space_new(void);
 struct address_space *address_space_fork(struct address_space *parent);
 void address_space_get(struct address_space *space);
 void address_space_put(struct address_space *space);
-/* Loads TTBR0 with space (NULL: an empty table, for kernel threads). */
+/* Loads TTBR0 with space (NULL: an empty table). */
 void address_space_activate(struct address_space *space);
+/* For the scheduler: space, unless it is already active; a kernel thread's
+ * (NULL) keeps the active user space, or gets the empty table if none is. */
+void address_space_switch(struct address_space *space);
 
 struct area *area_find(struct address_space *space, uint64_t address);
 /* Adds [start, end) replacing what was there (MAP_FIXED semantics). */

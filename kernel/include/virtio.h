@@ -38,6 +38,10 @@ struct virtq_avail {
     uint16_t ring[];
 };
 
+/* 2.6.10: the device asks not to be notified (it is already working through
+ * the available ring, or polls it). */
+#define VIRTQ_USED_F_NO_NOTIFY 1
+
 struct virtq_used_element {
     uint32_t id;
     uint32_t length;
@@ -108,6 +112,7 @@ void virtio_config_read(struct virtio_device *device, size_t offset, void *buffe
  */
 int virtqueue_add(struct virtqueue *queue, uint64_t physical, uint32_t length,
                   bool device_writes, void *token);
+/* Tells the device about new buffers, unless it asked not to be told. */
 void virtqueue_notify(struct virtqueue *queue);
 /* The next buffer the device has finished with (and the bytes it wrote), or NULL. */
 void *virtqueue_next_used(struct virtqueue *queue, uint32_t *length);

@@ -6,6 +6,10 @@
 static uint64_t asid_generation = 1 << 8;
 static uint64_t next_asid = 1;
 static uint64_t *empty_page_table;
+/* What TTBR0 holds once loaded: a user space, or NULL for the empty table
+ * (before, it holds the boot tables). */
+static struct address_space *active_space;
+static bool ttbr0_loaded;
 static void *signal_trampoline_page;
 
 /* The trampoline a signal handler returns to: rt_sigreturn (Linux nr 139). */
@@ -69,6 +73,8 @@ void address_space_put(struct address_space *space)
 {
     if (--space->refcount)
         return;
+    if (space == active_space)
+        address_space_activate(NULL);   /* a kernel thread kept it active */
     page_table_walk(space->page_table, 0, USER_ADDRESS_LIMIT, release_page, NULL);
     page_table_free(space->page_table);
     list_for_each_safe(node, &space->areas) {
@@ -82,6 +88,8 @@ void address_space_put(struct address_space *space)
 
 void address_space_activate(struct address_space *space)
 {
+    active_space = space;
+    ttbr0_loaded = true;
     if (!space) {
         if (!empty_page_table)
             empty_page_table = page_alloc_zeroed();
@@ -98,6 +106,20 @@ void address_space_activate(struct address_space *space)
         space->asid = asid_generation | next_asid++;
     }
     page_table_activate(space->page_table, space->asid);
+}
+
+/*
+ * A kernel thread touches no user memory, so it runs on whatever user space
+ * is active, as Linux's lazy TLB mode does: a switch to the net thread and
+ * back then loads TTBR0 not twice but never.  Under QEMU's TCG every change
+ * of ASID empties the whole software TLB, which is what made these
+ * switches, one per received burst of frames, expensive.
+ */
+void address_space_switch(struct address_space *space)
+{
+    if (space ? space == active_space : ttbr0_loaded)
+        return;
+    address_space_activate(space);
 }
 
 static void flush(struct address_space *space)

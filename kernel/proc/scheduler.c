@@ -189,7 +189,7 @@ void schedule(void)
     }
     fp_state_restore(&next->fp);
     write_sysreg(tpidr_el0, next->tls);
-    address_space_activate(next->process ? next->process->address_space : NULL);
+    address_space_switch(next->process ? next->process->address_space : NULL);
     current = next;
     switch_context(&previous->context, &next->context);
     reap_dead_tasks();
