@@ -130,10 +130,11 @@ static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
     /* First, check the ACK bit. */
     if (segment->flags & TCP_FLAG_ACK) {
         if (seq_leq(segment->ack, pcb->iss) || seq_gt(segment->ack, pcb->snd_max)) {
-            /* The reset clears the peer's half-open old connection;
-             * retry our SYN soon (RFC 9293 3.5.1, figure 11). */
-            if (!(segment->flags & TCP_FLAG_RST))
-                tcp_retry_syn_soon(pcb);
+            /* Our reset clears the peer's half-open old connection
+             * (RFC 9293 3.5.1, figure 11): retry our SYN soon.  A RST
+             * with a bad ACK may mean the same, and Linux retries soon
+             * after either (tcp_rcv_synsent_state_process). */
+            tcp_retry_syn_soon(pcb);
             tcp_send_reset_for(segment);          /* unless RST, which it checks */
             return;
         }

@@ -371,6 +371,26 @@ static void test_tcp_syn_retried_soon_after_reset_for_bad_ack(void)
     tcp_close(pcb);
 }
 
+/* RFC 9293 3.10.7.3: in SYN-SENT a RST whose ACK is not for our SYN is
+ * dropped, and the SYN is retried soon, as after our own reset for a bad
+ * ACK (Linux arms its retransmission timer for 2 jiffies in both cases). */
+static void test_tcp_syn_retried_soon_after_rst_with_bad_ack(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    CHECK_EQUAL(tcp_bind(pcb, IP_ADDRESS_ANY, net_htons(OUR_PORT)), 0);
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, again;
+    expect_segment(&syn);
+    inject_tcp(&(struct test_segment){ .seq = 1, .ack = syn.seq + 1000,
+                                       .flags = TCP_FLAG_RST | TCP_FLAG_ACK });
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_SYN_SENT);
+    net_host_clock_advance(10);
+    expect_flags(&again, TCP_FLAG_SYN, syn.seq, 0);
+    tcp_close(pcb);
+}
+
 /* RFC 9293 3.10.7.3: a RST acknowledging our SYN refuses the connection. */
 static void test_tcp_rst_in_syn_sent_refuses(void)
 {
@@ -718,6 +738,7 @@ int main(void)
         TEST_ENTRY(test_tcp_bad_ack_in_syn_received_gets_reset),
         TEST_ENTRY(test_tcp_rst_in_close_wait_gives_epipe),
         TEST_ENTRY(test_tcp_syn_retried_soon_after_reset_for_bad_ack),
+        TEST_ENTRY(test_tcp_syn_retried_soon_after_rst_with_bad_ack),
         TEST_ENTRY(test_tcp_rst_in_syn_sent_refuses),
         TEST_ENTRY(test_tcp_listen_backlog_bounds_syn_queue),
         TEST_ENTRY(test_tcp_time_wait_acks_retransmitted_fin),
