@@ -25,6 +25,7 @@ static struct pbuf *pbuf_allocate_buffer(size_t size)
     pbuf->timestamp_ms = 0;
     pbuf->account = NULL;
     pbuf->charge = 0;
+    pbuf->checksum_verified = false;
     live_pbufs++;
     return pbuf;
 }
@@ -88,6 +89,7 @@ struct pbuf *pbuf_copy(const struct pbuf *pbuf)
     copy->packet_type = pbuf->packet_type;
     copy->netif = pbuf->netif;
     copy->timestamp_ms = pbuf->timestamp_ms;
+    copy->checksum_verified = pbuf->checksum_verified;
     return copy;
 }
 

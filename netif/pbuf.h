@@ -72,6 +72,9 @@ struct pbuf {
     struct netif *netif;                            /* received on / leaving by */
     uint64_t timestamp_ms;
     struct pbuf_account *account;                   /* charged for this pbuf, or NULL */
+    /* Received: the device vouched for the TCP/UDP checksum (Linux's
+     * CHECKSUM_UNNECESSARY), which input then does not compute. */
+    bool checksum_verified;
     uint32_t charge;                                /* bytes charged to account */
 };
 

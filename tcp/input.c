@@ -13,6 +13,8 @@
 
 static bool checksum_valid(const struct ip_header *ip, const struct pbuf *packet)
 {
+    if (packet->checksum_verified)
+        return true;
     uint32_t sum = ip_pseudo_header_sum(ip->source, ip->destination, IP_PROTOCOL_TCP,
                                         (uint16_t)pbuf_length(packet));
     return ip_checksum_finish(sum, packet->data, pbuf_length(packet)) == 0;

@@ -11,7 +11,7 @@
 static bool checksum_valid(const struct ip_header *ip, const struct pbuf *packet)
 {
     const struct udp_header *header = (const struct udp_header *)packet->data;
-    if (header->checksum == 0)
+    if (header->checksum == 0 || packet->checksum_verified)
         return true;             /* RFC 768: zero means the sender computed none */
     uint32_t sum = ip_pseudo_header_sum(ip->source, ip->destination, IP_PROTOCOL_UDP,
                                         (uint16_t)pbuf_length(packet));

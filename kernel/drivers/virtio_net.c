@@ -1,10 +1,15 @@
 /*
  * The virtio network device driver (virtio spec v1.1 section 5.1): eth0.
  *
- * Negotiated: VIRTIO_F_VERSION_1 (required), VIRTIO_NET_F_MAC and
- * VIRTIO_NET_F_STATUS.  Nothing else, so frames travel whole, one buffer
- * each, with every checksum computed by the stack, behind a 12-byte header
- * that is all zeros on transmit.
+ * Negotiated: VIRTIO_F_VERSION_1 (required), VIRTIO_NET_F_MAC,
+ * VIRTIO_NET_F_STATUS and VIRTIO_NET_F_GUEST_CSUM when offered.  Frames
+ * travel whole, one buffer each, behind a 12-byte header that is all zeros
+ * on transmit, so the stack computes every checksum it sends.  With
+ * GUEST_CSUM a received frame may say its TCP/UDP checksum was checked
+ * (DATA_VALID) or is still partial because it comes from the host's own
+ * stack (NEEDS_CSUM, 5.1.6.4); either way input need not compute it.  The
+ * backends that offer no GUEST_CSUM (dgram, socket: FACTS.md) leave every
+ * checksum to the stack.
  *
  * Receive: the receive queue is kept full of pbufs the size of a whole
  * frame plus the header; the interrupt handler takes the used ones, strips
@@ -56,6 +61,14 @@ static void receive_refill(struct virtio_net *net)
         virtqueue_notify(&net->receive_queue);
 }
 
+/* 5.1.6.4: with GUEST_CSUM, whether the device vouches for the frame's checksum. */
+static bool checksum_vouched(const struct virtio_net *net, const void *header_bytes)
+{
+    const struct virtio_net_header *header = header_bytes;
+    return (net->device->features & (1ULL << VIRTIO_NET_F_GUEST_CSUM)) &&
+           (header->flags & (VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID));
+}
+
 static void receive_used(struct virtio_net *net)
 {
     struct pbuf *frame;
@@ -67,6 +80,7 @@ static void receive_used(struct virtio_net *net)
             continue;
         }
         pbuf_trim(frame, length);
+        frame->checksum_verified = checksum_vouched(net, frame->data);
         pbuf_pull(frame, sizeof(struct virtio_net_header));
         /* The dgram backend delivers runts unpadded (FACTS.md).  One shorter
          * than an Ethernet header is a length error, as Linux's virtio-net
@@ -156,7 +170,7 @@ static const struct netif_operations virtio_net_operations = {
 static int virtio_net_probe(struct virtio_device *device)
 {
     uint64_t wanted = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) |
-                      (1ULL << VIRTIO_NET_F_STATUS);
+                      (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_GUEST_CSUM);
     int error = virtio_negotiate(device, wanted, 1ULL << VIRTIO_F_VERSION_1);
     if (error)
         return error;

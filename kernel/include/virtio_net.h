@@ -4,6 +4,7 @@
 #include <kernel.h>
 
 /* Feature bits (5.1.3). */
+#define VIRTIO_NET_F_GUEST_CSUM 1
 #define VIRTIO_NET_F_MAC       5
 #define VIRTIO_NET_F_MRG_RXBUF 15
 #define VIRTIO_NET_F_STATUS    16
@@ -32,5 +33,8 @@ struct virtio_net_header {
     uint16_t buffer_count;
 } __attribute__((packed));
 _Static_assert(sizeof(struct virtio_net_header) == 12, "virtio-net header is 12 bytes");
+/* Header flags (5.1.6). */
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1   /* checksum left partial (from the host's stack) */
+#define VIRTIO_NET_HDR_F_DATA_VALID 2   /* the device checked the checksum */
 
 #endif
