@@ -218,9 +218,10 @@ static int tcp_socket_listen(struct socket *socket, int backlog)
 }
 
 /*
- * Linux's tcp_disconnect after a failed connect: a fresh pcb carrying the
- * socket's settings, so the next connect starts from nothing; an address
- * and port the user bound stay bound (SOCK_BINDPORT_LOCK).
+ * Linux's tcp_disconnect: the old pcb is given up (RST in the synchronized
+ * states, a listener's queue reset) for a fresh pcb carrying the socket's
+ * settings, so the next connect starts from nothing; an address and port
+ * the user bound stay bound (SOCK_BINDPORT_LOCK).
  */
 static int renew_pcb(struct tcp_socket *tcp)
 {
@@ -233,21 +234,45 @@ static int renew_pcb(struct tcp_socket *tcp)
     pcb->keepalive_probes = old->keepalive_probes;
     pcb->user_mss = old->user_mss;
     uint16_t port = old->local_port;
-    tcp_close(old);
+    tcp_abort(old);
     adopt(tcp, pcb);
     sync_options(tcp);
-    return tcp->bound ? tcp_bind(pcb, tcp->bound_address, port) : 0;
+    if (tcp->bound)
+        tcp_bind_again(pcb, tcp->bound_address, port);
+    return 0;
+}
+
+/* connect(AF_UNSPEC) (Linux's tcp_disconnect): the socket is unconnected
+ * again, as if new; SO_ERROR tells ECONNRESET when a connection or an
+ * attempt was cut. */
+static int disconnect(struct tcp_socket *tcp)
+{
+    enum tcp_state state = tcp->pcb->state;
+    int error = renew_pcb(tcp);
+    if (error)
+        return error;
+    tcp->listening = tcp->connect_started = tcp->connect_reported = false;
+    tcp->socket->shut_read = tcp->socket->shut_write = false;
+    tcp->socket->error = state == TCP_SYN_SENT || state == TCP_SYN_RECEIVED ||
+                                 state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT ||
+                                 state == TCP_FIN_WAIT_1 || state == TCP_FIN_WAIT_2
+                             ? ECONNRESET
+                             : 0;
+    return 0;
 }
 
 /* Sends the SYN (SS_UNCONNECTED to SS_CONNECTING). */
-static int start_connect(struct tcp_socket *tcp, const struct sockaddr_inet *to)
+static int start_connect(struct tcp_socket *tcp, const void *address, size_t length)
 {
-    int error = 0;
+    struct sockaddr_inet to;
+    int error = inet_address_from(address, length, &to);
+    if (error)
+        return error;
     if (tcp->pcb->remote_port)
         error = renew_pcb(tcp);      /* an earlier attempt failed */
     sync_options(tcp);
     if (error || (error = apply_buffer_sizes(tcp)) ||
-        (error = tcp_connect(tcp->pcb, to->address, to->port)))
+        (error = tcp_connect(tcp->pcb, to.address, to.port)))
         return error;
     tcp->connect_started = true;
     /* An error before this connect (an old SO_ERROR) belongs to nothing now. */
@@ -255,14 +280,18 @@ static int start_connect(struct tcp_socket *tcp, const struct sockaddr_inet *to)
     return 0;
 }
 
-/* Linux's __inet_stream_connect. */
+/* Linux's __inet_stream_connect: the address is looked at only by a
+ * disconnect (AF_UNSPEC) or when a new attempt starts. */
 static int tcp_socket_connect(struct socket *socket, const void *address, size_t length)
 {
     struct tcp_socket *tcp = tcp_of(socket);
-    struct sockaddr_inet inet;
-    int error = inet_address_from(address, length, &inet);
-    if (error)
-        return error;
+    uint16_t family;
+    int error;
+    if (length < sizeof(family))
+        return -EINVAL;
+    memcpy(&family, address, sizeof(family));
+    if (family == AF_UNSPEC)
+        return disconnect(tcp);
     if (tcp->connect_started && tcp->connect_reported)
         return -EISCONN;
     if (tcp->connect_started) {
@@ -270,7 +299,7 @@ static int tcp_socket_connect(struct socket *socket, const void *address, size_t
     } else {
         if (tcp->listening)
             return -EISCONN;          /* Linux: the socket is not in CLOSE */
-        if ((error = start_connect(tcp, &inet)))
+        if ((error = start_connect(tcp, address, length)))
             return error;
         error = -EINPROGRESS;
     }

@@ -136,6 +136,13 @@ int tcp_bind(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
     return 0;
 }
 
+void tcp_bind_again(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
+{
+    pcb->local_address = address;
+    pcb->local_port = port;
+    list_push_back(&pcbs, &pcb->node);
+}
+
 /* RFC 9293 3.7.1: the MSS we announce is the outgoing interface's MTU less
  * the fixed IP and TCP headers (MTU - 40); TCP_MAXSEG lowers it (Linux's
  * tcp_mss_clamp). */

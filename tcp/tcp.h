@@ -146,6 +146,9 @@ int tcp_set_buffer_sizes(struct tcp_pcb *pcb, size_t send_size, size_t receive_s
 
 /* port 0 picks an ephemeral port.  -EINVAL (already bound), -EADDRINUSE, -EADDRNOTAVAIL. */
 int tcp_bind(struct tcp_pcb *pcb, uint32_t address, uint16_t port);
+/* A fresh pcb takes over the binding of the socket's previous one (Linux
+ * keeps a socket's bind bucket across tcp_disconnect): no conflict check. */
+void tcp_bind_again(struct tcp_pcb *pcb, uint32_t address, uint16_t port);
 /* Passive OPEN.  -EINVAL unless CLOSED (or already LISTEN: new backlog). */
 int tcp_listen(struct tcp_pcb *pcb, uint32_t backlog);
 /* The next established connection a listener holds, now owned by the caller; NULL if none. */

@@ -3,7 +3,8 @@
  * connections and the options around them: a new SYN reopening a
  * connection in TIME_WAIT (RFC 9293 3.10.7.4, RFC 1122 4.2.2.13), SO_LINGER
  * with a timeout (close waits for the ACK of the data, or for the
- * timeout), connect again after a failed connect, write after the peer's
+ * timeout), connect again after a failed connect, connect(AF_UNSPEC),
+ * write after the peer's
  * RST (ECONNRESET, then EPIPE with SIGPIPE), TCP_MAXSEG announced in the
  * SYN and SYN-ACK (seen through an AF_PACKET socket on lo, so it needs
  * root), urgent data with SO_OOBINLINE, keepalive options, and TCP_INFO.
@@ -215,6 +216,44 @@ static void test_connect_after_failure(void)
 	close(c);
 	close(l);
 	close(hold);
+}
+
+/* connect(AF_UNSPEC) (Linux's tcp_disconnect): a connection is reset and
+ * the socket can connect again; a listener stops listening. */
+static void test_disconnect(void)
+{
+	int l = listener(2), c, s;
+	check_ok(pair(l, &c, &s), "pair for connect(AF_UNSPEC)");
+	struct sockaddr_in6 six = { .sin6_family = AF_INET6 };
+	check_errno(connect(c, (struct sockaddr *)&six, sizeof six), EISCONN,
+		    "connect(AF_INET6) on a connected socket: EISCONN");
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	check_errno(connect(c, &unspec, 1), EINVAL, "connect with a 1-byte address: EINVAL");
+	check_ok(connect(c, &unspec, sizeof unspec), "connect(AF_UNSPEC) disconnects");
+	char b[4];
+	check_errno(recv(s, b, sizeof b, 0), ECONNRESET, "the peer was reset");
+	int err = 0;
+	socklen_t len = sizeof err;
+	getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len);
+	check_eq(err, ECONNRESET, "SO_ERROR of the disconnected socket: ECONNRESET");
+	struct sockaddr_in to = loopback(port_of(l));
+	check_ok(connect(c, (struct sockaddr *)&to, sizeof to), "it connects again");
+	close(s);
+	s = accept(l, NULL, NULL);
+	check_eq(send(c, "y", 1, 0), 1, "and sends");
+	check_eq(recv(s, b, 1, 0), 1, "to the new accepted socket");
+	close(c);
+	close(s);
+	check_ok(connect(l, &unspec, sizeof unspec), "connect(AF_UNSPEC) on a listener");
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	check_errno(connect(c, (struct sockaddr *)&to, sizeof to), ECONNREFUSED,
+		    "it listens no more: ECONNREFUSED");
+	close(c);
+	check_ok(listen(l, 1), "its port is still bound: listen again");
+	check_ok(pair(l, &c, &s), "and accept");
+	close(c);
+	close(s);
+	close(l);
 }
 
 /* After the peer's RST the first write reports it, later ones get EPIPE
@@ -442,6 +481,7 @@ int main(void)
 	test_linger_timeout();
 	test_connect_after_failure();
 	test_write_after_reset();
+	test_disconnect();
 	test_maxseg();
 	test_urgent_inline();
 	test_keepalive_options();
