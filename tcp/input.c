@@ -60,8 +60,9 @@ static void closed_state(const struct tcp_segment *segment)
     tcp_send_reset_for(segment);
 }
 
-/* 3.10.7.2 LISTEN. */
-static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *segment)
+/* 3.10.7.2 LISTEN; a new connection's ISN is *iss, or RFC 6528's when NULL. */
+static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *segment,
+                         const uint32_t *iss)
 {
     /* First, check for a RST: ignore it. */
     if (segment->flags & TCP_FLAG_RST)
@@ -75,7 +76,11 @@ static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *seg
      * <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.  Data on the SYN is not kept
      * (no TCP Fast Open; the peer sends it again after the handshake). */
     if (segment->flags & TCP_FLAG_SYN) {
-        struct tcp_pcb *child = tcp_pcb_new_child(listener, segment);
+        uint32_t chosen = iss ? *iss
+                              : tcp_initial_sequence(segment->destination,
+                                                     segment->destination_port,
+                                                     segment->source, segment->source_port);
+        struct tcp_pcb *child = tcp_pcb_new_child(listener, segment, chosen);
         if (child)
             tcp_output(child);
     }
@@ -476,29 +481,27 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     return true;
 }
 
-/* RFC 1122 4.2.2.13: a TCP "MAY accept a new SYN from the remote TCP to
- * reopen the connection directly from TIME-WAIT state, if it: (1) assigns
- * its initial sequence number for the new connection to be larger than the
- * largest sequence number it used on the previous connection incarnation"
- * (Linux takes a SYN above RCV.NXT when a listener is there).  The
- * TIME-WAIT pcb goes and the listener takes the SYN; false when this does
- * not apply, and the SYN goes through 3.10.7.4 (a challenge ACK). */
-static bool reopened_from_time_wait(struct tcp_pcb *pcb, const struct tcp_segment *segment)
+/*
+ * TIME-WAIT (RFC 9293 3.10.7.4 note, RFC 1122 4.2.2.13, RFC 6191 without
+ * timestamps): a SYN whose sequence number lies beyond the old
+ * connection's RCV.NXT may open a new incarnation of it, when a listener
+ * takes the port.  The TIME-WAIT connection ends; returns the listener,
+ * or NULL (the segment then goes through TIME-WAIT's own processing).
+ * As Linux, the new connection's ISN is the old SND.NXT + 65537, so no
+ * old duplicate can fall inside the new sequence space.
+ */
+static struct tcp_pcb *time_wait_reopen(struct tcp_pcb *pcb, const struct tcp_segment *segment,
+                                        uint32_t *iss)
 {
-    if (pcb->state != TCP_TIME_WAIT ||
-        (segment->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) != TCP_FLAG_SYN ||
+    if ((segment->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) != TCP_FLAG_SYN ||
         !seq_gt(segment->seq, pcb->rcv_nxt))
-        return false;
-    /* A lookup without a remote end finds listeners only. */
-    struct tcp_pcb *listener = tcp_pcb_lookup(segment->destination, segment->destination_port,
-                                              IP_ADDRESS_ANY, 0);
-    uint32_t iss = tcp_initial_sequence(pcb->local_address, pcb->local_port,
-                                        pcb->remote_address, pcb->remote_port);
-    if (!listener || !seq_gt(iss, pcb->snd_nxt))
-        return false;
+        return NULL;
+    struct tcp_pcb *listener = tcp_listener_lookup(segment->destination, segment->destination_port);
+    if (!listener)
+        return NULL;
+    *iss = pcb->snd_nxt + 65535 + 2;
     tcp_pcb_closed(pcb);
-    listen_state(listener, segment);
-    return true;
+    return listener;
 }
 
 static void tcp_input(struct pbuf *packet)
@@ -533,13 +536,17 @@ static void tcp_input(struct pbuf *packet)
     }
     struct tcp_pcb *pcb = tcp_pcb_lookup(segment.destination, segment.destination_port,
                                          segment.source, segment.source_port);
+    struct tcp_pcb *listener;
+    uint32_t iss;
     if (!pcb) {
         closed_state(&segment);
     } else if (pcb->state == TCP_LISTEN) {
-        listen_state(pcb, &segment);
+        listen_state(pcb, &segment, NULL);
+    } else if (pcb->state == TCP_TIME_WAIT && (listener = time_wait_reopen(pcb, &segment, &iss))) {
+        listen_state(listener, &segment, &iss);
     } else if (pcb->state == TCP_SYN_SENT) {
         syn_sent_state(pcb, &segment);
-    } else if (!reopened_from_time_wait(pcb, &segment)) {
+    } else {
         tcp_arm_keepalive(pcb);
         if (process_synchronized(pcb, &segment))
             tcp_output(pcb);
