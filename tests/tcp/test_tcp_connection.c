@@ -454,35 +454,6 @@ static void test_tcp_time_wait_acks_retransmitted_fin(void)
     tcp_close(pcb);
 }
 
-/* RFC 1122 4.2.2.13: a SYN above RCV.NXT reopens a connection in TIME-WAIT
- * when a listener is there, with an ISN above the old SND.NXT; a SYN at or
- * below RCV.NXT gets a challenge ACK (RFC 5961 4.2) and TIME-WAIT stays. */
-static void test_tcp_syn_in_time_wait_reopens(void)
-{
-    tcp_stack_setup();
-    uint32_t isn;
-    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
-    tcp_shutdown(pcb);
-    struct captured fin, ack, syn_ack;
-    expect_segment(&fin);
-    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
-                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
-    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
-    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
-    net_host_clock_advance(100);
-    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 2, .flags = TCP_FLAG_SYN, .window = 8000 });
-    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
-    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
-    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 100000, .flags = TCP_FLAG_SYN,
-                                       .window = 8000 });
-    expect_segment(&syn_ack);
-    CHECK_EQUAL(syn_ack.flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
-    CHECK_EQUAL(syn_ack.ack, PEER_ISN + 100001);
-    CHECK((int32_t)(syn_ack.seq - (isn + 2)) > 0);   /* above the old SND.NXT */
-    CHECK_EQUAL(pcb->state, TCP_CLOSED);
-    tcp_close(pcb);
-}
-
 /* RFC 9293 3.10.7.4 eighth step, the states not covered above: FIN-WAIT-1
  * with a FIN that also ACKs ours goes straight to TIME-WAIT; a FIN repeated
  * in CLOSE-WAIT or LAST-ACK is ACKed again and changes nothing; the ACK
@@ -742,7 +713,6 @@ int main(void)
         TEST_ENTRY(test_tcp_rst_in_syn_sent_refuses),
         TEST_ENTRY(test_tcp_listen_backlog_bounds_syn_queue),
         TEST_ENTRY(test_tcp_time_wait_acks_retransmitted_fin),
-        TEST_ENTRY(test_tcp_syn_in_time_wait_reopens),
         TEST_ENTRY(test_tcp_fin_in_remaining_states),
         TEST_ENTRY(test_tcp_close_with_unread_data_sends_rst),
         TEST_ENTRY(test_tcp_data_after_close_sends_rst),
