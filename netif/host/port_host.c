@@ -92,6 +92,7 @@ size_t net_host_poll(void)
     net_lock();
     do {
         round = netif_deliver_queued();
+        netif_transmit_queued();
         net_timers_run(virtual_now_ms);
         delivered += round;
     } while (round);
