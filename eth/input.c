@@ -73,7 +73,8 @@ void eth_input(struct netif *netif, struct pbuf *frame)
     }
     /* Taps (AF_PACKET sockets) that kept the frame share it read-only, and
      * pulling headers would move their data: the layers above get a copy. */
-    if (frame->ref > 1) {
+    bool kept_by_a_tap = frame->ref > 1;
+    if (kept_by_a_tap) {
         struct pbuf *copy = pbuf_copy(frame);
         pbuf_put(frame);
         if (!copy)
@@ -85,7 +86,11 @@ void eth_input(struct netif *netif, struct pbuf *frame)
     pbuf_pull(frame, ETH_HEADER_SIZE);
     eth_handler_t handler = handler_for(frame->ethertype);
     if (!handler) {
+        /* Taken by nobody, not even a packet socket: a receive drop in
+         * /proc/net/dev, as Linux's __netif_receive_skb_core counts it. */
         NET_COUNT(ETH_IN_UNKNOWN_TYPES);
+        if (!kept_by_a_tap)
+            netif->statistics.receive_dropped++;
         pbuf_put(frame);
         return;
     }

@@ -17,11 +17,14 @@ void icmp_register_error_handler(uint8_t protocol, icmp_error_handler_t handler)
 static void answer_echo(struct pbuf *request, const struct ip_header *ip)
 {
     /* RFC 1122 3.2.2.6 allows ignoring echoes to a broadcast; Linux does
-     * by default (icmp_echo_ignore_broadcasts), and so do we. */
+     * by default (icmp_echo_ignore_broadcasts), and so do we, counting the
+     * echo in Icmp InErrors as Linux's icmp_rcv does. */
     if (request->packet_type == PBUF_BROADCAST || request->packet_type == PBUF_MULTICAST ||
         ip_address_is_broadcast(request->netif, ip->destination) ||
-        ip_address_is_multicast(ip->destination))
+        ip_address_is_multicast(ip->destination)) {
+        NET_COUNT(ICMP_IN_ERRORS);
         return;
+    }
     struct pbuf *reply = pbuf_alloc(PBUF_TRANSPORT, pbuf_length(request));
     if (!reply) {
         NET_COUNT(ICMP_OUT_ERRORS);

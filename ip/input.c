@@ -132,15 +132,21 @@ void ip_input(struct netif *netif, struct pbuf *packet)
     }
     pbuf_mark_l3(packet);
     const struct ip_header *header = (const struct ip_header *)packet->data;
-    /* RFC 1122 3.2.1.3: discard a datagram from a broadcast or multicast
-     * source, and 127/8 seen outside the loopback interface (g); a host
-     * discards datagrams that are not for it (3.3.4.2: we do not forward).
-     * Multicast groups are not joined in this version. */
+    /* RFC 1122 3.2.1.3: silently discard a datagram from a broadcast or
+     * multicast source, and 127/8 seen outside the loopback interface (g).
+     * Linux drops these "martians" without an SNMP counter. */
     bool martian_loopback = netif->type != NETIF_TYPE_LOOPBACK &&
                             (ip_address_is_loopback(header->source) ||
                              ip_address_is_loopback(header->destination));
     if (header->source == IP_ADDRESS_BROADCAST || ip_address_is_multicast(header->source) ||
-        martian_loopback || !ip_address_is_local(netif, header->destination)) {
+        martian_loopback) {
+        pbuf_put(packet);
+        return;
+    }
+    /* A host discards datagrams that are not for it (3.3.4.2: we do not
+     * forward), counted as RFC 4293's ipSystemStatsInAddrErrors, as Linux
+     * does.  Multicast groups are not joined in this version. */
+    if (!ip_address_is_local(netif, header->destination)) {
         NET_COUNT(IP_IN_ADDR_ERRORS);
         pbuf_put(packet);
         return;

@@ -63,6 +63,7 @@
     X(UDP, "Udp", "RcvbufErrors", UDP_RCVBUF_ERRORS)                           \
     X(UDP, "Udp", "SndbufErrors", UDP_SNDBUF_ERRORS)                           \
     X(UDP, "Udp", "InCsumErrors", UDP_IN_CSUM_ERRORS)                          \
+    X(UDP, "Udp", "IgnoredMulti", UDP_IGNORED_MULTI)                           \
     X(ETH, "Eth", "InFrames", ETH_IN_FRAMES)                                   \
     X(ETH, "Eth", "InTooShort", ETH_IN_TOO_SHORT)                              \
     X(ETH, "Eth", "InNotForUs", ETH_IN_NOT_FOR_US)                             \

@@ -13,6 +13,8 @@ static struct netif loopback;
 
 static int loopback_transmit(struct netif *netif, struct pbuf *frame)
 {
+    /* Sent: the receiver's buffer holds it from here on (Linux's skb_orphan). */
+    pbuf_uncharge(frame);
     /* A tap may hold the outgoing frame; input pulls headers, so input gets
      * its own copy rather than moving the data of a shared pbuf. */
     if (frame->ref > 1) {

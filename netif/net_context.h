@@ -17,6 +17,9 @@ void net_context_wake(void);
 
 /* Delivers every queued received frame; returns how many. */
 size_t netif_deliver_queued(void);
+/* For each interface whose driver called netif_transmit_ready: its
+ * transmit_done, then the frames waiting in its transmit queue. */
+void netif_transmit_queued(void);
 
 /* Runs the timers whose deadline is at or before now_ms, in deadline order. */
 void net_timers_run(uint64_t now_ms);

@@ -15,10 +15,17 @@ static struct wait_queue net_thread_queue;
  * back) is therefore seen before the thread sleeps. */
 static bool work_pending;
 
+/*
+ * The thread runs before the interrupted task resumes in user mode, as
+ * Linux runs its softirqs on the way out of the interrupt: a user program
+ * that never sleeps (a sender in a loop) would otherwise keep received
+ * frames, an ARP reply it waits for among them, queued for a whole slice.
+ */
 void net_context_wake(void)
 {
     work_pending = true;
     wake_up_all(&net_thread_queue);
+    reschedule_soon();
 }
 
 static void net_thread(void *unused)
@@ -27,6 +34,7 @@ static void net_thread(void *unused)
         work_pending = false;
         net_lock();
         netif_deliver_queued();
+        netif_transmit_queued();
         net_timers_run(net_now_ms());
         uint64_t next_ms = net_timers_next_deadline();
         net_unlock();

@@ -11,6 +11,8 @@
 
 /* Linux's netdev_max_backlog is 1000; a teaching NIC's ring is far smaller. */
 #define RECEIVE_BACKLOG 256
+/* Linux's default txqueuelen: frames an interface holds while its device is full. */
+#define TRANSMIT_QUEUE_FRAMES 1000
 
 static struct list_node netifs = LIST_HEAD_INIT(netifs);
 static struct list_node taps = LIST_HEAD_INIT(taps);
@@ -28,6 +30,8 @@ int netif_register(struct netif *netif)
         return -EEXIST;
     netif->index = ++last_index;
     netif->promiscuous_users = 0;
+    pbuf_queue_init(&netif->transmit_queue, SIZE_MAX);
+    netif->transmit_ready = false;
     list_push_back(&netifs, &netif->node);
     net_log("netif: %s registered as index %d\n", netif->name, netif->index);
     return 0;
@@ -119,17 +123,14 @@ void netif_deliver(struct netif *netif, struct pbuf *frame)
         pbuf_put(frame);
 }
 
-int netif_transmit(struct netif *netif, struct pbuf *frame)
+/* Hands frame to the driver: 0 (the driver owns it), -EBUSY (the caller
+ * keeps it, to send later), or another error (counted; the caller keeps it). */
+static int device_transmit(struct netif *netif, struct pbuf *frame)
 {
-    if (!(netif->flags & NETIF_UP)) {
-        netif->statistics.transmit_dropped++;
-        return -ENETDOWN;
-    }
     size_t length = pbuf_length(frame);
-    frame->netif = netif;
-    frame->packet_type = PBUF_OUTGOING;
-    show_to_taps(netif, frame);
     int error = netif->ops->transmit(netif, frame);
+    if (error == -EBUSY)
+        return error;
     if (error) {
         netif->statistics.transmit_dropped++;
         return error;
@@ -137,6 +138,57 @@ int netif_transmit(struct netif *netif, struct pbuf *frame)
     netif->statistics.transmit_packets++;
     netif->statistics.transmit_bytes += length;
     return 0;
+}
+
+int netif_transmit(struct netif *netif, struct pbuf *frame)
+{
+    if (!(netif->flags & NETIF_UP)) {
+        netif->statistics.transmit_dropped++;
+        return -ENETDOWN;
+    }
+    frame->netif = netif;
+    frame->packet_type = PBUF_OUTGOING;
+    show_to_taps(netif, frame);
+    if (!netif->transmit_queue.count) {
+        int error = device_transmit(netif, frame);
+        if (error != -EBUSY)
+            return error;
+    }
+    /* Behind frames already waiting, or the device is full: wait in order. */
+    if (netif->transmit_queue.count >= TRANSMIT_QUEUE_FRAMES ||
+        !pbuf_queue_push(&netif->transmit_queue, frame)) {
+        netif->statistics.transmit_dropped++;
+        return -ENOBUFS;
+    }
+    pbuf_put(frame);   /* the queue's reference replaces the caller's */
+    return 0;
+}
+
+void netif_transmit_ready(struct netif *netif)
+{
+    netif->transmit_ready = true;
+    net_context_wake();
+}
+
+void netif_transmit_queued(void)
+{
+    list_for_each(node, &netifs) {
+        struct netif *netif = container_of(node, struct netif, node);
+        if (!netif->transmit_ready)
+            continue;
+        netif->transmit_ready = false;
+        if (netif->ops->transmit_done)
+            netif->ops->transmit_done(netif);
+        struct pbuf *frame;
+        while ((frame = pbuf_queue_peek(&netif->transmit_queue))) {
+            int error = device_transmit(netif, frame);
+            if (error == -EBUSY)
+                break;
+            pbuf_queue_pop(&netif->transmit_queue);   /* its reference went to the driver */
+            if (error)
+                pbuf_put(frame);
+        }
+    }
 }
 
 void netif_tap_add(struct netif_tap *tap) { list_push_back(&taps, &tap->node); }

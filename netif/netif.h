@@ -9,10 +9,18 @@
  * every packet tap (AF_PACKET sockets see outgoing frames too, as on Linux),
  * then calls the driver.  Addresses are in network byte order.
  *
+ * When the device has no room (transmit answers -EBUSY), netif_transmit
+ * keeps the frame in the interface's transmit queue, as Linux's qdisc does,
+ * and sends it once the driver calls netif_transmit_ready; only a full queue
+ * drops (-ENOBUFS, counted in transmit_dropped), so a frame netif_transmit
+ * accepted reaches the device.
+ *
  * Invariants: index is unique and never reused while registered (ifindex
  * for sockaddr_ll and SIOCGIFINDEX); a netif is never unregistered in this
  * version.  The driver owns the pbuf passed to transmit once transmit
- * returns 0 and must pbuf_put it when the device is done with it.
+ * returns 0 and must pbuf_put it when the device is done with it.  Frames
+ * wait in transmit_queue only while the device has answered -EBUSY since
+ * the last netif_transmit_ready, and leave it in order.
  */
 #ifndef NETIF_NETIF_H
 #define NETIF_NETIF_H
@@ -41,8 +49,13 @@ struct netif_statistics {
 struct netif;
 struct netif_operations {
     /* Sends one frame (data at the Ethernet header, headroom for the driver's
-     * own header); 0, or a negative errno (the caller keeps the pbuf). */
+     * own header); 0, -EBUSY when the device has no room now (the driver
+     * then calls netif_transmit_ready once it has), or another negative
+     * errno; on any error the caller keeps the pbuf. */
     int (*transmit)(struct netif *netif, struct pbuf *frame);
+    /* Optional, in the network context after netif_transmit_ready: frees
+     * the frames the device has finished sending. */
+    void (*transmit_done)(struct netif *netif);
     /* Optional: the device should pass frames for any address. */
     void (*set_promiscuous)(struct netif *netif, bool on);
 };
@@ -61,6 +74,8 @@ struct netif {
     void (*link_input)(struct netif *netif, struct pbuf *frame);   /* eth_input */
     void *driver;
     struct list_node node;
+    struct pbuf_queue transmit_queue;       /* frames waiting for room in the device */
+    bool transmit_ready;                    /* netif_transmit_ready was called */
 };
 
 /* Assigns the index, links the netif in; 0 or -errno. */
@@ -75,6 +90,9 @@ void netif_receive(struct netif *netif, struct pbuf *frame);
 int netif_transmit(struct netif *netif, struct pbuf *frame);
 /* Runs in the network context: taps, then netif->link_input. */
 void netif_deliver(struct netif *netif, struct pbuf *frame);
+/* From a driver (any context): the device finished sending frames, so it
+ * has room; the network context calls transmit_done, then sends what waits. */
+void netif_transmit_ready(struct netif *netif);
 
 /*
  * Packet taps: every frame in or out is offered to each tap (AF_PACKET

@@ -23,6 +23,8 @@ static struct pbuf *pbuf_allocate_buffer(size_t size)
     pbuf->packet_type = PBUF_TO_US;
     pbuf->netif = NULL;
     pbuf->timestamp_ms = 0;
+    pbuf->account = NULL;
+    pbuf->charge = 0;
     live_pbufs++;
     return pbuf;
 }
@@ -42,12 +44,31 @@ struct pbuf *pbuf_alloc(enum pbuf_layer layer, size_t length)
 
 void pbuf_get(struct pbuf *pbuf) { pbuf->ref++; }
 
+void pbuf_charge(struct pbuf *pbuf, struct pbuf_account *account)
+{
+    pbuf->account = account;
+    pbuf->charge = (uint32_t)(sizeof(*pbuf) + (size_t)(pbuf->end - pbuf->start));
+    account->charged += pbuf->charge;
+}
+
+void pbuf_uncharge(struct pbuf *pbuf)
+{
+    struct pbuf_account *account = pbuf->account;
+    if (!account)
+        return;
+    account->charged -= pbuf->charge;
+    pbuf->account = NULL;
+    pbuf->charge = 0;
+    account->refunded(account);
+}
+
 void pbuf_put(struct pbuf *pbuf)
 {
     if (!pbuf)
         return;
     if (--pbuf->ref)
         return;
+    pbuf_uncharge(pbuf);
     live_pbufs--;
     net_free(pbuf);
 }

@@ -20,6 +20,14 @@
  * than one owner is read-only.  There are no chains.  Queues of pbufs use
  * struct pbuf_queue, whose nodes are separate, so one pbuf can sit on
  * several sockets' queues at once.
+ *
+ * Send accounting (Linux's sk_wmem_alloc): a socket charges each pbuf it
+ * sends to its struct pbuf_account, by the pbuf's whole size, until the
+ * pbuf is freed or a driver calls pbuf_uncharge once the device is done
+ * with it (a tap may still hold it).  So a sender can wait while the
+ * bytes it has not yet got onto the wire reach its send buffer.
+ * Invariant: account->charged is the sum of charge over the pbufs that
+ * point at account.
  */
 #ifndef NETIF_PBUF_H
 #define NETIF_PBUF_H
@@ -48,6 +56,13 @@ enum pbuf_packet_type {
 
 struct netif;
 
+struct pbuf_account {
+    size_t charged;
+    /* Runs after each refund, in the network context; the owner may free
+     * the account there once it is closed and charged is 0. */
+    void (*refunded)(struct pbuf_account *account);
+};
+
 struct pbuf {
     uint8_t *start, *data, *tail, *end;
     uint32_t ref;
@@ -56,12 +71,18 @@ struct pbuf {
     uint8_t packet_type;                            /* enum pbuf_packet_type */
     struct netif *netif;                            /* received on / leaving by */
     uint64_t timestamp_ms;
+    struct pbuf_account *account;                   /* charged for this pbuf, or NULL */
+    uint32_t charge;                                /* bytes charged to account */
 };
 
 struct pbuf *pbuf_alloc(enum pbuf_layer layer, size_t length);   /* data..tail = length */
 void pbuf_get(struct pbuf *pbuf);
 void pbuf_put(struct pbuf *pbuf);
-/* A private copy (ref 1) with the same offsets, when a shared pbuf must change. */
+/* Charges pbuf (not yet charged) to account / refunds its charge (if any). */
+void pbuf_charge(struct pbuf *pbuf, struct pbuf_account *account);
+void pbuf_uncharge(struct pbuf *pbuf);
+/* A private copy (ref 1, charged to nobody) with the same offsets, when a
+ * shared pbuf must change. */
 struct pbuf *pbuf_copy(const struct pbuf *pbuf);
 
 static inline size_t pbuf_length(const struct pbuf *p) { return (size_t)(p->tail - p->data); }

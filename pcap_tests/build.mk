@@ -4,12 +4,15 @@
 PCAP_BUILD := $(BUILD)/pcap_tests
 PCAP_HARNESS := $(PCAP_BUILD)/harness
 PCAP_GUEST := $(PCAP_BUILD)/pcap_guest
-PCAP_TCP := $(PCAP_BUILD)/pcap_tcp
+# The fixtures' peers in the guest (pcap_tests/guest/*.c but pcap_guest.c),
+# started by a fixture's guest_setup.
+PCAP_GUEST_PEERS := $(PCAP_BUILD)/packet_echo $(PCAP_BUILD)/raw_echo \
+	$(PCAP_BUILD)/pcap_tcp
 PCAP_HARNESS_SOURCES := $(wildcard pcap_tests/harness/*.c)
 PCAP_HARNESS_HEADERS := $(wildcard pcap_tests/harness/*.h) pcap_tests/common/end_of_test.h
 
 .PHONY: pcap-tools
-pcap-tools: $(PCAP_HARNESS) $(PCAP_GUEST) $(PCAP_TCP)
+pcap-tools: $(PCAP_HARNESS) $(PCAP_GUEST) $(PCAP_GUEST_PEERS)
 
 $(PCAP_HARNESS): $(PCAP_HARNESS_SOURCES) $(PCAP_HARNESS_HEADERS) | $(SETUP_OK)
 	@mkdir -p $(dir $@)
@@ -21,7 +24,7 @@ $(PCAP_GUEST): pcap_tests/guest/pcap_guest.c pcap_tests/common/end_of_test.h | $
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -o $@ $<
 
-$(PCAP_TCP): pcap_tests/guest/pcap_tcp.c | $(SETUP_OK)
+$(PCAP_GUEST_PEERS): $(PCAP_BUILD)/%: pcap_tests/guest/%.c | $(SETUP_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(CC) $(USER_CFLAGS) -o $@ $<

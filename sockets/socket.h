@@ -85,6 +85,7 @@ struct socket {
     struct wait_queue wait;
     /* SOL_SOCKET options every kind shares (socket_options.c). */
     bool reuse_address, broadcast, keepalive, dont_route;
+    bool oob_inline;                    /* SO_OOBINLINE (TCP keeps urgent bytes in line anyway) */
     int receive_buffer, send_buffer;    /* as getsockopt shows them: doubled */
     uint64_t receive_timeout_ns, send_timeout_ns;   /* 0 = wait for ever */
     int bound_interface;                /* SO_BINDTODEVICE ifindex, 0 = any */

@@ -258,17 +258,20 @@ static unsigned socket_poll(struct file *file, struct poll_table *table)
     return mask;
 }
 
-/* Interface ioctls (0x89xx, sockios.h) work on any socket; the rest go to the kind. */
+/* The kind answers first (TCP's SIOCOUTQNSD lies in the 0x89xx range);
+ * interface ioctls (0x89xx, sockios.h) work on any socket, as Linux's
+ * sock_ioctl falls back to the device ioctls. */
 static long socket_ioctl(struct file *file, unsigned command, uint64_t argument)
 {
     struct socket *socket = file->inode->private;
-    if (command >= SIOCADDRT && command < SIOCDEVPRIVATE)
-        return socket_interface_ioctl(command, argument);
-    if (!socket->ops->ioctl)
-        return -ENOTTY;
-    net_lock();
-    long result = socket->ops->ioctl(socket, command, argument);
-    net_unlock();
+    long result = -ENOTTY;
+    if (socket->ops->ioctl) {
+        net_lock();
+        result = socket->ops->ioctl(socket, command, argument);
+        net_unlock();
+    }
+    if (result == -ENOTTY && command >= SIOCADDRT && command < SIOCDEVPRIVATE)
+        result = socket_interface_ioctl(command, argument);
     return result;
 }
 

@@ -73,6 +73,7 @@ int socket_option_set(struct socket *socket, int name, const void *value, size_t
     case SO_BROADCAST: socket->broadcast = number != 0; return 0;
     case SO_KEEPALIVE: socket->keepalive = number != 0; return 0;
     case SO_DONTROUTE: socket->dont_route = number != 0; return 0;
+    case SO_OOBINLINE: socket->oob_inline = number != 0; return 0;
     case SO_RCVBUF:
     case SO_RCVBUFFORCE:
         socket->receive_buffer = buffer_size(number, SOCKET_BUFFER_MIN_RECEIVE);
@@ -118,6 +119,7 @@ int socket_option_get(struct socket *socket, int name, void *value, size_t *leng
     case SO_BROADCAST: number = socket->broadcast; break;
     case SO_KEEPALIVE: number = socket->keepalive; break;
     case SO_DONTROUTE: number = socket->dont_route; break;
+    case SO_OOBINLINE: number = socket->oob_inline; break;
     case SO_RCVBUF: number = socket->receive_buffer; break;
     case SO_SNDBUF: number = socket->send_buffer; break;
     case SO_TYPE: number = socket->type; break;

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <task.h>
 #include <uaccess.h>
+#include <clock.h>
 #include <linux/in.h>
 #include <asm/poll.h>
 #include <asm/socket.h>
@@ -52,6 +53,9 @@ struct linux_linger {
  * Invariants: pcb is owned by this socket until tcp_socket_close; listening
  * once listen succeeded; connect_started once an active open was sent (a
  * CLOSED pcb then means the connection ended, not "never connected").
+ * Linux's socket states: SS_UNCONNECTED is !connect_started, SS_CONNECTING
+ * connect_started alone, SS_CONNECTED both connect_started and
+ * connect_reported.
  */
 struct tcp_socket {
     struct socket *socket;
@@ -60,8 +64,9 @@ struct tcp_socket {
     bool listening;
     bool connect_started;
     bool connect_reported;           /* a connect call has answered its outcome */
+    bool bound;                      /* bind succeeded: the port stays across connects */
+    uint32_t bound_address;
     struct linux_linger linger;
-    int user_mss;                    /* TCP_MAXSEG asked for; 0 = none */
 };
 
 /* Bytes go through this buffer between user iovecs and the pcb's rings;
@@ -112,14 +117,38 @@ static int tcp_socket_create(struct socket *socket)
     return 0;
 }
 
+/* Is our FIN sent but not yet acknowledged (Linux's sk_stream_closing)? */
+static bool closing(const struct tcp_pcb *pcb)
+{
+    return pcb->state == TCP_FIN_WAIT_1 || pcb->state == TCP_CLOSING ||
+           pcb->state == TCP_LAST_ACK;
+}
+
+/* SO_LINGER with a timeout (socket(7), Linux's tcp_close): the FIN goes
+ * after the queued data and close waits until it is acknowledged, the
+ * time runs out or a signal comes; never while the process exits. */
+static void linger_until_acknowledged(struct tcp_socket *tcp)
+{
+    struct tcp_pcb *pcb = tcp->pcb;
+    if (current->process->exiting || tcp->listening || tcp_readable_bytes(pcb) ||
+        tcp_shutdown(pcb))
+        return;
+    uint64_t deadline = socket_deadline((uint64_t)tcp->linger.seconds * NANOSECONDS_PER_SECOND);
+    while (closing(pcb) && !socket_wait(tcp->socket, deadline))
+        ;
+}
+
 static void tcp_socket_close(struct socket *socket)
 {
     struct tcp_socket *tcp = tcp_of(socket);
     /* SO_LINGER with a zero timeout: an abortive close, RST (socket(7)). */
-    if (tcp->linger.on && tcp->linger.seconds == 0)
+    if (tcp->linger.on && tcp->linger.seconds == 0) {
         tcp_abort(tcp->pcb);
-    else
+    } else {
+        if (tcp->linger.on)
+            linger_until_acknowledged(tcp);
         tcp_close(tcp->pcb);
+    }
     net_free(tcp);
 }
 
@@ -146,12 +175,6 @@ static int apply_buffer_sizes(struct tcp_socket *tcp)
     return tcp_set_buffer_sizes(tcp->pcb, send, receive);
 }
 
-static void apply_user_mss(struct tcp_socket *tcp)
-{
-    if (tcp->user_mss && tcp->pcb->mss > tcp->user_mss)
-        tcp->pcb->mss = (uint16_t)tcp->user_mss;
-}
-
 static int tcp_socket_bind(struct socket *socket, const void *address, size_t length)
 {
     struct tcp_socket *tcp = tcp_of(socket);
@@ -160,7 +183,12 @@ static int tcp_socket_bind(struct socket *socket, const void *address, size_t le
     if (error)
         return error;
     sync_options(tcp);
-    return tcp_bind(tcp->pcb, inet.address, inet.port);
+    error = tcp_bind(tcp->pcb, inet.address, inet.port);
+    if (!error) {
+        tcp->bound = true;
+        tcp->bound_address = inet.address;
+    }
+    return error;
 }
 
 static int tcp_socket_listen(struct socket *socket, int backlog)
@@ -179,16 +207,45 @@ static int tcp_socket_listen(struct socket *socket, int backlog)
     return error;
 }
 
-/* The connect(2) answer once SYN_SENT is over: 0, or the error that ended it. */
-static int connect_result(struct tcp_socket *tcp)
+/*
+ * Linux's tcp_disconnect after a failed connect: a fresh pcb carrying the
+ * socket's settings, so the next connect starts from nothing; an address
+ * and port the user bound stay bound (SOCK_BINDPORT_LOCK).
+ */
+static int renew_pcb(struct tcp_socket *tcp)
 {
-    if (tcp->pcb->state != TCP_CLOSED)
-        return 0;
-    int error = tcp->socket->error ? tcp->socket->error : ECONNREFUSED;
-    tcp->socket->error = 0;
-    return -error;
+    struct tcp_pcb *old = tcp->pcb, *pcb = tcp_pcb_new();
+    if (!pcb)
+        return -ENOMEM;
+    pcb->nodelay = old->nodelay;
+    pcb->keepalive_idle_ms = old->keepalive_idle_ms;
+    pcb->keepalive_interval_ms = old->keepalive_interval_ms;
+    pcb->keepalive_probes = old->keepalive_probes;
+    pcb->user_mss = old->user_mss;
+    uint16_t port = old->local_port;
+    tcp_close(old);
+    adopt(tcp, pcb);
+    sync_options(tcp);
+    return tcp->bound ? tcp_bind(pcb, tcp->bound_address, port) : 0;
 }
 
+/* Sends the SYN (SS_UNCONNECTED to SS_CONNECTING). */
+static int start_connect(struct tcp_socket *tcp, const struct sockaddr_inet *to)
+{
+    int error = 0;
+    if (tcp->pcb->remote_port)
+        error = renew_pcb(tcp);      /* an earlier attempt failed */
+    sync_options(tcp);
+    if (error || (error = apply_buffer_sizes(tcp)) ||
+        (error = tcp_connect(tcp->pcb, to->address, to->port)))
+        return error;
+    tcp->connect_started = true;
+    /* An error before this connect (an old SO_ERROR) belongs to nothing now. */
+    tcp->socket->error = 0;
+    return 0;
+}
+
+/* Linux's __inet_stream_connect. */
 static int tcp_socket_connect(struct socket *socket, const void *address, size_t length)
 {
     struct tcp_socket *tcp = tcp_of(socket);
@@ -196,42 +253,40 @@ static int tcp_socket_connect(struct socket *socket, const void *address, size_t
     int error = inet_address_from(address, length, &inet);
     if (error)
         return error;
-    if (tcp->listening)
-        return -EISCONN;              /* Linux: the socket is not in CLOSE */
-    if (tcp->connect_started && tcp->pcb->state != TCP_SYN_SENT &&
-        tcp->pcb->state != TCP_CLOSED) {
-        /* Linux answers the first connect after a non-blocking one
-         * completed with 0 (SS_CONNECTING becomes SS_CONNECTED), then EISCONN. */
-        if (tcp->connect_reported)
-            return -EISCONN;
-        tcp->connect_reported = true;
-        return 0;
-    }
-    if (tcp->pcb->state == TCP_SYN_SENT) {
-        if (socket_nonblocking(socket, 0))
-            return -EALREADY;
+    if (tcp->connect_started && tcp->connect_reported)
+        return -EISCONN;
+    if (tcp->connect_started) {
+        error = -EALREADY;
     } else {
-        sync_options(tcp);
-        if ((error = apply_buffer_sizes(tcp)) || (error = tcp_connect(tcp->pcb, inet.address, inet.port)))
+        if (tcp->listening)
+            return -EISCONN;          /* Linux: the socket is not in CLOSE */
+        if ((error = start_connect(tcp, &inet)))
             return error;
-        tcp->connect_started = true;
-        apply_user_mss(tcp);
-        /* An error before this connect (an old SO_ERROR) belongs to nothing now. */
-        socket->error = 0;
-        if (socket_nonblocking(socket, 0))
-            return -EINPROGRESS;
+        error = -EINPROGRESS;
     }
-    /* Linux times connect out with SO_SNDTIMEO: EINPROGRESS (inet_wait_for_connect). */
-    uint64_t deadline = socket_deadline(socket->send_timeout_ns);
-    while (tcp->pcb->state == TCP_SYN_SENT) {
-        error = socket_wait(socket, deadline);
-        if (error == -EAGAIN)
-            return -EINPROGRESS;
-        if (error)
+    struct tcp_pcb *pcb = tcp->pcb;
+    if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED) {
+        if (socket_nonblocking(socket, 0))
             return error;
+        /* Linux times connect out with SO_SNDTIMEO (inet_wait_for_connect). */
+        uint64_t deadline = socket_deadline(socket->send_timeout_ns);
+        while (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED) {
+            int waited = socket_wait(socket, deadline);
+            if (waited == -EAGAIN)
+                return error;
+            if (waited)
+                return waited;
+        }
+    }
+    if (pcb->state == TCP_CLOSED) {
+        /* Reset, refused or timed out: reported once, then unconnected. */
+        error = socket->error ? -socket->error : -ECONNABORTED;
+        socket->error = 0;
+        tcp->connect_started = false;
+        return error;
     }
     tcp->connect_reported = true;
-    return connect_result(tcp);
+    return 0;
 }
 
 /* Throws away a socket made for accept that was not handed out (no lock held). */
@@ -279,10 +334,8 @@ static int tcp_socket_accept(struct socket *socket, struct socket **accepted, in
             fresh->send_timeout_ns = socket->send_timeout_ns;
             fresh->error = tcp->pcb->error;
             tcp->connect_started = tcp->connect_reported = true;
-            tcp->user_mss = listener->user_mss;
             tcp->linger = listener->linger;
             tcp->inet = listener->inet;
-            apply_user_mss(tcp);
             sync_options(tcp);
             *accepted = fresh;
             return 0;
@@ -415,6 +468,10 @@ static ssize_t tcp_socket_recvmsg(struct socket *socket, struct socket_message *
     sync_options(tcp);
     if (tcp->listening)
         return -ENOTCONN;
+    /* Urgent bytes stay in line (tcp/README.md): there is never an
+     * out-of-band byte to read, Linux's EINVAL (tcp_recv_urg). */
+    if (message->flags & MSG_OOB)
+        return -EINVAL;
     message->address_length = 0;     /* a stream reports no source address */
     for (;;) {
         struct tcp_pcb *pcb = tcp->pcb;
@@ -514,9 +571,9 @@ static int tcp_option_set(struct tcp_socket *tcp, int name, const void *value, s
         /* Linux: TCP_MIN_MSS (88) .. MAX_TCP_WINDOW, 0 = the route's. */
         if (number && (number < 88 || number > 32767))
             return -EINVAL;
-        tcp->user_mss = number;
-        if (pcb->state != TCP_CLOSED && pcb->state != TCP_LISTEN)
-            apply_user_mss(tcp);
+        pcb->user_mss = (uint16_t)number;
+        if (number && pcb->state != TCP_CLOSED && pcb->state != TCP_LISTEN)
+            pcb->mss = (uint16_t)MIN(pcb->mss, number);
         return 0;
     case TCP_KEEPIDLE:
     case TCP_KEEPINTVL:
@@ -575,7 +632,7 @@ static int tcp_option_get(struct tcp_socket *tcp, int name, void *value, size_t 
     case TCP_NODELAY: number = pcb->nodelay; break;
     case TCP_MAXSEG:
         number = pcb->state == TCP_CLOSED || pcb->state == TCP_LISTEN
-                     ? (tcp->user_mss ? tcp->user_mss : TCP_MSS_DEFAULT)
+                     ? (pcb->user_mss ? pcb->user_mss : TCP_MSS_DEFAULT)
                      : pcb->mss;
         break;
     case TCP_KEEPIDLE: number = (int)(pcb->keepalive_idle_ms / 1000); break;

@@ -4,6 +4,14 @@
  * connected socket sent becomes SO_ERROR and fails the next call
  * (ECONNREFUSED for port unreachable, RFC 1122 4.1.3.3).  Broadcasts need
  * SO_BROADCAST (EACCES otherwise).
+ *
+ * Sending waits, as Linux's sock_alloc_send_pskb, while the datagrams the
+ * socket sent and the device has not yet finished with (charged to sent,
+ * netif/pbuf.h) fill SO_SNDBUF; it is writable again (POLLOUT, and the
+ * waiters woken) below half of it, as sock_writeable says.  So a sender
+ * faster than its NIC waits instead of losing what send() accepted.  A
+ * closed socket whose datagrams are still in flight is freed by the last
+ * refund.
  */
 #include "datagram.h"
 #include "inet.h"
@@ -11,6 +19,7 @@
 #include <ip/ip.h>
 #include <netif/port.h>
 #include <linux/in.h>
+#include <asm/poll.h>
 
 #define UDP_PAYLOAD_MAX (65535 - 20 - 8)
 
@@ -21,6 +30,8 @@ struct udp_socket {
     struct inet_options inet;
     bool bound;                         /* pcb is on UDP's list */
     bool connected;
+    bool closed;                        /* socket is gone; freed when sent.charged is 0 */
+    struct pbuf_account sent;
 };
 
 static struct udp_socket *udp_of(struct socket *socket) { return socket->private; }
@@ -52,6 +63,23 @@ static void udp_socket_error(struct udp_pcb *pcb, int error)
     socket_wake(udp->socket);
 }
 
+static bool send_buffer_writable(const struct udp_socket *udp)
+{
+    return udp->sent.charged < (size_t)udp->socket->send_buffer / 2;
+}
+
+static void udp_socket_refunded(struct pbuf_account *account)
+{
+    struct udp_socket *udp = container_of(account, struct udp_socket, sent);
+    if (udp->closed) {
+        if (!account->charged)
+            net_free(udp);
+        return;
+    }
+    if (send_buffer_writable(udp))
+        socket_wake(udp->socket);
+}
+
 static int udp_socket_create(struct socket *socket)
 {
     struct udp_socket *udp = net_zalloc(sizeof(*udp));
@@ -62,6 +90,7 @@ static int udp_socket_create(struct socket *socket)
     udp->pcb.receive = udp_socket_receive;
     udp->pcb.error = udp_socket_error;
     udp->pcb.owner = udp;
+    udp->sent.refunded = udp_socket_refunded;
     socket_queue_init(&udp->queue);
     socket->private = udp;
     return 0;
@@ -73,7 +102,12 @@ static void udp_socket_close(struct socket *socket)
     if (udp->bound)
         udp_pcb_remove(&udp->pcb);
     socket_queue_clear(&udp->queue);
-    net_free(udp);
+    if (udp->sent.charged) {
+        udp->closed = true;
+        udp->socket = NULL;
+    } else {
+        net_free(udp);
+    }
 }
 
 static int udp_socket_bind(struct socket *socket, const void *address, size_t length)
@@ -154,18 +188,42 @@ static int udp_socket_getpeername(struct socket *socket, void *address, size_t *
     return inet_address_to(address, length, udp->pcb.remote_address, udp->pcb.remote_port);
 }
 
-static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *message)
+/* What stops a send before it starts: a pending SO_ERROR (taken), or shutdown. */
+static int send_stopped(struct socket *socket)
 {
-    struct udp_socket *udp = udp_of(socket);
-    uint32_t destination = udp->pcb.remote_address;
-    uint16_t port = udp->pcb.remote_port;
     if (socket->error) {
         int error = socket->error;
         socket->error = 0;
         return -error;
     }
-    if (socket->shut_write)
-        return -EPIPE;
+    return socket->shut_write ? -EPIPE : 0;
+}
+
+/* Waits until the send buffer has room for one more datagram, checking
+ * again after each wait what sock_alloc_send_pskb checks. */
+static int send_buffer_wait(struct socket *socket, struct udp_socket *udp, int flags)
+{
+    uint64_t deadline = socket_deadline(socket->send_timeout_ns);
+    while (udp->sent.charged >= (size_t)socket->send_buffer) {
+        if (socket_nonblocking(socket, flags))
+            return -EAGAIN;
+        int error = socket_wait(socket, deadline);
+        if (!error)
+            error = send_stopped(socket);
+        if (error)
+            return error;
+    }
+    return 0;
+}
+
+static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *message)
+{
+    struct udp_socket *udp = udp_of(socket);
+    uint32_t destination = udp->pcb.remote_address;
+    uint16_t port = udp->pcb.remote_port;
+    int error = send_stopped(socket);
+    if (error)
+        return error;
     if (message->address_length) {
         struct sockaddr_inet inet;
         int error = inet_address_from(message->address, message->address_length, &inet);
@@ -182,9 +240,16 @@ static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *
         return -EMSGSIZE;
     if (destination == IP_ADDRESS_BROADCAST && !socket->broadcast)
         return -EACCES;
-    int error = udp_autobind(udp);
+    error = udp_autobind(udp);
+    if (!error)
+        error = send_buffer_wait(socket, udp, message->flags);
     if (error)
         return error;
+    if (!message->address_length && udp->connected) {
+        /* connect() may have moved the peer while we waited. */
+        destination = udp->pcb.remote_address;
+        port = udp->pcb.remote_port;
+    }
     struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, message->length);
     if (!payload)
         return -ENOBUFS;
@@ -192,6 +257,7 @@ static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *
         pbuf_put(payload);
         return -EFAULT;
     }
+    pbuf_charge(payload, &udp->sent);
     struct ip_output_options options;
     inet_output_options(socket, &udp->inet, &options);
     error = udp_send(&udp->pcb, payload, destination, port, &options);
@@ -230,7 +296,11 @@ static int udp_socket_getsockopt(struct socket *socket, int level, int name, voi
 
 static unsigned udp_socket_poll(struct socket *socket)
 {
-    return datagram_poll(socket, &udp_of(socket)->queue);
+    struct udp_socket *udp = udp_of(socket);
+    unsigned mask = datagram_poll(socket, &udp->queue);
+    if (!send_buffer_writable(udp))
+        mask &= ~(unsigned)(POLLOUT | POLLWRNORM);
+    return mask;
 }
 
 static long udp_socket_ioctl(struct socket *socket, unsigned command, uint64_t argument)

@@ -63,8 +63,9 @@ static void closed_state(const struct tcp_segment *segment)
     tcp_send_reset_for(segment);
 }
 
-/* 3.10.7.2 LISTEN. */
-static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *segment)
+/* 3.10.7.2 LISTEN; a new connection's ISN is *iss, or RFC 6528's when NULL. */
+static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *segment,
+                         const uint32_t *iss)
 {
     /* First, check for a RST: ignore it. */
     if (segment->flags & TCP_FLAG_RST)
@@ -79,7 +80,11 @@ static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *seg
      * (no TCP Fast Open; the peer sends it again after the handshake).
      * SYN with FIN opens nothing (Linux drops it too). */
     if ((segment->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) == TCP_FLAG_SYN) {
-        struct tcp_pcb *child = tcp_pcb_new_child(listener, segment);
+        uint32_t chosen = iss ? *iss
+                              : tcp_initial_sequence(segment->destination,
+                                                     segment->destination_port,
+                                                     segment->source, segment->source_port);
+        struct tcp_pcb *child = tcp_pcb_new_child(listener, segment, chosen);
         if (child)
             tcp_output(child);
     }
@@ -511,6 +516,29 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     return true;
 }
 
+/*
+ * TIME-WAIT (RFC 9293 3.10.7.4 note, RFC 1122 4.2.2.13, RFC 6191 without
+ * timestamps): a SYN whose sequence number lies beyond the old
+ * connection's RCV.NXT may open a new incarnation of it, when a listener
+ * takes the port.  The TIME-WAIT connection ends; returns the listener,
+ * or NULL (the segment then goes through TIME-WAIT's own processing).
+ * As Linux, the new connection's ISN is the old SND.NXT + 65537, so no
+ * old duplicate can fall inside the new sequence space.
+ */
+static struct tcp_pcb *time_wait_reopen(struct tcp_pcb *pcb, const struct tcp_segment *segment,
+                                        uint32_t *iss)
+{
+    if ((segment->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) != TCP_FLAG_SYN ||
+        !seq_gt(segment->seq, pcb->rcv_nxt))
+        return NULL;
+    struct tcp_pcb *listener = tcp_listener_lookup(segment->destination, segment->destination_port);
+    if (!listener)
+        return NULL;
+    *iss = pcb->snd_nxt + 65535 + 2;
+    tcp_pcb_closed(pcb);
+    return listener;
+}
+
 static void tcp_input(struct pbuf *packet)
 {
     struct tcp_segment segment;
@@ -547,10 +575,14 @@ static void tcp_input(struct pbuf *packet)
     }
     struct tcp_pcb *pcb = tcp_pcb_lookup(segment.destination, segment.destination_port,
                                          segment.source, segment.source_port);
+    struct tcp_pcb *listener;
+    uint32_t iss;
     if (!pcb) {
         closed_state(&segment);
     } else if (pcb->state == TCP_LISTEN) {
-        listen_state(pcb, &segment);
+        listen_state(pcb, &segment, NULL);
+    } else if (pcb->state == TCP_TIME_WAIT && (listener = time_wait_reopen(pcb, &segment, &iss))) {
+        listen_state(listener, &segment, &iss);
     } else if (pcb->state == TCP_SYN_SENT) {
         syn_sent_state(pcb, &segment);
     } else {

@@ -74,23 +74,30 @@ static bool matches(const struct tcp_pcb *pcb, uint32_t local_address, uint16_t 
             (pcb->remote_address == remote_address && pcb->remote_port == remote_port));
 }
 
-/* A connection's exact 4-tuple wins over a listener (RFC 9293 3.10.7);
- * among listeners a bound address wins over the wildcard. */
-struct tcp_pcb *tcp_pcb_lookup(uint32_t local_address, uint16_t local_port,
-                               uint32_t remote_address, uint16_t remote_port)
+/* The listener for a SYN to local: a bound address wins over the wildcard. */
+struct tcp_pcb *tcp_listener_lookup(uint32_t local_address, uint16_t local_port)
 {
     struct tcp_pcb *best = NULL;
     list_for_each(node, &pcbs) {
         struct tcp_pcb *pcb = container_of(node, struct tcp_pcb, node);
-        if (pcb->state == TCP_CLOSED ||
-            !matches(pcb, local_address, local_port, remote_address, remote_port))
-            continue;
-        if (pcb->remote_port)
-            return pcb;
-        if (pcb->state == TCP_LISTEN && (!best || pcb->local_address))
+        if (pcb->state == TCP_LISTEN && matches(pcb, local_address, local_port, 0, 0) &&
+            (!best || pcb->local_address))
             best = pcb;
     }
     return best;
+}
+
+/* A connection's exact 4-tuple wins over a listener (RFC 9293 3.10.7). */
+struct tcp_pcb *tcp_pcb_lookup(uint32_t local_address, uint16_t local_port,
+                               uint32_t remote_address, uint16_t remote_port)
+{
+    list_for_each(node, &pcbs) {
+        struct tcp_pcb *pcb = container_of(node, struct tcp_pcb, node);
+        if (pcb->state != TCP_CLOSED && pcb->remote_port &&
+            matches(pcb, local_address, local_port, remote_address, remote_port))
+            return pcb;
+    }
+    return tcp_listener_lookup(local_address, local_port);
 }
 
 /* Would binding pcb to (address, port) clash?  Linux's inet_csk_bind_conflict:
@@ -130,14 +137,16 @@ int tcp_bind(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
 }
 
 /* RFC 9293 3.7.1: the MSS we announce is the outgoing interface's MTU less
- * the fixed IP and TCP headers (MTU - 40). */
-uint16_t tcp_mss_for_route(uint32_t remote_address)
+ * the fixed IP and TCP headers (MTU - 40); TCP_MAXSEG lowers it (Linux's
+ * tcp_mss_clamp). */
+uint16_t tcp_mss_for_route(const struct tcp_pcb *pcb, uint32_t remote_address)
 {
     struct netif *netif;
     uint32_t next_hop, source;
-    if (ip_route_lookup(remote_address, &netif, &next_hop, &source) || netif->mtu <= 40)
-        return TCP_DEFAULT_MSS;
-    return (uint16_t)MIN(netif->mtu - 40, 65535u);
+    uint16_t mss = TCP_DEFAULT_MSS;
+    if (!ip_route_lookup(remote_address, &netif, &next_hop, &source) && netif->mtu > 40)
+        mss = (uint16_t)MIN(netif->mtu - 40, 65535u);
+    return pcb->user_mss ? MIN(mss, pcb->user_mss) : mss;
 }
 
 /* The smallest shift that lets the 16-bit window field cover the ring (RFC 7323 2.3). */
@@ -221,10 +230,11 @@ int tcp_listen(struct tcp_pcb *pcb, uint32_t backlog)
     return 0;
 }
 
-/* A SYN arrived at listener (RFC 9293 3.10.7.2): a child in SYN_RECEIVED,
- * or NULL when the SYN queue or the accept queue is full (the SYN is
+/* A SYN arrived at listener (RFC 9293 3.10.7.2): a child in SYN_RECEIVED
+ * that will send iss, or NULL when the SYN queue or the accept queue is full (the SYN is
  * dropped, as Linux without syncookies does, and the peer retries). */
-struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_segment *segment)
+struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_segment *segment,
+                                  uint32_t iss)
 {
     if (listener->syn_pending >= listener->backlog ||
         listener->accept_pending >= listener->backlog)
@@ -247,7 +257,8 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
     child->local_port = segment->destination_port;
     child->remote_address = segment->source;
     child->remote_port = segment->source_port;
-    child->advertised_mss = tcp_mss_for_route(child->remote_address);
+    child->user_mss = listener->user_mss;
+    child->advertised_mss = tcp_mss_for_route(child, child->remote_address);
     child->mss = MIN(child->advertised_mss, segment->mss ? segment->mss : TCP_DEFAULT_MSS);
     if (segment->has_wscale) {
         child->wscale_ok = true;
@@ -256,8 +267,7 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
     }
     child->irs = segment->seq;
     child->rcv_nxt = child->rcv_adv = segment->seq + 1;
-    child->iss = tcp_initial_sequence(child->local_address, child->local_port,
-                                      child->remote_address, child->remote_port);
+    child->iss = iss;
     child->snd_una = child->snd_nxt = child->snd_max = child->iss;
     child->snd_buffer_seq = child->iss + 1;
     /* RFC 9293 3.10.7.2: SND.WND from the SYN (never scaled on a SYN, RFC 7323 2.2). */
@@ -322,7 +332,7 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
         return -EADDRNOTAVAIL;      /* the 4-tuple is taken */
     pcb->remote_address = address;
     pcb->remote_port = port;
-    pcb->advertised_mss = tcp_mss_for_route(address);
+    pcb->advertised_mss = tcp_mss_for_route(pcb, address);
     pcb->mss = MIN(pcb->advertised_mss, TCP_DEFAULT_MSS);
     pcb->rcv_wscale = receive_shift(pcb);
     pcb->iss = tcp_initial_sequence(pcb->local_address, pcb->local_port, address, port);

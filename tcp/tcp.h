@@ -82,7 +82,8 @@ struct tcp_pcb {
 
     /* Options (RFC 9293 3.7.1 MSS, RFC 7323 window scale). */
     uint16_t mss;                 /* what we send in a segment (peer's MSS, our MTU) */
-    uint16_t advertised_mss;      /* what we announced: MTU - 40 */
+    uint16_t advertised_mss;      /* what we announced: MTU - 40, at most user_mss */
+    uint16_t user_mss;            /* TCP_MAXSEG: caps both; 0 = none (listeners pass it on) */
     uint8_t snd_wscale, rcv_wscale;            /* shifts; 0 unless both sides offered */
     bool wscale_ok;
     bool nodelay;                 /* TCP_NODELAY: no Nagle (RFC 896) */

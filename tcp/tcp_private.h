@@ -46,7 +46,9 @@ struct tcp_segment {
 struct list_node *tcp_pcb_list(void);
 struct tcp_pcb *tcp_pcb_lookup(uint32_t local_address, uint16_t local_port,
                                uint32_t remote_address, uint16_t remote_port);
-struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_segment *segment);
+struct tcp_pcb *tcp_listener_lookup(uint32_t local_address, uint16_t local_port);
+struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_segment *segment,
+                                  uint32_t iss);
 void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state state);
 /* The connection is over: timers stopped, off the list; frees the pcb when
  * no socket owns it.  The caller must not touch pcb afterwards. */
@@ -56,7 +58,7 @@ void tcp_pcb_fail(struct tcp_pcb *pcb, int error);
 void tcp_child_established(struct tcp_pcb *child);
 uint32_t tcp_initial_sequence(uint32_t local_address, uint16_t local_port,
                               uint32_t remote_address, uint16_t remote_port);
-uint16_t tcp_mss_for_route(uint32_t remote_address);
+uint16_t tcp_mss_for_route(const struct tcp_pcb *pcb, uint32_t remote_address);
 
 /* ring.c */
 int tcp_ring_init(struct tcp_ring *ring, size_t size);

@@ -50,13 +50,18 @@ static void udp_input(struct pbuf *packet)
     pbuf_pull(packet, UDP_HEADER_SIZE);
     if (group) {
         /* Linux's __udp4_lib_mcast_deliver: every matching socket gets a copy. */
+        bool delivered = false;
         list_for_each_safe(node, udp_pcb_list()) {
             struct udp_pcb *pcb = container_of(node, struct udp_pcb, node);
             if (udp_pcb_matches(pcb, destination, destination_port, source, source_port)) {
                 deliver(pcb, packet, source, source_port);
+                delivered = true;
             }
         }
-        /* No port unreachable about a broadcast (RFC 1122 3.2.2). */
+        /* No port unreachable about a broadcast (RFC 1122 3.2.2); Linux
+         * counts the datagram nobody wanted as IgnoredMulti, not NoPorts. */
+        if (!delivered)
+            NET_COUNT(UDP_IGNORED_MULTI);
         pbuf_put(packet);
         return;
     }

@@ -269,6 +269,11 @@ void virtqueue_notify(struct virtqueue *queue)
     write_register(queue->device, MMIO_QUEUE_NOTIFY, queue->index);
 }
 
+bool virtqueue_has_used(const struct virtqueue *queue)
+{
+    return *(volatile uint16_t *)&queue->used->index != queue->last_used;
+}
+
 void *virtqueue_next_used(struct virtqueue *queue, uint32_t *length)
 {
     uint16_t device_index = *(volatile uint16_t *)&queue->used->index;

@@ -11,7 +11,11 @@
  * the header and hands each frame to netif_receive, then refills.
  * Transmit: the header is written into the frame's headroom (PBUF_LINK
  * guarantees room for it) and the frame goes as one device-readable
- * buffer; the driver holds the pbuf until the device has used it.
+ * buffer; the driver holds the pbuf until the device has used it.  A full
+ * transmit queue answers -EBUSY: the frame waits in the netif's queue, and
+ * the interrupt that reports used transmit buffers calls
+ * netif_transmit_ready, so that they are freed (releasing what their
+ * senders were charged) and the waiting frames sent in the network context.
  */
 #include <virtio.h>
 #include <virtio_net.h>
@@ -78,9 +82,13 @@ static void receive_used(struct virtio_net *net)
 static void transmit_reclaim(struct virtio_net *net)
 {
     struct pbuf *frame;
-    while ((frame = virtqueue_next_used(&net->transmit_queue, NULL)))
+    while ((frame = virtqueue_next_used(&net->transmit_queue, NULL))) {
+        pbuf_uncharge(frame);   /* on the wire: its sender's buffer has room again */
         pbuf_put(frame);
+    }
 }
+
+static void virtio_net_transmit_done(struct netif *netif) { transmit_reclaim(netif->driver); }
 
 /* VIRTIO_NET_F_STATUS: the link state is in the configuration (5.1.4). */
 static void link_update(struct virtio_net *net)
@@ -99,7 +107,8 @@ static void virtio_net_interrupt(struct virtio_device *device, uint32_t status)
     struct virtio_net *net = device->driver;
     if (status & VIRTIO_INTERRUPT_USED_BUFFER) {
         receive_used(net);
-        transmit_reclaim(net);
+        if (virtqueue_has_used(&net->transmit_queue))
+            netif_transmit_ready(&net->netif);
     }
     if (status & VIRTIO_INTERRUPT_CONFIG_CHANGE)
         link_update(net);
@@ -113,7 +122,7 @@ static int virtio_net_transmit(struct netif *netif, struct pbuf *frame)
      * are retried here: with an empty receive queue no interrupt would come. */
     receive_refill(net);
     if (!net->transmit_queue.free_count)
-        return -ENOBUFS;
+        return -EBUSY;
     /* A frame built without link headroom (it should not be) gets a copy that has it. */
     struct pbuf *sent = frame;
     if (pbuf_headroom(frame) < sizeof(struct virtio_net_header)) {
@@ -142,6 +151,7 @@ static int virtio_net_transmit(struct netif *netif, struct pbuf *frame)
 
 static const struct netif_operations virtio_net_operations = {
     .transmit = virtio_net_transmit,
+    .transmit_done = virtio_net_transmit_done,
 };
 
 static int virtio_net_probe(struct virtio_device *device)

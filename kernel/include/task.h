@@ -135,6 +135,9 @@ void scheduler_timer_interrupt(void);
 void timer_sleep_add(struct task *task, uint64_t deadline);
 void timer_sleep_remove(struct task *task);
 bool reschedule_pending(void);
+/* The running task gives way, if another is runnable, at its next return to
+ * user mode: for work woken by an interrupt that must not wait a slice. */
+void reschedule_soon(void);
 /* Sets (0 clears) the time SIGALRM is due; returns the previous deadline. */
 uint64_t process_alarm_set(struct process *process, uint64_t deadline);
 

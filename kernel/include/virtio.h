@@ -111,5 +111,7 @@ int virtqueue_add(struct virtqueue *queue, uint64_t physical, uint32_t length,
 void virtqueue_notify(struct virtqueue *queue);
 /* The next buffer the device has finished with (and the bytes it wrote), or NULL. */
 void *virtqueue_next_used(struct virtqueue *queue, uint32_t *length);
+/* Whether the device has finished with buffers virtqueue_next_used has not taken. */
+bool virtqueue_has_used(const struct virtqueue *queue);
 
 #endif

@@ -31,10 +31,24 @@ void task_free(struct task *task);
 
 bool reschedule_pending(void) { return need_reschedule; }
 
+static void timer_rearm(void);
+
+/*
+ * The running task's slice end is armed only while another task waits to
+ * run (timer_rearm): a task that becomes runnable arms it, or a task that
+ * started its slice alone would run on, in user mode, until it slept.
+ */
 void task_make_runnable(struct task *task)
 {
     task->state = TASK_RUNNABLE;
     list_push_back(&run_queue, &task->run_node);
+    timer_rearm();
+}
+
+void reschedule_soon(void)
+{
+    if (!list_empty(&run_queue))
+        need_reschedule = true;
 }
 
 void task_wake(struct task *task)

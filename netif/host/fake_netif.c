@@ -22,6 +22,7 @@ static int fake_transmit(struct netif *netif, struct pbuf *frame)
         return transmit_error;
     if (!pbuf_queue_push(capture(), frame))
         return -ENOBUFS;
+    pbuf_uncharge(frame);   /* captured means sent */
     pbuf_put(frame);   /* the queue's reference replaces the driver's */
     return 0;
 }

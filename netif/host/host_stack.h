@@ -32,6 +32,9 @@ size_t net_host_poll(void);
 void net_host_clock_advance(uint64_t ms);
 /* net_random32 is a deterministic generator; a test may pick the seed. */
 void net_host_random_seed(uint32_t seed);
+/* Bytes the stack holds from net_alloc/net_zalloc (pbufs included), for
+ * tests that bound the stack's memory. */
+size_t net_host_allocated_bytes(void);
 /* net_log goes to stderr when enabled (or when NET_LOG is set in the environment). */
 void net_host_log_enable(bool on);
 

@@ -3,6 +3,7 @@
  * clock the test moves by hand, a seeded generator, and a lock that only
  * checks it is not re-entered.  The test's thread is the network context.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "host_stack.h"
@@ -13,9 +14,26 @@ static uint32_t random_state = 0x2545f491;
 static int log_enabled = -1;   /* -1: decided by NET_LOG at first use */
 static bool net_locked;
 
-void *net_alloc(size_t size) { return malloc(size ? size : 1); }
-void *net_zalloc(size_t size) { return calloc(1, size ? size : 1); }
-void net_free(void *pointer) { free(pointer); }
+static size_t allocated_bytes;
+
+static void *counted(void *pointer)
+{
+    if (pointer)
+        allocated_bytes += malloc_usable_size(pointer);
+    return pointer;
+}
+
+void *net_alloc(size_t size) { return counted(malloc(size ? size : 1)); }
+void *net_zalloc(size_t size) { return counted(calloc(1, size ? size : 1)); }
+
+void net_free(void *pointer)
+{
+    if (pointer)
+        allocated_bytes -= malloc_usable_size(pointer);
+    free(pointer);
+}
+
+size_t net_host_allocated_bytes(void) { return allocated_bytes; }
 
 uint64_t net_now_ms(void) { return virtual_now_ms; }
 
@@ -74,6 +92,7 @@ size_t net_host_poll(void)
     net_lock();
     do {
         round = netif_deliver_queued();
+        netif_transmit_queued();
         net_timers_run(virtual_now_ms);
         delivered += round;
     } while (round);

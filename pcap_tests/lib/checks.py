@@ -107,3 +107,16 @@ def field(layer, name, predicate, wanted):
         return None if predicate(value) else "%s.%s is %r, expected %s" % (
             layer.__name__, name, value, wanted)
     return check
+
+
+def after_guest_frame(n, low, high):
+    """The frame comes LOW to HIGH seconds after the guest's N-th expected
+    frame, by the recording's timestamps: for intervals between retries."""
+    def check(frame, recording):
+        earlier = recording.from_guest()[n - 1]
+        delay = frame.time - earlier.time
+        if not low <= delay <= high:
+            return "came %.2f s after guest frame %d, expected between %g and %g s" % (
+                delay, n, low, high)
+        return None
+    return check

@@ -104,12 +104,16 @@ class Fixture:
         "IFACE.tx_FIELD" from /proc/net/dev (e.g. "eth0.rx_frame")."""
         self.counters[name] = rise
 
-    def probe(self, seq):
+    def probe(self, seq, after_guest=None, after_quiet_ms=None):
         """Send an echo request and expect its reply.  Frames are handled in
         order, so when the reply comes every frame sent before the probe has
-        been dealt with: a test that the guest stays silent needs no timer."""
+        been dealt with: a test that the guest stays silent needs no timer.
+        AFTER_GUEST sends it once the guest has sent that many frames;
+        AFTER_QUIET_MS only after that much silence (for silence after a
+        timer)."""
         payload = b"probe %d" % seq
-        self.send(ip_to_guest() / ICMP(type="echo-request", id=0x5052, seq=seq) / payload)
+        self.send(ip_to_guest() / ICMP(type="echo-request", id=0x5052, seq=seq) / payload,
+                  after_guest=after_guest, after_quiet_ms=after_quiet_ms)
         self.expect(ip_from_guest() / ICMP(type="echo-reply", code=0, id=0x5052, seq=seq)
                     / payload)
 

@@ -130,19 +130,6 @@ def lacks_option(kind):
     return check
 
 
-def after_guest_frame(n, low, high):
-    """The frame comes LOW to HIGH seconds after the guest's N-th frame
-    (1-based), by the recording's timestamps: for timers (RFC 6298 ...)."""
-    def check(frame, recording):
-        earlier = recording.from_guest()[n - 1]
-        delay = frame.time - earlier.time
-        if not low <= delay <= high:
-            return "came %.3f s after guest frame %d, expected between %g and %g s" % (
-                delay, n, low, high)
-        return None
-    return check
-
-
 def relative_seq_in(values):
     """The guest's seq, relative to its ISN, is one of VALUES (where Linux
     and Strata may differ, as in zero-window probes)."""
@@ -175,15 +162,6 @@ def flags_are(flags, optional=""):
     return check
 
 
-def flags_include(flags):
-    """The guest's segment has at least the TCP FLAGS given (Scapy's letters)."""
-    def check(frame, recording):
-        got = str(frame.packet()[TCP].flags)
-        missing = [flag for flag in flags if flag not in got]
-        return "TCP.flags is %s, expected %s among them" % (got, flags) if missing else None
-    return check
-
-
 def backs_off(earlier, previous, low=1.5, high=2.5):
     """Exponential backoff: the interval from the guest's frame PREVIOUS to
     this one is LOW to HIGH times the interval from its frame EARLIER to
@@ -202,14 +180,6 @@ def backs_off(earlier, previous, low=1.5, high=2.5):
                    "expected %g to %g" % (second, previous, first, earlier,
                                           second / first if first > 0 else 0, low, high)
         return None
-    return check
-
-
-def window_at_least(size):
-    """The guest advertises a window of at least SIZE (unscaled field)."""
-    def check(frame, recording):
-        window = frame.packet()[TCP].window
-        return None if window >= size else "TCP.window is %d, expected at least %d" % (window, size)
     return check
 
 

@@ -43,6 +43,7 @@ static void test_eth_unknown_type_counted(void)
     fake_netif_inject(eth0, frame, length);
     CHECK_EQUAL(COUNTER(ETH_IN_UNKNOWN_TYPES), 1);
     CHECK_EQUAL(COUNTER(ETH_IN_FRAMES), 1);
+    CHECK_EQUAL(eth0->statistics.receive_dropped, 1);
 }
 
 static void test_eth_demux_by_registration(void)
@@ -146,6 +147,22 @@ static void test_eth_shared_frame_not_moved_under_a_tap(void)
     pbuf_put(handled);
 }
 
+/* A frame only a packet socket takes is delivered, not a receive drop (Linux). */
+static void test_eth_unknown_type_taken_by_a_tap_not_dropped(void)
+{
+    stack_setup();
+    struct netif_tap tap = { .frame = sniff_frame };
+    netif_tap_add(&tap);
+    uint8_t frame[60];
+    size_t length = build_eth(frame, our_mac, peer_mac, 0x1234, "x", 1);
+    fake_netif_inject(eth0, frame, length);
+    CHECK(sniffed != NULL);
+    CHECK_EQUAL(COUNTER(ETH_IN_UNKNOWN_TYPES), 1);
+    CHECK_EQUAL(eth0->statistics.receive_dropped, 0);
+    netif_tap_remove(&tap);
+    pbuf_put(sniffed);
+}
+
 int main(void)
 {
     static const struct net_test tests[] = {
@@ -156,6 +173,7 @@ int main(void)
         TEST_ENTRY(test_eth_output_builds_header),
         TEST_ENTRY(test_eth_loopback_uses_zero_header),
         TEST_ENTRY(test_eth_shared_frame_not_moved_under_a_tap),
+        TEST_ENTRY(test_eth_unknown_type_taken_by_a_tap_not_dropped),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests));
 }

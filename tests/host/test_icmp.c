@@ -75,6 +75,7 @@ static void test_icmp_echo_to_broadcast_ignored(void)
     fake_netif_inject(eth0, frame, frame_length);
     check_no_frame();
     CHECK_EQUAL(COUNTER(ICMP_IN_ECHOS), 1);
+    CHECK_EQUAL(COUNTER(ICMP_IN_ERRORS), 1);   /* as Linux's icmp_rcv counts it */
 }
 
 /* A received datagram as icmp_send_error sees it: data after the IP header, l3 marked. */

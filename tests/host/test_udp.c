@@ -158,6 +158,8 @@ static void test_udp_no_port_unreachable_for_broadcast(void)
     fake_netif_inject(eth0, frame, frame_length);
     check_no_frame();
     CHECK_EQUAL(COUNTER(ICMP_OUT_MSGS), 0);
+    CHECK_EQUAL(COUNTER(UDP_NO_PORTS), 0);
+    CHECK_EQUAL(COUNTER(UDP_IGNORED_MULTI), 2);   /* Linux's name for them */
 }
 
 static void test_udp_broadcast_reaches_every_matching_pcb(void)
@@ -170,6 +172,7 @@ static void test_udp_broadcast_reaches_every_matching_pcb(void)
     size_t length = udp_datagram(datagram, IP_ADDRESS_BROADCAST, 68, 67, "dhcp", 4, true);
     inject_ip(datagram, length);
     CHECK_EQUAL(deliveries, 2);
+    CHECK_EQUAL(COUNTER(UDP_IGNORED_MULTI), 0);
     pbuf_put(received);
     udp_pcb_remove(&first);
     udp_pcb_remove(&second);

@@ -115,6 +115,11 @@ struct tcp_pcb *test_listener(uint32_t backlog)
     return listener;
 }
 
+struct tcp_pcb *test_listener_of_connections(void)
+{
+    return listener;
+}
+
 struct tcp_pcb *establish_passive(uint16_t peer_mss, uint16_t peer_window, uint32_t *our_isn)
 {
     if (!listener)

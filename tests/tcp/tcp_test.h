@@ -56,6 +56,8 @@ void expect_flags(struct captured *segment, uint8_t flags, uint32_t seq, uint32_
  * PEER_ISN, peer MSS peer_mss, window peer_window, no window scale),
  * accepted and ESTABLISHED; *our_isn is the stack's ISN. */
 struct tcp_pcb *test_listener(uint32_t backlog);
+/* The listener test_listener or establish_passive made. */
+struct tcp_pcb *test_listener_of_connections(void);
 struct tcp_pcb *establish_passive(uint16_t peer_mss, uint16_t peer_window, uint32_t *our_isn);
 /* Counts lines of /proc/net/tcp after the header. */
 int proc_net_tcp_entries(void);

@@ -1,6 +1,7 @@
 /* Connection management (RFC 9293 3.5, 3.6, 3.10.7; RFC 5961). */
 #include "tcp_test.h"
 #include "ip/ip.h"
+#include "netif/host/host_stack.h"
 
 static int accept_ready_calls, established_calls, failed_error;
 static void on_accept_ready(struct tcp_pcb *pcb) { accept_ready_calls++; }
@@ -550,6 +551,104 @@ static void test_tcp_isn_depends_on_tuple_and_clock(void)
     fake_netif_clear_transmitted();
 }
 
+/* A connection the stack closed first, left in TIME-WAIT (peer's FIN ACKed). */
+static struct tcp_pcb *time_wait_connection(uint32_t *isn)
+{
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, isn);
+    struct captured fin, ack;
+    tcp_shutdown(pcb);
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, *isn + 1, PEER_ISN + 1);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = *isn + 2,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, *isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+    return pcb;
+}
+
+/* RFC 9293 3.10.7.4 / RFC 1122 4.2.2.13 (RFC 6191 without timestamps): a
+ * SYN to a connection in TIME-WAIT whose sequence number is above the old
+ * RCV.NXT opens a new connection through the listener, with ISN old
+ * SND.NXT + 65537 (Linux's choice); one at or below it is an old
+ * duplicate and only earns an ACK. */
+static void test_tcp_time_wait_reopened_by_higher_syn(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = time_wait_connection(&isn);
+    struct captured ack, syn_ack;
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .flags = TCP_FLAG_SYN,
+                                       .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 1);
+
+    uint32_t new_isn = PEER_ISN + 100000;
+    inject_tcp(&(struct test_segment){ .seq = new_isn, .flags = TCP_FLAG_SYN, .window = 8000 });
+    expect_flags(&syn_ack, TCP_FLAG_SYN | TCP_FLAG_ACK, isn + 2 + 65537, new_isn + 1);
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 2);
+    tcp_close(pcb);
+    inject_tcp(&(struct test_segment){ .seq = new_isn + 1, .ack = isn + 2 + 65538,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    struct tcp_pcb *again = tcp_accept(test_listener_of_connections());
+    CHECK(again != NULL);
+    CHECK_EQUAL(again->state, TCP_ESTABLISHED);
+    check_no_frame();
+    tcp_abort(again);
+}
+
+/* Without a listener, TIME-WAIT stays: a higher SYN is a SYN in a
+ * synchronized state (RFC 5961 4.2: challenge ACK). */
+static void test_tcp_time_wait_without_listener_keeps_waiting(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = time_wait_connection(&isn);
+    tcp_close(test_listener_of_connections());
+    struct captured ack;
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 100000, .flags = TCP_FLAG_SYN,
+                                       .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+    tcp_close(pcb);
+}
+
+/*
+ * A SYN flood (RFC 4987) against a listener with backlog 8: only 8
+ * SYN-RECEIVED children exist at any time and the stack's memory stays
+ * flat however many SYNs arrive; when the unanswered SYN-ACKs give up
+ * (tcp_syn_retries), the children and their memory are gone and a real
+ * client connects again.
+ */
+static void test_tcp_syn_flood_memory_stays_bounded(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *listener = test_listener(8);
+    size_t baseline = net_host_allocated_bytes(), after_backlog = 0;
+    for (uint32_t i = 0; i < 20000; i++) {
+        inject_tcp(&(struct test_segment){ .seq = net_random32(), .flags = TCP_FLAG_SYN,
+                                           .window = 8000,
+                                           .source_port = (uint16_t)(1024 + i % 60000) });
+        fake_netif_clear_transmitted();
+        if (i == 8)
+            after_backlog = net_host_allocated_bytes();
+    }
+    CHECK_EQUAL(listener->syn_pending, 8);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 8);
+    CHECK(after_backlog > baseline);
+    CHECK_EQUAL(net_host_allocated_bytes(), after_backlog);
+    net_host_clock_advance(300 * 1000);
+    fake_netif_clear_transmitted();
+    CHECK_EQUAL(listener->syn_pending, 0);
+    /* At most the baseline: the peer's ARP entry has also expired by now. */
+    CHECK(net_host_allocated_bytes() <= baseline);
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);
+    learn_peer();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    tcp_abort(pcb);
+}
+
 int main(void)
 {
     static const struct net_test tests[] = {
@@ -573,6 +672,9 @@ int main(void)
         TEST_ENTRY(test_tcp_close_with_unread_data_sends_rst),
         TEST_ENTRY(test_tcp_data_after_close_sends_rst),
         TEST_ENTRY(test_tcp_isn_depends_on_tuple_and_clock),
+        TEST_ENTRY(test_tcp_time_wait_reopened_by_higher_syn),
+        TEST_ENTRY(test_tcp_time_wait_without_listener_keeps_waiting),
+        TEST_ENTRY(test_tcp_syn_flood_memory_stays_bounded),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests));
 }

@@ -7,6 +7,11 @@
  * read as Linux's proc_dointvec_jiffies reads one (decimal, blanks around
  * it), except that a negative one is refused (EINVAL) where Linux takes it.
  *
+ * net/ipv4/tcp_msl_ms is Strata's own (Linux fixes TIME-WAIT at 60 s): the
+ * maximum segment lifetime in milliseconds, TIME-WAIT lasting twice it
+ * (RFC 9293 3.4.2), so that tests see connections end without waiting a
+ * minute.  Connections already in TIME-WAIT keep their timer.
+ *
  * net/ipv4/tcp_timestamps and net/ipv4/tcp_sack: Strata's TCP has neither
  * timestamps (RFC 7323 3) nor SACK (RFC 2018), so both read 0 and accept
  * only 0 (EINVAL otherwise): a test that turns them off on Linux, to compare
@@ -77,6 +82,28 @@ static int store_ipfrag_time(const char *text, size_t length)
     return 0;
 }
 
+static int show_tcp_msl_ms(struct process *unused, struct procfs_text *text)
+{
+    net_lock();
+    uint32_t milliseconds = tcp_msl_ms;
+    net_unlock();
+    procfs_printf(text, "%u\n", milliseconds);
+    return 0;
+}
+
+static int store_tcp_msl_ms(const char *text, size_t length)
+{
+    uint32_t milliseconds;
+    /* 2 * MSL must fit the timers' 32-bit milliseconds; at least 1 ms. */
+    int error = parse_number(text, length, UINT32_MAX / 2, &milliseconds);
+    if (error || milliseconds == 0)
+        return -EINVAL;
+    net_lock();
+    tcp_msl_ms = milliseconds;
+    net_unlock();
+    return 0;
+}
+
 static int show_unsupported_feature(struct process *unused, struct procfs_text *text)
 {
     procfs_printf(text, "0\n");
@@ -115,6 +142,7 @@ static int store_tcp_syn_retries(const char *text, size_t length)
 static const struct procfs_entry ipv4_entries[] = {
     PROCFS_SYSCTL("ipfrag_time", show_ipfrag_time, store_ipfrag_time),
     PROCFS_SYSCTL("tcp_early_retrans", show_unsupported_feature, store_unsupported_feature),
+    PROCFS_SYSCTL("tcp_msl_ms", show_tcp_msl_ms, store_tcp_msl_ms),
     PROCFS_SYSCTL("tcp_sack", show_unsupported_feature, store_unsupported_feature),
     PROCFS_SYSCTL("tcp_syn_retries", show_tcp_syn_retries, store_tcp_syn_retries),
     PROCFS_SYSCTL("tcp_timestamps", show_unsupported_feature, store_unsupported_feature),
