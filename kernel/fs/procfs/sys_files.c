@@ -86,25 +86,40 @@ static int store_ipfrag_time(const char *text, size_t length)
     return 0;
 }
 
-static int show_tcp_msl(struct process *unused, struct procfs_text *text)
+/* A value the net thread also reads: read and written under net_lock. */
+static int show_net_value(struct procfs_text *text, const uint32_t *variable)
 {
     net_lock();
-    uint32_t milliseconds = tcp_msl_ms;
+    uint32_t value = *variable;
     net_unlock();
-    procfs_printf(text, "%u\n", milliseconds);
+    procfs_printf(text, "%u\n", value);
     return 0;
+}
+
+/* MINIMUM to MAXIMUM, else -EINVAL. */
+static int store_net_value(const char *text, size_t length, uint32_t minimum, uint32_t maximum,
+                           uint32_t *variable)
+{
+    uint32_t value;
+    int error = parse_number(text, length, maximum, &value);
+    if (error)
+        return error;
+    if (value < minimum)
+        return -EINVAL;
+    net_lock();
+    *variable = value;
+    net_unlock();
+    return 0;
+}
+
+static int show_tcp_msl(struct process *unused, struct procfs_text *text)
+{
+    return show_net_value(text, &tcp_msl_ms);
 }
 
 static int store_tcp_msl(const char *text, size_t length)
 {
-    uint32_t milliseconds;
-    int error = parse_number(text, length, TCP_MSL_MAX_MS, &milliseconds);
-    if (error)
-        return error;
-    net_lock();
-    tcp_msl_ms = milliseconds;
-    net_unlock();
-    return 0;
+    return store_net_value(text, length, 0, TCP_MSL_MAX_MS, &tcp_msl_ms);
 }
 
 static int show_unsupported_feature(struct process *unused, struct procfs_text *text)
@@ -121,25 +136,12 @@ static int store_unsupported_feature(const char *text, size_t length)
 
 static int show_tcp_syn_retries(struct process *unused, struct procfs_text *text)
 {
-    net_lock();
-    uint32_t retries = tcp_syn_retries;
-    net_unlock();
-    procfs_printf(text, "%u\n", retries);
-    return 0;
+    return show_net_value(text, &tcp_syn_retries);
 }
 
 static int store_tcp_syn_retries(const char *text, size_t length)
 {
-    uint32_t retries;
-    int error = parse_number(text, length, TCP_SYN_RETRIES_MAX, &retries);
-    if (error)
-        return error;
-    if (retries == 0)
-        return -EINVAL;
-    net_lock();
-    tcp_syn_retries = retries;
-    net_unlock();
-    return 0;
+    return store_net_value(text, length, 1, TCP_SYN_RETRIES_MAX, &tcp_syn_retries);
 }
 
 static const struct procfs_entry ipv4_entries[] = {
