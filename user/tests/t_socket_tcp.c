@@ -359,11 +359,8 @@ static void test_linger_reset(void)
 
 static void test_refused_and_nonblocking(void)
 {
-	/* A port nobody listens on: bound, never listening. */
-	int hold = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = loopback(0);
-	bind(hold, (struct sockaddr *)&a, sizeof a);
-	struct sockaddr_in closed = loopback(port_of(hold));
+	int hold;
+	struct sockaddr_in closed = closed_port(&hold);
 	int c = socket(AF_INET, SOCK_STREAM, 0);
 	check_errno(connect(c, (struct sockaddr *)&closed, sizeof closed), ECONNREFUSED,
 		    "connect to a closed port: ECONNREFUSED");

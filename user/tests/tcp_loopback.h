@@ -37,6 +37,16 @@ static int listener(int backlog)
 	return s;
 }
 
+/* A port nobody listens on: *holder is bound to it, never listening, so
+ * that no other socket takes it while the test connects there (RST). */
+static struct sockaddr_in closed_port(int *holder)
+{
+	struct sockaddr_in a = loopback(0);
+	*holder = socket(AF_INET, SOCK_STREAM, 0);
+	bind(*holder, (struct sockaddr *)&a, sizeof a);
+	return loopback(port_of(*holder));
+}
+
 /* A connected pair through listener l: *client and *server. */
 static int pair(int l, int *client, int *server)
 {
