@@ -13,19 +13,7 @@
 # addresses) and from what the same applets print on Linux.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-failed=0
-number=0
-ok() {   # ok DESCRIPTION COMMAND...
-    local description=$1
-    shift
-    number=$((number + 1))
-    if "$@"; then
-        echo "ok $number - $description"
-    else
-        echo "not ok $number - $description"
-        failed=1
-    fi
-}
+source tests/tap.sh
 has() { grep -Eq -- "$2" "$1"; }
 
 out=build/test-results/net_busybox
@@ -68,41 +56,41 @@ section ifset >"$out/ifset"
 section routeadd >"$out/routeadd"
 section routedel >"$out/routedel"
 section down >"$out/down"
-ok "PACKET_MR_PROMISC memberships are counted and end at close" \
+check "PACKET_MR_PROMISC memberships are counted and end at close" \
     bash -c "grep -q '^promiscuous status 0$' $out/promiscuous && [ \$(grep -c '^ok - ' $out/promiscuous) -eq 6 ]"
-ok "ifconfig shows eth0 with QEMU's default MAC" has "$out/ifconfig" '^eth0 +Link encap:Ethernet +HWaddr 52:54:00:12:34:56'
-ok "ifconfig shows eth0's address, broadcast and mask" \
+check "ifconfig shows eth0 with QEMU's default MAC" has "$out/ifconfig" '^eth0 +Link encap:Ethernet +HWaddr 52:54:00:12:34:56'
+check "ifconfig shows eth0's address, broadcast and mask" \
     has "$out/ifconfig" 'inet addr:10\.0\.2\.15 +Bcast:10\.0\.2\.255 +Mask:255\.255\.255\.0'
-ok "ifconfig shows eth0 up and running" has "$out/ifconfig" 'UP BROADCAST RUNNING MULTICAST +MTU:1500'
-ok "ifconfig shows lo with 127.0.0.1" has "$out/ifconfig" 'inet addr:127\.0\.0\.1 +Mask:255\.0\.0\.0'
-ok "ifconfig shows lo as a loopback" has "$out/ifconfig" 'UP LOOPBACK RUNNING +MTU:65536'
-ok "route -n shows the default gateway 10.0.2.2 on eth0" \
+check "ifconfig shows eth0 up and running" has "$out/ifconfig" 'UP BROADCAST RUNNING MULTICAST +MTU:1500'
+check "ifconfig shows lo with 127.0.0.1" has "$out/ifconfig" 'inet addr:127\.0\.0\.1 +Mask:255\.0\.0\.0'
+check "ifconfig shows lo as a loopback" has "$out/ifconfig" 'UP LOOPBACK RUNNING +MTU:65536'
+check "route -n shows the default gateway 10.0.2.2 on eth0" \
     has "$out/route" '^0\.0\.0\.0 +10\.0\.2\.2 +0\.0\.0\.0 +UG +0 +0 +0 eth0$'
-ok "route -n shows the connected 10.0.2.0/24" \
+check "route -n shows the connected 10.0.2.0/24" \
     has "$out/route" '^10\.0\.2\.0 +0\.0\.0\.0 +255\.255\.255\.0 +U +0 +0 +0 eth0$'
-ok "ping: 2 packets transmitted, 2 received" has "$out/ping" '2 packets transmitted, 2 packets received, 0% packet loss'
-ok "ping: replies come from 10.0.2.2" has "$out/ping" '64 bytes from 10\.0\.2\.2: seq=1 ttl=[0-9]+'
-ok "arping: a unicast reply from slirp's MAC" has "$out/arping" 'Unicast reply from 10\.0\.2\.2 \[52:55:0a:00:02:02\]'
-ok "arping: exit status 0" has "$out/arping" '^arping status 0$'
-ok "arp -n lists 10.0.2.2 at slirp's MAC" has "$out/arp" '\(10\.0\.2\.2\) at 52:55:0a:00:02:02 \[ether\] +on eth0'
-ok "netstat -rn shows the default route" has "$out/netstat-rn" '^0\.0\.0\.0 +10\.0\.2\.2 +0\.0\.0\.0 +UG'
-ok "netstat -an prints its tables without errors" \
+check "ping: 2 packets transmitted, 2 received" has "$out/ping" '2 packets transmitted, 2 packets received, 0% packet loss'
+check "ping: replies come from 10.0.2.2" has "$out/ping" '64 bytes from 10\.0\.2\.2: seq=1 ttl=[0-9]+'
+check "arping: a unicast reply from slirp's MAC" has "$out/arping" 'Unicast reply from 10\.0\.2\.2 \[52:55:0a:00:02:02\]'
+check "arping: exit status 0" has "$out/arping" '^arping status 0$'
+check "arp -n lists 10.0.2.2 at slirp's MAC" has "$out/arp" '\(10\.0\.2\.2\) at 52:55:0a:00:02:02 \[ether\] +on eth0'
+check "netstat -rn shows the default route" has "$out/netstat-rn" '^0\.0\.0\.0 +10\.0\.2\.2 +0\.0\.0\.0 +UG'
+check "netstat -an prints its tables without errors" \
     bash -c "has() { grep -Eq -- \"\$2\" \"\$1\"; }; has $out/netstat-an '^Active Internet connections' && ! has $out/netstat-an 'No such file'"
-ok "udhcpc obtains 10.0.2.15 from slirp's DHCP server" \
+check "udhcpc obtains 10.0.2.15 from slirp's DHCP server" \
     has "$out/udhcpc" 'lease of 10\.0\.2\.15 obtained from 10\.0\.2\.2'
-ok "udhcpc: exit status 0" has "$out/udhcpc" '^udhcpc status 0$'
-ok "ip (netlink: EAFNOSUPPORT) fails cleanly" has "$out/ip" '^ip status 1$'
-ok "ifconfig sets address, netmask and MTU" \
+check "udhcpc: exit status 0" has "$out/udhcpc" '^udhcpc status 0$'
+check "ip (netlink: EAFNOSUPPORT) fails cleanly" has "$out/ip" '^ip status 1$'
+check "ifconfig sets address, netmask and MTU" \
     bash -c "grep -Eq 'inet addr:10\.0\.2\.16 +Bcast:10\.0\.2\.255 +Mask:255\.255\.255\.0' $out/ifset && grep -q 'MTU:1400' $out/ifset"
-ok "route add -net with a gateway" has "$out/routeadd" '^192\.168\.7\.0 +10\.0\.2\.2 +255\.255\.255\.0 +UG +0 +0 +0 eth0$'
-ok "route add -host on a device" has "$out/routeadd" '^10\.9\.9\.9 +0\.0\.0\.0 +255\.255\.255\.255 +UH +0 +0 +0 eth0$'
-ok "route del removes it" bash -c "! grep -q '^192\.168\.7\.0' $out/routedel && grep -q '^10\.9\.9\.9' $out/routedel"
-ok "ifconfig eth0 down clears UP" bash -c "grep -q 'BROADCAST' $out/down && ! grep -q ' UP ' $out/down"
+check "route add -net with a gateway" has "$out/routeadd" '^192\.168\.7\.0 +10\.0\.2\.2 +255\.255\.255\.0 +UG +0 +0 +0 eth0$'
+check "route add -host on a device" has "$out/routeadd" '^10\.9\.9\.9 +0\.0\.0\.0 +255\.255\.255\.255 +UH +0 +0 +0 eth0$'
+check "route del removes it" bash -c "! grep -q '^192\.168\.7\.0' $out/routedel && grep -q '^10\.9\.9\.9' $out/routedel"
+check "ifconfig eth0 down clears UP" bash -c "grep -q 'BROADCAST' $out/down && ! grep -q ' UP ' $out/down"
 
 # ---- 2. the host's Linux behind a tap in a private namespace ----
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null; then
     echo "# part 2 needs root and ip(8): skipped"
-    exit $failed
+    exit $((tap_failures > 0))
 fi
 ns=strata-bb-$$
 ready=$out/peer.ready
@@ -124,7 +112,7 @@ aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$client" tests/net_u
 ip netns exec "$ns" /usr/bin/python3 tests/net_busybox_peer.py "$ready" &
 peer=$!
 for _ in $(seq 100); do [ -s "$ready" ] && break; sleep 0.1; done
-ok "the peer in the namespace is ready" test -s "$ready"
+check "the peer in the namespace is ready" test -s "$ready"
 ip netns exec "$ns" tools/guestrun --net tap,ifname=tap0,script=no,downscript=no --timeout 120 \
     --add "$client:/bin/udp_echo_client" -- sh -c '
     echo "== ping"; ping -c 2 10.0.2.2
@@ -139,14 +127,14 @@ section traceroute >"$out/traceroute"
 section nslookup >"$out/nslookup"
 section nxdomain >"$out/nxdomain"
 section echo >"$out/echo"
-ok "ping the host's Linux: 2 received" has "$out/tap-ping" '2 packets transmitted, 2 packets received'
-ok "traceroute reaches 10.0.2.2 in one hop" has "$out/traceroute" '^ 1  10\.0\.2\.2  [0-9.]+ ms$'
-ok "nslookup resolves strata.test to 10.0.2.99" has "$out/nslookup" 'Address: 10\.0\.2\.99'
-ok "nslookup: exit status 0" has "$out/nslookup" '^nslookup status 0$'
-ok "nslookup of an unknown name fails cleanly" has "$out/nxdomain" "can't find nowhere\.test|NXDOMAIN"
+check "ping the host's Linux: 2 received" has "$out/tap-ping" '2 packets transmitted, 2 packets received'
+check "traceroute reaches 10.0.2.2 in one hop" has "$out/traceroute" '^ 1  10\.0\.2\.2  [0-9.]+ ms$'
+check "nslookup resolves strata.test to 10.0.2.99" has "$out/nslookup" 'Address: 10\.0\.2\.99'
+check "nslookup: exit status 0" has "$out/nslookup" '^nslookup status 0$'
+check "nslookup of an unknown name fails cleanly" has "$out/nxdomain" "can't find nowhere\.test|NXDOMAIN"
 for size in 1 100 1472 1473 3000 4096 8192; do
-    ok "UDP echo of $size bytes through the host's Linux" has "$out/echo" "^echo $size ok\$"
+    check "UDP echo of $size bytes through the host's Linux" has "$out/echo" "^echo $size ok\$"
 done
-ok "the echo client exits 0" has "$out/echo" '^echo status 0$'
+check "the echo client exits 0" has "$out/echo" '^echo status 0$'
 
-exit $failed
+exit $((tap_failures > 0))

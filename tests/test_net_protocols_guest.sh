@@ -21,14 +21,7 @@ tools/guestrun --net user,restrict=on --append "ip=10.0.2.15::10.0.2.2:255.255.2
         ping -c 1 -W 6 10.0.2.99
         echo "== arp"; cat /proc/net/arp
         echo "== snmp"; cat /proc/net/snmp' >"$out" 2>&1
-failed=0
-number=0
-ok() {   # ok DESCRIPTION COMMAND...
-    local description=$1
-    shift
-    number=$((number + 1))
-    if "$@"; then echo "ok $number - $description"; else echo "not ok $number - $description"; failed=1; fi
-}
+source tests/tap.sh
 has() { grep -Eq -- "$1" "$out"; }
 # counter SECTION NAME: the value under NAME in /proc/net/snmp's SECTION lines.
 counter() {
@@ -39,19 +32,19 @@ counter() {
 at_least() { [ "$(counter "$1" "$2")" -ge "$3" ] 2>/dev/null; }
 exactly() { [ "$(counter "$1" "$2")" = "$3" ]; }
 
-ok "3000-byte ping to slirp answered" has "^2 packets transmitted, 2 packets received"
-ok "replies of 3008 bytes (ICMP header + data)" has "^3008 bytes from 10.0.2.2"
-ok "fragments created on output (Ip FragCreates >= 4)" at_least Ip FragCreates 4
-ok "fragmented datagrams sent (Ip FragOKs >= 2)" at_least Ip FragOKs 2
-ok "replies reassembled (Ip ReasmOKs >= 2)" at_least Ip ReasmOKs 2
-ok "ping to our own address through lo" has "^64 bytes from 10.0.2.15"
-ok "ping to 127.0.0.1" has "^64 bytes from 127.0.0.1"
-ok "slirp's entry complete in /proc/net/arp" \
+check "3000-byte ping to slirp answered" has "^2 packets transmitted, 2 packets received"
+check "replies of 3008 bytes (ICMP header + data)" has "^3008 bytes from 10.0.2.2"
+check "fragments created on output (Ip FragCreates >= 4)" at_least Ip FragCreates 4
+check "fragmented datagrams sent (Ip FragOKs >= 2)" at_least Ip FragOKs 2
+check "replies reassembled (Ip ReasmOKs >= 2)" at_least Ip ReasmOKs 2
+check "ping to our own address through lo" has "^64 bytes from 10.0.2.15"
+check "ping to 127.0.0.1" has "^64 bytes from 127.0.0.1"
+check "slirp's entry complete in /proc/net/arp" \
     has "^10\.0\.2\.2 +0x1 +0x2 +52:55:0a:00:02:02 +\* +eth0$"
-ok "no reply from 10.0.2.99" has "^1 packets transmitted, 0 packets received"
-ok "ARP resolution of 10.0.2.99 failed once" exactly Arp ResolutionFailures 1
-ok "host unreachable sent (Icmp OutDestUnreachs 1)" exactly Icmp OutDestUnreachs 1
-ok "and received through lo (Icmp InDestUnreachs 1)" exactly Icmp InDestUnreachs 1
-ok "no header errors" exactly Ip InHdrErrors 0
-[ $failed = 0 ] || { echo "guest output:"; cat "$out"; }
-exit $failed
+check "no reply from 10.0.2.99" has "^1 packets transmitted, 0 packets received"
+check "ARP resolution of 10.0.2.99 failed once" exactly Arp ResolutionFailures 1
+check "host unreachable sent (Icmp OutDestUnreachs 1)" exactly Icmp OutDestUnreachs 1
+check "and received through lo (Icmp InDestUnreachs 1)" exactly Icmp InDestUnreachs 1
+check "no header errors" exactly Ip InHdrErrors 0
+[ $tap_failures -eq 0 ] || { echo "guest output:"; cat "$out"; }
+exit $((tap_failures > 0))

@@ -14,19 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 out=build/test-results/net_tcp_busybox
 mkdir -p "$out"
-failed=0
-number=0
-ok() {   # ok DESCRIPTION COMMAND...
-    local description=$1
-    shift
-    number=$((number + 1))
-    if "$@"; then
-        echo "ok $number - $description"
-    else
-        echo "not ok $number - $description"
-        failed=1
-    fi
-}
+source tests/tap.sh
 
 # The data and the peer's files live in a private directory: a concurrent
 # `make test` in the same tree empties build/test-results.
@@ -68,18 +56,18 @@ section() { sed -n "/^== $1\$/,/^== /p" "$g"; }
 
 for part in "client sends" "server sends"; do
     section "$part" >"$out/part"
-    ok "nc, $part: both ends exit 0" \
+    check "nc, $part: both ends exit 0" \
         test "$(grep -c 'status 0' "$out/part")" -eq 2
-    ok "nc, $part: the file arrives whole (sha256)" grep -q "^sha $want " "$out/part"
+    check "nc, $part: the file arrives whole (sha256)" grep -q "^sha $want " "$out/part"
 done
 section httpd >"$out/part"
-ok "httpd starts" grep -q "httpd status 0" "$out/part"
-ok "wget -O - of the file (sha256)" test "$(grep -c "^sha $want " "$out/part")" -eq 2
-ok "wget to a file exits 0" grep -q "wget status 0" "$out/part"
-ok "wget of a missing file fails (404)" grep -q "wget status 1" <(section missing)
-ok "nc to a closed port fails" grep -q "nc status 1" <(section refused)
-ok "the guest ran to the end" grep -q "^== end" "$g"
-[ $failed -eq 0 ] || sed 's/^/  # /' "$g"
+check "httpd starts" grep -q "httpd status 0" "$out/part"
+check "wget -O - of the file (sha256)" test "$(grep -c "^sha $want " "$out/part")" -eq 2
+check "wget to a file exits 0" grep -q "wget status 0" "$out/part"
+check "wget of a missing file fails (404)" grep -q "wget status 1" <(section missing)
+check "nc to a closed port fails" grep -q "nc status 1" <(section refused)
+check "the guest ran to the end" grep -q "^== end" "$g"
+[ $tap_failures -eq 0 ] || sed 's/^/  # /' "$g"
 
 # ---- 2. The host's Linux as the peer, behind a tap in a private namespace ----
 # (10.0.2.2/24 there, the guest 10.0.2.15; the namespace is deleted at exit).
@@ -89,7 +77,7 @@ ok "the guest ran to the end" grep -q "^== end" "$g"
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null; then
     echo "# skipping the host-peer part: needs root and ip(8)"
     rm -rf "$work"
-    exit $failed
+    exit $((tap_failures > 0))
 fi
 ns=strata-tcp-$$
 peer=
@@ -147,7 +135,7 @@ time.sleep(1000)
 PEER
 peer=$!
 for _ in $(seq 100); do [ -s "$work/peer.ready" ] && break; sleep 0.1; done
-ok "the peer in the namespace is ready" test -s "$work/peer.ready"
+check "the peer in the namespace is ready" test -s "$work/peer.ready"
 ip netns exec "$ns" tools/guestrun --net tap,ifname=tap0,script=no,downscript=no --timeout 120 \
     --add "$file:/www/file" -- sh -c '
     echo "== wget"; echo "sha $(wget -q -O - http://10.0.2.2:8081/file | sha256sum)"
@@ -155,10 +143,10 @@ ip netns exec "$ns" tools/guestrun --net tap,ifname=tap0,script=no,downscript=no
     echo "== serve"; nc -l -p 5006 </www/file; echo "nc -l status $?"
     echo "== end"' >"$out/tap.out" 2>&1
 t=$out/tap.out
-ok "wget from Linux's HTTP server through the tap (sha256)" grep -q "^sha $want " "$t"
-ok "nc to Linux exits 0" grep -q "^nc status 0" "$t"
-ok "Linux received the file whole from the guest's nc (sha256)" grep -qx "$want" "$work/sink.sha"
-ok "the guest's nc -l served Linux and exited 0" grep -q "^nc -l status 0" "$t"
-ok "Linux fetched the file whole from the guest's nc -l (sha256)" grep -qx "$want" "$work/fetch.sha"
-[ $failed -eq 0 ] || sed 's/^/  # /' "$t"
-exit $failed
+check "wget from Linux's HTTP server through the tap (sha256)" grep -q "^sha $want " "$t"
+check "nc to Linux exits 0" grep -q "^nc status 0" "$t"
+check "Linux received the file whole from the guest's nc (sha256)" grep -qx "$want" "$work/sink.sha"
+check "the guest's nc -l served Linux and exited 0" grep -q "^nc -l status 0" "$t"
+check "Linux fetched the file whole from the guest's nc -l (sha256)" grep -qx "$want" "$work/fetch.sha"
+[ $tap_failures -eq 0 ] || sed 's/^/  # /' "$t"
+exit $((tap_failures > 0))
