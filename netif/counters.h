@@ -80,7 +80,9 @@
 /* /proc/net/netstat's fields that Strata counts, in Linux's order within
  * each section.  TcpExt, as Linux counts them: EmbryonicRsts, resets that
  * ended a passive SYN-RECEIVED; TCPRenoRecovery, fast recoveries entered
- * (RFC 5681 3.2, no SACK); TCPFastRetrans, retransmissions in fast
+ * (RFC 5681 3.2, no SACK); TCPSackRecovery, those with SACK (RFC 6675);
+ * TCPSACKReneging, cumulative ACKs that stopped in SACKed data (RFC 2018
+ * 8); TCPFastRetrans, retransmissions in fast
  * recovery; TCPTimeouts, RTO expiries (RFC 6298 5.4-5.7, handshake ones
  * included); TCPChallengeACK, challenge ACKs sent (RFC 5961 3-5);
  * TCPSYNChallenge, SYNs in a synchronized state that earned one (RFC 5961
@@ -90,6 +92,8 @@
 #define NET_NETSTAT_COUNTER_TABLE(X)                                           \
     X(TCPEXT, "TcpExt", "EmbryonicRsts", TCPEXT_EMBRYONIC_RSTS)                \
     X(TCPEXT, "TcpExt", "TCPRenoRecovery", TCPEXT_TCP_RENO_RECOVERY)           \
+    X(TCPEXT, "TcpExt", "TCPSackRecovery", TCPEXT_TCP_SACK_RECOVERY)           \
+    X(TCPEXT, "TcpExt", "TCPSACKReneging", TCPEXT_TCP_SACK_RENEGING)           \
     X(TCPEXT, "TcpExt", "TCPFastRetrans", TCPEXT_TCP_FAST_RETRANS)             \
     X(TCPEXT, "TcpExt", "TCPTimeouts", TCPEXT_TCP_TIMEOUTS)                    \
     X(TCPEXT, "TcpExt", "TCPChallengeACK", TCPEXT_TCP_CHALLENGE_ACK)           \

@@ -34,6 +34,7 @@ enum {
 #define FIONREAD 0x541B
 
 /* The first fields of Linux's struct tcp_info (glibc's whole netinet/tcp.h struct). */
+enum { TCPI_OPT_SACK = 2, TCPI_OPT_WSCALE = 4 };   /* linux/tcp.h tcpi_options bits */
 struct linux_tcp_info {
     uint8_t state, ca_state, retransmits, probes, backoff, options;
     uint8_t wscale;                  /* snd_wscale : 4, rcv_wscale : 4 */
@@ -643,7 +644,10 @@ static void info_of(const struct tcp_pcb *pcb, struct linux_tcp_info *info)
     memset(info, 0, sizeof(*info));
     info->state = (uint8_t)figures.state;
     info->retransmits = (uint8_t)figures.retransmits;
+    info->options = (uint8_t)((figures.sack_ok ? TCPI_OPT_SACK : 0) |
+                              (figures.wscale_ok ? TCPI_OPT_WSCALE : 0));
     info->wscale = (uint8_t)(figures.snd_wscale | figures.rcv_wscale << 4);
+    info->sacked = figures.sacked;
     info->rto = figures.rto_us;
     info->snd_mss = figures.snd_mss;
     info->rcv_mss = figures.rcv_mss;

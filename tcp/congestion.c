@@ -1,8 +1,10 @@
 /*
  * Congestion control: slow start and congestion avoidance (RFC 5681 3.1,
  * with appropriate byte counting, RFC 3465), limited transmit on the first
- * two duplicate ACKs (RFC 3042), fast retransmit on the third and NewReno
- * fast recovery (RFC 5681 3.2, RFC 6582).
+ * two duplicate ACKs (RFC 3042), fast retransmit on the third, then fast
+ * recovery: NewReno's (RFC 5681 3.2, RFC 6582), or with SACK RFC 6675's,
+ * which also starts when the SACKed bytes show the first hole lost and
+ * sends by the pipe estimate (sack.c, and output.c's loop).
  */
 #include "tcp_private.h"
 #include "../netif/counters.h"
@@ -34,6 +36,33 @@ uint32_t tcp_congestion_window(const struct tcp_pcb *pcb)
     return pcb->cwnd;
 }
 
+/* Fast retransmit (RFC 5681 3.2 steps 2-4; RFC 6675 5 step 4 with SACK). */
+static void enter_recovery(struct tcp_pcb *pcb)
+{
+    /* RFC 6582 3.2 step 2: only if this loss is after the last recovery
+     * (RFC 6675 5.1: and after the last timeout). */
+    if (!seq_gt(pcb->snd_una, pcb->recover))
+        return;
+    /* RFC 5681 3.2 step 2: what limited transmit sent beyond cwnd does not
+     * count in FlightSize. */
+    uint32_t flight = tcp_flight_size(pcb), beyond = flight > pcb->cwnd ? flight - pcb->cwnd : 0;
+    halve(pcb, flight - MIN(beyond, 2u * pcb->mss));
+    pcb->recover = pcb->snd_max - 1;
+    pcb->in_recovery = true;
+    pcb->rtt_timing = false;
+    if (pcb->sack_ok) {
+        NET_COUNT(TCPEXT_TCP_SACK_RECOVERY);
+        pcb->cwnd = pcb->ssthresh;
+        pcb->high_rxt = pcb->snd_una;
+        tcp_sack_retransmit_next(pcb, false);     /* the first hole, at snd_una */
+    } else {
+        NET_COUNT(TCPEXT_TCP_RENO_RECOVERY);
+        tcp_send_segment(pcb, pcb->snd_una, pcb->mss, TCP_SEND_RETRANSMISSION);
+        pcb->cwnd = pcb->ssthresh + 3u * pcb->mss;
+    }
+    tcp_output(pcb);
+}
+
 void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked)
 {
     if (pcb->in_recovery) {
@@ -42,9 +71,10 @@ void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked)
             pcb->cwnd = MIN(pcb->ssthresh, MAX(tcp_flight_size(pcb), (uint32_t)pcb->mss) + pcb->mss);
             pcb->in_recovery = false;
             pcb->dupacks = 0;
-        } else {
+        } else if (!pcb->sack_ok) {
             /* Step 4, partial acknowledgment: retransmit the next hole,
-             * deflate by what was acknowledged, add back one SMSS. */
+             * deflate by what was acknowledged, add back one SMSS.  (With
+             * SACK, output.c's NextSeg finds the holes; cwnd stays.) */
             tcp_send_segment(pcb, pcb->snd_una, pcb->mss, TCP_SEND_RETRANSMISSION);
             pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked : 0;
             if (acked >= pcb->mss)
@@ -69,7 +99,8 @@ void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb)
 {
     pcb->dupacks++;
     if (pcb->in_recovery) {
-        pcb->cwnd += pcb->mss;        /* RFC 6582 3.2 step 3: inflate per extra duplicate */
+        if (!pcb->sack_ok)
+            pcb->cwnd += pcb->mss;    /* RFC 6582 3.2 step 3: inflate per extra duplicate */
         tcp_output(pcb);
         return;
     }
@@ -77,20 +108,14 @@ void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb)
         tcp_output(pcb);              /* limited transmit: new data, if any */
         return;
     }
-    /* RFC 6582 3.2 step 2: only if this loss is after the last recovery. */
-    if (pcb->dupacks != 3 || !seq_gt(pcb->snd_una, pcb->recover))
-        return;
-    /* RFC 5681 3.2 step 2: what limited transmit sent beyond cwnd does not
-     * count in FlightSize. */
-    uint32_t flight = tcp_flight_size(pcb), beyond = flight > pcb->cwnd ? flight - pcb->cwnd : 0;
-    halve(pcb, flight - MIN(beyond, 2u * pcb->mss));
-    pcb->recover = pcb->snd_max - 1;
-    pcb->in_recovery = true;
-    NET_COUNT(TCPEXT_TCP_RENO_RECOVERY);
-    pcb->rtt_timing = false;
-    tcp_send_segment(pcb, pcb->snd_una, pcb->mss, TCP_SEND_RETRANSMISSION);
-    pcb->cwnd = pcb->ssthresh + 3u * pcb->mss;
-    tcp_output(pcb);
+    if (pcb->dupacks == 3)
+        enter_recovery(pcb);
+}
+
+void tcp_congestion_on_sack(struct tcp_pcb *pcb)
+{
+    if (!pcb->in_recovery && tcp_sack_first_hole_lost(pcb))
+        enter_recovery(pcb);     /* RFC 6675 5 step 3: IsLost(HighACK + 1) */
 }
 
 void tcp_congestion_on_timeout(struct tcp_pcb *pcb)

@@ -102,6 +102,7 @@ static void take_peer_options(struct tcp_pcb *pcb, const struct tcp_segment *seg
     } else {
         pcb->rcv_wscale = pcb->snd_wscale = 0;    /* RFC 7323 1.3: both or neither */
     }
+    pcb->sack_ok = pcb->sack_ok && segment->sack_permitted;   /* RFC 2018 2 */
     tcp_congestion_init(pcb);
 }
 
@@ -248,6 +249,7 @@ static void new_data_acknowledged(struct tcp_pcb *pcb, uint32_t ack)
     pcb->snd_una = ack;
     if (seq_lt(pcb->snd_nxt, ack))
         pcb->snd_nxt = ack;
+    tcp_sack_acknowledged(pcb);
     /* RFC 6298 2 with Karn: sample only a segment never retransmitted. */
     if (pcb->rtt_timing && seq_geq(ack, pcb->rtt_seq)) {
         tcp_rtt_sample(pcb, (uint32_t)(net_now_ms() - pcb->rtt_start_ms));
@@ -428,6 +430,7 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         pcb->rtt_timing = false;
         connection_established(pcb);
     }
+    tcp_sack_update(pcb, segment);
     if (seq_gt(segment->ack, pcb->snd_una)) {
         new_data_acknowledged(pcb, segment->ack);
     } else if (segment->ack == pcb->snd_una && segment->payload_length == 0 &&
@@ -436,6 +439,8 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         /* RFC 5681 2: a duplicate ACK. */
         tcp_congestion_on_duplicate_ack(pcb);
     }
+    if (segment->sack_count)
+        tcp_congestion_on_sack(pcb);
     pcb->keepalive_probes_sent = 0;       /* the peer is alive */
     update_send_window(pcb, segment);
     switch (pcb->state) {

@@ -111,6 +111,16 @@ static void ack_sent(struct tcp_pcb *pcb)
     net_timer_cancel(&pcb->delayed_ack_timer);
 }
 
+/* RFC 9293 3.7.1 (RFC 6691): the options a segment carries come out of
+ * the MSS; only SACK blocks vary after the handshake.  (A peer MSS too
+ * small to hold them is ignored there: the segment still fits our MTU.) */
+uint32_t tcp_segment_room(const struct tcp_pcb *pcb)
+{
+    uint8_t options[TCP_MAX_OPTIONS];
+    uint32_t options_length = (uint32_t)tcp_options_write_sack(pcb, options);
+    return options_length < pcb->mss ? pcb->mss - options_length : pcb->mss;
+}
+
 bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
                       enum tcp_send_kind kind)
 {
@@ -125,9 +135,10 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
         options_length = tcp_options_write_syn(pcb, options);
         sequence_length = 1;
     } else {
+        options_length = tcp_options_write_sack(pcb, options);
         uint32_t offset = seq - pcb->snd_buffer_seq;
         uint32_t available = offset < pcb->send.length ? (uint32_t)pcb->send.length - offset : 0;
-        length = MIN(MIN(available, max_length), (uint32_t)pcb->mss);
+        length = MIN(MIN(available, max_length), tcp_segment_room(pcb));
         if (length && length == available)
             flags |= TCP_FLAG_PSH;    /* the last queued byte: push it (RFC 9293 3.9.1.2) */
         /* FIN after the last byte, once shutdown queued it. */
@@ -170,9 +181,12 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
 
 void tcp_send_ack(struct tcp_pcb *pcb)
 {
-    struct pbuf *segment = build(pcb, pcb->snd_nxt, TCP_FLAG_ACK, 0, 0);
+    uint8_t options[TCP_MAX_OPTIONS];
+    size_t options_length = tcp_options_write_sack(pcb, options);
+    struct pbuf *segment = build(pcb, pcb->snd_nxt, TCP_FLAG_ACK, options_length, 0);
     if (!segment)
         return;
+    memcpy(segment->data + TCP_HEADER_SIZE, options, options_length);
     ack_sent(pcb);
     checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_ACK);
 }
@@ -270,22 +284,37 @@ void tcp_output(struct tcp_pcb *pcb)
     default:
         break;
     }
+    /* RFC 6675: in SACK loss recovery what is in flight is the pipe, and
+     * holes go before new data (NextSeg). */
+    bool sack_recovery = pcb->in_recovery && pcb->sack_ok;
     for (;;) {
+        /* After a timeout, going back over what was sent: skip what the
+         * peer SACKed (it is not lost). */
+        uint32_t unsacked_run = UINT32_MAX;
+        if (pcb->sacked_count && seq_lt(pcb->snd_nxt, pcb->snd_max))
+            unsacked_run = tcp_sack_skip_sacked(pcb, &pcb->snd_nxt, UINT32_MAX);
         uint32_t offset = pcb->snd_nxt - pcb->snd_buffer_seq;
         uint32_t available = seq_lt(pcb->snd_nxt, fin_sequence(pcb))
                                  ? (uint32_t)pcb->send.length - offset : 0;
         bool fin_pending = pcb->fin_queued && seq_leq(pcb->snd_nxt, fin_sequence(pcb)) &&
                            pcb->state != TCP_CLOSE_WAIT && pcb->state != TCP_ESTABLISHED;
+        uint32_t in_flight = pcb->snd_nxt - pcb->snd_una;
+        uint32_t pipe = sack_recovery ? tcp_sack_pipe(pcb) : in_flight;
+        uint32_t congestion_window = tcp_congestion_window(pcb);
+        uint32_t congestion_room = congestion_window > pipe ? congestion_window - pipe : 0;
+        uint32_t send_room = pcb->snd_wnd > in_flight ? pcb->snd_wnd - in_flight : 0;
+        if (sack_recovery && congestion_room >= pcb->mss &&
+            tcp_sack_retransmit_next(pcb, available && send_room))
+            continue;
         if (!available) {
             if (fin_pending)      /* a FIN alone (it needs no window) */
                 tcp_send_segment(pcb, pcb->snd_nxt, 0, TCP_SEND_NEW);
             break;
         }
-        uint32_t usable = MIN(pcb->snd_wnd, tcp_congestion_window(pcb));
-        uint32_t in_flight = pcb->snd_nxt - pcb->snd_una;
-        uint32_t window = usable > in_flight ? usable - in_flight : 0;
-        uint32_t length = MIN(MIN(available, window), (uint32_t)pcb->mss);
-        if (!length || !worth_sending(pcb, length, available)) {
+        uint32_t window = MIN(send_room, congestion_room);
+        uint32_t length = MIN(MIN(MIN(available, window), (uint32_t)pcb->mss), unsacked_run);
+        bool fills_hole = length == unsacked_run;       /* SACKed data follows: no more fits */
+        if (!length || (!fills_hole && !worth_sending(pcb, length, available))) {
             /* RFC 9293 3.8.6.1: a zero (or SWS-small) window with nothing
              * outstanding is probed, or nothing would ever reopen it. */
             if (in_flight == 0 && pcb->snd_wnd < MIN(available, (uint32_t)pcb->mss))

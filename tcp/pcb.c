@@ -272,6 +272,7 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
         child->snd_wscale = segment->wscale;
         child->rcv_wscale = receive_shift(child);
     }
+    child->sack_ok = tcp_sack && segment->sack_permitted;
     child->irs = segment->seq;
     child->rcv_nxt = child->rcv_adv = segment->seq + 1;
     child->iss = iss;
@@ -342,6 +343,7 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
     pcb->advertised_mss = tcp_mss_for_route(pcb, address);
     pcb->mss = MIN(pcb->advertised_mss, TCP_DEFAULT_MSS);
     pcb->rcv_wscale = receive_shift(pcb);
+    pcb->sack_ok = tcp_sack != 0;         /* offered; the SYN-ACK says if agreed */
     pcb->iss = tcp_initial_sequence(pcb->local_address, pcb->local_port, address, port);
     pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
     pcb->snd_buffer_seq = pcb->iss + 1;
@@ -499,7 +501,11 @@ void tcp_get_info(const struct tcp_pcb *pcb, struct tcp_pcb_info *info)
     info->total_retransmits = pcb->total_retransmits;
     info->snd_wscale = pcb->snd_wscale;
     info->rcv_wscale = pcb->rcv_wscale;
+    info->sack_ok = pcb->sack_ok;
+    info->wscale_ok = pcb->wscale_ok;
     info->unacked = pcb->snd_max - pcb->snd_una;
+    for (int i = 0; i < pcb->sacked_count && pcb->mss; i++)
+        info->sacked += (pcb->sacked[i].end - pcb->sacked[i].start + pcb->mss - 1) / pcb->mss;
     info->rcv_space = (uint32_t)tcp_ring_space(&pcb->receive);
 }
 

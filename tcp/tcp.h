@@ -58,6 +58,8 @@ struct tcp_ring {
 struct tcp_range {
     uint32_t start, end;          /* sequence numbers, [start, end) */
 };
+/* SACK blocks the peer reported that the sender remembers: at most this many. */
+#define TCP_SCOREBOARD_RANGES 16
 
 struct tcp_pcb {
     /* Identity (network order; 0 = any while unbound or listening). */
@@ -78,6 +80,7 @@ struct tcp_pcb {
     uint32_t ooo_fin_seq;
     struct tcp_range ooo[TCP_REASSEMBLY_RANGES];
     int ooo_count;                /* ranges sorted, disjoint, all beyond rcv_nxt */
+    uint32_t ooo_latest;          /* start of the latest out-of-order segment (first SACK block) */
     struct tcp_ring send, receive;
 
     /* Options (RFC 9293 3.7.1 MSS, RFC 7323 window scale). */
@@ -86,6 +89,7 @@ struct tcp_pcb {
     uint16_t user_mss;            /* TCP_MAXSEG: caps both; 0 = none (listeners pass it on) */
     uint8_t snd_wscale, rcv_wscale;            /* shifts; 0 unless both sides offered */
     bool wscale_ok;
+    bool sack_ok;                 /* both sides sent SACK-permitted (RFC 2018 2) */
     bool nodelay;                 /* TCP_NODELAY: no Nagle (RFC 896) */
     bool keepalive;               /* SO_KEEPALIVE */
     bool reuse_address;           /* SO_REUSEADDR */
@@ -103,6 +107,13 @@ struct tcp_pcb {
     uint32_t cwnd, ssthresh, bytes_acked;
     uint32_t dupacks, recover;
     bool in_recovery;
+    /* SACK scoreboard (RFC 6675 3): what the peer reported holding beyond
+     * snd_una.  Invariant: sorted, disjoint, non-adjacent, every range
+     * inside (snd_una, snd_max].  high_rxt: in SACK loss recovery, holes
+     * below it were already retransmitted (RFC 6675 HighRxt). */
+    struct tcp_range sacked[TCP_SCOREBOARD_RANGES];
+    int sacked_count;
+    uint32_t high_rxt;
     uint32_t keepalive_probes_sent;
     uint32_t persist_backoff;
 
@@ -187,7 +198,8 @@ struct tcp_pcb_info {
     uint32_t snd_mss, rcv_mss, snd_cwnd, snd_ssthresh;   /* cwnd, ssthresh in segments */
     uint32_t retransmits, total_retransmits;
     uint8_t snd_wscale, rcv_wscale;
-    uint32_t unacked, rcv_space;
+    bool sack_ok, wscale_ok;
+    uint32_t unacked, sacked, rcv_space;   /* sacked: segments (Linux's tcpi_sacked) */
 };
 void tcp_get_info(const struct tcp_pcb *pcb, struct tcp_pcb_info *info);
 
@@ -199,6 +211,7 @@ extern uint32_t tcp_msl_ms;            /* TIME_WAIT lasts 2 * MSL (Linux: 60 s i
 extern uint32_t tcp_syn_retries;       /* net.ipv4.tcp_syn_retries */
 extern uint32_t tcp_retries2;          /* net.ipv4.tcp_retries2 */
 extern uint32_t tcp_fin_timeout_ms;    /* net.ipv4.tcp_fin_timeout: orphaned FIN_WAIT_2 */
+extern uint32_t tcp_sack;              /* net.ipv4.tcp_sack: offer SACK (1, Linux's default) or not */
 
 void tcp_init(void);
 

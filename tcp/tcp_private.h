@@ -11,6 +11,8 @@
  * at most 0xffff bytes from the start): below lo's MTU - 40. */
 #define TCP_MAX_MSS (0xffff - PBUF_TRANSPORT_HEADROOM - TCP_HEADER_SIZE - TCP_MAX_OPTIONS)
 #define TCP_MAX_WSCALE 14                /* RFC 7323 2.3 */
+/* RFC 2018 3: 40 option bytes hold at most 4 blocks (2 + 8n, with 2 NOPs). */
+#define TCP_SACK_BLOCKS_MAX 4
 
 /* RFC 6298 2.1-2.5 bounds.  The minimum is Linux's TCP_RTO_MIN (200 ms), not
  * the RFC's 1 s: a LAN peer then recovers in Linux's time and tests compare
@@ -43,6 +45,9 @@ struct tcp_segment {
     uint16_t mss;                        /* 0 = none */
     bool has_wscale;
     uint8_t wscale;
+    bool sack_permitted;                 /* on a SYN (RFC 2018 2) */
+    uint8_t sack_count;                  /* SACK blocks (RFC 2018 3), as sent */
+    struct tcp_range sack[TCP_SACK_BLOCKS_MAX];
 };
 
 /* pcb.c */
@@ -77,10 +82,39 @@ void tcp_ring_copy_out(const struct tcp_ring *ring, size_t offset, void *data, s
 void tcp_ring_drop(struct tcp_ring *ring, size_t length);
 
 /* options.c */
-/* Reads MSS and window scale into SEGMENT, up to a malformed length if any. */
+/* Reads MSS, window scale, SACK-permitted and SACK blocks into SEGMENT, up
+ * to a malformed length if any. */
 void tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment *segment);
-/* Writes the SYN's options (MSS, window scale); returns their length (a multiple of 4). */
+/* Writes the SYN's options (MSS, SACK-permitted, window scale); returns
+ * their length (a multiple of 4). */
 size_t tcp_options_write_syn(const struct tcp_pcb *pcb, uint8_t *out);
+/* Writes the SACK blocks an ACK carries (none unless SACK was agreed and
+ * out-of-order data is held); returns their length (a multiple of 4). */
+size_t tcp_options_write_sack(const struct tcp_pcb *pcb, uint8_t *out);
+
+/* sack.c: the sender's side of SACK (RFC 2018, RFC 6675 loss recovery) */
+/* Records the segment's SACK blocks that lie in (snd_una, snd_max]. */
+void tcp_sack_update(struct tcp_pcb *pcb, const struct tcp_segment *segment);
+/* snd_una moved: forgets what it covers (and everything, if the peer reneged). */
+void tcp_sack_acknowledged(struct tcp_pcb *pcb);
+void tcp_sack_clear(struct tcp_pcb *pcb);
+/* RFC 6675 IsLost(snd_una): more than 2 SMSS SACKed beyond it. */
+bool tcp_sack_first_hole_lost(const struct tcp_pcb *pcb);
+/* RFC 6675 pipe: the bytes the sender estimates are still in the network. */
+uint32_t tcp_sack_pipe(const struct tcp_pcb *pcb);
+/* RFC 6675 NextSeg rules 1 and 3 (rule 3 only when no new data can go):
+ * retransmits the next hole worth it, true if one went. */
+bool tcp_sack_retransmit_next(struct tcp_pcb *pcb, bool new_data_possible);
+/* Sending in order from seq (after a timeout): the bytes from seq that are
+ * not SACKed, as [*seq, *seq + returned length), at most length. */
+uint32_t tcp_sack_skip_sacked(const struct tcp_pcb *pcb, uint32_t *seq, uint32_t length);
+
+/* range.c: ranges[0..*count) sorted, disjoint and non-adjacent */
+/* Adds [start, end), merging with the ranges it touches; false when it
+ * would need a range beyond capacity (nothing changes then). */
+bool tcp_ranges_add(struct tcp_range *ranges, int *count, int capacity, uint32_t start,
+                    uint32_t end);
+void tcp_ranges_remove(struct tcp_range *ranges, int *count, int index);
 
 /* reassembly.c */
 /* Takes a segment's in-window payload (seq >= rcv_nxt, fits the ring);
@@ -100,6 +134,8 @@ enum tcp_send_kind { TCP_SEND_NEW, TCP_SEND_RETRANSMISSION, TCP_SEND_PROBE };
 bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
                       enum tcp_send_kind kind);     /* false: no buffer */
 void tcp_send_ack(struct tcp_pcb *pcb);
+/* The payload a segment may carry now: the MSS less the SACK blocks. */
+uint32_t tcp_segment_room(const struct tcp_pcb *pcb);
 void tcp_send_challenge_ack(struct tcp_pcb *pcb);
 /* A reset answering segment (RFC 9293 3.10.7.1 rules). */
 void tcp_send_reset_for(const struct tcp_segment *segment);
@@ -132,6 +168,9 @@ void tcp_congestion_init(struct tcp_pcb *pcb);
 void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked);
 /* A duplicate ACK (RFC 5681 2): fast retransmit on the third. */
 void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb);
+/* After an ACK's SACK blocks were recorded: recovery if they show the
+ * first hole lost (RFC 6675 5). */
+void tcp_congestion_on_sack(struct tcp_pcb *pcb);
 /* What the sender may have in flight: cwnd, or more during limited transmit (RFC 3042). */
 uint32_t tcp_congestion_window(const struct tcp_pcb *pcb);
 void tcp_congestion_on_timeout(struct tcp_pcb *pcb);

@@ -99,12 +99,48 @@ static uint16_t checksum_update(uint16_t checksum, uint16_t old_word, uint16_t n
 	return (uint16_t)~sum;
 }
 
+/* Adds ISN to the 32-bit word at P, keeping CHECKSUM right. */
+static void rebase_word(uint8_t *p, uint32_t isn, uint16_t *checksum)
+{
+	uint32_t old_value = get32(p), new_value = old_value + isn;
+
+	*checksum = checksum_update(*checksum, old_value >> 16, new_value >> 16);
+	*checksum = checksum_update(*checksum, old_value & 0xffff, new_value & 0xffff);
+	put16(p, new_value >> 16);
+	put16(p + 2, new_value & 0xffff);
+}
+
+/* The edges of SACK blocks (RFC 2018 3: kind 5, length 2 + 8n) are in the
+ * guest's sequence space too.  Options are walked as far as they are well
+ * formed and inside the frame; a malformed one stops the walk. */
+static void rebase_sack_blocks(uint8_t *tcp, size_t available, uint32_t isn, uint16_t *checksum)
+{
+	size_t end = (tcp[12] >> 4) * 4u, i = TCP_MIN_HEADER;
+
+	if (end > available)
+		end = available;
+	while (i < end && tcp[i] != 0) {
+		size_t size;
+
+		if (tcp[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= end || tcp[i + 1] < 2 || i + tcp[i + 1] > end)
+			return;
+		size = tcp[i + 1];
+		if (tcp[i] == 5 && size >= 10 && (size - 2) % 8 == 0)
+			for (size_t edge = i + 2; edge < i + size; edge += 4)
+				rebase_word(tcp + edge, isn, checksum);
+		i += size;
+	}
+}
+
 int tcp_rebase_ack(const struct tcp_isns *isns, uint8_t *frame, size_t length)
 {
 	const uint8_t *ip;
 	uint8_t *tcp = tcp_header(frame, length, &ip);
 	const struct tcp_guest_isn *connection;
-	uint32_t old_ack, new_ack;
 	uint16_t checksum;
 
 	if (tcp == NULL)
@@ -113,13 +149,9 @@ int tcp_rebase_ack(const struct tcp_isns *isns, uint8_t *frame, size_t length)
 			  ip + IP_SOURCE, get16(tcp + TCP_SOURCE_PORT));
 	if (connection == NULL)
 		return -1;
-	old_ack = get32(tcp + TCP_ACK);
-	new_ack = old_ack + connection->isn;
 	checksum = get16(tcp + TCP_CHECKSUM);
-	checksum = checksum_update(checksum, old_ack >> 16, new_ack >> 16);
-	checksum = checksum_update(checksum, old_ack & 0xffff, new_ack & 0xffff);
-	put16(tcp + TCP_ACK, new_ack >> 16);
-	put16(tcp + TCP_ACK + 2, new_ack & 0xffff);
+	rebase_word(tcp + TCP_ACK, connection->isn, &checksum);
+	rebase_sack_blocks(tcp, length - (size_t)(tcp - frame), connection->isn, &checksum);
 	put16(tcp + TCP_CHECKSUM, checksum);
 	return 0;
 }

@@ -2,8 +2,8 @@
  * sequence number at run time (RFC 6528), so a fixture writes the guest's
  * sequence space relative to it: ack 1 acknowledges the guest's SYN.  The
  * harness learns each connection's guest ISN from the guest's SYN or SYN-ACK
- * and adds it to the acknowledgment field of the fixture's frames that the
- * script marks (see script.h, "tcp-rebase"), just before sending them.
+ * and adds it to the acknowledgment field (and SACK blocks) of the
+ * fixture's frames that the script marks (see script.h, "tcp-rebase"), just before sending them.
  *
  * A connection is its 4-tuple; a later SYN of the guest on the same 4-tuple
  * (a new incarnation) replaces what was learned.  The TCP checksum is
@@ -34,7 +34,7 @@ struct tcp_isns {
 void tcp_rebase_learn(struct tcp_isns *isns, const uint8_t *frame, size_t length);
 
 /* Adds the guest ISN of FRAME's connection to FRAME's acknowledgment field
- * (FRAME goes to the guest).  Returns 0, or -1 with FRAME unchanged when it
+ * and to the edges of its SACK blocks, if any (FRAME goes to the guest).  Returns 0, or -1 with FRAME unchanged when it
  * is no IPv4 TCP segment or its connection's guest ISN is not known. */
 int tcp_rebase_ack(const struct tcp_isns *isns, uint8_t *frame, size_t length);
 

@@ -42,8 +42,7 @@ CONTROL_PORT = 9999  # pcap_tcp's "await" datagrams (guest/pcap_tcp.c)
 PEER_PORT = 40000
 PEER_ISN = 1000000
 MOD = 1 << 32
-NO_TIMESTAMPS_NO_SACK = ("echo 0 > /proc/sys/net/ipv4/tcp_timestamps && "
-                         "echo 0 > /proc/sys/net/ipv4/tcp_sack")
+NO_TIMESTAMPS = "echo 0 > /proc/sys/net/ipv4/tcp_timestamps"
 
 
 def pattern(offset, length):

@@ -9,6 +9,7 @@ void tcp_stack_setup(void)
     learn_peer();
     fake_netif_clear_transmitted();
     tcp_msl_ms = 1000;
+    tcp_sack = 1;
     memset(net_counters, 0, sizeof(net_counters));
 }
 
@@ -120,14 +121,14 @@ struct tcp_pcb *test_listener_of_connections(void)
     return listener;
 }
 
-struct tcp_pcb *establish_passive(uint16_t peer_mss, uint16_t peer_window, uint32_t *our_isn)
+static struct tcp_pcb *establish_passive_with(const uint8_t *options, size_t options_length,
+                                              uint16_t peer_window, uint32_t *our_isn)
 {
     if (!listener)
         test_listener(4);
-    uint8_t mss[4] = { 2, 4, (uint8_t)(peer_mss >> 8), (uint8_t)peer_mss };
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN,
-                                       .window = peer_window, .options = mss,
-                                       .options_length = 4 });
+                                       .window = peer_window, .options = options,
+                                       .options_length = options_length });
     struct captured syn_ack;
     expect_segment(&syn_ack);
     CHECK_EQUAL(syn_ack.flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
@@ -140,6 +141,56 @@ struct tcp_pcb *establish_passive(uint16_t peer_mss, uint16_t peer_window, uint3
     CHECK_EQUAL(child->state, TCP_ESTABLISHED);
     check_no_frame();
     return child;
+}
+
+struct tcp_pcb *establish_passive(uint16_t peer_mss, uint16_t peer_window, uint32_t *our_isn)
+{
+    uint8_t mss[4] = { 2, 4, (uint8_t)(peer_mss >> 8), (uint8_t)peer_mss };
+    return establish_passive_with(mss, sizeof(mss), peer_window, our_isn);
+}
+
+struct tcp_pcb *establish_passive_sack(uint16_t peer_mss, uint16_t peer_window, uint32_t *our_isn)
+{
+    uint8_t options[8] = { 2, 4, (uint8_t)(peer_mss >> 8), (uint8_t)peer_mss, 1, 1, 4, 2 };
+    struct tcp_pcb *child = establish_passive_with(options, sizeof(options), peer_window, our_isn);
+    CHECK(child->sack_ok);
+    return child;
+}
+
+size_t sack_option(uint8_t *out, const uint32_t (*blocks)[2], int count)
+{
+    out[0] = 1;
+    out[1] = 1;
+    out[2] = 5;
+    out[3] = (uint8_t)(2 + 8 * count);
+    for (int i = 0; i < count; i++) {
+        put32(out + 4 + 8 * i, blocks[i][0]);
+        put32(out + 8 + 8 * i, blocks[i][1]);
+    }
+    return 4 + 8 * (size_t)count;
+}
+
+void parse_sack_option(const struct captured *segment, uint32_t (*blocks)[2], int *count)
+{
+    *count = 0;
+    for (size_t i = 0; i < segment->options_length;) {
+        uint8_t kind = segment->options[i];
+        if (kind == 1) {
+            i++;
+            continue;
+        }
+        CHECK(i + 1 < segment->options_length);
+        uint8_t size = segment->options[i + 1];
+        CHECK(size >= 2 && i + size <= segment->options_length);
+        if (kind == 5) {
+            CHECK_EQUAL((size - 2) % 8, 0);
+            for (int b = 0; b < (size - 2) / 8 && *count < 4; b++, (*count)++) {
+                blocks[*count][0] = get32(segment->options + i + 2 + 8 * b);
+                blocks[*count][1] = get32(segment->options + i + 6 + 8 * b);
+            }
+        }
+        i += size;
+    }
 }
 
 int proc_net_tcp_entries(void)

@@ -59,6 +59,13 @@ struct tcp_pcb *test_listener(uint32_t backlog);
 /* The listener test_listener or establish_passive made. */
 struct tcp_pcb *test_listener_of_connections(void);
 struct tcp_pcb *establish_passive(uint16_t peer_mss, uint16_t peer_window, uint32_t *our_isn);
+/* The same, the peer's SYN offering SACK too (RFC 2018 2), agreed. */
+struct tcp_pcb *establish_passive_sack(uint16_t peer_mss, uint16_t peer_window, uint32_t *our_isn);
+/* A SACK option (NOP, NOP, kind 5) with COUNT blocks {left, right} into
+ * out (at least 36 bytes); returns its length. */
+size_t sack_option(uint8_t *out, const uint32_t (*blocks)[2], int count);
+/* The SACK blocks of a captured segment, in its order (*count 0 if none). */
+void parse_sack_option(const struct captured *segment, uint32_t (*blocks)[2], int *count);
 /* Counts lines of /proc/net/tcp after the header. */
 int proc_net_tcp_entries(void);
 

@@ -71,7 +71,8 @@ static void test_tcp_passive_open_handshake(void)
     CHECK_EQUAL(proc_net_tcp_entries(), 2);
 }
 
-/* RFC 9293 3.5 figure 6 from the active side; 3.7.1 MSS sent and honoured. */
+/* RFC 9293 3.5 figure 6 from the active side; 3.7.1 MSS sent and honoured;
+ * SACK offered (RFC 2018 2) but not used when the SYN-ACK lacks it. */
 static void test_tcp_active_open_sends_syn_with_mss(void)
 {
     tcp_stack_setup();
@@ -85,9 +86,10 @@ static void test_tcp_active_open_sends_syn_with_mss(void)
     CHECK_EQUAL(syn.ack, 0);
     CHECK_EQUAL(syn.destination_port, PEER_PORT);
     CHECK(syn.source_port >= 32768 && syn.source_port <= 60999);
-    uint8_t expected_options[8] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 1 };
-    CHECK_EQUAL(syn.options_length, 8);
-    CHECK_BYTES(syn.options, expected_options, 8);
+    /* Linux's layout: MSS, NOP, NOP, SACK-permitted, NOP, window scale */
+    uint8_t expected_options[12] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 1 };
+    CHECK_EQUAL(syn.options_length, 12);
+    CHECK_BYTES(syn.options, expected_options, 12);
     CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), -EALREADY);
     uint8_t mss[4] = { 2, 4, 0x03, 0xe8 };                   /* 1000, no window scale */
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
@@ -102,6 +104,7 @@ static void test_tcp_active_open_sends_syn_with_mss(void)
     CHECK_EQUAL(pcb->mss, 1000);
     CHECK_EQUAL(pcb->snd_wscale, 0);
     CHECK_EQUAL(pcb->rcv_wscale, 0);
+    CHECK(!pcb->sack_ok);
     CHECK_EQUAL(established_calls, 1);
     CHECK_EQUAL(net_counter_by_name("Tcp", "ActiveOpens"), 1);
     CHECK_EQUAL(net_counter_by_name("Tcp", "CurrEstab"), 1);

@@ -45,14 +45,17 @@ static void random_segment(const struct tcp_pcb *pcb)
     inject_tcp(&segment);
 }
 
-/* A proper handshake from a random peer port, so that the fuzzing also
+/* A proper handshake from a random peer port (SACK offered or not), so that the fuzzing also
  * reaches synchronized states; the listener queues the connection. */
 static void handshake(void)
 {
     uint16_t port = (uint16_t)(PEER_PORT + next_random() % 3);
+    static const uint8_t sack_permitted[4] = { 1, 1, 4, 2 };
+    bool sack = next_random() % 2;
     fake_netif_clear_transmitted();
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000,
-                                       .source_port = port });
+                                       .options = sack ? sack_permitted : NULL,
+                                       .options_length = sack ? 4 : 0, .source_port = port });
     struct pbuf *frame = fake_netif_next_transmitted();
     if (!frame)
         return;

@@ -14,15 +14,50 @@ static uint32_t next_random(void)
 }
 static uint8_t byte_at(uint32_t i) { return (uint8_t)(i * 17 + (i >> 9)); }
 
+/* The SACK option (RFC 2018 4) the peer sends for what it holds beyond
+ * contiguous: the range holding the latest segment first, then the
+ * lowest ones, 4 blocks at most; returns its length (0: no holes). */
+static size_t peer_sack_option(uint8_t *out, const uint8_t *got, uint32_t contiguous,
+                               uint32_t latest, uint32_t isn)
+{
+    uint32_t blocks[4][2];
+    int count = 0;
+    if (latest >= contiguous) {
+        uint32_t start = latest, end = latest;
+        while (start > contiguous && got[start - 1])
+            start--;
+        while (end < TRANSFER && got[end])
+            end++;
+        blocks[count][0] = isn + 1 + start;
+        blocks[count++][1] = isn + 1 + end;
+    }
+    for (uint32_t i = contiguous; i < TRANSFER && count < 4;) {
+        if (!got[i]) {
+            i++;
+            continue;
+        }
+        uint32_t start = i;
+        while (i < TRANSFER && got[i])
+            i++;
+        if (count && blocks[0][0] == isn + 1 + start)
+            continue;
+        blocks[count][0] = isn + 1 + start;
+        blocks[count++][1] = isn + 1 + i;
+    }
+    return count ? sack_option(out, (const uint32_t(*)[2])blocks, count) : 0;
+}
+
 /* The stack sends; the peer drops 10% of data segments and 10% of its
- * ACKs, and ACKs cumulatively what it holds (duplicate ACKs for holes). */
-static void lossy_send(uint32_t seed)
+ * ACKs, and ACKs cumulatively what it holds (duplicate ACKs for holes),
+ * with SACK blocks when sack is set. */
+static void lossy_send(uint32_t seed, bool sack)
 {
     random_state = seed;
     net_host_random_seed(seed);
     tcp_stack_setup();
     uint32_t isn;
-    struct tcp_pcb *pcb = establish_passive(1000, PEER_WINDOW, &isn);
+    struct tcp_pcb *pcb = sack ? establish_passive_sack(1000, PEER_WINDOW, &isn)
+                               : establish_passive(1000, PEER_WINDOW, &isn);
     static uint8_t got[TRANSFER], data[TRANSFER];
     uint32_t sent = 0, contiguous = 0;
     for (int round = 0; round < 200000 && contiguous < TRANSFER; round++) {
@@ -53,14 +88,21 @@ static void lossy_send(uint32_t seed)
             contiguous++;
         if (next_random() % 10 == 0)
             continue;
+        uint8_t options[40];
+        size_t options_length = sack ? peer_sack_option(options, got, contiguous, offset, isn) : 0;
         inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1 + contiguous,
-                                           .flags = TCP_FLAG_ACK, .window = PEER_WINDOW });
+                                           .flags = TCP_FLAG_ACK, .window = PEER_WINDOW,
+                                           .options = options, .options_length = options_length });
     }
     CHECK_EQUAL(contiguous, TRANSFER);
     for (uint32_t i = 0; i < TRANSFER; i++)
         CHECK_EQUAL(data[i], byte_at(i));
     CHECK(net_counter_by_name("Tcp", "RetransSegs") > 0);
     CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    /* with SACK, recovery is RFC 6675's only (never NewReno's), and used */
+    CHECK_EQUAL(net_counter_by_name("TcpExt", sack ? "TCPRenoRecovery" : "TCPSackRecovery"), 0);
+    if (sack)
+        CHECK(net_counter_by_name("TcpExt", "TCPSackRecovery") > 0);
 }
 
 /* The peer sends 1000-byte segments within the stack's window, shuffled,
@@ -118,9 +160,12 @@ static void lossy_receive(uint32_t seed)
     CHECK_EQUAL(pcb->ooo_count, 0);
 }
 
-static void test_tcp_lossy_send_seed_1(void) { lossy_send(1); }
-static void test_tcp_lossy_send_seed_2(void) { lossy_send(2); }
-static void test_tcp_lossy_send_seed_3(void) { lossy_send(3); }
+static void test_tcp_lossy_send_seed_1(void) { lossy_send(1, false); }
+static void test_tcp_lossy_send_seed_2(void) { lossy_send(2, false); }
+static void test_tcp_lossy_send_seed_3(void) { lossy_send(3, false); }
+static void test_tcp_lossy_send_with_sack_seed_1(void) { lossy_send(1, true); }
+static void test_tcp_lossy_send_with_sack_seed_2(void) { lossy_send(2, true); }
+static void test_tcp_lossy_send_with_sack_seed_3(void) { lossy_send(3, true); }
 static void test_tcp_lossy_receive_seed_1(void) { lossy_receive(1); }
 static void test_tcp_lossy_receive_seed_2(void) { lossy_receive(2); }
 static void test_tcp_lossy_receive_seed_3(void) { lossy_receive(3); }
@@ -131,6 +176,9 @@ int main(void)
         TEST_ENTRY(test_tcp_lossy_send_seed_1),
         TEST_ENTRY(test_tcp_lossy_send_seed_2),
         TEST_ENTRY(test_tcp_lossy_send_seed_3),
+        TEST_ENTRY(test_tcp_lossy_send_with_sack_seed_1),
+        TEST_ENTRY(test_tcp_lossy_send_with_sack_seed_2),
+        TEST_ENTRY(test_tcp_lossy_send_with_sack_seed_3),
         TEST_ENTRY(test_tcp_lossy_receive_seed_1),
         TEST_ENTRY(test_tcp_lossy_receive_seed_2),
         TEST_ENTRY(test_tcp_lossy_receive_seed_3),

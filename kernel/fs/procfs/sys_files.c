@@ -14,10 +14,14 @@
  * name and unit are FreeBSD's net.inet.tcp.msl).  Changing it affects the
  * TIME-WAITs that start afterwards.
  *
- * net/ipv4/tcp_timestamps and net/ipv4/tcp_sack: Strata's TCP has neither
- * timestamps (RFC 7323 3) nor SACK (RFC 2018), so both read 0 and accept
- * only 0 (EINVAL otherwise): a test that turns them off on Linux, to compare
- * the two, runs unchanged on Strata.  net/ipv4/tcp_early_retrans likewise:
+ * net/ipv4/tcp_sack: whether TCP offers SACK (RFC 2018) on its SYNs and
+ * accepts it on the peer's; 1 (Linux's default) or 0, EINVAL otherwise.
+ * Connections opened afterwards follow it.
+ *
+ * net/ipv4/tcp_timestamps: Strata's TCP has no timestamps (RFC 7323 3), so
+ * it reads 0 and accepts only 0 (EINVAL otherwise): a test that turns them
+ * off on Linux, to compare the two, runs unchanged on Strata.
+ * net/ipv4/tcp_early_retrans likewise:
  * Strata has neither early retransmit (RFC 5827) nor tail loss probes
  * (RFC 8985 7), which Linux's default 3 turns on.
  *
@@ -144,11 +148,21 @@ static int store_tcp_syn_retries(const char *text, size_t length)
     return store_net_value(text, length, 1, TCP_SYN_RETRIES_MAX, &tcp_syn_retries);
 }
 
+static int show_tcp_sack(struct process *unused, struct procfs_text *text)
+{
+    return show_net_value(text, &tcp_sack);
+}
+
+static int store_tcp_sack(const char *text, size_t length)
+{
+    return store_net_value(text, length, 0, 1, &tcp_sack);
+}
+
 static const struct procfs_entry ipv4_entries[] = {
     PROCFS_SYSCTL("ipfrag_time", show_ipfrag_time, store_ipfrag_time),
     PROCFS_SYSCTL("tcp_early_retrans", show_unsupported_feature, store_unsupported_feature),
     PROCFS_SYSCTL("tcp_msl_ms", show_tcp_msl, store_tcp_msl),
-    PROCFS_SYSCTL("tcp_sack", show_unsupported_feature, store_unsupported_feature),
+    PROCFS_SYSCTL("tcp_sack", show_tcp_sack, store_tcp_sack),
     PROCFS_SYSCTL("tcp_syn_retries", show_tcp_syn_retries, store_tcp_syn_retries),
     PROCFS_SYSCTL("tcp_timestamps", show_unsupported_feature, store_unsupported_feature),
 };
