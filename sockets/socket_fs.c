@@ -9,6 +9,7 @@
 #include <clock.h>
 #include <page.h>
 #include <netif/pbuf.h>
+#include <tcp/tcp.h>
 #include <linux/in.h>
 #include <linux/sockios.h>
 #include <asm/poll.h>
@@ -37,21 +38,25 @@ static void socket_count(const struct socket *socket, int change)
 }
 
 /*
- * Linux's sockstat lines (TCP counts sockets; UDPLITE and FRAG read 0 here), then Strata's
- * own: packet sockets and the pbufs alive, which leak tests compare.
+ * Linux's sockstat lines (TCP inuse counts sockets, alloc them and the
+ * orphans; UDPLITE and FRAG read 0 here), then Strata's own: packet
+ * sockets and the pbufs alive, which leak tests compare.
  */
 size_t socket_statistics_format(char *buffer, size_t size)
 {
+    size_t orphans, time_wait;
+    tcp_pcb_census(&orphans, &time_wait);
     int length = snprintf(buffer, size,
                           "sockets: used %zu\n"
-                          "TCP: inuse %zu orphan 0 tw 0 alloc %zu mem 0\n"
+                          "TCP: inuse %zu orphan %zu tw %zu alloc %zu mem 0\n"
                           "UDP: inuse %zu mem 0\n"
                           "UDPLITE: inuse 0\n"
                           "RAW: inuse %zu\n"
                           "FRAG: inuse 0 memory 0\n"
                           "PACKET: inuse %zu\n"
                           "PBUF: inuse %zu\n",
-                          sockets_in_use, sockets_by_kind[KIND_TCP], sockets_by_kind[KIND_TCP],
+                          sockets_in_use, sockets_by_kind[KIND_TCP], orphans, time_wait,
+                          sockets_by_kind[KIND_TCP] + orphans,
                           sockets_by_kind[KIND_UDP], sockets_by_kind[KIND_RAW],
                           sockets_by_kind[KIND_PACKET], pbuf_count());
     return length < 0 ? 0 : (size_t)length;

@@ -503,7 +503,8 @@ void tcp_get_info(const struct tcp_pcb *pcb, struct tcp_pcb_info *info)
     info->rcv_wscale = pcb->rcv_wscale;
     info->sack_ok = pcb->sack_ok;
     info->wscale_ok = pcb->wscale_ok;
-    info->unacked = pcb->snd_max - pcb->snd_una;
+    /* Linux's tcpi_unacked counts segments in flight (packets_out), not bytes */
+    info->unacked = pcb->mss ? (pcb->snd_max - pcb->snd_una + pcb->mss - 1) / pcb->mss : 0;
     for (int i = 0; i < pcb->sacked_count && pcb->mss; i++)
         info->sacked += (pcb->sacked[i].end - pcb->sacked[i].start + pcb->mss - 1) / pcb->mss;
     info->rcv_space = (uint32_t)tcp_ring_space(&pcb->receive);
@@ -537,6 +538,18 @@ static const struct net_timer *active_timer(const struct tcp_pcb *pcb, int *kind
     if (pcb->keepalive_timer.armed)
         return *kind = 2, &pcb->keepalive_timer;
     return *kind = 0, NULL;
+}
+
+void tcp_pcb_census(size_t *orphans, size_t *time_wait)
+{
+    *orphans = *time_wait = 0;
+    list_for_each(node, &pcbs) {
+        const struct tcp_pcb *pcb = container_of(node, struct tcp_pcb, node);
+        if (pcb->state == TCP_TIME_WAIT)
+            (*time_wait)++;
+        else if (!pcb->owned && !pcb->listener)    /* not a child waiting for accept */
+            (*orphans)++;
+    }
 }
 
 /* Addresses print as the raw network-order word (%08X), ports in host

@@ -199,9 +199,14 @@ struct tcp_pcb_info {
     uint32_t retransmits, total_retransmits;
     uint8_t snd_wscale, rcv_wscale;
     bool sack_ok, wscale_ok;
-    uint32_t unacked, sacked, rcv_space;   /* sacked: segments (Linux's tcpi_sacked) */
+    uint32_t unacked, sacked, rcv_space;   /* unacked, sacked: segments, as Linux's tcpi_ */
 };
 void tcp_get_info(const struct tcp_pcb *pcb, struct tcp_pcb_info *info);
+
+/* /proc/net/sockstat's TCP figures, as Linux counts them: connections no
+ * socket holds any more (closed, still finishing; TIME-WAIT not counted)
+ * and those in TIME-WAIT. */
+void tcp_pcb_census(size_t *orphans, size_t *time_wait);
 
 /* /proc/net/tcp, in Linux's format. */
 size_t tcp_pcb_format(char *buffer, size_t size);

@@ -9,7 +9,8 @@
 # (/proc/net/sockstat "sockets: used"), pbufs (its "PBUF: inuse", as
 # tests/test_net_leaks.sh reads them), TCP control blocks (/proc/net/tcp
 # rows) and pages (/proc/meminfo MemFree, as tests/test_memory_baseline.sh)
-# are back at their baseline (pages within 16 kB: see below).
+# are back at their baseline (pages within 16 kB: see below), and
+# /proc/net/sockstat counted the TIME-WAIT connections (its "tw").
 #
 # TIME-WAIT lasts 2 * MSL; the guest sets the MSL to 500 ms through
 # /proc/sys/net/ipv4/tcp_msl_ms, so that TIME-WAIT is 1 s, and then polls
@@ -42,6 +43,7 @@ guest_script='exec 2>&1
 ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up
 echo 500 > /proc/sys/net/ipv4/tcp_msl_ms 2>/dev/null
 rows() { echo $(($(wc -l < /proc/net/tcp) - 1)); }
+time_wait_rows() { grep -c "^ *[0-9]*: [0-9A-F:]* [0-9A-F:]* 06 " /proc/net/tcp; }
 census() {
     echo "rows $(rows)"
     grep -E "^(sockets|PBUF):" /proc/net/sockstat
@@ -56,7 +58,9 @@ for round in "warm-up 200" "full 1100"; do
     set -- $round
     echo "== round $1"
     tcp_xfer server -q '"$port"' $2; echo "status $?"
-    echo "time-wait rows $(grep -c "^ *[0-9]*: [0-9A-F:]* [0-9A-F:]* 06 " /proc/net/tcp)"
+    echo "time-wait rows $(time_wait_rows)"
+    echo "sockstat tw $(sed -n "s/^TCP: .* tw \([0-9]*\) .*/\1/p" /proc/net/sockstat)"
+    echo "later time-wait rows $(time_wait_rows)"
     settle
     echo "== after $1"; census
 done
@@ -114,6 +118,12 @@ check "100 concurrent connections, all checked" \
     grep -qx "concurrent 100 ok, 0 failed" "$out/host-round2.out"
 check "the guest's server served 200, then 1100 connections, none failed" \
     test "$(grep -cE '^served (200|1100) connections, 0 failed$' "$g")" -eq 2
+# /proc/net/sockstat's tw, read between two counts of TIME-WAIT rows in
+# /proc/net/tcp (which can only fall then: no new connection comes).
+tw=$(section "round full" | sed -n 's/^sockstat tw //p')
+check "sockstat's tw (${tw:-?}) is the number of TIME-WAIT rows" \
+    test -n "$tw" -a "$(section "round full" | sed -n 's/^later time-wait rows //p')" -le "${tw:-0}" \
+    -a "${tw:-0}" -le "$(section "round full" | sed -n 's/^time-wait rows //p')"
 if [ "$guest" = strata ]; then
     rows=$(section "round full" | sed -n 's/^time-wait rows //p')
     check "TIME-WAIT rows in the guest when the server ended ($rows)" test "${rows:-0}" -gt 0

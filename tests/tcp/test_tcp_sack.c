@@ -171,6 +171,11 @@ static void test_tcp_sack_recovery_retransmits_only_the_holes(void)
     CHECK(pcb->in_recovery);
     CHECK_EQUAL(pcb->cwnd, 5000);
     CHECK_EQUAL(pcb->dupacks, 1);
+    struct tcp_pcb_info info;                     /* TCP_INFO counts segments, as Linux */
+    tcp_get_info(pcb, &info);
+    CHECK(info.sack_ok);
+    CHECK_EQUAL(info.unacked, 10);
+    CHECK_EQUAL(info.sacked, 3);
     check_no_frame();
     /* segment 6 lost too, with 3000 bytes SACKed above it */
     peer_acks(isn, 0, (const uint32_t[][2]){ { 1000, 6000 }, { 7000, 10000 } }, 2);
