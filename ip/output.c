@@ -86,6 +86,15 @@ static int send_datagram(struct pbuf *datagram, struct netif *netif, uint32_t ne
         icmp_out_count(datagram->data[header_length]);
     if (pbuf_length(datagram) <= netif->mtu)
         return ip_transmit(netif, datagram, next_hop);
+    /* TCP built it for segmentation offload: the device cuts it, if this
+     * interface can (a route that moved elsewhere: dropped, TCP resends). */
+    if (datagram->gso_size) {
+        if (pbuf_length(datagram) <= netif->gso_max_size)
+            return ip_transmit(netif, datagram, next_hop);
+        NET_COUNT(IP_OUT_DISCARDS);
+        pbuf_put(datagram);
+        return -EMSGSIZE;
+    }
     if (dont_fragment) {
         NET_COUNT(IP_FRAG_FAILS);
         pbuf_put(datagram);

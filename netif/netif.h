@@ -67,6 +67,9 @@ struct netif {
     uint16_t type;                          /* NETIF_TYPE_* */
     uint8_t address[ETHERNET_ADDRESS_SIZE];
     uint32_t mtu;
+    /* TCP segmentation offload: the largest IP datagram the device cuts
+     * into MTU-sized TCP segments; 0 = none. */
+    uint32_t gso_max_size;
     uint32_t flags;                         /* NETIF_* set by configuration (UP, PROMISC...) */
     bool carrier;                           /* the driver sees the link up */
     uint32_t promiscuous_users;             /* PACKET_MR_PROMISC memberships */

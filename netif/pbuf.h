@@ -75,6 +75,11 @@ struct pbuf {
     /* Received: the device vouched for the TCP/UDP checksum (Linux's
      * CHECKSUM_UNNECESSARY), which input then does not compute. */
     bool checksum_verified;
+    /* To send: a TCP frame larger than the MTU that the device cuts into
+     * segments of gso_size payload bytes (TCP segmentation offload); its
+     * TCP checksum is then the pseudo-header's sum only, which the device
+     * completes per segment.  0 = an ordinary frame. */
+    uint16_t gso_size;
     uint32_t charge;                                /* bytes charged to account */
 };
 

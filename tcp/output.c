@@ -59,16 +59,25 @@ bool tcp_window_update_due(const struct tcp_pcb *pcb)
     return edge != pcb->rcv_adv && edge - pcb->rcv_nxt >= 2 * current;
 }
 
+/* A frame for segmentation offload (gso_size) carries the pseudo-header's
+ * sum, folded, not complemented, and counts as the segments it becomes
+ * (Linux's convention for a partial checksum, virtio 5.1.6.2). */
 static void checksum_and_send(struct pbuf *segment, uint32_t source, uint32_t destination,
                               uint8_t flags)
 {
     struct tcp_header *header = (struct tcp_header *)segment->data;
     uint16_t length = (uint16_t)pbuf_length(segment);
+    uint32_t pseudo_header = ip_pseudo_header_sum(source, destination, IP_PROTOCOL_TCP, length);
     header->checksum = 0;
-    header->checksum = ip_checksum_finish(
-        ip_pseudo_header_sum(source, destination, IP_PROTOCOL_TCP, length), header, length);
+    if (segment->gso_size) {
+        uint32_t payload = length - (uint32_t)(header->data_offset >> 4) * 4;
+        header->checksum = (uint16_t)~ip_checksum_finish(pseudo_header, header, 0);
+        NET_COUNT_ADD(TCP_OUT_SEGS, (payload + segment->gso_size - 1) / segment->gso_size);
+    } else {
+        header->checksum = ip_checksum_finish(pseudo_header, header, length);
+        NET_COUNT(TCP_OUT_SEGS);
+    }
     pbuf_mark_l4(segment);
-    NET_COUNT(TCP_OUT_SEGS);
     if (flags & TCP_FLAG_RST)
         NET_COUNT(TCP_OUT_RSTS);
     ip_output(segment, source, destination, IP_PROTOCOL_TCP, NULL);
@@ -121,6 +130,15 @@ uint32_t tcp_segment_room(const struct tcp_pcb *pcb)
     return options_length < pcb->mss ? pcb->mss - options_length : pcb->mss;
 }
 
+uint32_t tcp_burst_room(const struct tcp_pcb *pcb)
+{
+    uint32_t room = tcp_segment_room(pcb);
+    uint32_t headers = sizeof(struct ip_header) + TCP_HEADER_SIZE + TCP_MAX_OPTIONS;
+    if (pcb->gso_max_size <= headers + room)
+        return room;
+    return (pcb->gso_max_size - headers) / room * room;
+}
+
 bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
                       enum tcp_send_kind kind)
 {
@@ -138,7 +156,10 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
         options_length = tcp_options_write_sack(pcb, options);
         uint32_t offset = seq - pcb->snd_buffer_seq;
         uint32_t available = offset < pcb->send.length ? (uint32_t)pcb->send.length - offset : 0;
-        length = MIN(MIN(available, max_length), tcp_segment_room(pcb));
+        /* Only new data goes out in frames the device cuts (offload):
+         * a retransmission is one segment. */
+        length = MIN(MIN(available, max_length),
+                     kind == TCP_SEND_NEW ? tcp_burst_room(pcb) : tcp_segment_room(pcb));
         if (length && length == available)
             flags |= TCP_FLAG_PSH;    /* the last queued byte: push it (RFC 9293 3.9.1.2) */
         /* FIN after the last byte, once shutdown queued it. */
@@ -150,6 +171,8 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
     if (!segment)
         return false;
     memcpy(segment->data + TCP_HEADER_SIZE, options, options_length);
+    if (length > tcp_segment_room(pcb))
+        segment->gso_size = (uint16_t)tcp_segment_room(pcb);
     if (sequence_length) {
         uint32_t end = seq + sequence_length;
         if (kind == TCP_SEND_RETRANSMISSION) {
@@ -259,7 +282,7 @@ void tcp_send_reset_for(const struct tcp_segment *incoming)
 static bool worth_sending(const struct tcp_pcb *pcb, uint32_t length, uint32_t available)
 {
     bool idle = pcb->snd_nxt == pcb->snd_una;
-    if (length >= pcb->mss)
+    if (length >= tcp_segment_room(pcb))      /* a full segment (SACK blocks come out of it) */
         return true;
     if (length == available && (idle || pcb->nodelay))
         return true;
@@ -312,7 +335,7 @@ void tcp_output(struct tcp_pcb *pcb)
             break;
         }
         uint32_t window = MIN(send_room, congestion_room);
-        uint32_t length = MIN(MIN(MIN(available, window), (uint32_t)pcb->mss), unsacked_run);
+        uint32_t length = MIN(MIN(MIN(available, window), tcp_burst_room(pcb)), unsacked_run);
         bool fills_hole = length == unsacked_run;       /* SACKed data follows: no more fits */
         if (!length || (!fills_hole && !worth_sending(pcb, length, available))) {
             /* RFC 9293 3.8.6.1: a zero (or SWS-small) window with nothing
@@ -321,8 +344,10 @@ void tcp_output(struct tcp_pcb *pcb)
                 tcp_arm_persist(pcb);
             break;
         }
-        uint32_t before = pcb->snd_nxt;
-        if (!tcp_send_segment(pcb, pcb->snd_nxt, length, TCP_SEND_NEW)) {
+        uint32_t before = pcb->snd_nxt, room = tcp_segment_room(pcb);
+        /* A frame for offload needs a 64 KiB buffer: without one, one segment. */
+        if (!tcp_send_segment(pcb, pcb->snd_nxt, length, TCP_SEND_NEW) &&
+            (length <= room || !tcp_send_segment(pcb, pcb->snd_nxt, room, TCP_SEND_NEW))) {
             tcp_arm_persist(pcb);     /* out of buffers: try again later */
             break;
         }

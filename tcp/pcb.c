@@ -156,6 +156,15 @@ uint16_t tcp_mss_for_route(const struct tcp_pcb *pcb, uint32_t remote_address)
     return pcb->user_mss ? MIN(mss, pcb->user_mss) : mss;
 }
 
+uint32_t tcp_gso_for_route(uint32_t remote_address)
+{
+    struct netif *netif;
+    uint32_t next_hop, source;
+    if (ip_route_lookup(remote_address, &netif, &next_hop, &source))
+        return 0;
+    return netif->gso_max_size;
+}
+
 /* The smallest shift that lets the 16-bit window field cover the ring (RFC 7323 2.3). */
 static uint8_t receive_shift(const struct tcp_pcb *pcb)
 {
@@ -267,6 +276,7 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
     child->user_mss = listener->user_mss;
     child->advertised_mss = tcp_mss_for_route(child, child->remote_address);
     child->mss = MIN(child->advertised_mss, segment->mss ? segment->mss : TCP_DEFAULT_MSS);
+    child->gso_max_size = tcp_gso_for_route(child->remote_address);
     if (segment->has_wscale) {
         child->wscale_ok = true;
         child->snd_wscale = segment->wscale;
@@ -342,6 +352,7 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
     pcb->remote_port = port;
     pcb->advertised_mss = tcp_mss_for_route(pcb, address);
     pcb->mss = MIN(pcb->advertised_mss, TCP_DEFAULT_MSS);
+    pcb->gso_max_size = tcp_gso_for_route(address);
     pcb->rcv_wscale = receive_shift(pcb);
     pcb->sack_ok = tcp_sack != 0;         /* offered; the SYN-ACK says if agreed */
     pcb->iss = tcp_initial_sequence(pcb->local_address, pcb->local_port, address, port);

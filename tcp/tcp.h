@@ -87,6 +87,8 @@ struct tcp_pcb {
     uint16_t mss;                 /* what we send in a segment (peer's MSS, our MTU) */
     uint16_t advertised_mss;      /* what we announced: MTU - 40, at most user_mss */
     uint16_t user_mss;            /* TCP_MAXSEG: caps both; 0 = none (listeners pass it on) */
+    uint32_t gso_max_size;        /* the route's interface cuts frames this large into
+                                   * segments (netif gso_max_size); 0 = it cannot */
     uint8_t snd_wscale, rcv_wscale;            /* shifts; 0 unless both sides offered */
     bool wscale_ok;
     bool sack_ok;                 /* both sides sent SACK-permitted (RFC 2018 2) */

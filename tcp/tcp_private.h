@@ -69,6 +69,8 @@ void tcp_pcb_release_buffers(struct tcp_pcb *pcb);
 uint32_t tcp_initial_sequence(uint32_t local_address, uint16_t local_port,
                               uint32_t remote_address, uint16_t remote_port);
 uint16_t tcp_mss_for_route(const struct tcp_pcb *pcb, uint32_t remote_address);
+/* The route's interface's netif gso_max_size (0: no segmentation offload). */
+uint32_t tcp_gso_for_route(uint32_t remote_address);
 
 /* ring.c */
 int tcp_ring_init(struct tcp_ring *ring, size_t size);
@@ -136,6 +138,10 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
 void tcp_send_ack(struct tcp_pcb *pcb);
 /* The payload a segment may carry now: the MSS less the SACK blocks. */
 uint32_t tcp_segment_room(const struct tcp_pcb *pcb);
+/* The payload new data may go out with in one frame: with segmentation
+ * offload a whole number of segments up to what the interface cuts,
+ * else one segment. */
+uint32_t tcp_burst_room(const struct tcp_pcb *pcb);
 void tcp_send_challenge_ack(struct tcp_pcb *pcb);
 /* A reset answering segment (RFC 9293 3.10.7.1 rules). */
 void tcp_send_reset_for(const struct tcp_segment *segment);

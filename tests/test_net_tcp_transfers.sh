@@ -19,6 +19,8 @@
 # --impair ARGS puts tools/impair-bridge between the guest and the tap
 # (tests/test_net_tcp_impaired.sh uses it); its seed is in the evidence.
 # --guest linux runs the same on Linux 6.1 (tools/linuxrun), the oracle.
+# Without --impair it also checks that the guest's frames average more than
+# 1514 bytes (TCP segmentation offload on the tap's virtio-net).
 # Evidence: build/test-results/NAME/ (default net_tcp_transfers).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +54,7 @@ inside() {
         echo '== server'; ${server_ops:+tcp_xfer server $guest_port $count}
         echo \"status \$?\"
         $drain
+        echo \"transmitted \$(sed -n 's/^ *eth0: *//p' /proc/net/dev | awk '{ print \$9, \$10 }')\"
         echo '== end'" >"$out/guest.out" 2>"$out/guest.err" &
     local guest_pid=$!
     if [ -n "$server_ops" ]; then
@@ -143,6 +146,14 @@ done
 check "the guest's client and server exited 0" \
     test "$(grep -c '^status 0$' "$out/guest.out")" -eq 2
 check "the guest ran its script to the end and exited 0" grep -qx "guest status 0" "$out/guest.out"
+# Through the tap (no impairment: the bridge's dgram netdev offers no
+# offloads) the guest's frames average more than an Ethernet frame's 1514
+# bytes: TCP segmentation offload cut its 32 MiB sends, as Linux's do.
+if [ -z "$impair" ] && [[ "$client_sizes $server_sizes" == *33554432* ]]; then
+    read -r bytes frames < <(sed -n 's/^transmitted //p' "$out/guest.out")
+    check "the guest sent ${bytes:-?} bytes in ${frames:-?} frames: segmentation offload" \
+        test -n "${frames:-}" -a "${frames:-0}" -gt 0 -a $((${bytes:-0} / ${frames:-1})) -gt 1514
+fi
 if ! checks_summary; then
     sed 's/^/  # /' "$out/guest.out" "$out/guest.err" "$out/netns-peer.err" | tail -n 40
     exit 1

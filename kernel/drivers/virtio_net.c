@@ -2,9 +2,15 @@
  * The virtio network device driver (virtio spec v1.1 section 5.1): eth0.
  *
  * Negotiated: VIRTIO_F_VERSION_1 (required), VIRTIO_NET_F_MAC,
- * VIRTIO_NET_F_STATUS and VIRTIO_NET_F_GUEST_CSUM when offered.  Frames
- * travel whole, one buffer each, behind a 12-byte header that is all zeros
- * on transmit, so the stack computes every checksum it sends.  With
+ * VIRTIO_NET_F_STATUS, VIRTIO_NET_F_GUEST_CSUM, and VIRTIO_NET_F_CSUM with
+ * VIRTIO_NET_F_HOST_TSO4, when offered.  Frames travel whole, one buffer
+ * each, behind a 12-byte header.  On transmit it is all zeros (the stack
+ * computed every checksum) except for a TCP frame built for segmentation
+ * offload (pbuf gso_size, 5.1.6.2): the device cuts it into segments of
+ * gso_size bytes and completes each one's checksum from the partial one
+ * TCP left (NEEDS_CSUM).  The tap backend offers both features; dgram and
+ * socket backends offer neither (FACTS.md), and TCP then sends MSS-sized
+ * segments.  With
  * GUEST_CSUM a received frame may say its TCP/UDP checksum was checked
  * (DATA_VALID) or is still partial because it comes from the host's own
  * stack (NEEDS_CSUM, 5.1.6.4); either way input need not compute it.  The
@@ -33,6 +39,7 @@
 #define ETHERNET_FRAME_MAX (ETHERNET_MTU + ETH_HEADER_SIZE)
 #define RECEIVE_BUFFER_SIZE (sizeof(struct virtio_net_header) + ETHERNET_FRAME_MAX)
 #define QUEUE_SIZE_MAX 256
+#define TSO_FRAME_MAX (65536 - 512)
 _Static_assert(sizeof(struct virtio_net_header) <= PBUF_LINK_HEADROOM,
                "PBUF_LINK headroom holds the virtio-net header");
 
@@ -127,6 +134,21 @@ static void virtio_net_interrupt(struct virtio_device *device, uint32_t status)
         link_update(net);
 }
 
+/* 5.1.6.2: where the TCP segment starts (csum_start), its checksum field
+ * (csum_offset), the headers every segment repeats (hdr_len) and the
+ * payload per segment; fields little-endian, as the CPU. */
+static void describe_segmentation(struct virtio_net_header *header, const struct pbuf *frame)
+{
+    uint16_t transport = (uint16_t)(frame->l4_offset - frame->l2_offset);
+    const uint8_t *tcp = pbuf_l4(frame);
+    header->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+    header->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+    header->header_length = (uint16_t)(transport + (tcp[12] >> 4) * 4);
+    header->gso_size = frame->gso_size;
+    header->checksum_start = transport;
+    header->checksum_offset = 16;         /* the TCP header's checksum field */
+}
+
 static int virtio_net_transmit(struct netif *netif, struct pbuf *frame)
 {
     struct virtio_net *net = netif->driver;
@@ -149,6 +171,8 @@ static int virtio_net_transmit(struct netif *netif, struct pbuf *frame)
     struct virtio_net_header *header =
         (struct virtio_net_header *)(sent->data - sizeof(struct virtio_net_header));
     memset(header, 0, sizeof(*header));
+    if (sent->gso_size)
+        describe_segmentation(header, sent);
     int error = virtqueue_add(&net->transmit_queue, virt_to_phys(header),
                               (uint32_t)(sizeof(*header) + pbuf_length(sent)), false, sent);
     if (error) {
@@ -170,7 +194,8 @@ static const struct netif_operations virtio_net_operations = {
 static int virtio_net_probe(struct virtio_device *device)
 {
     uint64_t wanted = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MAC) |
-                      (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_GUEST_CSUM);
+                      (1ULL << VIRTIO_NET_F_STATUS) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |
+                      (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_HOST_TSO4);
     int error = virtio_negotiate(device, wanted, 1ULL << VIRTIO_F_VERSION_1);
     if (error)
         return error;
@@ -195,6 +220,11 @@ static int virtio_net_probe(struct virtio_device *device)
     snprintf(netif->name, sizeof(netif->name), "eth%d", ethernet_count++);
     netif->type = NETIF_TYPE_ETHERNET;
     netif->mtu = ETHERNET_MTU;
+    /* 5.1.3.1: HOST_TSO4 requires CSUM.  A frame and its pbuf stay within
+     * 64 KiB (one order-4 allocation; pbuf offsets are 16 bits). */
+    uint64_t segmentation = (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_HOST_TSO4);
+    if ((device->features & segmentation) == segmentation)
+        netif->gso_max_size = TSO_FRAME_MAX - ETH_HEADER_SIZE;
     netif->flags = NETIF_UP | NETIF_BROADCAST | NETIF_MULTICAST;
     netif->ops = &virtio_net_operations;
     netif->link_input = eth_input;
