@@ -107,19 +107,27 @@ size_t tcp_options_write_syn(const struct tcp_pcb *pcb, uint8_t *out)
  * the others follow (here from the lowest, nearest the hole the sender
  * most needs to fill), as many as fit.
  */
-size_t tcp_options_write_sack(const struct tcp_pcb *pcb, uint8_t *out)
+size_t tcp_options_sack_length(const struct tcp_pcb *pcb)
 {
     if (!pcb->sack_ok || !pcb->ooo_count)
+        return 0;
+    return 4 + 8 * (size_t)MIN(pcb->ooo_count, TCP_SACK_BLOCKS_MAX);
+}
+
+size_t tcp_options_write_sack(const struct tcp_pcb *pcb, uint8_t *out)
+{
+    size_t length = tcp_options_sack_length(pcb);
+    if (!length)
         return 0;
     int latest = 0;
     for (int i = 0; i < pcb->ooo_count; i++)
         if (seq_leq(pcb->ooo[i].start, pcb->ooo_latest) && seq_lt(pcb->ooo_latest, pcb->ooo[i].end))
             latest = i;
-    int blocks = MIN(pcb->ooo_count, TCP_SACK_BLOCKS_MAX);
+    int blocks = (int)(length - 4) / 8;
     out[0] = OPTION_NOP;
     out[1] = OPTION_NOP;
     out[2] = OPTION_SACK;
-    out[3] = (uint8_t)(2 + 8 * blocks);
+    out[3] = (uint8_t)(length - 2);
     uint8_t *p = write_32(write_32(out + 4, pcb->ooo[latest].start), pcb->ooo[latest].end);
     for (int i = 0, written = 1; i < pcb->ooo_count && written < blocks; i++) {
         if (i == latest)
@@ -127,5 +135,5 @@ size_t tcp_options_write_sack(const struct tcp_pcb *pcb, uint8_t *out)
         p = write_32(write_32(p, pcb->ooo[i].start), pcb->ooo[i].end);
         written++;
     }
-    return (size_t)(p - out);
+    return length;
 }

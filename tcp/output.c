@@ -125,8 +125,7 @@ static void ack_sent(struct tcp_pcb *pcb)
  * small to hold them is ignored there: the segment still fits our MTU.) */
 uint32_t tcp_segment_room(const struct tcp_pcb *pcb)
 {
-    uint8_t options[TCP_MAX_OPTIONS];
-    uint32_t options_length = (uint32_t)tcp_options_write_sack(pcb, options);
+    uint32_t options_length = (uint32_t)tcp_options_sack_length(pcb);
     return options_length < pcb->mss ? pcb->mss - options_length : pcb->mss;
 }
 
@@ -145,7 +144,7 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
     uint8_t flags = TCP_FLAG_ACK;
     uint8_t options[TCP_MAX_OPTIONS];
     size_t options_length = 0;
-    uint32_t length = 0, sequence_length;
+    uint32_t length = 0, room = 0, sequence_length;
     bool handshake = pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED;
     if (seq == pcb->iss && handshake) {
         /* RFC 9293 3.10.7.2-3: <SEQ=ISS><CTL=SYN> or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
@@ -154,12 +153,12 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
         sequence_length = 1;
     } else {
         options_length = tcp_options_write_sack(pcb, options);
+        room = tcp_segment_room(pcb);
         uint32_t offset = seq - pcb->snd_buffer_seq;
         uint32_t available = offset < pcb->send.length ? (uint32_t)pcb->send.length - offset : 0;
         /* Only new data goes out in frames the device cuts (offload):
          * a retransmission is one segment. */
-        length = MIN(MIN(available, max_length),
-                     kind == TCP_SEND_NEW ? tcp_burst_room(pcb) : tcp_segment_room(pcb));
+        length = MIN(MIN(available, max_length), kind == TCP_SEND_NEW ? tcp_burst_room(pcb) : room);
         if (length && length == available)
             flags |= TCP_FLAG_PSH;    /* the last queued byte: push it (RFC 9293 3.9.1.2) */
         /* FIN after the last byte, once shutdown queued it. */
@@ -171,8 +170,8 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
     if (!segment)
         return false;
     memcpy(segment->data + TCP_HEADER_SIZE, options, options_length);
-    if (length > tcp_segment_room(pcb))
-        segment->gso_size = (uint16_t)tcp_segment_room(pcb);
+    if (length > room)
+        segment->gso_size = (uint16_t)room;
     if (sequence_length) {
         uint32_t end = seq + sequence_length;
         if (kind == TCP_SEND_RETRANSMISSION) {

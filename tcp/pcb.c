@@ -143,26 +143,16 @@ void tcp_bind_again(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
     list_push_back(&pcbs, &pcb->node);
 }
 
-/* RFC 9293 3.7.1: the MSS we announce is the outgoing interface's MTU less
- * the fixed IP and TCP headers (MTU - 40); TCP_MAXSEG lowers it (Linux's
- * tcp_mss_clamp). */
-uint16_t tcp_mss_for_route(const struct tcp_pcb *pcb, uint32_t remote_address)
+/* What the outgoing interface (NULL: no route) allows: the MSS we announce,
+ * its MTU less the fixed IP and TCP headers (RFC 9293 3.7.1; TCP_MAXSEG
+ * lowers it, Linux's tcp_mss_clamp), and its segmentation offload. */
+static void take_interface_limits(struct tcp_pcb *pcb, const struct netif *netif)
 {
-    struct netif *netif;
-    uint32_t next_hop, source;
     uint16_t mss = TCP_DEFAULT_MSS;
-    if (!ip_route_lookup(remote_address, &netif, &next_hop, &source) && netif->mtu > 40)
+    if (netif && netif->mtu > 40)
         mss = (uint16_t)MIN(netif->mtu - 40, (uint32_t)TCP_MAX_MSS);
-    return pcb->user_mss ? MIN(mss, pcb->user_mss) : mss;
-}
-
-uint32_t tcp_gso_for_route(uint32_t remote_address)
-{
-    struct netif *netif;
-    uint32_t next_hop, source;
-    if (ip_route_lookup(remote_address, &netif, &next_hop, &source))
-        return 0;
-    return netif->gso_max_size;
+    pcb->advertised_mss = pcb->user_mss ? MIN(mss, pcb->user_mss) : mss;
+    pcb->gso_max_size = netif ? netif->gso_max_size : 0;
 }
 
 /* The smallest shift that lets the 16-bit window field cover the ring (RFC 7323 2.3). */
@@ -274,9 +264,11 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
     child->remote_address = segment->source;
     child->remote_port = segment->source_port;
     child->user_mss = listener->user_mss;
-    child->advertised_mss = tcp_mss_for_route(child, child->remote_address);
+    struct netif *netif;
+    uint32_t next_hop, source;
+    take_interface_limits(child, ip_route_lookup(child->remote_address, &netif, &next_hop, &source)
+                                     ? NULL : netif);
     child->mss = MIN(child->advertised_mss, segment->mss ? segment->mss : TCP_DEFAULT_MSS);
-    child->gso_max_size = tcp_gso_for_route(child->remote_address);
     if (segment->has_wscale) {
         child->wscale_ok = true;
         child->snd_wscale = segment->wscale;
@@ -350,9 +342,8 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
         return -EADDRNOTAVAIL;      /* the 4-tuple is taken */
     pcb->remote_address = address;
     pcb->remote_port = port;
-    pcb->advertised_mss = tcp_mss_for_route(pcb, address);
+    take_interface_limits(pcb, netif);
     pcb->mss = MIN(pcb->advertised_mss, TCP_DEFAULT_MSS);
-    pcb->gso_max_size = tcp_gso_for_route(address);
     pcb->rcv_wscale = receive_shift(pcb);
     pcb->sack_ok = tcp_sack != 0;         /* offered; the SYN-ACK says if agreed */
     pcb->iss = tcp_initial_sequence(pcb->local_address, pcb->local_port, address, port);

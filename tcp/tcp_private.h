@@ -68,9 +68,6 @@ void tcp_child_established(struct tcp_pcb *child);
 void tcp_pcb_release_buffers(struct tcp_pcb *pcb);
 uint32_t tcp_initial_sequence(uint32_t local_address, uint16_t local_port,
                               uint32_t remote_address, uint16_t remote_port);
-uint16_t tcp_mss_for_route(const struct tcp_pcb *pcb, uint32_t remote_address);
-/* The route's interface's netif gso_max_size (0: no segmentation offload). */
-uint32_t tcp_gso_for_route(uint32_t remote_address);
 
 /* ring.c */
 int tcp_ring_init(struct tcp_ring *ring, size_t size);
@@ -93,6 +90,8 @@ size_t tcp_options_write_syn(const struct tcp_pcb *pcb, uint8_t *out);
 /* Writes the SACK blocks an ACK carries (none unless SACK was agreed and
  * out-of-order data is held); returns their length (a multiple of 4). */
 size_t tcp_options_write_sack(const struct tcp_pcb *pcb, uint8_t *out);
+/* The length tcp_options_write_sack would return, without writing. */
+size_t tcp_options_sack_length(const struct tcp_pcb *pcb);
 
 /* sack.c: the sender's side of SACK (RFC 2018, RFC 6675 loss recovery) */
 /* Records the segment's SACK blocks that lie in (snd_una, snd_max]. */
