@@ -145,8 +145,8 @@ size_t build_ip(uint8_t *out, uint32_t source, uint32_t destination, uint8_t pro
     return 20 + length;
 }
 
-static uint32_t pseudo_sum(uint32_t source, uint32_t destination, uint8_t protocol,
-                           size_t length)
+uint32_t test_pseudo_header_sum(uint32_t source, uint32_t destination, uint8_t protocol,
+                                size_t length)
 {
     const uint8_t *s = (const uint8_t *)&source, *d = (const uint8_t *)&destination;
     return (uint32_t)(s[0] << 8 | s[1]) + (uint32_t)(s[2] << 8 | s[3]) +
@@ -168,7 +168,7 @@ size_t build_udp(uint8_t *out, uint32_t source, uint32_t destination, uint16_t s
     out[6] = out[7] = 0;
     memcpy(out + 8, payload, length);
     if (with_checksum) {
-        uint16_t checksum = test_checksum(pseudo_sum(source, destination, 17, total), out, total);
+        uint16_t checksum = test_checksum(test_pseudo_header_sum(source, destination, 17, total), out, total);
         if (checksum == 0)
             checksum = 0xffff;
         memcpy(out + 6, &checksum, 2);

@@ -64,6 +64,10 @@ void learn_peer(void);
 
 /* Independent RFC 1071 checksum (network order result) with an initial sum. */
 uint16_t test_checksum(uint32_t sum, const void *data, size_t length);
+/* The IPv4 pseudo-header's sum (RFC 9293 3.1, RFC 768) for test_checksum;
+ * addresses in network order. */
+uint32_t test_pseudo_header_sum(uint32_t source, uint32_t destination, uint8_t protocol,
+                                size_t length);
 /* Builders return the length written into out. */
 size_t build_eth(uint8_t *out, const uint8_t destination[6], const uint8_t source[6],
                  uint16_t type, const void *payload, size_t length);

@@ -13,17 +13,10 @@ void tcp_stack_setup(void)
     memset(net_counters, 0, sizeof(net_counters));
 }
 
-static uint32_t pseudo_sum(uint32_t source, uint32_t destination, size_t length)
-{
-    const uint8_t *s = (const uint8_t *)&source, *d = (const uint8_t *)&destination;
-    return (uint32_t)(s[0] << 8 | s[1]) + (uint32_t)(s[2] << 8 | s[3]) +
-           (uint32_t)(d[0] << 8 | d[1]) + (uint32_t)(d[2] << 8 | d[3]) + 6 + (uint32_t)length;
-}
-
 static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static void put32(uint8_t *p, uint32_t v) { put16(p, v >> 16); put16(p + 2, v); }
-static uint32_t get16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
-static uint32_t get32(const uint8_t *p) { return get16(p) << 16 | get16(p + 2); }
+uint32_t get16(const uint8_t *p) { return (uint32_t)p[0] << 8 | p[1]; }
+uint32_t get32(const uint8_t *p) { return get16(p) << 16 | get16(p + 2); }
 
 size_t build_tcp(uint8_t *out, uint32_t source, uint32_t destination,
                  const struct test_segment *segment)
@@ -45,7 +38,7 @@ size_t build_tcp(uint8_t *out, uint32_t source, uint32_t destination,
     if (segment->length)
         memcpy(out + header_length, segment->payload, segment->length);
     size_t total = header_length + segment->length;
-    uint16_t checksum = test_checksum(pseudo_sum(source, destination, total), out, total);
+    uint16_t checksum = test_checksum(test_pseudo_header_sum(source, destination, 6, total), out, total);
     if (segment->corrupt_checksum)
         checksum ^= 0x0101;
     memcpy(out + 16, &checksum, 2);
@@ -77,7 +70,7 @@ void expect_segment(struct captured *segment)
     CHECK_EQUAL(destination, PEER_ADDRESS);
     size_t total = get16(ip + 2) - 20;
     const uint8_t *tcp = ip + 20;
-    CHECK_EQUAL(test_checksum(pseudo_sum(source, destination, total), tcp, total), 0);
+    CHECK_EQUAL(test_checksum(test_pseudo_header_sum(source, destination, 6, total), tcp, total), 0);
     memset(segment, 0, sizeof(*segment));
     segment->source_port = (uint16_t)get16(tcp);
     segment->destination_port = (uint16_t)get16(tcp + 2);

@@ -42,6 +42,10 @@ struct captured {
     size_t length;
 };
 
+/* Big-endian fields of a captured frame. */
+uint32_t get16(const uint8_t *p);
+uint32_t get32(const uint8_t *p);
+
 /* stack_setup, tcp_init, the peer's MAC known, short MSL; counters zeroed. */
 void tcp_stack_setup(void);
 size_t build_tcp(uint8_t *out, uint32_t source, uint32_t destination,
