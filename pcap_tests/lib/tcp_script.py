@@ -1,7 +1,7 @@
-"""Steps many TCP fixtures share, on top of lib/tcp.py's Peer: a segment
-the guest must not take, and the check that a connection still carries
-data after one."""
-from tcp import guest
+"""Steps many TCP fixtures share, on top of lib/tcp.py's Peer: a guest
+that closes first, a segment the guest must not take, and the check that a
+connection still carries data after one."""
+from tcp import Peer, guest
 
 # pcap_tcp's steps for a guest that accepts on 8080, then reads once when
 # told (Peer.tell_guest) and says so (Peer.expect_notify).
@@ -10,6 +10,18 @@ ACCEPT_THEN_READ = ("listen", 8080, "accept", "await", "read", 100, "notify")
 
 def accept_then_read(f):
     guest(f, *ACCEPT_THEN_READ)
+
+
+def guest_closes_first(f):
+    """The guest accepts a connection on 8080 and, when told, closes it (an
+    active close, RFC 9293 3.6 case 1): its FIN, in FIN-WAIT-1, is the last
+    frame expected.  Returns the Peer."""
+    guest(f, "listen", 8080, "accept", "await", "close")
+    peer = Peer(f, 8080)
+    peer.handshake()
+    peer.tell_guest()
+    peer.expect("FA")
+    return peer
 
 
 def send_aside(peer, flags, data=b"", **fields):
