@@ -37,23 +37,48 @@ static void check_no_leak(void)
     }
 }
 
-int net_test_run_all(const struct net_test *tests, size_t count)
+/* Runs one test in a child process: true when it passed. */
+static bool run_one(const struct net_test *test)
 {
-    int failures = 0;
-    printf("1..%zu\n", count);
-    for (size_t i = 0; i < count; i++) {
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        test->run();
+        check_no_leak();
         fflush(stdout);
-        pid_t child = fork();
-        if (child == 0) {
-            tests[i].run();
-            check_no_leak();
-            fflush(stdout);
-            _exit(0);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static const struct net_test *find_test(const struct net_test *tests, size_t count,
+                                        const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (!strcmp(tests[i].name, name))
+            return &tests[i];
+    return NULL;
+}
+
+int net_test_run_all(const struct net_test *tests, size_t count, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!find_test(tests, count, argv[i])) {
+            fprintf(stderr, "%s: no test named %s; the tests are:\n", argv[0], argv[i]);
+            for (size_t j = 0; j < count; j++)
+                fprintf(stderr, "  %s\n", tests[j].name);
+            return 2;
         }
-        int status = 0;
-        waitpid(child, &status, 0);
-        bool passed = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        printf("%s %zu - %s\n", passed ? "ok" : "not ok", i + 1, tests[i].name);
+    }
+    size_t chosen = argc > 1 ? (size_t)argc - 1 : count;
+    int failures = 0;
+    printf("1..%zu\n", chosen);
+    for (size_t i = 0; i < chosen; i++) {
+        const struct net_test *test = argc > 1 ? find_test(tests, count, argv[i + 1]) : &tests[i];
+        bool passed = run_one(test);
+        printf("%s %zu - %s\n", passed ? "ok" : "not ok", i + 1, test->name);
         failures += !passed;
     }
     return failures ? 1 : 0;

@@ -317,7 +317,7 @@ static void test_arp_broadcast_needs_no_resolution(void)
     CHECK_EQUAL(COUNTER(ARP_OUT_REQUESTS), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_arp_reply_to_request_for_our_address),
@@ -332,5 +332,5 @@ int main(void)
         TEST_ENTRY(test_arp_announce_on_address_set),
         TEST_ENTRY(test_arp_broadcast_needs_no_resolution),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

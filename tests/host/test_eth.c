@@ -163,7 +163,7 @@ static void test_eth_unknown_type_taken_by_a_tap_not_dropped(void)
     pbuf_put(sniffed);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_eth_short_frame_dropped_and_counted),
@@ -175,5 +175,5 @@ int main(void)
         TEST_ENTRY(test_eth_shared_frame_not_moved_under_a_tap),
         TEST_ENTRY(test_eth_unknown_type_taken_by_a_tap_not_dropped),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

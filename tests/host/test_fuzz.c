@@ -114,10 +114,10 @@ static void test_fuzz_malformed_frames_neither_crash_nor_leak(void)
     udp_pcb_remove(&pcb);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_fuzz_malformed_frames_neither_crash_nor_leak),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

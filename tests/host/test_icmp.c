@@ -265,7 +265,7 @@ static void test_icmp_output_counted_by_type(void)
     CHECK_EQUAL(COUNTER(ICMP_OUT_ECHOS), 1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_icmp_echo_reply_mirrors_payload),
@@ -278,5 +278,5 @@ int main(void)
         TEST_ENTRY(test_icmp_error_dispatched_to_udp),
         TEST_ENTRY(test_icmp_output_counted_by_type),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

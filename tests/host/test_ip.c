@@ -567,7 +567,7 @@ static void test_ip_loopback_delivery(void)
     udp_pcb_remove(&sender);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_ip_checksum_any_length_and_alignment),
@@ -595,5 +595,5 @@ int main(void)
         TEST_ENTRY(test_ip_route_longest_prefix_match),
         TEST_ENTRY(test_ip_loopback_delivery),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

@@ -175,7 +175,7 @@ static void test_pbuf_charge_refunded_when_refused(void)
     udp_pcb_remove(&pcb);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_netif_full_device_queues_in_order),
@@ -185,5 +185,5 @@ int main(void)
         TEST_ENTRY(test_pbuf_charge_lasts_until_the_device_has_it),
         TEST_ENTRY(test_pbuf_charge_refunded_when_refused),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

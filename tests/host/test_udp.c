@@ -325,7 +325,7 @@ static void test_udp_proc_net_udp_format(void)
     udp_pcb_remove(&client);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_udp_checksum_zero_accepted),
@@ -342,5 +342,5 @@ int main(void)
         TEST_ENTRY(test_udp_computed_zero_checksum_sent_as_ffff),
         TEST_ENTRY(test_udp_proc_net_udp_format),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

@@ -696,7 +696,7 @@ static void test_tcp_syn_flood_memory_stays_bounded(void)
     tcp_abort(pcb);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_syn_to_closed_port_gets_rst),
@@ -725,5 +725,5 @@ int main(void)
         TEST_ENTRY(test_tcp_syn_flood_memory_stays_bounded),
         TEST_ENTRY(test_tcp_time_wait_orphan_releases_buffers),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

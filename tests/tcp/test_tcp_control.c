@@ -217,7 +217,7 @@ static void test_tcp_bind_conflicts(void)
     CHECK_EQUAL(proc_net_tcp_entries(), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_abort_sends_rst),
@@ -230,5 +230,5 @@ int main(void)
         TEST_ENTRY(test_tcp_proc_net_tcp_format),
         TEST_ENTRY(test_tcp_bind_conflicts),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

@@ -233,7 +233,7 @@ static void test_tcp_window_update_after_read(void)
     CHECK_BYTES(buffer, pattern, 3000);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_in_order_data_acked),
@@ -245,5 +245,5 @@ int main(void)
         TEST_ENTRY(test_tcp_send_respects_mss_and_window),
         TEST_ENTRY(test_tcp_window_update_after_read),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

@@ -141,10 +141,10 @@ static void test_tcp_fuzz_random_segments_in_every_state(void)
     CHECK(net_counter_by_name("Tcp", "EstabResets") > 100);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_fuzz_random_segments_in_every_state),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

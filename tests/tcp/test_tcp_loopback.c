@@ -96,7 +96,7 @@ static void test_tcp_loopback_bulk_transfer_seed_2(void) { bulk_transfer(2); }
 static void test_tcp_loopback_bulk_transfer_seed_3(void) { bulk_transfer(3); }
 static void test_tcp_loopback_bulk_transfer_seed_4(void) { bulk_transfer(4); }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_loopback_bulk_transfer_seed_1),
@@ -104,5 +104,5 @@ int main(void)
         TEST_ENTRY(test_tcp_loopback_bulk_transfer_seed_3),
         TEST_ENTRY(test_tcp_loopback_bulk_transfer_seed_4),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

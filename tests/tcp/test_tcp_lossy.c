@@ -170,7 +170,7 @@ static void test_tcp_lossy_receive_seed_1(void) { lossy_receive(1); }
 static void test_tcp_lossy_receive_seed_2(void) { lossy_receive(2); }
 static void test_tcp_lossy_receive_seed_3(void) { lossy_receive(3); }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_lossy_send_seed_1),
@@ -183,5 +183,5 @@ int main(void)
         TEST_ENTRY(test_tcp_lossy_receive_seed_2),
         TEST_ENTRY(test_tcp_lossy_receive_seed_3),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

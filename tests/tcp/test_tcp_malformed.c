@@ -108,7 +108,7 @@ static void test_tcp_syn_to_broadcast_dropped(void)
     CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_bad_checksum_dropped_and_counted),
@@ -118,5 +118,5 @@ int main(void)
         TEST_ENTRY(test_tcp_truncated_header_dropped),
         TEST_ENTRY(test_tcp_syn_to_broadcast_dropped),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

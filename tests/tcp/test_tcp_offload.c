@@ -62,11 +62,11 @@ static void test_tcp_offload_off_sends_mss_segments(void)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_offload_sends_new_data_in_frames_the_device_cuts),
         TEST_ENTRY(test_tcp_offload_off_sends_mss_segments),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

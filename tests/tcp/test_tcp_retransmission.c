@@ -279,7 +279,7 @@ static void test_tcp_slow_start_grows_cwnd(void)
     CHECK_EQUAL(pcb->cwnd, 11000);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_retransmits_after_rto_with_backoff),
@@ -291,5 +291,5 @@ int main(void)
         TEST_ENTRY(test_tcp_limited_transmit_on_first_two_dup_acks),
         TEST_ENTRY(test_tcp_slow_start_grows_cwnd),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

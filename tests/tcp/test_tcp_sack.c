@@ -331,7 +331,7 @@ static void test_tcp_sack_random_blocks_keep_the_scoreboard_sound(void)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_tcp_sack_permitted_answered_only_when_offered),
@@ -345,5 +345,5 @@ int main(void)
         TEST_ENTRY(test_tcp_sack_ignores_blocks_outside_the_flight),
         TEST_ENTRY(test_tcp_sack_random_blocks_keep_the_scoreboard_sound),
     };
-    return net_test_run_all(tests, ARRAY_SIZE(tests));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }
