@@ -63,6 +63,7 @@ class Expected:
 class Fixture:
     def __init__(self, name):
         self.name = name
+        self.rule = ""          # the fixture script's docstring: the rule it checks
         self.sends = []         # (frame bytes, directive) in order
         self.expected = []      # Expected, in the order the guest must send them
         self.counters = {}      # "Ip.InHdrErrors" -> exact rise
