@@ -4,5 +4,5 @@
 # /bin/sniff compile from the same source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-make -s -f user/sniff/Makefile.inc build/user/sniff build/host/sniff build/host/sniff-unit
-build/host/sniff-unit
+make -s -f user/sniff/Makefile.inc build/user/sniff build/host/sniff build/host/sniff_unit
+build/host/sniff_unit

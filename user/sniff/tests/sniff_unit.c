@@ -1,12 +1,16 @@
 /*
- * Unit test of the sniffer's parts that need no socket: the decoders (well-
+ * Unit tests of the sniffer's parts that need no socket: the decoders (well-
  * formed and malformed frames, asserting the exact line), the hex dump, the
  * filter parser and evaluator, and the pcap writer.  Built with ASan and
  * UBSan (user/sniff/Makefile.inc), and every frame is also decoded and
  * filtered at every truncated length and with random bytes changed, each
  * time from a heap buffer of exactly that size, so any read past a capture
- * is caught.  Prints "ok N - ..." / "not ok N - ..." and exits 0 only if
- * every check passed.
+ * is caught.
+ *
+ * Each test is a named function made of checks; a failed check prints what
+ * it expected and what it got.  Prints "ok N - TEST" / "not ok N - TEST" and
+ * exits 0 only if every test passed; names on the command line run only
+ * those tests (the lab grader runs them one at a time).
  */
 #include "decode.h"
 #include "filter.h"
@@ -19,18 +23,19 @@
 #include <string.h>
 #include <unistd.h>
 
-static int checks, failures;
+static int failed_checks;   /* in the test that runs now */
 
 static void check(bool passed, const char *format, ...)
 {
+    if (passed)
+        return;
     va_list args;
     va_start(args, format);
-    printf("%s %d - ", passed ? "ok" : "not ok", ++checks);
-    vprintf(format, args);
-    printf("\n");
+    fprintf(stderr, "check failed: ");
+    vfprintf(stderr, format, args);
+    fprintf(stderr, "\n");
     va_end(args);
-    if (!passed)
-        failures++;
+    failed_checks++;
 }
 
 /* A frame under construction. */
@@ -139,10 +144,8 @@ static char *decode_line(const uint8_t *bytes, size_t length)
 static void check_line(const char *what, struct frame f, const char *expected)
 {
     char *line = decode_line(f.bytes, f.length);
-    bool same = strcmp(line, expected) == 0;
-    check(same, "%s", what);
-    if (!same)
-        printf("#   expected [%s]\n#   got      [%s]\n", expected, line);
+    check(strcmp(line, expected) == 0, "%s:\n  expected [%s]\n  got      [%s]", what, expected,
+          line);
     free(line);
 }
 
@@ -153,7 +156,8 @@ static struct frame cut(struct frame f, size_t length)
     return f;
 }
 
-static void test_well_formed_frames(void)
+/* The line of each kind of frame, as README.md's table gives it. */
+static void test_decode_well_formed_frames(void)
 {
     struct frame f;
     check_line("ARP request", (arp_request()),
@@ -241,7 +245,8 @@ static void test_well_formed_frames(void)
                "52:54:00:12:34:56 > 52:55:0a:00:02:02 802.3 length 38");
 }
 
-static void test_malformed_frames(void)
+/* What cannot be decoded is a bracketed note, and decoding stops there. */
+static void test_decode_malformed_frames(void)
 {
     const char *eth = "52:54:00:12:34:56 > 52:55:0a:00:02:02 ";
     char expected[200];
@@ -320,46 +325,83 @@ static void test_malformed_frames(void)
     check_line("TCP data offset past the segment", f, expected);
 }
 
-/* Decodes and filters every prefix of a frame and many damaged copies: under
- * ASan, any read past the capture fails the test by aborting. */
-static void test_no_read_past_capture(const struct filter *filter)
+static void parse_or_fail(struct filter *filter, int count, char **words)
+{
+    char error[160];
+    check(filter_parse(filter, count, words, error, sizeof error), "the filter parses: %s", error);
+}
+
+#define DAMAGE_SEED 12345u
+
+/* Every prefix of a set of frames, and 2000 randomly damaged copies of each
+ * (xorshift32 from DAMAGE_SEED), each in a heap buffer of exactly its length;
+ * under ASan any read past the buffer aborts the test. */
+static size_t for_each_damaged_frame(void (*use)(const uint8_t *frame, size_t length,
+                                                 const void *argument),
+                                     const void *argument)
 {
     struct frame frames[] = { arp_request(), arp_reply(), icmp_echo_request(), udp_to_53(),
                               tcp_segment("12", 0), tcp_segment("18", 64) };
-    uint32_t random_state = 12345;
-    size_t decoded = 0;
+    uint32_t random_state = DAMAGE_SEED;
+    size_t used = 0;
     for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++) {
-        for (size_t length = 0; length <= frames[i].length; length++) {
-            free(decode_line(frames[i].bytes, length));
-            uint8_t *exact = malloc(length ? length : 1);
-            memcpy(exact, frames[i].bytes, length);
-            filter_match(filter, exact, length);
-            free(exact);
-            decoded++;
-        }
-        for (int round = 0; round < 2000; round++) {
+        for (int round = 0; round <= (int)frames[i].length + 2000; round++) {
             struct frame damaged = frames[i];
-            for (int change = 0; change < 4; change++) {
-                /* xorshift32: the same damage on every run */
-                random_state ^= random_state << 13;
-                random_state ^= random_state >> 17;
-                random_state ^= random_state << 5;
-                damaged.bytes[random_state % (14 + 40)] = (uint8_t)(random_state >> 8);
+            if (round <= (int)frames[i].length) {
+                damaged.length = (size_t)round;        /* every prefix first */
+            } else {
+                for (int change = 0; change < 4; change++) {
+                    random_state ^= random_state << 13;
+                    random_state ^= random_state >> 17;
+                    random_state ^= random_state << 5;
+                    damaged.bytes[random_state % (14 + 40)] = (uint8_t)(random_state >> 8);
+                }
+                damaged.length = random_state % (damaged.length + 1);
             }
-            damaged.length = random_state % (damaged.length + 1);
-            free(decode_line(damaged.bytes, damaged.length));
             uint8_t *exact = malloc(damaged.length ? damaged.length : 1);
             memcpy(exact, damaged.bytes, damaged.length);
-            filter_match(filter, exact, damaged.length);
+            use(exact, damaged.length, argument);
             free(exact);
-            decoded++;
+            used++;
         }
     }
-    check(true, "%zu truncated and damaged frames decoded and filtered within bounds",
-          decoded);
+    return used;
 }
 
-static void test_hex_dump(void)
+static void decode_frame(const uint8_t *frame, size_t length, const void *unused)
+{
+    (void)unused;
+    free(decode_line(frame, length));
+}
+
+static void filter_frame(const uint8_t *frame, size_t length, const void *filter)
+{
+    filter_match(filter, frame, length);
+}
+
+/* README.md "Malformed frames": every decoder checks the captured length before
+ * it reads a field (seed printed on failure: the run is the same every time). */
+static void test_decode_never_reads_past_capture(void)
+{
+    size_t decoded = for_each_damaged_frame(decode_frame, NULL);
+    check(decoded > 10000, "%zu frames decoded from seed %u", decoded, DAMAGE_SEED);
+}
+
+/* pcap-filter(7) primitives on short frames: a frame too short for a primitive
+ * does not match it, and no field is read past the capture (ASan; the damage
+ * comes from seed DAMAGE_SEED). */
+static void test_filter_never_reads_past_capture(void)
+{
+    static struct filter filter;   /* every primitive that reads past the EtherType */
+    char *words[] = { "host", "10.0.2.2", "or", "port", "53", "or", "arp", "or", "icmp",
+                      "or", "tcp", "port", "80" };
+    parse_or_fail(&filter, 13, words);
+    size_t filtered = for_each_damaged_frame(filter_frame, &filter);
+    check(filtered > 10000, "%zu frames filtered from seed %u", filtered, DAMAGE_SEED);
+}
+
+/* tcpdump -xx's layout: an offset, then 16 bytes a line in groups of two. */
+static void test_decode_hex_dump(void)
 {
     struct frame f = arp_request();
     char *dump = NULL;
@@ -369,10 +411,7 @@ static void test_hex_dump(void)
     fclose(out);
     const char *expected = "\t0x0000:  ffff ffff ffff 5254 0012 3456 0806 0001\n"
                            "\t0x0010:  0800\n";
-    bool same = strcmp(dump, expected) == 0;
-    check(same, "hex dump in tcpdump -xx layout");
-    if (!same)
-        printf("#   got [%s]\n", dump);
+    check(strcmp(dump, expected) == 0, "hex dump in tcpdump -xx layout: got [%s]", dump);
     free(dump);
 }
 
@@ -394,26 +433,23 @@ static void check_filter(const char *text, const char *frame_name, const struct 
     static struct filter filter;
     char error[160] = "";
     if (!parse(&filter, text, error, sizeof error)) {
-        check(false, "filter '%s' parses: %s", text, error);
+        check(false, "filter '%s' does not parse: %s", text, error);
         return;
     }
     bool matched = filter_match(&filter, f->bytes, f->length);
-    check(matched == expected, "'%s' %s %s", text, expected ? "matches" : "rejects",
-          frame_name);
+    check(matched == expected, "'%s' should %s %s, but it %s", text,
+          expected ? "match" : "reject", frame_name, matched ? "matched" : "did not match");
 }
 
-static void test_filter_matching(void)
+/* pcap-filter(7): the empty filter takes every frame; "arp" and "ip" are
+ * EtherTypes 0x0806 and 0x0800; "icmp", "udp", "tcp" the IPv4 protocol field
+ * (1, 17, 6). */
+static void test_filter_protocols(void)
 {
     struct frame request = arp_request(), reply = arp_reply(), echo = icmp_echo_request(),
                  udp = udp_to_53(), syn = tcp_segment("02", 0);
-    struct frame fragment = udp_to_53();
-    fragment.bytes[14 + 7] = 1;
-    struct frame short_udp = cut(udp_to_53(), 14 + 20 + 3);
-    struct frame tcp_53 = tcp_segment("02", 0);
-    tcp_53.bytes[14 + 20 + 2] = 0;   /* destination port 53 */
-    tcp_53.bytes[14 + 20 + 3] = 53;
-
     check_filter("", "an ARP request", &request, true);
+    check_filter("", "a TCP SYN", &syn, true);
     check_filter("arp", "an ARP request", &request, true);
     check_filter("arp", "an ICMP echo", &echo, false);
     check_filter("ip", "an ICMP echo", &echo, true);
@@ -423,6 +459,21 @@ static void test_filter_matching(void)
     check_filter("udp", "a UDP datagram", &udp, true);
     check_filter("udp", "a TCP SYN", &syn, false);
     check_filter("tcp", "a TCP SYN", &syn, true);
+    check_filter("tcp", "an ARP request", &request, false);
+}
+
+/* pcap-filter(7) "port": either port of UDP or TCP, "udp port"/"tcp port" one
+ * protocol only; never a later fragment (RFC 791: its first bytes are data,
+ * not a transport header), nor a datagram cut before its ports. */
+static void test_filter_port(void)
+{
+    struct frame udp = udp_to_53();
+    struct frame fragment = udp_to_53();
+    fragment.bytes[14 + 7] = 1;
+    struct frame short_udp = cut(udp_to_53(), 14 + 20 + 3);
+    struct frame tcp_53 = tcp_segment("02", 0);
+    tcp_53.bytes[14 + 20 + 2] = 0;   /* destination port 53 */
+    tcp_53.bytes[14 + 20 + 3] = 53;
     check_filter("port 53", "UDP to port 53", &udp, true);
     check_filter("port 1234", "UDP from port 1234", &udp, true);
     check_filter("port 80", "UDP to port 53", &udp, false);
@@ -434,6 +485,13 @@ static void test_filter_matching(void)
                  false);
     check_filter("udp", "a later UDP fragment", &fragment, true);
     check_filter("port 1234", "UDP cut before its destination port", &short_udp, false);
+}
+
+/* pcap-filter(7) "host": the IPv4 source or destination, or the ARP sender or
+ * target protocol address (RFC 826's ar$spa, ar$tpa); "src"/"dst" one side. */
+static void test_filter_host(void)
+{
+    struct frame request = arp_request(), reply = arp_reply(), echo = icmp_echo_request();
     check_filter("host 10.0.2.2", "ICMP to 10.0.2.2", &echo, true);
     check_filter("host 10.0.2.3", "ICMP to 10.0.2.2", &echo, false);
     check_filter("src host 10.0.2.2", "ICMP to 10.0.2.2", &echo, false);
@@ -442,6 +500,14 @@ static void test_filter_matching(void)
     check_filter("host 10.0.2.2", "an ARP request for 10.0.2.2", &request, true);
     check_filter("src host 10.0.2.2", "an ARP reply from 10.0.2.2", &reply, true);
     check_filter("dst host 10.0.2.2", "an ARP reply from 10.0.2.2", &reply, false);
+}
+
+/* pcap-filter(7): "not" binds tighter than "and", "and" tighter than "or";
+ * parentheses group. */
+static void test_filter_precedence(void)
+{
+    struct frame request = arp_request(), echo = icmp_echo_request(), udp = udp_to_53(),
+                 syn = tcp_segment("02", 0);
     check_filter("not arp", "an ARP request", &request, false);
     check_filter("not not arp", "an ARP request", &request, true);
     check_filter("not arp and udp", "a UDP datagram", &udp, true);
@@ -462,10 +528,12 @@ static void check_filter_error(const char *text, const char *expected)
     static struct filter filter;
     char error[160] = "";
     bool parsed = parse(&filter, text, error, sizeof error);
-    check(!parsed && strcmp(error, expected) == 0, "'%s' is refused with [%s]: got [%s]",
+    check(!parsed && strcmp(error, expected) == 0, "'%s' should be refused with [%s]: got [%s]",
           text, expected, parsed ? "(parsed)" : error);
 }
 
+/* A filter outside README.md's subset of pcap-filter(7) is refused with the
+ * first error, saying what was expected and what was found. */
 static void test_filter_errors(void)
 {
     const char *expected_primitive =
@@ -495,27 +563,42 @@ static void test_filter_errors(void)
     check_filter_error("udp )", "expected 'and', 'or' or the end of the filter, got ')'");
     check_filter_error("udp 53", "expected 'and', 'or' or the end of the filter, got '53'");
     check_filter_error("udp && tcp", "unexpected character '&'");
+}
 
+/* Operands are joined with spaces, as tcpdump(8) joins them, so parentheses
+ * may touch words; the tree is bounded (FILTER_MAX_NODES nodes, as deep), so
+ * no filter overflows it or the stack. */
+static void test_filter_words_and_limits(void)
+{
     static struct filter filter;
-    char error[160];
+    char error[160] = "";
+    char *split[] = { "(udp", "or", "arp)and", "port", "53" };
+    check(filter_parse(&filter, 5, split, error, sizeof error),
+          "'(udp or arp)and port 53' in five words should parse: %s", error);
+    struct frame udp = udp_to_53();
+    check(filter_match(&filter, udp.bytes, udp.length),
+          "'(udp or arp)and port 53' should match UDP to port 53");
     char *words[300];
     for (int i = 0; i < 200; i++)
         words[i] = "not";
     words[200] = "arp";
     check(!filter_parse(&filter, 201, words, error, sizeof error) &&
           strcmp(error, "filter nested too deeply (more than 128 levels)") == 0,
-          "200 nested nots are refused: got [%s]", error);
+          "200 nested nots should be refused: got [%s]", error);
     for (int i = 0; i < 300; i++)
         words[i] = i % 2 ? "or" : "arp";
     check(!filter_parse(&filter, 299, words, error, sizeof error) &&
           strcmp(error, "filter too long (more than 128 terms)") == 0,
-          "a 150-term filter is refused: got [%s]", error);
-    char *split[] = { "(udp", "or", "arp)and", "port", "53" };
-    check(filter_parse(&filter, 5, split, error, sizeof error),
-          "words are joined with spaces and parentheses split from words");
+          "a 150-term filter should be refused: got [%s]", error);
+    for (int i = 0; i < 127; i++)
+        words[i] = i % 2 ? "or" : "arp";
+    check(filter_parse(&filter, 127, words, error, sizeof error),
+          "a 64-term filter (127 nodes) should parse: %s", error);
 }
 
-static void test_pcap_writer(void)
+/* A pcap file written with one ordinary record and one past the snaplen; the
+ * caller frees the bytes. */
+static uint8_t *written_pcap(size_t *size)
 {
     char path[] = "/tmp/sniff-unit-XXXXXX";
     int fd = mkstemp(path);
@@ -525,47 +608,123 @@ static void test_pcap_writer(void)
     struct timespec when = { .tv_sec = 1700000000, .tv_nsec = 123456789 };
     static uint8_t jumbo[70000];
     bool written = pcap && pcap_write(pcap, &when, request.bytes, request.length, 60) &&
-                   pcap_write(pcap, &when, jumbo, sizeof jumbo, sizeof jumbo) &&
-                   pcap_close(pcap);
-    check(written, "pcap_open, pcap_write and pcap_close succeed");
-
-    static uint8_t file[100000];
+                   pcap_write(pcap, &when, jumbo, sizeof jumbo, sizeof jumbo);
+    written = pcap && pcap_close(pcap) && written;
+    check(written, "pcap_open, pcap_write and pcap_close should succeed");
+    uint8_t *file = calloc(1, 100000);
     FILE *in = fopen(path, "rb");
-    size_t size = in ? fread(file, 1, sizeof file, in) : 0;
+    *size = in ? fread(file, 1, 100000, in) : 0;
     if (in)
         fclose(in);
     unlink(path);
-    uint32_t words[6];
-    memcpy(words, file, sizeof words);
-    check(size == 24 + 16 + request.length + 16 + 65535, "file size %zu", size);
-    check(words[0] == 0xa1b2c3d4, "magic 0xa1b2c3d4 in the writer's byte order");
-    check(file[4] == 2 && file[5] == 0 && file[6] == 4 && file[7] == 0, "version 2.4");
-    check(words[2] == 0 && words[3] == 0 && words[4] == 65535 && words[5] == 1,
-          "zone 0, sigfigs 0, snaplen 65535, linktype 1 (Ethernet)");
-    uint32_t record[4];
-    memcpy(record, file + 24, sizeof record);
-    check(record[0] == 1700000000 && record[1] == 123456 && record[2] == request.length &&
-          record[3] == 60, "record header: seconds, microseconds, captured and wire length");
-    check(memcmp(file + 40, request.bytes, request.length) == 0, "record data byte for byte");
-    memcpy(record, file + 40 + request.length, sizeof record);
-    check(record[2] == 65535 && record[3] == 70000,
-          "a frame past the snaplen is cut to 65535 and keeps its wire length");
+    return file;
 }
 
-int main(void)
+/* pcap-savefile(5), draft-ietf-opsawg-pcap 4: magic 0xa1b2c3d4 (microseconds)
+ * in the writer's byte order, version 2.4, zone and sigfigs 0, snaplen,
+ * LINKTYPE_ETHERNET (1). */
+static void test_pcap_file_header(void)
 {
-    struct filter everything;
-    char error[160];
-    char *words[] = { "host", "10.0.2.2", "or", "port", "53", "or", "arp" };
-    filter_parse(&everything, 7, words, error, sizeof error);
+    size_t size;
+    uint8_t *file = written_pcap(&size);
+    uint32_t words[6];
+    memcpy(words, file, sizeof words);
+    check(size >= 24, "the file should hold its 24-byte header: %zu bytes", size);
+    check(words[0] == 0xa1b2c3d4, "magic 0xa1b2c3d4 in the writer's byte order: got 0x%08x",
+          words[0]);
+    check(file[4] == 2 && file[5] == 0 && file[6] == 4 && file[7] == 0,
+          "version 2.4: got bytes %u %u %u %u", file[4], file[5], file[6], file[7]);
+    check(words[2] == 0 && words[3] == 0 && words[4] == 65535 && words[5] == 1,
+          "zone 0, sigfigs 0, snaplen 65535, linktype 1 (Ethernet): got %u %u %u %u", words[2],
+          words[3], words[4], words[5]);
+    free(file);
+}
 
-    test_well_formed_frames();
-    test_malformed_frames();
-    test_no_read_past_capture(&everything);
-    test_hex_dump();
-    test_filter_matching();
-    test_filter_errors();
-    test_pcap_writer();
-    printf("# sniff_unit: %d passed, %d failed\n", checks - failures, failures);
+/* draft-ietf-opsawg-pcap 5: a record is seconds, microseconds, the captured
+ * length, the length on the wire, then the captured bytes. */
+static void test_pcap_record(void)
+{
+    size_t size;
+    uint8_t *file = written_pcap(&size);
+    struct frame request = arp_request();
+    uint32_t record[4];
+    memcpy(record, file + 24, sizeof record);
+    check(size >= 24 + 16 + request.length, "the file should hold the first record: %zu bytes",
+          size);
+    check(record[0] == 1700000000 && record[1] == 123456 && record[2] == request.length &&
+          record[3] == 60,
+          "record header: seconds 1700000000, microseconds 123456, captured %zu, wire 60: "
+          "got %u %u %u %u", request.length, record[0], record[1], record[2], record[3]);
+    check(memcmp(file + 40, request.bytes, request.length) == 0, "record data byte for byte");
+    free(file);
+}
+
+/* draft-ietf-opsawg-pcap 5: a record holds at most SnapLen bytes of the frame
+ * and keeps the frame's original length. */
+static void test_pcap_snaplen_cuts_long_frames(void)
+{
+    size_t size;
+    uint8_t *file = written_pcap(&size);
+    struct frame request = arp_request();
+    uint32_t record[4];
+    memcpy(record, file + 40 + request.length, sizeof record);
+    check(size == 24 + 16 + request.length + 16 + 65535,
+          "file size should be %zu: got %zu", 24 + 16 + request.length + 16 + 65535, size);
+    check(record[2] == 65535 && record[3] == 70000,
+          "a 70000-byte frame should be cut to 65535 and keep its wire length: got %u, %u",
+          record[2], record[3]);
+    free(file);
+}
+
+#define TEST(name) { #name, name }
+static const struct {
+    const char *name;
+    void (*run)(void);
+} tests[] = {
+    TEST(test_decode_well_formed_frames),
+    TEST(test_decode_malformed_frames),
+    TEST(test_decode_never_reads_past_capture),
+    TEST(test_decode_hex_dump),
+    TEST(test_filter_protocols),
+    TEST(test_filter_port),
+    TEST(test_filter_host),
+    TEST(test_filter_precedence),
+    TEST(test_filter_errors),
+    TEST(test_filter_words_and_limits),
+    TEST(test_filter_never_reads_past_capture),
+    TEST(test_pcap_file_header),
+    TEST(test_pcap_record),
+    TEST(test_pcap_snaplen_cuts_long_frames),
+};
+#define TEST_COUNT (sizeof tests / sizeof tests[0])
+
+static int find_test(const char *name)
+{
+    for (size_t i = 0; i < TEST_COUNT; i++)
+        if (!strcmp(tests[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (find_test(argv[i]) < 0) {
+            fprintf(stderr, "%s: no test named %s\n", argv[0], argv[i]);
+            return 2;
+        }
+    }
+    size_t count = argc > 1 ? (size_t)argc - 1 : TEST_COUNT;
+    int failures = 0;
+    printf("1..%zu\n", count);
+    for (size_t i = 0; i < count; i++) {
+        size_t index = argc > 1 ? (size_t)find_test(argv[i + 1]) : i;
+        failed_checks = 0;
+        fflush(stdout);
+        tests[index].run();
+        fflush(stderr);
+        printf("%s %zu - %s\n", failed_checks ? "not ok" : "ok", i + 1, tests[index].name);
+        failures += failed_checks != 0;
+    }
     return failures == 0 ? 0 : 1;
 }
