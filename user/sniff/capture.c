@@ -22,6 +22,11 @@
 
 bool capture_open(struct capture *capture, const char *interface)
 {
+    /* LAB(sniffer) BEGIN: open an AF_PACKET, SOCK_RAW socket for every protocol
+     * (ETH_P_ALL, in network order) into capture->fd; with an interface, find its index
+     * (SIOCGIFINDEX), bind the socket to it with a sockaddr_ll and keep the index in
+     * capture->ifindex, else 0 (packet(7)). Say why on stderr and return false on any
+     * failure. */
     capture->ifindex = 0;
     capture->fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
     if (capture->fd < 0) {
@@ -52,8 +57,14 @@ bool capture_open(struct capture *capture, const char *interface)
     }
     capture->ifindex = request.ifr_ifindex;
     return true;
+    /* LAB(sniffer) STUB
+     * (void)capture, (void)interface;
+     * fprintf(stderr, "sniff: capture_open is not written yet (labs/01-sniffer)\n");
+     * return false;
+     * LAB(sniffer) END */
 }
 
+/* LAB(sniffer) BEGIN: the helpers capture_next needs, if any. */
 /*
  * Frames from other interfaces can be queued between socket() and bind(),
  * and frames of links that are not Ethernet-framed (tunnels, which have no
@@ -65,10 +76,17 @@ static bool wanted(const struct capture *capture, const struct sockaddr_ll *from
         return false;
     return from->sll_hatype == ARPHRD_ETHER || from->sll_hatype == ARPHRD_LOOPBACK;
 }
+/* LAB(sniffer) END */
 
 enum capture_result capture_next(struct capture *capture, uint8_t *buffer, size_t size,
                                  const sigset_t *wait_mask, struct captured_frame *frame)
 {
+    /* LAB(sniffer) BEGIN: wait with ppoll under wait_mask (EINTR means a signal came:
+     * CAPTURE_INTERRUPTED), read one frame with recvfrom and MSG_TRUNC (its real length
+     * even when the buffer is smaller), note the time (CLOCK_REALTIME), skip frames of
+     * other interfaces than the bound one and of links that are not Ethernet-framed
+     * (sll_hatype other than ARPHRD_ETHER or ARPHRD_LOOPBACK), and fill in *frame from
+     * the sockaddr_ll (packet(7)). */
     for (;;) {
         /* ppoll installs wait_mask atomically, so a stop signal cannot slip in
          * between checking for it and going to sleep. */
@@ -97,4 +115,9 @@ enum capture_result capture_next(struct capture *capture, uint8_t *buffer, size_
         frame->direction = from.sll_pkttype;
         return CAPTURE_FRAME;
     }
+    /* LAB(sniffer) STUB
+     * (void)capture, (void)buffer, (void)size, (void)wait_mask, (void)frame;
+     * fprintf(stderr, "sniff: capture_next is not written yet (labs/01-sniffer)\n");
+     * return CAPTURE_ERROR;
+     * LAB(sniffer) END */
 }
