@@ -8,6 +8,55 @@
 #include "ip/ip.h"
 #include "icmp/icmp.h"
 #include "udp/udp.h"
+#include "user/sniff/decode.h"
+
+/*
+ * The step trace: a packet tap (netif.h) that keeps a copy of the last
+ * frames every interface received or sent, so that a failed check can show
+ * the conversation up to the failure.  Frames longer than FRAME_LOG_BYTES
+ * are kept cut (the decoder then notes them truncated).
+ */
+#define FRAME_LOG_SIZE 40
+#define FRAME_LOG_BYTES 1600
+static struct logged_frame {
+    uint64_t time_ms;
+    bool outgoing;
+    char netif[NETIF_NAME_SIZE];
+    size_t length;
+    uint8_t bytes[FRAME_LOG_BYTES];
+} frame_log[FRAME_LOG_SIZE];
+static size_t frames_logged;
+
+static void log_frame(struct netif_tap *tap, struct netif *netif, struct pbuf *frame)
+{
+    struct logged_frame *entry = &frame_log[frames_logged++ % FRAME_LOG_SIZE];
+    entry->time_ms = net_now_ms();
+    entry->outgoing = frame->packet_type == PBUF_OUTGOING;
+    memcpy(entry->netif, netif->name, NETIF_NAME_SIZE);
+    entry->length = MIN(pbuf_length(frame), (size_t)FRAME_LOG_BYTES);
+    memcpy(entry->bytes, frame->data, entry->length);
+}
+
+static struct netif_tap frame_logger = { .frame = log_frame };
+
+void net_test_fail(void)
+{
+    size_t first = frames_logged > FRAME_LOG_SIZE ? frames_logged - FRAME_LOG_SIZE : 0;
+    fprintf(stderr, "frames up to the failure (> received by the stack, < sent by it; "
+                    "virtual time):\n");
+    if (!frames_logged)
+        fprintf(stderr, "  none\n");
+    if (first)
+        fprintf(stderr, "  (%zu earlier frames not shown)\n", first);
+    for (size_t i = first; i < frames_logged; i++) {
+        const struct logged_frame *entry = &frame_log[i % FRAME_LOG_SIZE];
+        fprintf(stderr, "  %3zu %8.3fs %s %s ", i + 1, entry->time_ms / 1000.0, entry->netif,
+                entry->outgoing ? "<" : ">");
+        decode_eth(stderr, entry->bytes, entry->length);
+        fprintf(stderr, "\n");
+    }
+    exit(1);
+}
 
 const uint8_t our_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 const uint8_t peer_mac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 };
@@ -20,7 +69,7 @@ void check_bytes(const char *file, int line, const uint8_t *actual, const uint8_
         if (actual[i] != expected[i]) {
             fprintf(stderr, "%s:%d: byte %zu is 0x%02x, expected 0x%02x\n", file, line, i,
                     actual[i], expected[i]);
-            exit(1);
+            net_test_fail();
         }
     }
 }
@@ -33,7 +82,7 @@ static void check_no_leak(void)
     fake_netif_clear_transmitted();
     if (pbuf_count() != 0) {
         fprintf(stderr, "%zu pbufs leaked\n", pbuf_count());
-        exit(1);
+        net_test_fail();
     }
 }
 
@@ -86,6 +135,7 @@ int net_test_run_all(const struct net_test *tests, size_t count, int argc, char 
 
 void stack_setup(void)
 {
+    netif_tap_add(&frame_logger);
     arp_init();
     ip_init();
     icmp_init();

@@ -22,11 +22,13 @@
 extern const uint8_t our_mac[6], peer_mac[6];
 extern struct netif *eth0, *lo;
 
+/* A failed check prints where and what, then the frames the stack received
+ * and sent up to that moment (net_test_fail), and ends the test. */
 #define CHECK(condition)                                                              \
     do {                                                                              \
         if (!(condition)) {                                                           \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-            exit(1);                                                                  \
+            net_test_fail();                                                          \
         }                                                                             \
     } while (0)
 #define CHECK_EQUAL(a, b)                                                             \
@@ -35,9 +37,12 @@ extern struct netif *eth0, *lo;
         if (a_ != b_) {                                                               \
             fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__,      \
                     __LINE__, #a, a_, #b, b_);                                        \
-            exit(1);                                                                  \
+            net_test_fail();                                                          \
         }                                                                             \
     } while (0)
+/* Prints the step trace (the last frames in and out, decoded as the sniffer
+ * prints them, with the virtual time) on stderr and exits 1. */
+void net_test_fail(void) __attribute__((noreturn));
 /* Byte-for-byte comparison that names the first differing offset. */
 #define CHECK_BYTES(actual, expected, length) \
     check_bytes(__FILE__, __LINE__, (const uint8_t *)(actual), (const uint8_t *)(expected), (length))
