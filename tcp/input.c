@@ -62,13 +62,23 @@ static bool header_fits(const struct pbuf *packet)
 /* 3.10.7.1 CLOSED: everything but a reset is answered with a reset. */
 static void closed_state(const struct tcp_segment *segment)
 {
+    /* LAB(tcp-connect) BEGIN: no connection takes this segment (RFC 9293 3.10.7.1):
+     * answer it with a reset (tcp_send_reset_for, which you write in output.c). */
     tcp_send_reset_for(segment);
+    /* LAB(tcp-connect) STUB
+     * (void)segment;
+     * LAB(tcp-connect) END */
 }
 
 /* 3.10.7.2 LISTEN; a new connection's ISN is *iss, or RFC 6528's when NULL. */
 static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *segment,
                          const uint32_t *iss)
 {
+    /* LAB(tcp-connect) BEGIN: RFC 9293 3.10.7.2 in its order: a RST is ignored; an
+     * ACK gets <SEQ=SEG.ACK><CTL=RST>; a SYN (without FIN) makes a child in
+     * SYN-RECEIVED (tcp_pcb_new_child with ISN *iss, or tcp_initial_sequence's
+     * when iss is NULL; NULL back means the queues are full: drop) and sends its
+     * SYN-ACK (tcp_output); anything else is dropped. */
     /* First, check for a RST: ignore it. */
     if (segment->flags & TCP_FLAG_RST)
         return;
@@ -91,8 +101,14 @@ static void listen_state(struct tcp_pcb *listener, const struct tcp_segment *seg
             tcp_output(child);
     }
     /* Fourth, other text or control: drop. */
+    /* LAB(tcp-connect) STUB
+     * (void)listener, (void)segment, (void)iss;
+     * LAB(tcp-connect) END */
 }
 
+/* LAB(tcp-connect) BEGIN: the helpers syn_sent_state and the fifth step need:
+ * taking the options of the peer's SYN-ACK (MSS, window scale, SACK-permitted)
+ * and entering ESTABLISHED (the README says what that involves). */
 static void take_peer_options(struct tcp_pcb *pcb, const struct tcp_segment *segment)
 {
     pcb->mss = MIN(pcb->advertised_mss, segment->mss ? segment->mss : TCP_DEFAULT_MSS);
@@ -123,12 +139,21 @@ static void connection_established(struct tcp_pcb *pcb)
     if (pcb->fin_queued)
         tcp_set_state(pcb, TCP_FIN_WAIT_1);
 }
+/* LAB(tcp-connect) END */
 
 static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segment);
 
 /* 3.10.7.3 SYN-SENT. */
 static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
 {
+    /* LAB(tcp-connect) BEGIN: RFC 9293 3.10.7.3 in its order: first the ACK bit
+     * (SEG.ACK =< ISS or > SND.NXT: reset <SEQ=SEG.ACK><CTL=RST> unless RST, retry
+     * the SYN soon with tcp_retry_syn_soon, drop); then the RST bit (only with an
+     * acceptable ACK: ECONNREFUSED, RFC 5961 3.2); then the SYN bit (without FIN):
+     * take IRS and the peer's window and options; with an acceptable ACK, enter
+     * ESTABLISHED, ACK the SYN-ACK and continue at the sixth step with any data or
+     * FIN (process_synchronized); without one (simultaneous open), enter
+     * SYN-RECEIVED and send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
     bool acceptable_ack = false;
     /* First, check the ACK bit. */
     if (segment->flags & TCP_FLAG_ACK) {
@@ -186,6 +211,10 @@ static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
     tcp_set_state(pcb, TCP_SYN_RECEIVED);
     pcb->rtt_timing = false;
     tcp_send_segment(pcb, pcb->iss, 0, TCP_SEND_NEW);
+    /* LAB(tcp-connect) STUB
+     * (void)segment;
+     * tcp_pcb_fail(pcb, EOPNOTSUPP);
+     * LAB(tcp-connect) END */
 }
 
 static bool sequence_acceptable(const struct tcp_pcb *pcb, const struct tcp_segment *segment)
@@ -231,11 +260,14 @@ static void trim_to_window(const struct tcp_pcb *pcb, struct tcp_segment *segmen
     }
 }
 
+/* LAB(tcp-connect) BEGIN: has the peer acknowledged our FIN?  (It was queued,
+ * all data before it is acknowledged, and SND.UNA is past it.) */
 static bool our_fin_acked(const struct tcp_pcb *pcb)
 {
     return pcb->fin_queued && pcb->send.length == 0 &&
            seq_gt(pcb->snd_una, pcb->snd_buffer_seq);
 }
+/* LAB(tcp-connect) END */
 
 /* Fifth step, for an ACK in snd_una < ack <= snd_max: drop what it covers. */
 static void new_data_acknowledged(struct tcp_pcb *pcb, uint32_t ack)
@@ -279,7 +311,9 @@ static void update_send_window(struct tcp_pcb *pcb, const struct tcp_segment *se
     }
 }
 
-/* Eighth step's work, once the FIN is in order. */
+/* LAB(tcp-connect) BEGIN: the eighth step's work once the FIN is in order, if you
+ * want it in a helper: RCV.NXT over the FIN, the state change (RFC 9293 3.10.7.4,
+ * eighth step), an ACK owed, the reader woken (it reads end of file). */
 static bool fin_arrived(struct tcp_pcb *pcb)
 {
     pcb->rcv_nxt++;
@@ -307,6 +341,7 @@ static bool fin_arrived(struct tcp_pcb *pcb)
         pcb->readable(pcb);
     return true;
 }
+/* LAB(tcp-connect) END */
 
 /* RFC 5961 4.2: a SYN in a synchronized state, in the window or not,
  * earns a challenge ACK; counted as an input error too, as Linux does. */
@@ -355,8 +390,14 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         pcb->ack_now = true;
     trim_to_window(pcb, segment);
     flags = segment->flags;
-    /* Second, check the RST bit (RFC 5961 3.2: exactly RCV.NXT resets,
-     * anywhere else in the window earns a challenge ACK). */
+    /* Second, check the RST bit. */
+    /* LAB(tcp-connect) BEGIN: a RST (already known to be in the window) resets the
+     * connection only exactly at RCV.NXT; anywhere else it earns a challenge ACK
+     * (RFC 5961 3.2).  What a reset does depends on the state (RFC 9293 3.10.7.4,
+     * second step): SYN-RECEIVED fails with ECONNREFUSED (a passive one is a
+     * TcpExt EmbryonicRsts); ESTABLISHED and FIN-WAIT-1/2 with ECONNRESET;
+     * CLOSE-WAIT with EPIPE (Linux); CLOSING, LAST-ACK and TIME-WAIT just close.
+     * Return false once the pcb is gone. */
     if (flags & TCP_FLAG_RST) {
         if (segment->seq != pcb->rcv_nxt) {
             tcp_send_challenge_ack(pcb);
@@ -384,9 +425,16 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
             return false;
         }
     }
+    /* LAB(tcp-connect) STUB
+     * if (flags & TCP_FLAG_RST)
+     *     return true;
+     * LAB(tcp-connect) END */
     /* Third, check security: no IPSO/CIPSO here. */
-    /* Fourth, check the SYN bit (RFC 5961 4.2: a challenge ACK in every
-     * synchronized state; a passive SYN-RECEIVED goes back to LISTEN). */
+    /* Fourth, check the SYN bit. */
+    /* LAB(tcp-connect) BEGIN: a SYN here earns a challenge ACK in every
+     * synchronized state (RFC 5961 4.2, syn_challenge), except that a passive
+     * SYN-RECEIVED connection goes back to LISTEN: it is closed (RFC 9293
+     * 3.10.7.4, fourth step). */
     if (flags & TCP_FLAG_SYN) {
         if (pcb->state == TCP_SYN_RECEIVED && pcb->listener) {
             tcp_pcb_closed(pcb);
@@ -395,17 +443,24 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         syn_challenge(pcb);
         return true;
     }
+    /* LAB(tcp-connect) STUB
+     * if (flags & TCP_FLAG_SYN)
+     *     return true;
+     * LAB(tcp-connect) END */
     /* Fifth, check the ACK field. */
     if (!(flags & TCP_FLAG_ACK))
         return true;
-    /* SYN-RECEIVED: "If SEG.ACK is not acceptable, form a reset segment
-     * <SEQ=SEG.ACK><CTL=RST>" (RFC 5961's challenge ACKs are for the
-     * synchronized states; Linux resets here too). */
+    /* LAB(tcp-connect) BEGIN: in SYN-RECEIVED, an ACK outside SND.UNA < SEG.ACK =<
+     * SND.NXT (SND.MAX here) gets <SEQ=SEG.ACK><CTL=RST> and the segment is dropped
+     * (RFC 9293 3.10.7.4, fifth step: "If SEG.ACK is not acceptable, form a reset
+     * segment"; RFC 5961's challenge ACKs are for the synchronized states, and
+     * Linux resets here too). */
     if (pcb->state == TCP_SYN_RECEIVED &&
         (!seq_gt(segment->ack, pcb->snd_una) || seq_gt(segment->ack, pcb->snd_max))) {
         tcp_send_reset_for(segment);
         return true;
     }
+    /* LAB(tcp-connect) END */
     /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT];
      * below, a challenge ACK.  Above, RFC 9293 and RFC 5961 want an ACK
      * too; Linux drops the segment silently, and so do we (an ACK would
@@ -416,6 +471,11 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         tcp_send_challenge_ack(pcb);
         return true;
     }
+    /* LAB(tcp-connect) BEGIN: the ACK completes the handshake (SYN-RECEIVED): unless
+     * the listener's accept queue is full (then drop the segment, as Linux), take
+     * the send window from it (SND.WND, SND.WL1, SND.WL2, MAX.SND.WND), SND.UNA =
+     * SEG.ACK, an RTT sample if the SYN-ACK was sent once, and enter ESTABLISHED
+     * (RFC 9293 3.10.7.4, fifth step); the ACK is then processed as in ESTABLISHED. */
     if (pcb->state == TCP_SYN_RECEIVED) {
         if (pcb->listener && pcb->listener->accept_pending >= pcb->listener->backlog)
             return true;                  /* accept queue full: Linux drops the ACK */
@@ -430,6 +490,7 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         pcb->rtt_timing = false;
         connection_established(pcb);
     }
+    /* LAB(tcp-connect) END */
     tcp_sack_update(pcb, segment);
     if (seq_gt(segment->ack, pcb->snd_una)) {
         new_data_acknowledged(pcb, segment->ack);
@@ -443,6 +504,12 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         tcp_congestion_on_sack(pcb);
     pcb->keepalive_probes_sent = 0;       /* the peer is alive */
     update_send_window(pcb, segment);
+    /* LAB(tcp-connect) BEGIN: the moves an ACK of our FIN makes (RFC 9293 3.10.7.4,
+     * fifth step): FIN-WAIT-1 to FIN-WAIT-2 (stop the retransmission timer; an
+     * orphan gets tcp_arm_fin_wait_2_timeout), CLOSING to TIME-WAIT, LAST-ACK to
+     * CLOSED (return false: the pcb is gone).  Then RFC 1122 4.2.2.13: data
+     * arriving after close() (no socket owns the pcb) in FIN-WAIT-1 or -2 gets
+     * <SEQ=SEG.ACK><CTL=RST> and the connection is closed, as Linux. */
     switch (pcb->state) {
     case TCP_FIN_WAIT_1:
         if (our_fin_acked(pcb)) {
@@ -473,6 +540,7 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         tcp_pcb_closed(pcb);
         return false;
     }
+    /* LAB(tcp-connect) END */
     /* Sixth, check the URG bit: urgent data is not supported; its bytes
      * are delivered in line (as with SO_OOBINLINE). */
     /* Seventh, process the segment text. */
@@ -505,6 +573,11 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         pcb->ack_now = true;
     }
     /* Eighth, check the FIN bit. */
+    /* LAB(tcp-connect) BEGIN: a FIN at RCV.NXT (after the segment's text) is taken
+     * once (RFC 9293 3.10.7.4, eighth step); a repeated one is ACKed again (in
+     * TIME-WAIT it restarts the 2 MSL wait); one beyond a hole waits in ooo_fin
+     * until the hole is filled (ACK at once, RFC 5681 4.2), and is taken when a
+     * later segment makes RCV.NXT reach it. */
     if (flags & TCP_FLAG_FIN) {
         uint32_t fin_seq = segment->seq + segment->payload_length;
         if (fin_seq == pcb->rcv_nxt && !pcb->fin_received) {
@@ -521,6 +594,7 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     } else if (pcb->ooo_fin && pcb->ooo_fin_seq == pcb->rcv_nxt) {
         fin_arrived(pcb);
     }
+    /* LAB(tcp-connect) END */
     return true;
 }
 
@@ -536,6 +610,9 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
 static struct tcp_pcb *time_wait_reopen(struct tcp_pcb *pcb, const struct tcp_segment *segment,
                                         uint32_t *iss)
 {
+    /* LAB(tcp-connect) BEGIN: a SYN (no ACK, no RST) above RCV.NXT, and a listener
+     * on the port (tcp_listener_lookup): *iss = SND.NXT + 65537, close this pcb,
+     * return the listener.  Otherwise NULL. */
     if ((segment->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST)) != TCP_FLAG_SYN ||
         !seq_gt(segment->seq, pcb->rcv_nxt))
         return NULL;
@@ -545,6 +622,10 @@ static struct tcp_pcb *time_wait_reopen(struct tcp_pcb *pcb, const struct tcp_se
     *iss = pcb->snd_nxt + 65535 + 2;
     tcp_pcb_closed(pcb);
     return listener;
+    /* LAB(tcp-connect) STUB
+     * (void)pcb, (void)segment, (void)iss;
+     * return NULL;
+     * LAB(tcp-connect) END */
 }
 
 static void tcp_input(struct pbuf *packet)

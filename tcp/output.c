@@ -251,6 +251,11 @@ void tcp_send_reset(struct tcp_pcb *pcb)
  * <SEQ=SEG.ACK><CTL=RST>".  Never in answer to a reset. */
 void tcp_send_reset_for(const struct tcp_segment *incoming)
 {
+    /* LAB(tcp-connect) BEGIN: never answer a reset; else build a 20-byte header
+     * (pbuf_alloc(PBUF_TRANSPORT, ...); no buffer: give up) with the incoming
+     * segment's ports swapped and the sequence, acknowledgment and flags of RFC
+     * 9293 3.10.7.1 (window 0), and send it from its destination address to its
+     * source with checksum_and_send (which counts OutSegs and OutRsts). */
     if (incoming->flags & TCP_FLAG_RST)
         return;
     struct pbuf *segment = pbuf_alloc(PBUF_TRANSPORT, TCP_HEADER_SIZE);
@@ -269,6 +274,9 @@ void tcp_send_reset_for(const struct tcp_segment *incoming)
         header->flags = TCP_FLAG_RST | TCP_FLAG_ACK;
     }
     checksum_and_send(segment, incoming->destination, incoming->source, TCP_FLAG_RST);
+    /* LAB(tcp-connect) STUB
+     * (void)incoming;
+     * LAB(tcp-connect) END */
 }
 
 /*

@@ -318,12 +318,16 @@ struct tcp_pcb *tcp_accept(struct tcp_pcb *listener)
 
 int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
 {
+    /* LAB(tcp-connect) BEGIN: an OPEN the state forbids (RFC 9293 3.10.1), with
+     * Linux's errors: -EALREADY in SYN-SENT, -EINVAL in LISTEN, -EISCONN in any
+     * other state but CLOSED, or when an attempt was made (remote_port set). */
     if (pcb->state == TCP_SYN_SENT)
         return -EALREADY;
     if (pcb->state == TCP_LISTEN)
         return -EINVAL;
     if (pcb->state != TCP_CLOSED || pcb->remote_port)
         return -EISCONN;
+    /* LAB(tcp-connect) END */
     if (address == IP_ADDRESS_ANY || port == 0 || ip_address_is_broadcast(NULL, address) ||
         ip_address_is_multicast(address))
         return -ENETUNREACH;        /* Linux: connect to a broadcast is ENETUNREACH */
@@ -346,6 +350,11 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
     pcb->mss = MIN(pcb->advertised_mss, TCP_DEFAULT_MSS);
     pcb->rcv_wscale = receive_shift(pcb);
     pcb->sack_ok = tcp_sack != 0;         /* offered; the SYN-ACK says if agreed */
+    /* LAB(tcp-connect) BEGIN: the active OPEN (RFC 9293 3.10.1, 3.3.1): the ISS of
+     * the 4-tuple (tcp_initial_sequence, RFC 6528), SND.UNA = SND.NXT = SND.MAX =
+     * ISS, the send queue's first byte at ISS + 1 (snd_buffer_seq), no pending
+     * error, tcp_congestion_init (it reads the ISS), SYN-SENT, Tcp ActiveOpens
+     * counted, the SYN sent (tcp_output), 0 returned. */
     pcb->iss = tcp_initial_sequence(pcb->local_address, pcb->local_port, address, port);
     pcb->snd_una = pcb->snd_nxt = pcb->snd_max = pcb->iss;
     pcb->snd_buffer_seq = pcb->iss + 1;
@@ -355,6 +364,9 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
     NET_COUNT(TCP_ACTIVE_OPENS);
     tcp_output(pcb);
     return 0;
+    /* LAB(tcp-connect) STUB
+     * return -EOPNOTSUPP;
+     * LAB(tcp-connect) END */
 }
 
 /* Counters follow RFC 1213's tcpCurrEstab and tcpEstabResets definitions:
@@ -436,6 +448,12 @@ void tcp_close(struct tcp_pcb *pcb)
     pcb->writable = NULL;
     pcb->failed = NULL;
     pcb->accept_ready = NULL;
+    /* LAB(tcp-connect) BEGIN: CLOSE by state (RFC 9293 3.10.4): CLOSED, LISTEN and
+     * SYN-SENT just delete the TCB (tcp_pcb_closed); with unread data the
+     * connection is aborted instead (tcp_abort: RFC 2525 2.17, as Linux); in
+     * TIME-WAIT the orphan only gives its rings back (tcp_pcb_release_buffers);
+     * otherwise the FIN goes as for shutdown (tcp_shutdown), and an orphan in
+     * FIN-WAIT-2 gets its time limit (tcp_arm_fin_wait_2_timeout). */
     switch (pcb->state) {
     case TCP_CLOSED:
     case TCP_LISTEN:
@@ -458,6 +476,9 @@ void tcp_close(struct tcp_pcb *pcb)
     if (pcb->state == TCP_FIN_WAIT_2)
         tcp_arm_fin_wait_2_timeout(pcb);
     tcp_shutdown(pcb);
+    /* LAB(tcp-connect) STUB
+     * tcp_abort(pcb);
+     * LAB(tcp-connect) END */
 }
 
 /* An orphan in TIME-WAIT has delivered and received everything: it keeps

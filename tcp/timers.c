@@ -153,13 +153,20 @@ void tcp_arm_keepalive(struct tcp_pcb *pcb)
         net_timer_cancel(&pcb->keepalive_timer);
 }
 
+/* LAB(tcp-connect) BEGIN: the end of TIME-WAIT (and of an orphan's FIN-WAIT-2):
+ * the connection is over (tcp_pcb_closed). */
 static void time_wait_timeout(void *argument)
 {
     tcp_pcb_closed(argument);
 }
+/* LAB(tcp-connect) END */
 
 void tcp_enter_time_wait(struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-connect) BEGIN: TIME-WAIT (RFC 9293 3.6, 3.4.2): the state, no
+     * retransmission, persist or keepalive timer, the time_wait_timer started for
+     * 2 MSL (tcp_msl_ms; restarted when called again), and an orphan (not owned)
+     * gives its rings back (tcp_pcb_release_buffers). */
     tcp_set_state(pcb, TCP_TIME_WAIT);
     net_timer_cancel(&pcb->retransmit_timer);
     net_timer_cancel(&pcb->persist_timer);
@@ -167,14 +174,22 @@ void tcp_enter_time_wait(struct tcp_pcb *pcb)
     net_timer_start(&pcb->time_wait_timer, 2 * tcp_msl_ms, time_wait_timeout, pcb);
     if (!pcb->owned)
         tcp_pcb_release_buffers(pcb);
+    /* LAB(tcp-connect) STUB
+     * (void)pcb;
+     * LAB(tcp-connect) END */
 }
 
 /* Linux's tcp_fin_timeout: an orphan in FIN_WAIT_2 does not wait forever
  * for a FIN the peer may never send (RFC 9293 leaves it open). */
 void tcp_arm_fin_wait_2_timeout(struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-connect) BEGIN: an orphan (not owned) in FIN-WAIT-2 is closed after
+     * tcp_fin_timeout_ms, on the time_wait_timer. */
     if (!pcb->owned)
         net_timer_start(&pcb->time_wait_timer, tcp_fin_timeout_ms, time_wait_timeout, pcb);
+    /* LAB(tcp-connect) STUB
+     * (void)pcb;
+     * LAB(tcp-connect) END */
 }
 
 void tcp_timers_stop(struct tcp_pcb *pcb)

@@ -74,6 +74,11 @@ bool tcp_at_end_of_stream(const struct tcp_pcb *pcb)
 /* RFC 9293 3.10.4 CLOSE, for the sending direction only. */
 int tcp_shutdown(struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-connect) BEGIN: CLOSE for the sending direction, by state (RFC 9293
+     * 3.10.4): queue the FIN after the data (fin_queued) and move ESTABLISHED or
+     * SYN-RECEIVED to FIN-WAIT-1, CLOSE-WAIT to LAST-ACK, then send (tcp_output);
+     * in SYN-SENT only queue it (connection_established moves to FIN-WAIT-1);
+     * -ENOTCONN in CLOSED and LISTEN; 0 when the FIN is already queued. */
     switch (pcb->state) {
     case TCP_SYN_RECEIVED:
     case TCP_ESTABLISHED:
@@ -97,6 +102,10 @@ int tcp_shutdown(struct tcp_pcb *pcb)
     }
     tcp_output(pcb);
     return 0;
+    /* LAB(tcp-connect) STUB
+     * (void)pcb;
+     * return -EOPNOTSUPP;
+     * LAB(tcp-connect) END */
 }
 
 void tcp_set_nodelay(struct tcp_pcb *pcb, bool on)

@@ -68,7 +68,7 @@ static const struct {
 	{ ECONNRESET, "ECONNRESET" }, { EINVAL, "EINVAL" }, { EISCONN, "EISCONN" },
 	{ ENOTCONN, "ENOTCONN" }, { EPIPE, "EPIPE" }, { ETIMEDOUT, "ETIMEDOUT" },
 	{ EHOSTUNREACH, "EHOSTUNREACH" }, { ENETUNREACH, "ENETUNREACH" }, { EBADF, "EBADF" },
-	{ ENOPROTOOPT, "ENOPROTOOPT" },
+	{ ENOPROTOOPT, "ENOPROTOOPT" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 };
 
 /* Our lines go to stderr, one write each, so that they never land inside

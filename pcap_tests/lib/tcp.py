@@ -43,6 +43,10 @@ PEER_PORT = 40000
 PEER_ISN = 1000000
 MOD = 1 << 32
 NO_TIMESTAMPS = "echo 0 > /proc/sys/net/ipv4/tcp_timestamps"
+# The bound (Fixture.timeout_ms) of a conversation that waits for no
+# timer: it lasts a few tenths of a second on either guest, and one that
+# stalls (a lab's stub answers nothing) then fails in 5 s, not 20.
+QUICK_TIMEOUT_MS = 5000
 
 
 def pattern(offset, length):

@@ -394,7 +394,10 @@ static void test_tcp_syn_retried_soon_after_rst_with_bad_ack(void)
     tcp_close(pcb);
 }
 
-/* RFC 9293 3.10.7.3: a RST acknowledging our SYN refuses the connection. */
+/* RFC 9293 3.10.7.3: in SYN-SENT a RST without ACK, or whose ACK is not for
+ * our SYN, is dropped (RFC 5961 3.2); an ACK not for our SYN gets
+ * <SEQ=SEG.ACK><CTL=RST>; a RST acknowledging our SYN refuses the
+ * connection (ECONNREFUSED, Tcp AttemptFails). */
 static void test_tcp_rst_in_syn_sent_refuses(void)
 {
     tcp_stack_setup();
@@ -408,6 +411,9 @@ static void test_tcp_rst_in_syn_sent_refuses(void)
     inject_tcp(&(struct test_segment){ .seq = 1, .ack = syn.seq + 9,
                                        .flags = TCP_FLAG_RST | TCP_FLAG_ACK });
     check_no_frame();
+    inject_tcp(&(struct test_segment){ .seq = 1, .flags = TCP_FLAG_RST });
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_SYN_SENT);
     inject_tcp(&(struct test_segment){ .seq = 1, .ack = syn.seq + 9, .flags = TCP_FLAG_ACK });
     expect_flags(&reset, TCP_FLAG_RST, syn.seq + 9, 0);
     CHECK_EQUAL(pcb->state, TCP_SYN_SENT);
@@ -660,6 +666,82 @@ static void test_tcp_time_wait_orphan_releases_buffers(void)
     CHECK_EQUAL(proc_net_tcp_entries(), 1);
 }
 
+/* RFC 9293 3.10.7.4, second step, in the states after a FIN: a RST at
+ * RCV.NXT ends the connection and nothing answers it.  FIN-WAIT-1 and -2
+ * report ECONNRESET (no EstabResets: RFC 1213 counts only ESTABLISHED and
+ * CLOSE-WAIT); CLOSING, LAST-ACK and TIME-WAIT "enter the CLOSED state,
+ * delete the TCB": the peer's next ACK then reaches the listener, which
+ * answers <SEQ=SEG.ACK><CTL=RST> (3.10.7.2). */
+static void test_tcp_rst_in_closing_states(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct captured fin, ack, reset;
+    struct test_segment peer_fin = { .seq = PEER_ISN + 1, .flags = TCP_FLAG_FIN | TCP_FLAG_ACK,
+                                     .window = 8000 };
+    struct test_segment rst_after_fin = { .seq = PEER_ISN + 2, .flags = TCP_FLAG_RST };
+    for (int acked = 0; acked <= 1; acked++) {        /* FIN-WAIT-1, then FIN-WAIT-2 */
+        struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+        tcp_shutdown(pcb);
+        expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+        if (acked)
+            inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                               .flags = TCP_FLAG_ACK, .window = 8000 });
+        CHECK_EQUAL(pcb->state, acked ? TCP_FIN_WAIT_2 : TCP_FIN_WAIT_1);
+        inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .flags = TCP_FLAG_RST });
+        check_no_frame();
+        CHECK_EQUAL(pcb->state, TCP_CLOSED);
+        char buffer[4];
+        CHECK_EQUAL(tcp_receive(pcb, buffer, sizeof(buffer)), -ECONNRESET);
+        tcp_close(pcb);
+    }
+    CHECK_EQUAL(net_counter_by_name("Tcp", "EstabResets"), 0);
+
+    /* CLOSING: the FINs crossed, ours not yet acknowledged */
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    tcp_shutdown(pcb);
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    peer_fin.ack = isn + 1;
+    inject_tcp(&peer_fin);
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_CLOSING);
+    inject_tcp(&rst_after_fin);
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    tcp_close(pcb);
+    struct test_segment late_ack = { .seq = PEER_ISN + 2, .ack = isn + 2, .flags = TCP_FLAG_ACK,
+                                     .window = 8000 };
+    inject_tcp(&late_ack);
+    expect_flags(&reset, TCP_FLAG_RST, isn + 2, 0);
+
+    /* LAST-ACK: the peer closed first, then close() sent our FIN */
+    pcb = establish_passive(1460, 8000, &isn);
+    peer_fin.ack = isn + 1;
+    inject_tcp(&peer_fin);
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 2);
+    tcp_close(pcb);
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_LAST_ACK);
+    CHECK_EQUAL(proc_net_tcp_entries(), 2);
+    inject_tcp(&rst_after_fin);
+    check_no_frame();
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);      /* gone: only the listener */
+    late_ack.ack = isn + 2;
+    inject_tcp(&late_ack);
+    expect_flags(&reset, TCP_FLAG_RST, isn + 2, 0);
+
+    /* TIME-WAIT: ended at once, not after 2 MSL (not RFC 1337, as Linux) */
+    pcb = time_wait_connection(&isn);
+    inject_tcp(&rst_after_fin);
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    tcp_close(pcb);
+    late_ack.ack = isn + 2;
+    inject_tcp(&late_ack);
+    expect_flags(&reset, TCP_FLAG_RST, isn + 2, 0);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "EstabResets"), 0);
+}
+
 /*
  * A SYN flood (RFC 4987) against a listener with backlog 8: only 8
  * SYN-RECEIVED children exist at any time and the stack's memory stays
@@ -724,6 +806,7 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_tcp_time_wait_without_listener_keeps_waiting),
         TEST_ENTRY(test_tcp_syn_flood_memory_stays_bounded),
         TEST_ENTRY(test_tcp_time_wait_orphan_releases_buffers),
+        TEST_ENTRY(test_tcp_rst_in_closing_states),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }
