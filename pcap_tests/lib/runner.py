@@ -117,19 +117,31 @@ def run_fixture(path, guest="strata", out=None, allowance_s=None):
          "--pcap", prefix + ".pcap", "--index", prefix + ".frames",
          "--guest-log", prefix + ".guest", "--"] + guest_command(guest, built),
         prefix + ".harness", bound_s)
+    read_what_was_left(run)
     if status is None:
         run.problem = "no answer after %d s" % round(bound_s)
-        return run
-    if status != 0:
-        with open(prefix + ".harness") as messages:
-            run.problem = "the harness failed (status %d): %s" % (
-                status, messages.read().strip().splitlines()[-1:] or "no message")
-        return run
-    with open(prefix + ".guest", errors="replace") as log:
-        run.snapshots = counters.parse_guest_log(log.read())
-    # The guest's stderr (pcap_tcp's lines) is in the harness's messages.
-    with open(prefix + ".harness", errors="replace") as messages:
-        run.guest_stderr = messages.read()
-    run.recording = Recording(prefix + ".pcap", prefix + ".frames")
-    run.problem = verdict(built, run.recording, run.snapshots, run.guest_stderr)
+    elif status != 0:
+        last = run.guest_stderr.strip().splitlines()[-1:]
+        run.problem = "the harness failed (status %d): %s" % (status, last[0] if last else "no message")
+    else:
+        run.problem = verdict(built, run.recording, run.snapshots, run.guest_stderr)
     return run
+
+
+def read_what_was_left(run):
+    """The guest's counters, the messages and the recording, as far as the
+    run got: a run stopped at its bound or by a harness error still shows
+    its frames in the step trace."""
+    prefix = run.prefix
+    if os.path.exists(prefix + ".guest"):
+        with open(prefix + ".guest", errors="replace") as log:
+            run.snapshots = counters.parse_guest_log(log.read())
+    # The guest's stderr (pcap_tcp's lines) is in the harness's messages.
+    if os.path.exists(prefix + ".harness"):
+        with open(prefix + ".harness", errors="replace") as messages:
+            run.guest_stderr = messages.read()
+    if os.path.exists(prefix + ".pcap") and os.path.exists(prefix + ".frames"):
+        try:
+            run.recording = Recording(prefix + ".pcap", prefix + ".frames")
+        except Exception:  # a pcap cut short by a stopped harness
+            run.recording = None

@@ -4,12 +4,61 @@ one line each (who sent it, when, what it is), each guest frame compared
 with the frame the fixture expected there, up to the first divergence,
 which names the field, its value and the expected value; then the frames
 that never came, the counters that rose or did not, and the recording."""
+from scapy.layers.inet import ICMP, IP, TCP
 from verdict import frame_difference
 
 # Roles of the recording's index (pcap_tests/harness/recorder.h) as a line names them.
 ROLE_NAMES = {"arp-answer": "harness ARP answer", "arp-request": "guest ARP request",
               "announce": "guest announcement"}
 OTHER_COUNTERS_SHOWN = 8
+
+
+class Summaries:
+    """One line per frame, with TCP sequence and acknowledgement numbers
+    relative to each side's initial sequence number, as Wireshark shows
+    them: a side's base is the sequence number of its first SYN, or of the
+    first segment seen from it."""
+
+    def __init__(self):
+        self.bases = {}
+        self.syn_seen = set()
+
+    def summary(self, packet):
+        """One line for a frame; TCP's numbers made relative, ICMP echoes' id and seq shown."""
+        if ICMP in packet and packet[ICMP].type in (0, 8):
+            return "%s id %d seq %d" % (packet.summary(), packet[ICMP].id, packet[ICMP].seq)
+        if TCP not in packet or IP not in packet:
+            return packet.summary()
+        ip, tcp = packet[IP], packet[TCP]
+        side, other = (ip.src, tcp.sport, ip.dst, tcp.dport), (ip.dst, tcp.dport, ip.src, tcp.sport)
+        if side not in self.bases or (tcp.flags.S and side not in self.syn_seen):
+            self.bases[side] = tcp.seq
+            if tcp.flags.S:
+                self.syn_seen.add(side)
+        text = "TCP %s:%d > %s:%d [%s] seq %d" % (ip.src, tcp.sport, ip.dst, tcp.dport,
+                                                  tcp.sprintf("%flags%"),
+                                                  (tcp.seq - self.bases[side]) % (1 << 32))
+        if tcp.flags.A:
+            ack = tcp.ack - self.bases[other] if other in self.bases else tcp.ack
+            text += " ack %d" % (ack % (1 << 32))
+        length = ip.len - ip.ihl * 4 - tcp.dataofs * 4
+        return text + " win %d len %d" % (tcp.window, length)
+
+
+def template_summary(template):
+    """The fields a fixture's expected frame gives, layer by layer: what the
+    comparison checks (verdict.template_difference)."""
+    from scapy.packet import NoPayload, Raw
+    parts, layer = [], template
+    while not isinstance(layer, NoPayload):
+        if isinstance(layer, Raw):
+            parts.append("payload %r" % layer.load[:40])
+            break
+        fields = ["%s=%s" % (name, layer.get_field(name).i2repr(layer, value))
+                  for name, value in layer.fields.items() if value != []]
+        parts.append("%s(%s)" % (type(layer).__name__, ", ".join(fields)))
+        layer = layer.payload
+    return " / ".join(parts)
 
 
 def frame_line(mark, number, when, who, summary):
@@ -22,8 +71,9 @@ def conversation(run):
     frames = [frame for frame in recording.frames if frame.role not in ("boot", "end")]
     start = frames[0].time if frames else 0.0
     lines, received, diverged = [], 0, False
+    numbers = Summaries()
     for frame in frames:
-        summary = frame.packet().summary()
+        summary = numbers.summary(frame.packet())
         when = frame.time - start
         if frame.role.startswith("fixture "):
             lines.append(frame_line(" ", frame.number, when, "sent " + frame.role.split()[1], summary))
@@ -43,14 +93,14 @@ def conversation(run):
             difference = frame_difference(expected, frame, recording)
             lines.append(frame_line("X" if difference else " ", frame.number, when, who, summary))
             if difference:
-                lines.append("      expected:  %s" % expected.template.summary())
+                lines.append("      expected:  %s" % template_summary(expected.template))
                 lines.append("      differs:   %s" % difference)
                 diverged = True
                 break
     if not diverged:
         for position in range(received + 1, len(built.expected) + 1):
             lines.append("X   -            guest frame %d  never came; expected %s" % (
-                position, built.expected[position - 1].template.summary()))
+                position, template_summary(built.expected[position - 1].template)))
     return lines
 
 
