@@ -2,10 +2,11 @@
  * t_socket_udp.c - AF_INET SOCK_DGRAM over the loopback interface:
  * socket(2) errors, bind/getsockname, sendto/recvfrom, MSG_PEEK,
  * MSG_TRUNC (in and out), MSG_DONTWAIT, SOCK_NONBLOCK, SO_RCVTIMEO,
- * buffer sizes, connect/getpeername/send/recv, ECONNREFUSED after an ICMP
- * port unreachable, EACCES for broadcast without SO_BROADCAST, scatter and
- * gather with sendmsg/recvmsg, poll readiness, FIONREAD, large datagrams,
- * signals interrupting recv, EFAULT, EBADF and ENOTSOCK.  Only 127.0.0.1 is used.
+ * buffer sizes, connect/getpeername/send/recv, shutdown (then EOF, or
+ * EAGAIN without waiting), ECONNREFUSED after an ICMP port unreachable,
+ * EACCES for broadcast without SO_BROADCAST, scatter and gather with
+ * sendmsg/recvmsg, poll readiness, FIONREAD, large datagrams, signals
+ * interrupting recv, EFAULT, EBADF and ENOTSOCK.  Only 127.0.0.1 is used.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -84,6 +85,11 @@ static void test_socket_errors(void)
 	check_errno(accept(s, NULL, NULL), EOPNOTSUPP, "accept on UDP gives EOPNOTSUPP");
 	check_errno(send(s, "x", 1, 0), EDESTADDRREQ, "send on an unconnected socket gives EDESTADDRREQ");
 	check_errno(shutdown(s, SHUT_RDWR), ENOTCONN, "shutdown of an unconnected UDP socket gives ENOTCONN");
+	check_errno(recv(s, &c, 1, 0), EAGAIN, "after shutdown a non-blocking recv still gives EAGAIN");
+	int shut = socket(AF_INET, SOCK_DGRAM, 0);
+	shutdown(shut, SHUT_RD);
+	check_eq(recv(shut, &c, 1, 0), 0, "after shutdown(SHUT_RD) a blocking recv returns 0 at once");
+	close(shut);
 	struct sockaddr_in6 six = { .sin6_family = AF_INET6 };
 	check_errno(bind(s, (struct sockaddr *)&six, sizeof six), EAFNOSUPPORT,
 		    "bind with an AF_INET6 address gives EAFNOSUPPORT");
