@@ -28,7 +28,6 @@ struct udp_socket {
     struct udp_pcb pcb;
     struct socket_queue queue;
     struct inet_options inet;
-    bool bound;                         /* pcb is on UDP's list */
     bool connected;
     bool closed;                        /* socket is gone; freed when sent.charged is 0 */
     struct pbuf_account sent;
@@ -99,8 +98,7 @@ static int udp_socket_create(struct socket *socket)
 static void udp_socket_close(struct socket *socket)
 {
     struct udp_socket *udp = udp_of(socket);
-    if (udp->bound)
-        udp_pcb_remove(&udp->pcb);
+    udp_pcb_remove(&udp->pcb);
     socket_queue_clear(&udp->queue);
     if (udp->sent.charged) {
         udp->closed = true;
@@ -117,24 +115,18 @@ static int udp_socket_bind(struct socket *socket, const void *address, size_t le
     int error = inet_address_from(address, length, &inet);
     if (error)
         return error;
-    if (udp->bound)
+    if (udp->pcb.local_port)
         return -EINVAL;
     udp->pcb.reuse_address = socket->reuse_address;
-    if ((error = udp_bind(&udp->pcb, inet.address, inet.port)))
-        return error;
-    udp->bound = true;
-    return 0;
+    return udp_bind(&udp->pcb, inet.address, inet.port);
 }
 
-static int udp_autobind(struct udp_socket *udp)
+/* An unbound socket's ephemeral port, bound with its SO_REUSEADDR. */
+static int bind_ephemeral(struct udp_socket *udp)
 {
-    if (udp->bound)
-        return 0;
-    udp->pcb.reuse_address = udp->socket->reuse_address;
-    int error = udp_bind(&udp->pcb, IP_ADDRESS_ANY, 0);
-    if (!error)
-        udp->bound = true;
-    return error;
+    if (!udp->pcb.local_port)
+        udp->pcb.reuse_address = udp->socket->reuse_address;
+    return udp_autobind(&udp->pcb);
 }
 
 /* connect(2) on UDP: sets the default peer; AF_UNSPEC dissolves it. */
@@ -143,8 +135,10 @@ static int udp_socket_connect(struct socket *socket, const void *address, size_t
     struct udp_socket *udp = udp_of(socket);
     struct sockaddr_inet inet;
     if (length >= sizeof(uint16_t) && ((const struct sockaddr_inet *)address)->family == AF_UNSPEC) {
-        if (udp->connected)
-            udp_disconnect(&udp->pcb);
+        /* Connected or not, as Linux's __udp_disconnect, which also
+         * forgets SO_BINDTODEVICE. */
+        udp_disconnect(&udp->pcb);
+        socket->bound_interface = 0;
         udp->connected = false;
         return 0;
     }
@@ -154,7 +148,7 @@ static int udp_socket_connect(struct socket *socket, const void *address, size_t
     uint32_t source;
     if ((error = inet_route_source(socket, inet.address, &source)))
         return error;
-    if ((error = udp_autobind(udp)))
+    if ((error = bind_ephemeral(udp)))
         return error;
     if ((error = udp_connect(&udp->pcb, inet.address, inet.port)))
         return error;
@@ -240,7 +234,7 @@ static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *
         return -EMSGSIZE;
     if (destination == IP_ADDRESS_BROADCAST && !socket->broadcast)
         return -EACCES;
-    error = udp_autobind(udp);
+    error = bind_ephemeral(udp);
     if (!error)
         error = send_buffer_wait(socket, udp, message->flags);
     if (error)

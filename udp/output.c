@@ -17,8 +17,8 @@ int udp_send(struct udp_pcb *pcb, struct pbuf *payload, uint32_t destination,
         error = -EINVAL;           /* Linux's udp_sendmsg */
     if (!error && pbuf_length(payload) > 65535 - UDP_HEADER_SIZE - sizeof(struct ip_header))
         error = -EMSGSIZE;
-    if (!error && !pcb->local_port)
-        error = udp_bind(pcb, IP_ADDRESS_ANY, 0);     /* autobind, as Linux */
+    if (!error)
+        error = udp_autobind(pcb);
     struct netif *netif;
     uint32_t next_hop, source = pcb->local_address;
     if (!error && (!source || ip_address_is_broadcast(NULL, source) ||

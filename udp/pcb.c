@@ -73,6 +73,7 @@ int udp_bind(struct udp_pcb *pcb, uint32_t address, uint16_t port)
     if (address != IP_ADDRESS_ANY && !ip_address_is_local(NULL, address) &&
         !ip_address_is_multicast(address))
         return -EADDRNOTAVAIL;
+    uint16_t port_asked = port;
     if (port == 0) {
         port = ip_ephemeral_port(in_use, pcb, address);
         if (!port)
@@ -80,10 +81,17 @@ int udp_bind(struct udp_pcb *pcb, uint32_t address, uint16_t port)
     } else if (in_use(pcb, address, port)) {
         return -EADDRINUSE;
     }
+    pcb->explicit_address = address != IP_ADDRESS_ANY;
+    pcb->explicit_port = port_asked != 0;
     pcb->local_address = address;
     pcb->local_port = port;
     list_push_back(&bound, &pcb->node);
     return 0;
+}
+
+int udp_autobind(struct udp_pcb *pcb)
+{
+    return pcb->local_port ? 0 : udp_bind(pcb, pcb->local_address, 0);
 }
 
 /* RFC 1122 4.1.3.4 / Linux's ip4_datagram_connect: an unbound PCB gets an
@@ -95,11 +103,9 @@ int udp_connect(struct udp_pcb *pcb, uint32_t address, uint16_t port)
     int error = ip_route_lookup(address, &netif, &next_hop, &source);
     if (error)
         return error;
-    if (!pcb->local_port) {
-        error = udp_bind(pcb, IP_ADDRESS_ANY, 0);
-        if (error)
-            return error;
-    }
+    error = udp_autobind(pcb);
+    if (error)
+        return error;
     if (!pcb->local_address)
         pcb->local_address = source;
     pcb->remote_address = address;
@@ -107,10 +113,16 @@ int udp_connect(struct udp_pcb *pcb, uint32_t address, uint16_t port)
     return 0;
 }
 
+/* Linux's __udp_disconnect (connect with AF_UNSPEC): what connect or an
+ * autobind chose goes too, so the next send binds afresh. */
 void udp_disconnect(struct udp_pcb *pcb)
 {
     pcb->remote_address = IP_ADDRESS_ANY;
     pcb->remote_port = 0;
+    if (!pcb->explicit_address)
+        pcb->local_address = IP_ADDRESS_ANY;
+    if (!pcb->explicit_port)
+        udp_pcb_remove(pcb);
 }
 
 void udp_pcb_remove(struct udp_pcb *pcb)

@@ -251,6 +251,40 @@ static void test_udp_ephemeral_ports_in_linux_range(void)
         udp_pcb_remove(&pcbs[i]);
 }
 
+/* Linux's __udp_disconnect: the peer goes, and so do a local address and
+ * port that bind did not name; the next send binds afresh on the address kept. */
+static void test_udp_disconnect_keeps_what_bind_named(void)
+{
+    stack_setup();
+    learn_peer();
+    struct udp_pcb named, chosen;
+    open_pcb(&named, IP_ADDRESS_ANY, 4000, false);
+    CHECK_EQUAL(udp_connect(&named, PEER_ADDRESS, net_htons(53)), 0);
+    CHECK_EQUAL(named.local_address, OUR_ADDRESS);
+    udp_disconnect(&named);
+    CHECK_EQUAL(named.remote_address, 0);
+    CHECK_EQUAL(named.remote_port, 0);
+    CHECK_EQUAL(named.local_address, 0);
+    CHECK_EQUAL(named.local_port, net_htons(4000));
+    open_pcb(&chosen, OUR_ADDRESS, 0, false);
+    CHECK_EQUAL(udp_connect(&chosen, PEER_ADDRESS, net_htons(53)), 0);
+    udp_disconnect(&chosen);
+    CHECK_EQUAL(chosen.local_address, OUR_ADDRESS);
+    CHECK_EQUAL(chosen.local_port, 0);
+    /* The next send binds a new ephemeral port, on the address kept. */
+    struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, 1);
+    payload->data[0] = 'x';
+    CHECK_EQUAL(udp_send(&chosen, payload, PEER_ADDRESS, net_htons(53), NULL), 0);
+    CHECK(chosen.local_port != 0);
+    CHECK_EQUAL(chosen.local_address, OUR_ADDRESS);
+    struct pbuf *frame = next_frame();
+    CHECK_BYTES(frame->data + 14 + 12, &(uint32_t){ OUR_ADDRESS }, 4);
+    CHECK_BYTES(frame->data + 14 + 20, &chosen.local_port, 2);
+    pbuf_put(frame);
+    udp_pcb_remove(&named);
+    udp_pcb_remove(&chosen);
+}
+
 static void test_udp_send_builds_header_and_checksum(void)
 {
     stack_setup();
@@ -338,6 +372,7 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_udp_own_broadcast_looped_back),
         TEST_ENTRY(test_udp_bind_errors),
         TEST_ENTRY(test_udp_ephemeral_ports_in_linux_range),
+        TEST_ENTRY(test_udp_disconnect_keeps_what_bind_named),
         TEST_ENTRY(test_udp_send_builds_header_and_checksum),
         TEST_ENTRY(test_udp_computed_zero_checksum_sent_as_ffff),
         TEST_ENTRY(test_udp_proc_net_udp_format),
