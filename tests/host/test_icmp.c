@@ -72,7 +72,7 @@ static void test_icmp_bad_checksum_counted(void)
 /* RFC 1122 3.2.2.6: an echo request to a broadcast address MAY be discarded;
  * Linux does (icmp_echo_ignore_broadcasts) and counts it InErrors.  The same
  * request to our own address is answered. */
-static void test_icmp_echo_to_broadcast_ignored(void)
+static void test_icmp_echo_to_broadcast_counted(void)
 {
     stack_setup();
     learn_peer();
@@ -115,7 +115,7 @@ static bool error_sent_about(const uint8_t *datagram, size_t length, uint8_t pac
 
 /* RFC 1122 3.2.2: never an error about an error, a broadcast or multicast,
  * a non-first fragment, or a datagram from a non-unicast source. */
-static void test_icmp_no_error_about_error(void)
+static void test_icmp_error_exclusions(void)
 {
     stack_setup();
     learn_peer();
@@ -288,8 +288,8 @@ int main(int argc, char **argv)
     static const struct net_test tests[] = {
         TEST_ENTRY(test_icmp_echo_reply_mirrors_payload),
         TEST_ENTRY(test_icmp_bad_checksum_counted),
-        TEST_ENTRY(test_icmp_echo_to_broadcast_ignored),
-        TEST_ENTRY(test_icmp_no_error_about_error),
+        TEST_ENTRY(test_icmp_echo_to_broadcast_counted),
+        TEST_ENTRY(test_icmp_error_exclusions),
         TEST_ENTRY(test_icmp_rate_limit_per_destination),
         TEST_ENTRY(test_icmp_rate_limit),
         TEST_ENTRY(test_icmp_error_quotes_at_most_576_bytes),
