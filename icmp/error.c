@@ -7,6 +7,8 @@
 #include "../ip/ip.h"
 #include "../netif/counters.h"
 
+/* LAB(icmp) BEGIN: the largest error datagram, the error's type of service, and the
+ * test of RFC 1122 3.2.2's list of datagrams an error must never be sent about. */
 #define ICMP_ERROR_MAXIMUM_DATAGRAM 576
 #define IP_TOS_INTERNETWORK_CONTROL 0xc0
 
@@ -30,9 +32,15 @@ static bool may_answer(const struct pbuf *original, const struct ip_header *head
     }
     return true;
 }
+/* LAB(icmp) END */
 
 void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t extra)
 {
+    /* LAB(icmp) BEGIN: unless RFC 1122 3.2.2 forbids it or the rate limit refuses, build
+     * the error: type, code, checksum, the 4 bytes of extra, then the original datagram
+     * from its IP header on, as much of it as fits in 576 bytes; send it to the
+     * original's source, from the address the original was sent to when that is ours,
+     * with precedence 0xc0 (OutErrors when no buffer).  original stays the caller's. */
     if (original->l3_offset == PBUF_OFFSET_UNSET)
         return;
     const struct ip_header *header = (const struct ip_header *)pbuf_l3(original);
@@ -63,4 +71,8 @@ void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t
     };
     if (ip_output(message, source, header->source, IP_PROTOCOL_ICMP, &options))
         NET_COUNT(ICMP_OUT_ERRORS);
+    /* LAB(icmp) STUB
+     * (void)original, (void)type, (void)code, (void)extra;
+     * NET_COUNT(ICMP_OUT_ERRORS);
+     * LAB(icmp) END */
 }

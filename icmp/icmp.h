@@ -23,8 +23,9 @@ void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t
 
 /*
  * Errors received about datagrams we sent, handed to the transport that
- * sent them (UDP: to the connected socket; TCP later).  quoted has data at
- * the quoted IP header.
+ * sent them (UDP: to the connected socket; TCP: to the connection the
+ * quoted segment belongs to).  quoted has data at the quoted IP header,
+ * which is followed by at least 8 bytes.
  */
 typedef void (*icmp_error_handler_t)(uint8_t type, uint8_t code, struct pbuf *quoted);
 void icmp_register_error_handler(uint8_t protocol, icmp_error_handler_t handler);

@@ -13,6 +13,10 @@ void icmp_register_error_handler(uint8_t protocol, icmp_error_handler_t handler)
     error_handlers[protocol] = handler;
 }
 
+/* LAB(icmp) BEGIN: the helpers icmp_input needs: answering an echo request with an
+ * echo reply (RFC 792 "Echo or Echo Reply Message"; RFC 1122 3.2.2.6), and handing an
+ * error about one of our datagrams to the handler its quoted protocol registered
+ * (error_handlers) once the quote is long enough (RFC 792, RFC 1122 3.2.2). */
 /* RFC 792 "Echo or Echo Reply Message": same identifier, sequence and data. */
 static void answer_echo(struct pbuf *request, const struct ip_header *ip)
 {
@@ -56,9 +60,16 @@ static void dispatch_error(struct pbuf *message, uint8_t type, uint8_t code)
     if (handler)
         handler(type, code, message);
 }
+/* LAB(icmp) END */
 
 static void icmp_input(struct pbuf *packet)
 {
+    /* LAB(icmp) BEGIN: count the message (InMsgs), drop it if shorter than the ICMP
+     * header or if its checksum is wrong (InErrors; InCsumErrors too), then by type:
+     * answer an echo request, count an echo reply (a raw socket such as ping's has its
+     * copy already), hand destination unreachable, time exceeded and parameter problem
+     * to the quoted protocol's handler, and silently discard every other type (RFC 1122
+     * 3.2.2).  Consume the packet on every path. */
     NET_COUNT(ICMP_IN_MSGS);
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
     const struct icmp_header *icmp = PBUF_HEADER(packet, struct icmp_header);
@@ -96,6 +107,10 @@ static void icmp_input(struct pbuf *packet)
         break;
     }
     pbuf_put(packet);
+    /* LAB(icmp) STUB
+     * NET_COUNT(ICMP_IN_ERRORS);
+     * pbuf_put(packet);
+     * LAB(icmp) END */
 }
 
 void icmp_init(void)

@@ -17,10 +17,14 @@ int datagram_wait(struct socket *socket, struct socket_queue *queue,
             socket->error = 0;
             return -error;
         }
-        if ((*packet = socket_queue_peek(queue)) || socket->shut_read)
+        if ((*packet = socket_queue_peek(queue)))
             return 0;
         if (socket_nonblocking(socket, message->flags))
             return -EAGAIN;
+        /* Shutdown ends only a wait: a call that would not wait still answers
+         * EAGAIN, as Linux's __skb_wait_for_more_packets. */
+        if (socket->shut_read)
+            return 0;
         int error = socket_wait(socket, deadline);
         if (error)
             return error;

@@ -7,7 +7,8 @@
 /*
  * Waits for the first packet of queue, honouring MSG_DONTWAIT/O_NONBLOCK,
  * SO_RCVTIMEO and signals; a pending SO_ERROR is answered first.  *packet
- * stays on the queue; NULL with 0 after shutdown(SHUT_RD).
+ * stays on the queue; NULL with 0 after shutdown(SHUT_RD) when the call
+ * would otherwise wait (a non-blocking one still answers EAGAIN, as Linux).
  */
 int datagram_wait(struct socket *socket, struct socket_queue *queue,
                   struct socket_message *message, struct socket_packet **packet);

@@ -28,7 +28,6 @@ struct udp_socket {
     struct udp_pcb pcb;
     struct socket_queue queue;
     struct inet_options inet;
-    bool bound;                         /* pcb is on UDP's list */
     bool connected;
     bool closed;                        /* socket is gone; freed when sent.charged is 0 */
     struct pbuf_account sent;
@@ -99,8 +98,7 @@ static int udp_socket_create(struct socket *socket)
 static void udp_socket_close(struct socket *socket)
 {
     struct udp_socket *udp = udp_of(socket);
-    if (udp->bound)
-        udp_pcb_remove(&udp->pcb);
+    udp_pcb_remove(&udp->pcb);
     socket_queue_clear(&udp->queue);
     if (udp->sent.charged) {
         udp->closed = true;
@@ -112,39 +110,50 @@ static void udp_socket_close(struct socket *socket)
 
 static int udp_socket_bind(struct socket *socket, const void *address, size_t length)
 {
+    /* LAB(udp) BEGIN: read the sockaddr_in (inet_address_from answers EINVAL and
+     * EAFNOSUPPORT), refuse a second bind (EINVAL), pass SO_REUSEADDR on to the PCB and
+     * bind it (udp_bind's errors are bind's). */
     struct udp_socket *udp = udp_of(socket);
     struct sockaddr_inet inet;
     int error = inet_address_from(address, length, &inet);
     if (error)
         return error;
-    if (udp->bound)
+    if (udp->pcb.local_port)
         return -EINVAL;
     udp->pcb.reuse_address = socket->reuse_address;
-    if ((error = udp_bind(&udp->pcb, inet.address, inet.port)))
-        return error;
-    udp->bound = true;
-    return 0;
+    return udp_bind(&udp->pcb, inet.address, inet.port);
+    /* LAB(udp) STUB
+     * (void)socket, (void)address, (void)length;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }
 
-static int udp_autobind(struct udp_socket *udp)
+/* LAB(udp) BEGIN: binding an unbound socket to an ephemeral port with its
+ * SO_REUSEADDR, as connect and sendmsg do first (Linux's inet_autobind). */
+static int bind_ephemeral(struct udp_socket *udp)
 {
-    if (udp->bound)
-        return 0;
-    udp->pcb.reuse_address = udp->socket->reuse_address;
-    int error = udp_bind(&udp->pcb, IP_ADDRESS_ANY, 0);
-    if (!error)
-        udp->bound = true;
-    return error;
+    if (!udp->pcb.local_port)
+        udp->pcb.reuse_address = udp->socket->reuse_address;
+    return udp_autobind(&udp->pcb);
 }
+/* LAB(udp) END */
 
 /* connect(2) on UDP: sets the default peer; AF_UNSPEC dissolves it. */
 static int udp_socket_connect(struct socket *socket, const void *address, size_t length)
 {
+    /* LAB(udp) BEGIN: AF_UNSPEC dissolves the association, connected or not
+     * (udp_disconnect), and forgets SO_BINDTODEVICE, as Linux's __udp_disconnect;
+     * otherwise read the sockaddr_in, find the route's source (inet_route_source
+     * honours SO_BINDTODEVICE), bind an unbound socket, connect the PCB, fix a wildcard
+     * local address to that source (so getsockname shows it), and forget a pending
+     * SO_ERROR, as Linux does. */
     struct udp_socket *udp = udp_of(socket);
     struct sockaddr_inet inet;
     if (length >= sizeof(uint16_t) && ((const struct sockaddr_inet *)address)->family == AF_UNSPEC) {
-        if (udp->connected)
-            udp_disconnect(&udp->pcb);
+        /* Connected or not, as Linux's __udp_disconnect, which also
+         * forgets SO_BINDTODEVICE. */
+        udp_disconnect(&udp->pcb);
+        socket->bound_interface = 0;
         udp->connected = false;
         return 0;
     }
@@ -154,7 +163,7 @@ static int udp_socket_connect(struct socket *socket, const void *address, size_t
     uint32_t source;
     if ((error = inet_route_source(socket, inet.address, &source)))
         return error;
-    if ((error = udp_autobind(udp)))
+    if ((error = bind_ephemeral(udp)))
         return error;
     if ((error = udp_connect(&udp->pcb, inet.address, inet.port)))
         return error;
@@ -164,28 +173,50 @@ static int udp_socket_connect(struct socket *socket, const void *address, size_t
     udp->connected = true;
     socket->error = 0;
     return 0;
+    /* LAB(udp) STUB
+     * (void)socket, (void)address, (void)length;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }
 
 static int udp_socket_shutdown(struct socket *socket, int how)
 {
+    /* LAB(udp) BEGIN: mark the directions shut (SHUT_RD, SHUT_WR or SHUT_RDWR; the
+     * socket layer checked how), and answer ENOTCONN when not connected, as Linux
+     * does (it marks them all the same). */
     struct udp_socket *udp = udp_of(socket);
     socket->shut_read |= how != SHUT_WR;
     socket->shut_write |= how != SHUT_RD;
     return udp->connected ? 0 : -ENOTCONN;
+    /* LAB(udp) STUB
+     * (void)socket, (void)how;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }
 
 static int udp_socket_getsockname(struct socket *socket, void *address, size_t *length)
 {
+    /* LAB(udp) BEGIN: the PCB's local address and port (0.0.0.0:0 when unbound). */
     struct udp_socket *udp = udp_of(socket);
     return inet_address_to(address, length, udp->pcb.local_address, udp->pcb.local_port);
+    /* LAB(udp) STUB
+     * (void)socket, (void)address, (void)length;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }
 
 static int udp_socket_getpeername(struct socket *socket, void *address, size_t *length)
 {
+    /* LAB(udp) BEGIN: the connected peer's address and port; ENOTCONN when not
+     * connected. */
     struct udp_socket *udp = udp_of(socket);
     if (!udp->connected)
         return -ENOTCONN;
     return inet_address_to(address, length, udp->pcb.remote_address, udp->pcb.remote_port);
+    /* LAB(udp) STUB
+     * (void)socket, (void)address, (void)length;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }
 
 /* What stops a send before it starts: a pending SO_ERROR (taken), or shutdown. */
@@ -218,6 +249,14 @@ static int send_buffer_wait(struct socket *socket, struct udp_socket *udp, int f
 
 static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *message)
 {
+    /* LAB(udp) BEGIN: in Linux's order: a pending error or shutdown (send_stopped); the
+     * destination from msg_name, else the connected peer (EDESTADDRREQ); port 0
+     * (EINVAL); more than UDP_PAYLOAD_MAX bytes (EMSGSIZE); the limited broadcast
+     * without SO_BROADCAST (EACCES); bind an unbound socket; wait for room in the send
+     * buffer (send_buffer_wait), after which a connected socket's peer is read again;
+     * then copy the data into a PBUF_TRANSPORT pbuf (EFAULT), charge it to
+     * udp->sent, and send it with the socket's IP options.  The byte count, or the
+     * error. */
     struct udp_socket *udp = udp_of(socket);
     uint32_t destination = udp->pcb.remote_address;
     uint16_t port = udp->pcb.remote_port;
@@ -240,7 +279,7 @@ static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *
         return -EMSGSIZE;
     if (destination == IP_ADDRESS_BROADCAST && !socket->broadcast)
         return -EACCES;
-    error = udp_autobind(udp);
+    error = bind_ephemeral(udp);
     if (!error)
         error = send_buffer_wait(socket, udp, message->flags);
     if (error)
@@ -262,10 +301,18 @@ static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *
     inet_output_options(socket, &udp->inet, &options);
     error = udp_send(&udp->pcb, payload, destination, port, &options);
     return error ? error : (ssize_t)message->length;
+    /* LAB(udp) STUB
+     * (void)socket, (void)message, (void)send_buffer_wait;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }
 
 static ssize_t udp_socket_recvmsg(struct socket *socket, struct socket_message *message)
 {
+    /* LAB(udp) BEGIN: wait for the first queued datagram (datagram_wait: blocking,
+     * timeouts, signals and SO_ERROR are done there; no packet and no error means end
+     * of file after SHUT_RD), fill msg_name with its sender, add the control messages
+     * asked for, and hand the datagram out (datagram_deliver: truncation, MSG_PEEK). */
     struct udp_socket *udp = udp_of(socket);
     struct socket_packet *packet;
     int error = datagram_wait(socket, &udp->queue, message, &packet);
@@ -276,6 +323,10 @@ static ssize_t udp_socket_recvmsg(struct socket *socket, struct socket_message *
     message->address_length = length;
     inet_control_messages(&udp->inet, packet, message);
     return datagram_deliver(&udp->queue, packet, message);
+    /* LAB(udp) STUB
+     * (void)socket, (void)message;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }
 
 static int udp_socket_setsockopt(struct socket *socket, int level, int name, const void *value,

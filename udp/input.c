@@ -8,6 +8,11 @@
 #include "../ip/ip.h"
 #include "../netif/counters.h"
 
+/* LAB(udp) BEGIN: the helpers udp_input needs: the checksum test over the
+ * pseudo-header (RFC 768; a zero checksum means the sender computed none; a device
+ * that verified the sum said so in packet->checksum_verified), and the delivery to a
+ * PCB, counted InDatagrams (its receive callback takes a reference if it keeps the
+ * datagram). */
 static bool checksum_valid(const struct ip_header *ip, const struct pbuf *packet)
 {
     const struct udp_header *header = (const struct udp_header *)packet->data;
@@ -24,9 +29,17 @@ static void deliver(struct udp_pcb *pcb, struct pbuf *packet, uint32_t source, u
     if (pcb->receive)
         pcb->receive(pcb, packet, source, port);
 }
+/* LAB(udp) END */
 
 static void udp_input(struct pbuf *packet)
 {
+    /* LAB(udp) BEGIN: drop a datagram shorter than its header or than its Length field
+     * says (InErrors), trim the IP payload to Length, drop a bad checksum (InCsumErrors
+     * and InErrors); then a datagram to a broadcast or multicast address goes to every
+     * matching PCB (none: IgnoredMulti, no ICMP), any other to the most specific one
+     * (udp_pcb_lookup), and if there is none, count NoPorts and answer Port Unreachable
+     * (RFC 1122 4.1.3.1).  The PCB sees data at the payload.  Consume the packet on
+     * every path. */
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(packet);
     const struct udp_header *header = PBUF_HEADER(packet, struct udp_header);
     size_t length = header ? net_ntohs(header->length) : 0;
@@ -73,6 +86,10 @@ static void udp_input(struct pbuf *packet)
         icmp_send_error(packet, ICMP_DESTINATION_UNREACHABLE, ICMP_PORT_UNREACHABLE, 0);
     }
     pbuf_put(packet);
+    /* LAB(udp) STUB
+     * NET_COUNT(UDP_IN_ERRORS);
+     * pbuf_put(packet);
+     * LAB(udp) END */
 }
 
 /*

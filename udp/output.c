@@ -6,6 +6,14 @@
 int udp_send(struct udp_pcb *pcb, struct pbuf *payload, uint32_t destination,
              uint16_t destination_port, const struct ip_output_options *options)
 {
+    /* LAB(udp) BEGIN: with no destination, send to the connected peer (none:
+     * -EDESTADDRREQ); port 0 is -EINVAL and a payload that cannot fit in one IP
+     * datagram -EMSGSIZE; bind the PCB if it is not (udp_autobind); take the source
+     * address from the route unless the PCB is bound to a unicast one (honouring
+     * options->bound_interface); push the header and compute the checksum over the
+     * pseudo-header, sending a computed 0 as 0xffff (RFC 768); mark l4 and hand it to
+     * ip_output (OutDatagrams when it took it, SndbufErrors on -ENOBUFS).  Consume the
+     * payload on every path. */
     int error = 0;
     if (destination == IP_ADDRESS_ANY) {
         destination = pcb->remote_address;
@@ -17,8 +25,8 @@ int udp_send(struct udp_pcb *pcb, struct pbuf *payload, uint32_t destination,
         error = -EINVAL;           /* Linux's udp_sendmsg */
     if (!error && pbuf_length(payload) > 65535 - UDP_HEADER_SIZE - sizeof(struct ip_header))
         error = -EMSGSIZE;
-    if (!error && !pcb->local_port)
-        error = udp_bind(pcb, IP_ADDRESS_ANY, 0);     /* autobind, as Linux */
+    if (!error)
+        error = udp_autobind(pcb);
     struct netif *netif;
     uint32_t next_hop, source = pcb->local_address;
     if (!error && (!source || ip_address_is_broadcast(NULL, source) ||
@@ -50,4 +58,9 @@ int udp_send(struct udp_pcb *pcb, struct pbuf *payload, uint32_t destination,
     else if (!error)
         NET_COUNT(UDP_OUT_DATAGRAMS);
     return error;
+    /* LAB(udp) STUB
+     * (void)pcb, (void)destination, (void)destination_port, (void)options;
+     * pbuf_put(payload);
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }

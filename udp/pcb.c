@@ -24,22 +24,35 @@ void udp_pcb_init(struct udp_pcb *pcb)
 bool udp_pcb_matches(const struct udp_pcb *pcb, uint32_t local_address, uint16_t local_port,
                      uint32_t remote_address, uint16_t remote_port)
 {
+    /* LAB(udp) BEGIN: the local port must be equal; every address or port the PCB set
+     * (bound local address, connected remote address and port) must be equal too, and
+     * one it left 0 matches anything. */
     return pcb->local_port == local_port &&
            (!pcb->local_address || pcb->local_address == local_address) &&
            (!pcb->remote_address || pcb->remote_address == remote_address) &&
            (!pcb->remote_port || pcb->remote_port == remote_port);
+    /* LAB(udp) STUB
+     * (void)pcb, (void)local_address, (void)local_port, (void)remote_address;
+     * (void)remote_port;
+     * return false;
+     * LAB(udp) END */
 }
 
+/* LAB(udp) BEGIN: how specific a PCB is, for the lookup. */
 /* A connected peer outweighs a bound local address (Linux's compute_score). */
 static int score(const struct udp_pcb *pcb)
 {
     return (pcb->local_address ? 1 : 0) + (pcb->remote_address ? 2 : 0) +
            (pcb->remote_port ? 2 : 0);
 }
+/* LAB(udp) END */
 
 struct udp_pcb *udp_pcb_lookup(uint32_t local_address, uint16_t local_port,
                                uint32_t remote_address, uint16_t remote_port)
 {
+    /* LAB(udp) BEGIN: of the bound PCBs that match, the most specific: a connected
+     * remote address and port count for more than a bound local address (Linux's
+     * compute_score); NULL if none matches. */
     struct udp_pcb *best = NULL;
     list_for_each(node, &bound) {
         struct udp_pcb *pcb = container_of(node, struct udp_pcb, node);
@@ -48,8 +61,13 @@ struct udp_pcb *udp_pcb_lookup(uint32_t local_address, uint16_t local_port,
             best = pcb;
     }
     return best;
+    /* LAB(udp) STUB
+     * (void)local_address, (void)local_port, (void)remote_address, (void)remote_port;
+     * return NULL;
+     * LAB(udp) END */
 }
 
+/* LAB(udp) BEGIN: the test bind and the ephemeral port search share. */
 /* Would binding pcb to (address, port) clash with another PCB (Linux's udp_lib_lport_inuse)? */
 static bool in_use(const void *candidate, uint32_t address, uint16_t port)
 {
@@ -65,14 +83,22 @@ static bool in_use(const void *candidate, uint32_t address, uint16_t port)
     }
     return false;
 }
+/* LAB(udp) END */
 
 int udp_bind(struct udp_pcb *pcb, uint32_t address, uint16_t port)
 {
+    /* LAB(udp) BEGIN: -EINVAL if already bound; -EADDRNOTAVAIL for an address that is
+     * neither any, nor ours, nor multicast; port 0 takes a free ephemeral port
+     * (ip_ephemeral_port; none free: -EADDRINUSE); a port another PCB holds on an
+     * overlapping address is -EADDRINUSE unless both set reuse_address; then record
+     * address and port, whether the caller named them (explicit_address,
+     * explicit_port), and put the PCB on the bound list. */
     if (pcb->local_port)
         return -EINVAL;      /* already bound, as Linux's inet_bind */
     if (address != IP_ADDRESS_ANY && !ip_address_is_local(NULL, address) &&
         !ip_address_is_multicast(address))
         return -EADDRNOTAVAIL;
+    uint16_t port_asked = port;
     if (port == 0) {
         port = ip_ephemeral_port(in_use, pcb, address);
         if (!port)
@@ -80,37 +106,69 @@ int udp_bind(struct udp_pcb *pcb, uint32_t address, uint16_t port)
     } else if (in_use(pcb, address, port)) {
         return -EADDRINUSE;
     }
+    pcb->explicit_address = address != IP_ADDRESS_ANY;
+    pcb->explicit_port = port_asked != 0;
     pcb->local_address = address;
     pcb->local_port = port;
     list_push_back(&bound, &pcb->node);
     return 0;
+    /* LAB(udp) STUB
+     * (void)pcb, (void)address, (void)port;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
+}
+
+int udp_autobind(struct udp_pcb *pcb)
+{
+    /* LAB(udp) BEGIN: bind an unbound PCB to an ephemeral port on the address it
+     * has; a bound one is left as it is. */
+    return pcb->local_port ? 0 : udp_bind(pcb, pcb->local_address, 0);
+    /* LAB(udp) STUB
+     * (void)pcb;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }
 
 /* RFC 1122 4.1.3.4 / Linux's ip4_datagram_connect: an unbound PCB gets an
  * ephemeral port, and a wildcard local address becomes the route's source. */
 int udp_connect(struct udp_pcb *pcb, uint32_t address, uint16_t port)
 {
+    /* LAB(udp) BEGIN: look the route up (its error is connect's), then do what the
+     * comment above says, and record the peer. */
     struct netif *netif;
     uint32_t next_hop, source;
     int error = ip_route_lookup(address, &netif, &next_hop, &source);
     if (error)
         return error;
-    if (!pcb->local_port) {
-        error = udp_bind(pcb, IP_ADDRESS_ANY, 0);
-        if (error)
-            return error;
-    }
+    error = udp_autobind(pcb);
+    if (error)
+        return error;
     if (!pcb->local_address)
         pcb->local_address = source;
     pcb->remote_address = address;
     pcb->remote_port = port;
     return 0;
+    /* LAB(udp) STUB
+     * (void)pcb, (void)address, (void)port;
+     * return -EOPNOTSUPP;
+     * LAB(udp) END */
 }
 
+/* Linux's __udp_disconnect (connect with AF_UNSPEC): what connect or an
+ * autobind chose goes too, so the next send binds afresh. */
 void udp_disconnect(struct udp_pcb *pcb)
 {
+    /* LAB(udp) BEGIN: forget the peer; then the local address unless bind named it,
+     * and the port unless bind named it (off the bound list: udp_pcb_remove). */
     pcb->remote_address = IP_ADDRESS_ANY;
     pcb->remote_port = 0;
+    if (!pcb->explicit_address)
+        pcb->local_address = IP_ADDRESS_ANY;
+    if (!pcb->explicit_port)
+        udp_pcb_remove(pcb);
+    /* LAB(udp) STUB
+     * (void)pcb;
+     * LAB(udp) END */
 }
 
 void udp_pcb_remove(struct udp_pcb *pcb)

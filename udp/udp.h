@@ -16,6 +16,10 @@ struct udp_pcb {
     uint32_t local_address, remote_address;
     uint16_t local_port, remote_port;
     bool reuse_address;                     /* SO_REUSEADDR */
+    /* bind named this address, this port (Linux's SOCK_BINDADDR_LOCK,
+     * SOCK_BINDPORT_LOCK): disconnecting keeps them, and gives up an address
+     * or port that was chosen for the PCB. */
+    bool explicit_address, explicit_port;
     /* Datagram arrived: data at the payload, l3 and l4 marked.  Takes a ref if kept. */
     void (*receive)(struct udp_pcb *pcb, struct pbuf *datagram, uint32_t source,
                     uint16_t source_port);
@@ -28,8 +32,13 @@ struct udp_pcb {
 void udp_pcb_init(struct udp_pcb *pcb);
 /* port 0 picks an ephemeral port.  -EADDRINUSE, -EADDRNOTAVAIL. */
 int udp_bind(struct udp_pcb *pcb, uint32_t address, uint16_t port);
+/* Binds an unbound pcb to an ephemeral port on the local address it kept
+ * (Linux's inet_autobind); 0 at once if it is bound. */
+int udp_autobind(struct udp_pcb *pcb);
 int udp_connect(struct udp_pcb *pcb, uint32_t address, uint16_t port);
+/* Forgets the peer, and the local address and port unless bind named them. */
 void udp_disconnect(struct udp_pcb *pcb);
+/* Takes pcb off the bound list (if it is on it): it is unbound again. */
 void udp_pcb_remove(struct udp_pcb *pcb);
 /* Sends payload (data at payload, PBUF_TRANSPORT headroom); consumes it. */
 struct ip_output_options;

@@ -11,6 +11,7 @@ logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 # Imported before anything reads a pcap, or frames come back as Raw.
 import scapy.layers.l2  # noqa: E402,F401
 import scapy.layers.inet  # noqa: E402,F401
+from checks import quotes  # noqa: E402
 from scapy.layers.inet import ICMP, IP, UDP  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
 from scapy.layers.l2 import Ether  # noqa: E402
@@ -116,6 +117,15 @@ class Fixture:
                   after_quiet_ms=after_quiet_ms, after_guest=after_guest)
         self.expect(ip_from_guest() / ICMP(type="echo-reply", code=0, id=0x5052, seq=seq)
                     / payload)
+
+    def udp_probe(self, seq):
+        """Send a UDP datagram to a port nobody listens on and expect the Port
+        Unreachable that quotes it (RFC 1122 4.1.3.1).  A probe like probe(),
+        which also proves UDP alive: a test that UDP drops a datagram then
+        cannot pass on a UDP that drops everything.  It counts Udp NoPorts."""
+        self.send(ip_to_guest() / UDP(sport=40100, dport=40100 + seq) / (b"udp probe %d" % seq))
+        self.expect(ip_from_guest(proto=1) / ICMP(type="dest-unreach", code="port-unreachable"),
+                    checks=[quotes(len(self.sends))])
 
     def script(self):
         """The harness's directive file (see pcap_tests/harness/script.h)."""

@@ -15,6 +15,9 @@ static size_t echo_request(uint8_t *datagram, uint32_t destination, const void *
     return build_ip(datagram, PEER_ADDRESS, destination, 1, 0x2222, 0, 64, icmp, icmp_length);
 }
 
+/* RFC 792 "Echo or Echo Reply Message", RFC 1122 3.2.2.6: the reply has type 0,
+ * the request's identifier, sequence number and data, and comes from the address
+ * the request was sent to. */
 static void test_icmp_echo_reply_mirrors_payload(void)
 {
     stack_setup();
@@ -50,6 +53,8 @@ static void test_icmp_echo_reply_mirrors_payload(void)
     CHECK_EQUAL(COUNTER(ICMP_OUT_MSGS), 1);
 }
 
+/* RFC 792: the checksum covers the whole message; a message whose checksum is
+ * wrong is dropped, counted InCsumErrors and InErrors (Linux's icmp_rcv). */
 static void test_icmp_bad_checksum_counted(void)
 {
     stack_setup();
@@ -64,7 +69,10 @@ static void test_icmp_bad_checksum_counted(void)
     CHECK_EQUAL(COUNTER(ICMP_IN_ECHOS), 0);
 }
 
-static void test_icmp_echo_to_broadcast_ignored(void)
+/* RFC 1122 3.2.2.6: an echo request to a broadcast address MAY be discarded;
+ * Linux does (icmp_echo_ignore_broadcasts) and counts it InErrors.  The same
+ * request to our own address is answered. */
+static void test_icmp_echo_to_broadcast_counted(void)
 {
     stack_setup();
     learn_peer();
@@ -76,6 +84,10 @@ static void test_icmp_echo_to_broadcast_ignored(void)
     check_no_frame();
     CHECK_EQUAL(COUNTER(ICMP_IN_ECHOS), 1);
     CHECK_EQUAL(COUNTER(ICMP_IN_ERRORS), 1);   /* as Linux's icmp_rcv counts it */
+    length = echo_request(datagram, OUR_ADDRESS, "x", 1);
+    inject_ip(datagram, length);
+    pbuf_put(next_frame());
+    CHECK_EQUAL(COUNTER(ICMP_OUT_ECHO_REPS), 1);
 }
 
 /* A received datagram as icmp_send_error sees it: data after the IP header, l3 marked. */
@@ -103,7 +115,7 @@ static bool error_sent_about(const uint8_t *datagram, size_t length, uint8_t pac
 
 /* RFC 1122 3.2.2: never an error about an error, a broadcast or multicast,
  * a non-first fragment, or a datagram from a non-unicast source. */
-static void test_icmp_no_error_about_error(void)
+static void test_icmp_error_exclusions(void)
 {
     stack_setup();
     learn_peer();
@@ -142,7 +154,8 @@ static void test_icmp_no_error_about_error(void)
     CHECK_EQUAL(COUNTER(ICMP_OUT_MSGS), 1);
 }
 
-/* Per destination (Linux's icmp_ratelimit): a burst of 6, then one per second. */
+/* RFC 1122 3.2.2 (a host SHOULD limit the rate of its errors), RFC 1812 4.3.2.8:
+ * per destination, as Linux's icmp_ratelimit, a burst of 6, then one per second. */
 static void test_icmp_rate_limit_per_destination(void)
 {
     stack_setup();
@@ -166,7 +179,9 @@ static void test_icmp_rate_limit_per_destination(void)
     CHECK_EQUAL(COUNTER(ICMP_OUT_RATE_LIMIT_GLOBAL), 0);
 }
 
-/* The global token bucket: 50 at once, then 1000 per second, whatever the destination. */
+/* RFC 1812 4.3.2.8: the global token bucket, as Linux's icmp_msgs_per_sec and
+ * icmp_msgs_burst: 50 at once, then 1000 per second, whatever the destination;
+ * refusals counted OutRateLimitGlobal. */
 static void test_icmp_rate_limit(void)
 {
     stack_setup();
@@ -213,7 +228,9 @@ static void remember_error(struct udp_pcb *pcb, int error)
     reported_error = error;
 }
 
-/* An error about a datagram we sent reaches the connected PCB (as errno). */
+/* RFC 1122 3.2.2 and 4.1.3.3: an error about a datagram we sent goes to the
+ * transport that sent it (here UDP's handler, which makes it an errno for the
+ * connected PCB), if it quotes the IP header and 8 bytes (RFC 792). */
 static void test_icmp_error_dispatched_to_udp(void)
 {
     stack_setup();
@@ -252,7 +269,8 @@ static void test_icmp_error_dispatched_to_udp(void)
     udp_pcb_remove(&pcb);
 }
 
-/* Every ICMP message leaving is counted by type, a raw socket's echo request too. */
+/* RFC 2011 (icmpOutMsgs, icmpOutEchos, ...): every ICMP message leaving is
+ * counted, and by type, a raw socket's echo request too (Linux's icmp_out_count). */
 static void test_icmp_output_counted_by_type(void)
 {
     stack_setup();
@@ -270,8 +288,8 @@ int main(int argc, char **argv)
     static const struct net_test tests[] = {
         TEST_ENTRY(test_icmp_echo_reply_mirrors_payload),
         TEST_ENTRY(test_icmp_bad_checksum_counted),
-        TEST_ENTRY(test_icmp_echo_to_broadcast_ignored),
-        TEST_ENTRY(test_icmp_no_error_about_error),
+        TEST_ENTRY(test_icmp_echo_to_broadcast_counted),
+        TEST_ENTRY(test_icmp_error_exclusions),
         TEST_ENTRY(test_icmp_rate_limit_per_destination),
         TEST_ENTRY(test_icmp_rate_limit),
         TEST_ENTRY(test_icmp_error_quotes_at_most_576_bytes),

@@ -36,6 +36,8 @@ static size_t udp_datagram(uint8_t *out, uint32_t destination, uint16_t source_p
     return build_ip(out, PEER_ADDRESS, destination, 17, 0x3333, 0, 64, udp, udp_length);
 }
 
+/* RFC 768: an all-zero checksum means the sender computed none; the datagram
+ * is delivered, payload only. */
 static void test_udp_checksum_zero_accepted(void)
 {
     stack_setup();
@@ -53,6 +55,8 @@ static void test_udp_checksum_zero_accepted(void)
     udp_pcb_remove(&pcb);
 }
 
+/* RFC 1122 4.1.3.4: a datagram with a non-zero, wrong checksum is silently
+ * discarded, counted InCsumErrors and InErrors (Linux). */
 static void test_udp_bad_checksum_counted(void)
 {
     stack_setup();
@@ -69,6 +73,9 @@ static void test_udp_bad_checksum_counted(void)
     udp_pcb_remove(&pcb);
 }
 
+/* RFC 768: Length counts the header and the data, so at least 8, and no more
+ * than the IP payload holds; a datagram breaking either rule is discarded and
+ * counted InErrors.  A good one after them is delivered. */
 static void test_udp_length_errors_counted(void)
 {
     stack_setup();
@@ -86,10 +93,17 @@ static void test_udp_length_errors_counted(void)
     inject_ip(datagram, length);
     CHECK_EQUAL(COUNTER(UDP_IN_ERRORS), 3);
     CHECK(received == NULL);
+    length = udp_datagram(datagram, OUR_ADDRESS, 1000, 7, "abc", 3, true);
+    inject_ip(datagram, length);
+    CHECK(received != NULL);
+    CHECK_EQUAL(COUNTER(UDP_IN_DATAGRAMS), 1);
+    pbuf_put(received);
     udp_pcb_remove(&pcb);
 }
 
-/* A connected PCB beats one bound to our address, which beats a wildcard. */
+/* RFC 768 demultiplexes by destination port; among the PCBs on it, as Linux's
+ * compute_score, a connected PCB beats one bound to our address, which beats a
+ * wildcard (udp(7)). */
 static void test_udp_most_specific_pcb_wins(void)
 {
     stack_setup();
@@ -145,6 +159,8 @@ static void test_udp_port_unreachable_quotes_header(void)
     CHECK_EQUAL(COUNTER(ICMP_OUT_DEST_UNREACHS), 1);
 }
 
+/* RFC 1122 3.2.2: no ICMP error about a datagram to an IP or link-layer
+ * broadcast; Linux counts the datagram nobody takes IgnoredMulti, not NoPorts. */
 static void test_udp_no_port_unreachable_for_broadcast(void)
 {
     stack_setup();
@@ -162,6 +178,9 @@ static void test_udp_no_port_unreachable_for_broadcast(void)
     CHECK_EQUAL(COUNTER(UDP_IGNORED_MULTI), 2);   /* Linux's name for them */
 }
 
+/* RFC 1122 3.3.6 (broadcasts are received) and udp(7) SO_REUSEADDR: every PCB
+ * bound to the port gets its own copy of a broadcast (Linux's
+ * __udp4_lib_mcast_deliver). */
 static void test_udp_broadcast_reaches_every_matching_pcb(void)
 {
     stack_setup();
@@ -212,6 +231,9 @@ static void test_udp_own_broadcast_looped_back(void)
     udp_pcb_remove(&sender);
 }
 
+/* bind(2), udp(7): a port in use on an overlapping address is EADDRINUSE, an
+ * address not ours EADDRNOTAVAIL, a second bind EINVAL; SO_REUSEADDR on both
+ * PCBs shares the port (socket(7)). */
 static void test_udp_bind_errors(void)
 {
     stack_setup();
@@ -235,6 +257,8 @@ static void test_udp_bind_errors(void)
     udp_pcb_remove(&d);
 }
 
+/* ip(7) ip_local_port_range: an ephemeral port lies in Linux's default
+ * 32768-60999, and no two PCBs get the same one. */
 static void test_udp_ephemeral_ports_in_linux_range(void)
 {
     stack_setup();
@@ -251,6 +275,44 @@ static void test_udp_ephemeral_ports_in_linux_range(void)
         udp_pcb_remove(&pcbs[i]);
 }
 
+/* connect(2) with AF_UNSPEC, as Linux's __udp_disconnect: the peer goes, and so
+ * do a local address and port that bind did not name; the next send binds
+ * afresh on the address kept. */
+static void test_udp_disconnect_keeps_what_bind_named(void)
+{
+    stack_setup();
+    learn_peer();
+    struct udp_pcb named, chosen;
+    open_pcb(&named, IP_ADDRESS_ANY, 4000, false);
+    CHECK_EQUAL(udp_connect(&named, PEER_ADDRESS, net_htons(53)), 0);
+    CHECK_EQUAL(named.local_address, OUR_ADDRESS);
+    udp_disconnect(&named);
+    CHECK_EQUAL(named.remote_address, 0);
+    CHECK_EQUAL(named.remote_port, 0);
+    CHECK_EQUAL(named.local_address, 0);
+    CHECK_EQUAL(named.local_port, net_htons(4000));
+    open_pcb(&chosen, OUR_ADDRESS, 0, false);
+    CHECK_EQUAL(udp_connect(&chosen, PEER_ADDRESS, net_htons(53)), 0);
+    udp_disconnect(&chosen);
+    CHECK_EQUAL(chosen.local_address, OUR_ADDRESS);
+    CHECK_EQUAL(chosen.local_port, 0);
+    /* The next send binds a new ephemeral port, on the address kept. */
+    struct pbuf *payload = pbuf_alloc(PBUF_TRANSPORT, 1);
+    payload->data[0] = 'x';
+    CHECK_EQUAL(udp_send(&chosen, payload, PEER_ADDRESS, net_htons(53), NULL), 0);
+    CHECK(chosen.local_port != 0);
+    CHECK_EQUAL(chosen.local_address, OUR_ADDRESS);
+    struct pbuf *frame = next_frame();
+    CHECK_BYTES(frame->data + 14 + 12, &(uint32_t){ OUR_ADDRESS }, 4);
+    CHECK_BYTES(frame->data + 14 + 20, &chosen.local_port, 2);
+    pbuf_put(frame);
+    udp_pcb_remove(&named);
+    udp_pcb_remove(&chosen);
+}
+
+/* RFC 768: the header (ports, Length, checksum over the pseudo-header, the
+ * header and the data), then IP protocol 17; no destination and no peer is
+ * EDESTADDRREQ (udp(7)). */
 static void test_udp_send_builds_header_and_checksum(void)
 {
     stack_setup();
@@ -338,6 +400,7 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_udp_own_broadcast_looped_back),
         TEST_ENTRY(test_udp_bind_errors),
         TEST_ENTRY(test_udp_ephemeral_ports_in_linux_range),
+        TEST_ENTRY(test_udp_disconnect_keeps_what_bind_named),
         TEST_ENTRY(test_udp_send_builds_header_and_checksum),
         TEST_ENTRY(test_udp_computed_zero_checksum_sent_as_ffff),
         TEST_ENTRY(test_udp_proc_net_udp_format),

@@ -2,10 +2,12 @@
  * t_socket_udp.c - AF_INET SOCK_DGRAM over the loopback interface:
  * socket(2) errors, bind/getsockname, sendto/recvfrom, MSG_PEEK,
  * MSG_TRUNC (in and out), MSG_DONTWAIT, SOCK_NONBLOCK, SO_RCVTIMEO,
- * buffer sizes, connect/getpeername/send/recv, ECONNREFUSED after an ICMP
- * port unreachable, EACCES for broadcast without SO_BROADCAST, scatter and
- * gather with sendmsg/recvmsg, poll readiness, FIONREAD, large datagrams,
- * signals interrupting recv, EFAULT, EBADF and ENOTSOCK.  Only 127.0.0.1 is used.
+ * buffer sizes, connect/getpeername/send/recv, a connected socket's peer
+ * filter, connect(AF_UNSPEC) and what it gives up, shutdown (then EOF, or
+ * EAGAIN without waiting), ECONNREFUSED after an ICMP port unreachable,
+ * EACCES for broadcast without SO_BROADCAST, scatter and gather with
+ * sendmsg/recvmsg, poll readiness, FIONREAD, large datagrams, signals
+ * interrupting recv, EFAULT, EBADF and ENOTSOCK.  Only 127.0.0.1 is used.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -84,6 +86,11 @@ static void test_socket_errors(void)
 	check_errno(accept(s, NULL, NULL), EOPNOTSUPP, "accept on UDP gives EOPNOTSUPP");
 	check_errno(send(s, "x", 1, 0), EDESTADDRREQ, "send on an unconnected socket gives EDESTADDRREQ");
 	check_errno(shutdown(s, SHUT_RDWR), ENOTCONN, "shutdown of an unconnected UDP socket gives ENOTCONN");
+	check_errno(recv(s, &c, 1, 0), EAGAIN, "after shutdown a non-blocking recv still gives EAGAIN");
+	int shut = socket(AF_INET, SOCK_DGRAM, 0);
+	shutdown(shut, SHUT_RD);
+	check_eq(recv(shut, &c, 1, 0), 0, "after shutdown(SHUT_RD) a blocking recv returns 0 at once");
+	close(shut);
 	struct sockaddr_in6 six = { .sin6_family = AF_INET6 };
 	check_errno(bind(s, (struct sockaddr *)&six, sizeof six), EAFNOSUPPORT,
 		    "bind with an AF_INET6 address gives EAFNOSUPPORT");
@@ -253,6 +260,97 @@ static void test_datagrams(void)
 	close(b);
 }
 
+static struct sockaddr_in local_name(int s)
+{
+	struct sockaddr_in a = { 0 };
+	socklen_t len = sizeof a;
+	getsockname(s, (struct sockaddr *)&a, &len);
+	return a;
+}
+
+/* A UDP socket bound to 127.0.0.1 on a port bind names (one an ephemeral bind
+ * just gave back); *port gets it. */
+static int named_port_socket(uint16_t *port)
+{
+	int s = bound_socket(port);
+	close(s);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = loopback(*port);
+	return bind(s, (struct sockaddr *)&a, sizeof a) ? -1 : s;
+}
+
+/* A connected socket takes datagrams from its peer only, and may still send
+ * elsewhere; connect with AF_UNSPEC dissolves the association and gives up
+ * the address and port that connect or an autobind chose, keeping those bind
+ * named (Linux's __udp_disconnect), and forgets SO_BINDTODEVICE. */
+static void test_connected(void)
+{
+	uint16_t port_a, port_b, port_c;
+	int a = named_port_socket(&port_a), b = bound_socket(&port_b), c = bound_socket(&port_c);
+	check(a >= 0 && b >= 0 && c >= 0, "three sockets bound to 127.0.0.1", "a %d b %d c %d", a, b, c);
+	struct sockaddr_in to_a = loopback(port_a), to_b = loopback(port_b), to_c = loopback(port_c), from;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	check_ok(connect(b, (struct sockaddr *)&to_a, sizeof to_a), "connect b to a");
+	sendto(c, "stranger", 8, 0, (struct sockaddr *)&to_b, sizeof to_b);
+	sendto(a, "peer", 4, 0, (struct sockaddr *)&to_b, sizeof to_b);
+	char buf[16] = "";
+	socklen_t len = sizeof from;
+	check(recvfrom(b, buf, sizeof buf, 0, (struct sockaddr *)&from, &len) == 4 && !memcmp(buf, "peer", 4) &&
+	      ntohs(from.sin_port) == port_a, "the connected socket takes its peer's datagram", "got %s", buf);
+	check_errno(recv(b, buf, sizeof buf, MSG_DONTWAIT), EAGAIN, "and not the one another socket sent first");
+	check_eq(sendto(b, "aside", 5, 0, (struct sockaddr *)&to_c, sizeof to_c), 5,
+		 "a connected socket may still sendto another address");
+	memset(buf, 0, sizeof buf);
+	len = sizeof from;
+	check(recvfrom(c, buf, sizeof buf, 0, (struct sockaddr *)&from, &len) == 5 && !memcmp(buf, "aside", 5) &&
+	      ntohs(from.sin_port) == port_b, "it arrives from the connected socket's port", "got %s", buf);
+
+	check_ok(connect(b, &unspec, sizeof unspec), "connect with AF_UNSPEC dissolves the association");
+	len = sizeof from;
+	check_errno(getpeername(b, (struct sockaddr *)&from, &len), ENOTCONN, "then getpeername gives ENOTCONN");
+	struct sockaddr_in name = local_name(b);
+	check(name.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && name.sin_port == 0,
+	      "the address bind named stays, the port an ephemeral bind chose goes", "port %u", ntohs(name.sin_port));
+	check_eq(sendto(b, "again", 5, 0, (struct sockaddr *)&to_a, sizeof to_a), 5, "the socket can send again");
+	name = local_name(b);
+	len = sizeof from;
+	check(recvfrom(a, buf, sizeof buf, 0, (struct sockaddr *)&from, &len) == 5 && name.sin_port != 0 &&
+	      from.sin_port == name.sin_port && from.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+	      "from a new ephemeral port on the address it kept", "port %u", ntohs(name.sin_port));
+
+	int d = socket(AF_INET, SOCK_DGRAM, 0);
+	check_ok(connect(d, (struct sockaddr *)&to_a, sizeof to_a), "connect an unbound socket");
+	name = local_name(d);
+	check(name.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && name.sin_port != 0,
+	      "connect bound it to the route's source and an ephemeral port", "port %u", ntohs(name.sin_port));
+	connect(d, &unspec, sizeof unspec);
+	name = local_name(d);
+	check(name.sin_addr.s_addr == 0 && name.sin_port == 0, "AF_UNSPEC gives both up: 0.0.0.0 port 0",
+	      "address %08x port %u", ntohl(name.sin_addr.s_addr), ntohs(name.sin_port));
+
+	int e = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in any_port_c = { .sin_family = AF_INET, .sin_port = htons(port_c) };
+	close(c);
+	check_ok(bind(e, (struct sockaddr *)&any_port_c, sizeof any_port_c), "bind 0.0.0.0 on a named port");
+	connect(e, (struct sockaddr *)&to_a, sizeof to_a);
+	connect(e, &unspec, sizeof unspec);
+	name = local_name(e);
+	check(name.sin_addr.s_addr == 0 && ntohs(name.sin_port) == port_c,
+	      "AF_UNSPEC keeps the port bind named and forgets the address connect chose",
+	      "address %08x port %u", ntohl(name.sin_addr.s_addr), ntohs(name.sin_port));
+
+	char device[16] = "lo";
+	check_ok(setsockopt(d, SOL_SOCKET, SO_BINDTODEVICE, device, 3), "SO_BINDTODEVICE lo");
+	connect(d, &unspec, sizeof unspec);
+	len = sizeof device;
+	check(getsockopt(d, SOL_SOCKET, SO_BINDTODEVICE, device, &len) == 0 && len == 0,
+	      "AF_UNSPEC forgets SO_BINDTODEVICE", "length %u", len);
+	close(a);
+	close(b);
+	close(d);
+	close(e);
+}
+
 static void on_alarm(int signal)
 {
 	(void)signal;
@@ -329,12 +427,19 @@ static void test_blocking(void)
 	close(a);
 }
 
-int main(void)
+/* The UDP lab grades the sections but options (socket_options.c's, not the
+ * UDP socket's) one by one: tests/udp_socket_sections.sh. */
+static const struct tap_section sections[] = {
+	{ "errors", test_socket_errors },
+	{ "options", test_options },
+	{ "datagrams", test_datagrams },
+	{ "connected", test_connected },
+	{ "blocking", test_blocking },
+	{ "signals", test_signals },
+};
+
+int main(int argc, char **argv)
 {
-	test_socket_errors();
-	test_options();
-	test_datagrams();
-	test_blocking();
-	test_signals();
+	tap_run_sections(sections, sizeof sections / sizeof sections[0], argc, argv);
 	return tap_done("t_socket_udp.c");
 }
