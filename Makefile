@@ -13,7 +13,7 @@ KERNEL_IMAGE := $(BUILD)/kernel/strata.img
 INITRAMFS := $(BUILD)/initramfs.cpio
 SETUP_OK  := $(BUILD)/.setup-ok
 
-# The network stack's layers live beside the kernel, one folder each (DESIGN.md);
+# The network stack's layers live beside the kernel, one folder each (docs/design.md);
 # netif/host/ is the porting boundary's host implementation, not built here.
 NET_DIRECTORIES := netif eth arp ip icmp udp tcp sockets
 KERNEL_SOURCES := $(shell find kernel $(wildcard $(NET_DIRECTORIES)) -path netif/host -prune \
