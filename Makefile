@@ -13,7 +13,7 @@ KERNEL_IMAGE := $(BUILD)/kernel/strata.img
 INITRAMFS := $(BUILD)/initramfs.cpio
 SETUP_OK  := $(BUILD)/.setup-ok
 
-# The network stack's layers live beside the kernel, one folder each (DESIGN.md);
+# The network stack's layers live beside the kernel, one folder each (docs/design.md);
 # netif/host/ is the porting boundary's host implementation, not built here.
 NET_DIRECTORIES := netif eth arp ip icmp udp tcp sockets
 KERNEL_SOURCES := $(shell find kernel $(wildcard $(NET_DIRECTORIES)) -path netif/host -prune \
@@ -32,8 +32,16 @@ KERNEL_LDFLAGS := -nostdlib -no-pie -static -Wl,-T,kernel/arch/aarch64/kernel.ld
 USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror
 USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 
-QEMU_FLAGS := -M virt -cpu cortex-a57 -smp 1 -nographic -no-reboot \
-	-global virtio-mmio.force-legacy=false
+# `make run` and `make gdb` boot through tools/qemu-machine, the one
+# definition of the QEMU command line (its usage explains each variable):
+#   NET=user|tap|none  what eth0 is attached to; user (QEMU's user networking,
+#                      no root needed) by default
+#   TAP=IFNAME         with NET=tap, an existing tap (default tap0)
+#   FWD="8080:80 ..."  with NET=user, the host's 127.0.0.1:8080 reaches the guest's port 80
+#   GDB_PORT=PORT      where `make gdb` waits for gdb, on 127.0.0.1 (default 1234)
+GDB_PORT ?= 1234
+RUN_OPTIONS = $(if $(NET),--net $(NET)) $(if $(TAP),--tap $(TAP)) \
+	$(foreach forward,$(FWD),--forward $(forward))
 
 .PHONY: all run gdb test setup clean user-tests
 all: $(KERNEL_IMAGE) $(INITRAMFS) impair-bridge
@@ -77,14 +85,12 @@ $(INITRAMFS): $(USER_PROGRAMS) tools/mkinitramfs $(SETUP_OK)
 	tools/mkinitramfs $@ $(USER_PROGRAMS)
 
 run: all
-	qemu-system-aarch64 $(QEMU_FLAGS) -m 128M -kernel $(KERNEL_IMAGE) -initrd $(INITRAMFS) \
-		-serial mon:stdio
+	tools/qemu-machine $(RUN_OPTIONS)
 
 gdb: all
-	@echo "QEMU waits for gdb on :1234; in another shell run:"
-	@echo "  gdb-multiarch $(KERNEL) -ex 'target remote :1234'"
-	qemu-system-aarch64 $(QEMU_FLAGS) -m 128M -kernel $(KERNEL_IMAGE) -initrd $(INITRAMFS) \
-		-serial mon:stdio -S -gdb tcp::1234
+	@echo "QEMU waits for gdb on 127.0.0.1:$(GDB_PORT); in another shell run:"
+	@echo "  gdb-multiarch $(KERNEL) -ex 'target remote :$(GDB_PORT)'"
+	tools/qemu-machine $(RUN_OPTIONS) --gdb $(GDB_PORT)
 
 # The guest test programs (user/tests/Makefile.inc) and the full test run.
 include user/tests/Makefile.inc

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Leaks (DESIGN.md "Tests"): the network tests' workload (the UDP, raw, TCP
+# Leaks (docs/design.md, "Tests"): the network tests' workload (the UDP, raw, TCP
 # and epoll socket tests over lo, busybox's ping, traceroute, arping and
 # udhcpc against slirp) runs twice in one guest.  After it, once every TCP
 # connection has ended (TIME-WAIT shortened through Strata's

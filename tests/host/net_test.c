@@ -74,7 +74,7 @@ void check_bytes(const char *file, int line, const uint8_t *actual, const uint8_
     }
 }
 
-/* DESIGN.md: after each test the pbuf count is back to its baseline (none),
+/* docs/design.md: after each test the pbuf count is back to its baseline (none),
  * once every timer has run out and the captured frames are let go. */
 static void check_no_leak(void)
 {

@@ -1,5 +1,5 @@
 /* Seeded random segments against every state: no crash under ASan/UBSan,
- * no pbuf leaked once the connections are gone (DESIGN.md: bad input
+ * no pbuf leaked once the connections are gone (docs/design.md: bad input
  * never crashes the kernel). */
 #include "tcp_test.h"
 #include "ip/ip.h"
