@@ -94,7 +94,7 @@ fi
 
 if [ "$(id -u)" != 0 ]; then
     echo "# SKIP $name: a network namespace and a tap need root"
-    exit 0
+    exit 77
 fi
 [[ $guest == @(strata|linux) ]] || { echo "--guest strata or linux" >&2; exit 2; }
 make -s -f user/tools/Makefile.inc build/user/tools/tcp_xfer || exit 1

@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$(id -u)" != 0 ]; then
     echo "# SKIP test_net_tcp_impaired: a network namespace and a tap need root"
-    exit 0
+    exit 77
 fi
 all="65536 1048576 33554432"
 costly_sizes=$all   # the sizes for the profiles --quick cuts short
