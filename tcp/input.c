@@ -279,6 +279,16 @@ static void update_send_window(struct tcp_pcb *pcb, const struct tcp_segment *se
     }
 }
 
+/* RFC 5681 2: a duplicate ACK comes while data is outstanding, carries
+ * no data and no FIN (a SYN never gets this far: fourth step), acknowledges
+ * SND.UNA again and advertises the same window as before. */
+static bool duplicate_ack(const struct tcp_pcb *pcb, const struct tcp_segment *segment)
+{
+    return segment->ack == pcb->snd_una && segment->payload_length == 0 &&
+           !(segment->flags & TCP_FLAG_FIN) &&
+           segment->window << pcb->snd_wscale == pcb->snd_wnd && pcb->snd_max != pcb->snd_una;
+}
+
 /* Eighth step's work, once the FIN is in order. */
 static bool fin_arrived(struct tcp_pcb *pcb)
 {
@@ -431,14 +441,10 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
         connection_established(pcb);
     }
     tcp_sack_update(pcb, segment);
-    if (seq_gt(segment->ack, pcb->snd_una)) {
+    if (seq_gt(segment->ack, pcb->snd_una))
         new_data_acknowledged(pcb, segment->ack);
-    } else if (segment->ack == pcb->snd_una && segment->payload_length == 0 &&
-               !(flags & TCP_FLAG_FIN) && segment->window << pcb->snd_wscale == pcb->snd_wnd &&
-               pcb->snd_max != pcb->snd_una) {
-        /* RFC 5681 2: a duplicate ACK. */
+    else if (duplicate_ack(pcb, segment))
         tcp_congestion_on_duplicate_ack(pcb);
-    }
     if (segment->sack_count)
         tcp_congestion_on_sack(pcb);
     pcb->keepalive_probes_sent = 0;       /* the peer is alive */
