@@ -11,6 +11,10 @@
 
 void tcp_congestion_init(struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-data) BEGIN: a new connection, its MSS known: cwnd = the initial window of
+     * RFC 6928, min(10 MSS, max(2 MSS, 14600)); ssthresh "arbitrarily high" (RFC 5681 3.1);
+     * no duplicate ACKs, no recovery, recover = ISS (RFC 6582 3.2 step 1).  The stub's cwnd
+     * is one segment, for ever. */
     /* RFC 6928: IW = min(10 * MSS, max(2 * MSS, 14600)). */
     pcb->cwnd = MIN(TCP_INITIAL_WINDOW_SEGMENTS * (uint32_t)pcb->mss,
                     MAX(2u * pcb->mss, 14600u));
@@ -19,23 +23,43 @@ void tcp_congestion_init(struct tcp_pcb *pcb)
     pcb->dupacks = 0;
     pcb->in_recovery = false;
     pcb->recover = pcb->iss;                /* RFC 6582 3.2 step 1 */
+    /* LAB(tcp-data) STUB
+     * pcb->cwnd = pcb->mss;
+     * LAB(tcp-data) END */
 }
 
+/* LAB(tcp-data) BEGIN: the helpers of this file, if you want some (the reference's: RFC
+ * 5681 equation 4, ssthresh = max(FlightSize / 2, 2 SMSS)). */
 /* RFC 5681 equation 4: ssthresh = max(FlightSize / 2, 2 * SMSS). */
 static void halve(struct tcp_pcb *pcb, uint32_t flight_size)
 {
     pcb->ssthresh = MAX(flight_size / 2, 2u * pcb->mss);
 }
+/* LAB(tcp-data) END */
 
 uint32_t tcp_congestion_window(const struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-data) BEGIN: how much may be in flight: cwnd, except during limited transmit
+     * (RFC 3042 2, RFC 5681 3.2 step 1: on the first and second duplicate ACK, outside
+     * recovery) one more SMSS per duplicate ACK. */
     /* RFC 3042 2: up to cwnd + 2 SMSS in flight on the first two duplicate
      * ACKs, cwnd itself unchanged (RFC 5681 3.2 step 1). */
     if (!pcb->in_recovery && pcb->dupacks >= 1 && pcb->dupacks <= 2)
         return pcb->cwnd + pcb->dupacks * (uint32_t)pcb->mss;
     return pcb->cwnd;
+    /* LAB(tcp-data) STUB
+     * return pcb->cwnd;
+     * LAB(tcp-data) END */
 }
 
+/* LAB(tcp-data) BEGIN: fast retransmit, on the third duplicate ACK (or, with SACK, when
+ * tcp_sack_first_hole_lost): only when SND.UNA is beyond recover (RFC 6582 3.2 step 2).
+ * ssthresh by equation 4, FlightSize leaving out what limited transmit sent beyond cwnd
+ * (RFC 5681 3.2 step 2); recover = the highest sequence number sent; no RTT sample from now
+ * on (Karn: rtt_timing off).  Without SACK: count TCPRenoRecovery, retransmit the segment
+ * at SND.UNA and set cwnd = ssthresh + 3 SMSS (RFC 5681 3.2 steps 3-4).  With SACK: count
+ * TCPSackRecovery, cwnd = ssthresh, high_rxt = SND.UNA and tcp_sack_retransmit_next (RFC
+ * 6675 5 step 4).  Then tcp_output. */
 /* Fast retransmit (RFC 5681 3.2 steps 2-4; RFC 6675 5 step 4 with SACK). */
 static void enter_recovery(struct tcp_pcb *pcb)
 {
@@ -62,9 +86,19 @@ static void enter_recovery(struct tcp_pcb *pcb)
     }
     tcp_output(pcb);
 }
+/* LAB(tcp-data) END */
 
 void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked)
 {
+    /* LAB(tcp-data) BEGIN: an ACK of acked new bytes.  In recovery: a full acknowledgment
+     * (SND.UNA beyond recover) ends it with cwnd = min(ssthresh, max(FlightSize, SMSS) +
+     * SMSS) (RFC 6582 3.2 step 3, option 1); a partial one, without SACK, retransmits the
+     * segment at SND.UNA and deflates cwnd by the bytes acknowledged, adding back one SMSS
+     * when at least one SMSS was (step 4), never below one SMSS; with SACK cwnd stays
+     * (tcp_output's NextSeg finds the holes).  Outside recovery the duplicate ACK count
+     * restarts, and cwnd grows: slow start (cwnd < ssthresh) by min(acked, SMSS), RFC 5681
+     * equation 2; congestion avoidance by one SMSS per cwnd of acknowledged bytes (byte
+     * counting, RFC 3465, in bytes_acked).  The stub never grows cwnd. */
     if (pcb->in_recovery) {
         if (seq_gt(pcb->snd_una, pcb->recover)) {
             /* RFC 6582 3.2 step 3, full acknowledgment: deflate (option 1). */
@@ -93,10 +127,16 @@ void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked)
             pcb->cwnd += pcb->mss;
         }
     }
+    /* LAB(tcp-data) END */
 }
 
 void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-data) BEGIN: count it (dupacks).  In recovery: without SACK, inflate cwnd by
+     * one SMSS (RFC 5681 3.2 step 4), and let tcp_output send.  Outside: the first two send
+     * new data if they can (limited transmit, RFC 3042: tcp_output, with
+     * tcp_congestion_window's allowance), the third starts fast retransmit.  The stub
+     * ignores it. */
     pcb->dupacks++;
     if (pcb->in_recovery) {
         if (!pcb->sack_ok)
@@ -110,16 +150,26 @@ void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb)
     }
     if (pcb->dupacks == 3)
         enter_recovery(pcb);
+    /* LAB(tcp-data) END */
 }
 
 void tcp_congestion_on_sack(struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-data) BEGIN: RFC 6675 5 step 3: outside recovery, SACK blocks that show the
+     * first hole lost (tcp_sack_first_hole_lost) start recovery at once, without waiting
+     * for three duplicate ACKs.  The stub ignores them. */
     if (!pcb->in_recovery && tcp_sack_first_hole_lost(pcb))
         enter_recovery(pcb);     /* RFC 6675 5 step 3: IsLost(HighACK + 1) */
+    /* LAB(tcp-data) END */
 }
 
 void tcp_congestion_on_timeout(struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-data) BEGIN: the RTO expired (RFC 5681 3.1 equation 4 and the loss window;
+     * RFC 6582 4): ssthresh by equation 4 (not for a lost SYN or SYN-ACK, in SYN-SENT
+     * and SYN-RECEIVED), cwnd = 1 SMSS, byte count and duplicate ACKs start again, recovery
+     * ends, recover = the highest sequence number sent, and no RTT sample (Karn).  The stub
+     * does nothing. */
     if (pcb->state != TCP_SYN_SENT && pcb->state != TCP_SYN_RECEIVED)
         halve(pcb, tcp_flight_size(pcb));
     pcb->cwnd = pcb->mss;             /* loss window: one segment */
@@ -128,4 +178,5 @@ void tcp_congestion_on_timeout(struct tcp_pcb *pcb)
     pcb->in_recovery = false;
     pcb->recover = pcb->snd_max - 1;
     pcb->rtt_timing = false;
+    /* LAB(tcp-data) END */
 }

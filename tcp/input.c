@@ -219,6 +219,12 @@ static void syn_sent_state(struct tcp_pcb *pcb, struct tcp_segment *segment)
 
 static bool sequence_acceptable(const struct tcp_pcb *pcb, const struct tcp_segment *segment)
 {
+    /* LAB(tcp-data) BEGIN: RFC 9293 3.10.7.4, first step: the table of four cases, with
+     * RCV.WND the window we advertised (rcv_adv - rcv_nxt, 0 when rcv_adv is not beyond
+     * rcv_nxt).  A segment of SEG.LEN > 0 (SYN and FIN count) is acceptable when its first
+     * or its last octet lies in [RCV.NXT, RCV.NXT + RCV.WND); with a zero window, only one
+     * at exactly RCV.NXT (RFC 9293's "special allowance" for its ACK: trim_to_window then
+     * leaves it no text, as Linux does).  The stub takes exactly RCV.NXT only. */
     uint32_t window = seq_gt(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
     uint32_t seq = segment->seq, end = segment->seq + segment->len;
     if (segment->len == 0)
@@ -230,6 +236,9 @@ static bool sequence_acceptable(const struct tcp_pcb *pcb, const struct tcp_segm
         return seq == pcb->rcv_nxt;
     return seq_in(seq, pcb->rcv_nxt, pcb->rcv_nxt + window) ||
            seq_in(end - 1, pcb->rcv_nxt, pcb->rcv_nxt + window);
+    /* LAB(tcp-data) STUB
+     * return segment->seq == pcb->rcv_nxt;
+     * LAB(tcp-data) END */
 }
 
 /* Cut what lies before RCV.NXT and beyond the window (RFC 9293 3.10.7.4,
@@ -237,6 +246,10 @@ static bool sequence_acceptable(const struct tcp_pcb *pcb, const struct tcp_segm
  * be held"; the ones starting earlier are trimmed). */
 static void trim_to_window(const struct tcp_pcb *pcb, struct tcp_segment *segment)
 {
+    /* LAB(tcp-data) BEGIN: cut what lies before RCV.NXT (a SYN there first: it occupies one
+     * sequence number, then text) and the text beyond the right edge we advertised (a FIN
+     * beyond it goes too), keeping seq, len, payload and payload_length consistent.  The
+     * stub leaves the segment as it came. */
     if (seq_lt(segment->seq, pcb->rcv_nxt)) {
         uint32_t skip = pcb->rcv_nxt - segment->seq;
         if (segment->flags & TCP_FLAG_SYN) {
@@ -258,6 +271,7 @@ static void trim_to_window(const struct tcp_pcb *pcb, struct tcp_segment *segmen
         segment->flags &= (uint8_t)~TCP_FLAG_FIN;   /* the FIN is beyond the window */
         segment->len = room;
     }
+    /* LAB(tcp-data) END */
 }
 
 /* LAB(tcp-connect) BEGIN: has the peer acknowledged our FIN?  (It was queued,
@@ -272,6 +286,17 @@ static bool our_fin_acked(const struct tcp_pcb *pcb)
 /* Fifth step, for an ACK in snd_una < ack <= snd_max: drop what it covers. */
 static void new_data_acknowledged(struct tcp_pcb *pcb, uint32_t ack)
 {
+    /* LAB(tcp-data) BEGIN: the fifth step for an ACK with SND.UNA < SEG.ACK =< SND.MAX:
+     * drop the acknowledged bytes from the send ring (snd_buffer_seq is the sequence number
+     * of its first byte; our SYN and FIN occupy sequence numbers but no ring bytes), set
+     * SND.UNA (and SND.NXT, if a timeout took it back below), tell the SACK scoreboard
+     * (tcp_sack_acknowledged).  RFC 6298 2 and 3 (Karn): if the segment being timed
+     * (rtt_timing, rtt_seq, rtt_start_ms: tcp_send_segment starts timing, and stops when it
+     * retransmits) is now covered, give tcp_rtt_sample its RTT.  The retry count
+     * (retransmits, RFC 1122 4.2.3.5) starts again, the backoff stays (RFC 6298 5, after
+     * 5.7: only a new sample collapses it); tcp_rearm_retransmit restarts or stops the
+     * timer (RFC 6298 5.2, 5.3).  Then tcp_congestion_on_ack with the bytes acknowledged,
+     * and the writable callback when the ring has room.  The stub ignores the ACK. */
     uint32_t acked = ack - pcb->snd_una;
     if (seq_gt(ack, pcb->snd_buffer_seq)) {
         uint32_t data = MIN(ack - pcb->snd_buffer_seq, (uint32_t)pcb->send.length);
@@ -292,10 +317,15 @@ static void new_data_acknowledged(struct tcp_pcb *pcb, uint32_t ack)
     tcp_congestion_on_ack(pcb, acked);
     if (pcb->writable && tcp_send_space(pcb))
         pcb->writable(pcb);
+    /* LAB(tcp-data) END */
 }
 
 static void update_send_window(struct tcp_pcb *pcb, const struct tcp_segment *segment)
 {
+    /* LAB(tcp-data) BEGIN: RFC 9293 3.10.7.4, fifth step: if SND.WL1 < SEG.SEQ, or SND.WL1
+     * = SEG.SEQ and SND.WL2 =< SEG.ACK, set SND.WND (SEG.WND << snd_wscale, RFC 7323 2.3),
+     * MAX.SND.WND, SND.WL1 and SND.WL2.  A window that opens from zero stops the persist
+     * timer and its backoff (persist_backoff).  The stub keeps the window of the handshake. */
     /* RFC 9293 3.10.7.4: only a segment newer than the last update moves it. */
     if (seq_lt(pcb->snd_wl1, segment->seq) ||
         (pcb->snd_wl1 == segment->seq && seq_leq(pcb->snd_wl2, segment->ack))) {
@@ -309,6 +339,22 @@ static void update_send_window(struct tcp_pcb *pcb, const struct tcp_segment *se
             pcb->persist_backoff = 0;
         }
     }
+    /* LAB(tcp-data) END */
+}
+
+/* RFC 5681 2: a duplicate ACK comes while data is outstanding, carries
+ * no data and no FIN (a SYN never gets this far: fourth step), acknowledges
+ * SND.UNA again and advertises the same window as before. */
+static bool duplicate_ack(const struct tcp_pcb *pcb, const struct tcp_segment *segment)
+{
+    /* LAB(tcp-data) BEGIN: RFC 5681 2's five conditions for a duplicate ACK.  The stub sees
+     * none, so fast retransmit never starts. */
+    return segment->ack == pcb->snd_una && segment->payload_length == 0 &&
+           !(segment->flags & TCP_FLAG_FIN) &&
+           segment->window << pcb->snd_wscale == pcb->snd_wnd && pcb->snd_max != pcb->snd_una;
+    /* LAB(tcp-data) STUB
+     * return false;
+     * LAB(tcp-data) END */
 }
 
 /* LAB(tcp-connect) BEGIN: the eighth step's work once the FIN is in order, if you
@@ -492,14 +538,10 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     }
     /* LAB(tcp-connect) END */
     tcp_sack_update(pcb, segment);
-    if (seq_gt(segment->ack, pcb->snd_una)) {
+    if (seq_gt(segment->ack, pcb->snd_una))
         new_data_acknowledged(pcb, segment->ack);
-    } else if (segment->ack == pcb->snd_una && segment->payload_length == 0 &&
-               !(flags & TCP_FLAG_FIN) && segment->window << pcb->snd_wscale == pcb->snd_wnd &&
-               pcb->snd_max != pcb->snd_una) {
-        /* RFC 5681 2: a duplicate ACK. */
+    else if (duplicate_ack(pcb, segment))
         tcp_congestion_on_duplicate_ack(pcb);
-    }
     if (segment->sack_count)
         tcp_congestion_on_sack(pcb);
     pcb->keepalive_probes_sent = 0;       /* the peer is alive */
@@ -546,6 +588,14 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     /* Seventh, process the segment text. */
     bool receiving = pcb->state == TCP_ESTABLISHED || pcb->state == TCP_FIN_WAIT_1 ||
                      pcb->state == TCP_FIN_WAIT_2;
+    /* LAB(tcp-data) BEGIN: the seventh step: in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2
+     * (receiving), the text goes to tcp_reassembly_insert, which returns the bytes it made
+     * in order (RCV.NXT moved over them); count them in unacked_bytes and call the readable
+     * callback.  Then the ACK: at once (ack_now) for a segment out of order or one that
+     * fills a hole (RFC 5681 4.2), for each of the first quick_acks data segments (count
+     * them down: Linux's quick ACKs), or when more than one MSS is unacknowledged (RFC 1122
+     * 4.2.3.2); else delayed (tcp_arm_delayed_ack).  Text in any other state is only
+     * acknowledged.  The stub drops the text and acknowledges the unchanged RCV.NXT. */
     if (segment->payload_length && receiving) {
         bool had_holes = pcb->ooo_count > 0;
         uint32_t delivered = tcp_reassembly_insert(pcb, segment->seq, segment->payload,
@@ -572,6 +622,10 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     } else if (segment->payload_length) {
         pcb->ack_now = true;
     }
+    /* LAB(tcp-data) STUB
+     * if (segment->payload_length)
+     *     pcb->ack_now = true;
+     * LAB(tcp-data) END */
     /* Eighth, check the FIN bit. */
     /* LAB(tcp-connect) BEGIN: a FIN at RCV.NXT (after the segment's text) is taken
      * once (RFC 9293 3.10.7.4, eighth step); a repeated one is ACKed again (in

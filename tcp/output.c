@@ -19,6 +19,9 @@ static uint32_t fin_sequence(const struct tcp_pcb *pcb)
     return pcb->snd_buffer_seq + (uint32_t)pcb->send.length;
 }
 
+/* LAB(tcp-data) BEGIN: the helpers tcp_receive_window and tcp_window_update_due share, if
+ * you want some: the reference has two, the largest window the 16-bit field carries at our
+ * scale (65535 << rcv_wscale), and the right edge that receiver SWS avoidance allows now. */
 /* The largest window the 16-bit field can carry at our scale. */
 static uint32_t window_limit(const struct tcp_pcb *pcb)
 {
@@ -43,20 +46,38 @@ static uint32_t allowed_right_edge(const struct tcp_pcb *pcb)
         return advertised;
     return edge;
 }
+/* LAB(tcp-data) END */
 
 uint32_t tcp_receive_window(struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-data) BEGIN: the window to advertise, RFC 9293 3.8.6 with receiver SWS
+     * avoidance (RFC 1122 4.2.3.3).  The right edge RCV.NXT + window never moves left
+     * (shrinking is "strongly discouraged"), and moves right only when it can move by at
+     * least min(receive.size / 2, advertised_mss).  The window is at most the receive
+     * ring's free space and what the header can say at our scale (RFC 7323 2.3): at most
+     * 65535 << rcv_wscale, and a whole number of 1 << rcv_wscale.  Keep the edge in rcv_adv
+     * and return the window.  The stub advertises a zero window. */
     pcb->rcv_adv = allowed_right_edge(pcb);
     return pcb->rcv_adv - pcb->rcv_nxt;
+    /* LAB(tcp-data) STUB
+     * pcb->rcv_adv = pcb->rcv_nxt;
+     * return 0;
+     * LAB(tcp-data) END */
 }
 
 /* After a read: Linux's rule (tcp_cleanup_rbuf) of announcing a window at
  * least twice the one the peer knows, within what SWS avoidance allows. */
 bool tcp_window_update_due(const struct tcp_pcb *pcb)
 {
+    /* LAB(tcp-data) BEGIN: after the application read: true when the right edge SWS
+     * avoidance allows now differs from rcv_adv and gives a window at least twice the one
+     * the peer knows (Linux's rule in tcp_cleanup_rbuf).  The stub never sends an update. */
     uint32_t current = seq_gt(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
     uint32_t edge = allowed_right_edge(pcb);
     return edge != pcb->rcv_adv && edge - pcb->rcv_nxt >= 2 * current;
+    /* LAB(tcp-data) STUB
+     * return false;
+     * LAB(tcp-data) END */
 }
 
 /* A frame for segmentation offload (gso_size) carries the pseudo-header's
@@ -279,6 +300,13 @@ void tcp_send_reset_for(const struct tcp_segment *incoming)
      * LAB(tcp-connect) END */
 }
 
+/* LAB(tcp-data) BEGIN: sender SWS avoidance with Nagle's algorithm, for the send loop (RFC
+ * 1122 4.2.3.4, RFC 896).  A segment of length bytes (of the available ones queued) is
+ * worth sending when it is full (tcp_segment_room), when it takes all that is queued and
+ * nothing is outstanding, or TCP_NODELAY (nodelay) is set, when it takes the last bytes
+ * before a queued FIN, or when nothing is outstanding and it is at least half the largest
+ * window the peer offered (max_snd_wnd).  Otherwise wait for an ACK, or for the persist
+ * timer when nothing is outstanding.  (The reference's helper is worth_sending.) */
 /*
  * Sender SWS avoidance and Nagle (RFC 1122 4.2.3.4): send a segment of
  * length bytes (of available queued ones) when it is full, when it empties
@@ -297,6 +325,7 @@ static bool worth_sending(const struct tcp_pcb *pcb, uint32_t length, uint32_t a
         return true;              /* closing: nothing more will come to fill it */
     return idle && length >= pcb->max_snd_wnd / 2;
 }
+/* LAB(tcp-data) END */
 
 void tcp_output(struct tcp_pcb *pcb)
 {
@@ -314,6 +343,21 @@ void tcp_output(struct tcp_pcb *pcb)
     default:
         break;
     }
+    /* LAB(tcp-data) BEGIN: the send loop (RFC 9293 3.8.6, RFC 5681, RFC 1122 4.2.3.4): from
+     * SND.NXT, send what the usable window allows, the smaller of the send window (SND.UNA
+     * + SND.WND - SND.NXT) and the congestion window (tcp_congestion_window) less what is
+     * in flight, in frames of at most tcp_burst_room, each worth sending (above), with
+     * tcp_send_segment(pcb, pcb->snd_nxt, length, TCP_SEND_NEW).  A queued FIN
+     * (fin_queued, once the state is past ESTABLISHED and CLOSE-WAIT) goes after the last
+     * byte; alone it needs no window.  When nothing may go while nothing is outstanding and
+     * the peer's window is below min(queued bytes, MSS), arm the persist timer (RFC 9293
+     * 3.8.6.1); also when tcp_send_segment finds no buffer (after trying one segment of
+     * tcp_segment_room when a larger frame failed).  With SACK: going back over sent data
+     * after a timeout, skip what the peer SACKed (tcp_sack_skip_sacked) and end a segment
+     * where SACKed data begins (send it even if small); in SACK recovery (in_recovery and
+     * sack_ok) count tcp_sack_pipe as in flight, and let tcp_sack_retransmit_next send a
+     * hole first whenever one MSS fits the congestion window (RFC 6675 5, NextSeg).  Never
+     * loop without sending.  The stub sends no data. */
     /* RFC 6675: in SACK loss recovery what is in flight is the pipe, and
      * holes go before new data (NextSeg). */
     bool sack_recovery = pcb->in_recovery && pcb->sack_ok;
@@ -361,6 +405,7 @@ void tcp_output(struct tcp_pcb *pcb)
         if (pcb->snd_nxt == before)
             break;                    /* nothing went: never spin */
     }
+    /* LAB(tcp-data) END */
     if (pcb->ack_now)
         tcp_send_ack(pcb);
 }

@@ -16,6 +16,14 @@
 uint32_t tcp_reassembly_insert(struct tcp_pcb *pcb, uint32_t seq, const uint8_t *data,
                                uint32_t length)
 {
+    /* LAB(tcp-data) BEGIN: a segment's text (seq >= rcv_nxt, within the window and so
+     * within the ring's free space; in order or not): remember its range in ooo
+     * (tcp_ranges_add; when the ranges are full, drop it: the peer sends it again), write
+     * it into the receive ring at its place (tcp_ring_write_beyond, seq - rcv_nxt past the
+     * in-order bytes) and set ooo_latest = seq (RFC 2018 4: the first SACK block reports
+     * it).  Then move RCV.NXT over every range that now starts at or before it, counting
+     * its bytes in (tcp_ring_grow), and remove the range.  Return the bytes RCV.NXT moved
+     * over.  The stub drops everything. */
     if (!length ||
         !tcp_ranges_add(pcb->ooo, &pcb->ooo_count, TCP_REASSEMBLY_RANGES, seq, seq + length))
         return 0;
@@ -32,6 +40,9 @@ uint32_t tcp_reassembly_insert(struct tcp_pcb *pcb, uint32_t seq, const uint8_t 
         tcp_ranges_remove(pcb->ooo, &pcb->ooo_count, 0);
     }
     return advanced;
+    /* LAB(tcp-data) STUB
+     * return 0;
+     * LAB(tcp-data) END */
 }
 
 void tcp_reassembly_clear(struct tcp_pcb *pcb)

@@ -93,6 +93,49 @@ static void test_tcp_backed_off_rto_kept_until_a_sample(void)
     CHECK(pcb->rto_ms < 800);
 }
 
+/* RFC 6298 2.2-2.3 (K = 4, alpha = 1/8, beta = 1/4, G = 1 ms): the first
+ * sample R sets SRTT = R, RTTVAR = R / 2; later ones RTTVAR = 3/4 RTTVAR +
+ * 1/4 |SRTT - R'|, then SRTT = 7/8 SRTT + 1/8 R'; RTO = SRTT + max(G,
+ * 4 RTTVAR), and 5.1: the timer runs for that RTO.  The SYN-ACK comes
+ * 100 ms after the SYN (SRTT 100, RTTVAR 50, RTO 300), data is ACKed 250
+ * ms after it was sent (RTTVAR 75, SRTT 118.75, RTO 418.75 ms). */
+static void test_tcp_rto_from_rtt_samples(void)
+{
+    tcp_stack_setup();
+    fill_pattern();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, data;
+    expect_segment(&syn);
+    net_host_clock_advance(100);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
+                                       .destination_port = syn.source_port });
+    expect_flags(&data, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 1);
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    CHECK_EQUAL(pcb->rto_ms, 300);
+    CHECK_EQUAL(tcp_send(pcb, pattern, 10), 10);
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, syn.seq + 1, PEER_ISN + 1);
+    net_host_clock_advance(250);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn.seq + 11,
+                                       .flags = TCP_FLAG_ACK, .window = 8000,
+                                       .destination_port = syn.source_port });
+    check_no_frame();
+    struct tcp_pcb_info info;
+    tcp_get_info(pcb, &info);
+    CHECK(info.rtt_us >= 118750 - 1000 && info.rtt_us <= 118750 + 1000);
+    CHECK(info.rttvar_us >= 75000 - 1000 && info.rttvar_us <= 75000 + 1000);
+    CHECK(pcb->rto_ms == 418 || pcb->rto_ms == 419);
+    /* the next segment's timer runs for that RTO */
+    CHECK_EQUAL(tcp_send(pcb, pattern + 10, 10), 10);
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, syn.seq + 11, PEER_ISN + 1);
+    net_host_clock_advance(417);
+    check_no_frame();
+    net_host_clock_advance(2);
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, syn.seq + 11, PEER_ISN + 1);
+    CHECK_BYTES(data.payload, pattern + 10, 10);
+}
+
 /* RFC 1122 4.2.3.5: after R2 retransmissions the connection is given up
  * (ETIMEDOUT); Linux's tcp_retries2 counts them. */
 static void test_tcp_gives_up_after_retries_with_etimedout(void)
@@ -279,6 +322,45 @@ static void test_tcp_slow_start_grows_cwnd(void)
     CHECK_EQUAL(pcb->cwnd, 11000);
 }
 
+/* RFC 5681 3.1: after an RTO, ssthresh = max(FlightSize / 2, 2 * SMSS)
+ * (equation 4) and cwnd = the loss window, 1 SMSS; slow start then adds
+ * min(N, SMSS) per ACK (equation 2) up to ssthresh, and congestion
+ * avoidance adds about one SMSS per RTT, i.e. per cwnd of acknowledged
+ * data (equation 3, or RFC 3465 byte counting), not one per ACK. */
+static void test_tcp_congestion_avoidance_after_timeout(void)
+{
+    tcp_stack_setup();
+    fill_pattern();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1000, 60000, &isn);
+    tcp_set_nodelay(pcb, true);
+    CHECK_EQUAL(tcp_send(pcb, pattern, 8000), 8000);
+    CHECK_EQUAL(tcp_send(pcb, pattern, 2000), 2000);
+    CHECK_EQUAL(fake_netif_transmitted_count(), 10);       /* the initial window */
+    fake_netif_clear_transmitted();
+    struct captured data;
+    expect_after(200, &data);                             /* the RTO: segment 0 again */
+    CHECK_EQUAL(data.seq, isn + 1);
+    CHECK_EQUAL(pcb->ssthresh, 5000);
+    CHECK_EQUAL(pcb->cwnd, 1000);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQUAL(tcp_send(pcb, pattern, 8000), 8000);
+    uint32_t acked = 0;
+    for (int i = 1; i <= 15; i++) {
+        acked += 1000;
+        CHECK(pcb->snd_max - (isn + 1) >= acked);
+        inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1 + acked,
+                                           .flags = TCP_FLAG_ACK, .window = 60000 });
+        fake_netif_clear_transmitted();
+        if (i <= 4)                                       /* slow start: +1 SMSS per ACK */
+            CHECK_EQUAL(pcb->cwnd, 1000 + 1000u * (uint32_t)i);
+        if (i == 9)                                       /* one window of 5000 acknowledged */
+            CHECK(pcb->cwnd > 5000 && pcb->cwnd <= 6000);
+    }
+    CHECK(pcb->cwnd > 6000 && pcb->cwnd <= 7000);         /* about one window more */
+    CHECK_EQUAL(pcb->ssthresh, 5000);
+}
+
 int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
@@ -290,6 +372,8 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_tcp_fast_retransmit_after_three_dup_acks),
         TEST_ENTRY(test_tcp_limited_transmit_on_first_two_dup_acks),
         TEST_ENTRY(test_tcp_slow_start_grows_cwnd),
+        TEST_ENTRY(test_tcp_rto_from_rtt_samples),
+        TEST_ENTRY(test_tcp_congestion_avoidance_after_timeout),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }
