@@ -23,10 +23,7 @@ int eth_output(struct netif *netif, struct pbuf *packet, const uint8_t destinati
     packet->netif = netif;
     pbuf_mark_l2(packet);
     int error = netif_transmit(netif, packet);
-    if (error) {
-        pbuf_put(packet);
-        return error;
-    }
-    NET_COUNT(ETH_OUT_FRAMES);
-    return 0;
+    if (!error)
+        NET_COUNT(ETH_OUT_FRAMES);
+    return error;
 }

@@ -52,7 +52,9 @@ struct netif_operations {
     /* Sends one frame (data at the Ethernet header, headroom for the driver's
      * own header); 0, -EBUSY when the device has no room now (the driver
      * then calls netif_transmit_ready once it has), or another negative
-     * errno; on any error the caller keeps the pbuf. */
+     * errno.  An exception to pbuf.h's ownership rule, and netif.c's
+     * business only: on any error the frame is still netif.c's, which keeps
+     * it in the transmit queue after -EBUSY and frees it after any other. */
     int (*transmit)(struct netif *netif, struct pbuf *frame);
     /* Optional, in the network context after netif_transmit_ready: frees
      * the frames the device has finished sending. */
@@ -96,7 +98,9 @@ void netif_carrier_set(struct netif *netif, bool on);
 
 /* From a driver (any context): queue a received frame for the net thread. */
 void netif_receive(struct netif *netif, struct pbuf *frame);
-/* From the stack (network context): show to taps, then to the driver. */
+/* From the stack (network context): show to taps, then to the driver.
+ * Consumes frame; 0, -ENETDOWN (not UP), -ENOBUFS (transmit queue full)
+ * or the driver's error; every error is counted in transmit_dropped. */
 int netif_transmit(struct netif *netif, struct pbuf *frame);
 /* Runs in the network context: taps, then netif->link_input. */
 void netif_deliver(struct netif *netif, struct pbuf *frame);

@@ -261,21 +261,23 @@ static void test_netif(void)
     pbuf_put(tap.kept);
     tap.kept = NULL;
 
-    /* A failing driver: the caller keeps the frame, the drop is counted. */
+    /* A failing driver: the frame is consumed all the same (pbuf.h's
+     * ownership rule), the drop is counted. */
     fake_netif_fail_transmit(-ENOBUFS);
     out = pbuf_alloc(PBUF_LINK, 60);
     CHECK(netif_transmit(eth, out) == -ENOBUFS && eth->statistics.transmit_dropped == 1);
-    CHECK(out->ref == 2);   /* ours and the tap's */
+    CHECK(tap.kept == out && out->ref == 1);   /* only the tap's reference is left */
     fake_netif_fail_transmit(0);
-    pbuf_put(out);
     pbuf_put(tap.kept);
     tap.kept = NULL;
 
-    /* A down interface neither sends nor receives. */
+    /* A down interface neither sends nor receives; what it refused to send
+     * is consumed. */
     eth->flags &= ~(uint32_t)NETIF_UP;
+    size_t before_down = pbuf_count();
     out = pbuf_alloc(PBUF_LINK, 60);
-    CHECK(netif_transmit(eth, out) == -ENETDOWN);
-    pbuf_put(out);
+    CHECK(netif_transmit(eth, out) == -ENETDOWN && eth->statistics.transmit_dropped == 2);
+    CHECK(pbuf_count() == before_down && tap.kept == NULL);
     uint64_t dropped = eth->statistics.receive_dropped;
     fake_netif_inject(eth, frame, sizeof(frame));
     CHECK(eth->statistics.receive_dropped == dropped + 1);
