@@ -34,11 +34,10 @@ void arp_send(struct netif *netif, uint16_t operation, const uint8_t destination
 /* A request for our own address, broadcast (RFC 5227 3, as Linux's arp_send on NETDEV_UP). */
 void arp_announce(struct netif *netif)
 {
-    static const uint8_t no_hardware[ETHERNET_ADDRESS_SIZE];
     if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP) ||
         netif->ipv4_address == IP_ADDRESS_ANY)
         return;
-    arp_send(netif, ARP_OPERATION_REQUEST, eth_broadcast_address, no_hardware,
+    arp_send(netif, ARP_OPERATION_REQUEST, eth_broadcast_address, eth_zero_address,
              netif->ipv4_address);
 }
 
@@ -56,9 +55,8 @@ static void multicast_hardware(uint32_t group, uint8_t hardware[6])
 
 int arp_output(struct netif *netif, struct pbuf *packet, uint32_t next_hop)
 {
-    static const uint8_t no_hardware[ETHERNET_ADDRESS_SIZE];
     if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP))
-        return eth_output(netif, packet, no_hardware, ETH_TYPE_IP);
+        return eth_output(netif, packet, eth_zero_address, ETH_TYPE_IP);
     if (ip_address_is_broadcast(netif, next_hop))
         return eth_output(netif, packet, eth_broadcast_address, ETH_TYPE_IP);
     if (ip_address_is_multicast(next_hop)) {
@@ -78,7 +76,7 @@ int arp_output(struct netif *netif, struct pbuf *packet, uint32_t next_hop)
             pbuf_put(packet);
             return -ENOBUFS;
         }
-        arp_send(netif, ARP_OPERATION_REQUEST, eth_broadcast_address, no_hardware, next_hop);
+        arp_send(netif, ARP_OPERATION_REQUEST, eth_broadcast_address, eth_zero_address, next_hop);
     }
     if (entry->pending.count >= ARP_QUEUE_PACKETS) {
         NET_COUNT(ARP_QUEUE_DROPS);      /* drop the oldest, keep the latest */

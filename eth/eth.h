@@ -14,6 +14,8 @@ struct eth_header {
 } __attribute__((packed));
 
 extern const uint8_t eth_broadcast_address[ETHERNET_ADDRESS_SIZE];
+/* 00:00:00:00:00:00: lo's addresses, and the unknown target of an ARP request. */
+extern const uint8_t eth_zero_address[ETHERNET_ADDRESS_SIZE];
 
 /* Called with data at the upper-layer header, l2 marked, ethertype set. */
 typedef void (*eth_handler_t)(struct netif *netif, struct pbuf *frame);

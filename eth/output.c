@@ -2,6 +2,8 @@
 #include "eth.h"
 #include "../netif/counters.h"
 
+const uint8_t eth_zero_address[ETHERNET_ADDRESS_SIZE] = { 0 };
+
 int eth_output(struct netif *netif, struct pbuf *packet, const uint8_t destination[6],
                uint16_t ethertype)
 {

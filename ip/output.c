@@ -62,9 +62,8 @@ static void loop_back_broadcast(struct netif *netif, const struct pbuf *datagram
 
 int ip_transmit(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
 {
-    static const uint8_t no_address[ETHERNET_ADDRESS_SIZE];
     if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP))
-        return eth_output(netif, datagram, no_address, ETH_TYPE_IP);
+        return eth_output(netif, datagram, eth_zero_address, ETH_TYPE_IP);
     if (ip_address_is_broadcast(netif, next_hop))
         loop_back_broadcast(netif, datagram);
     return arp_output(netif, datagram, next_hop);

@@ -297,9 +297,8 @@ static void test_netif(void)
     /* Loopback: what lo sends comes back in, shown to taps both ways. */
     struct counting_tap lo_tap = { .tap.frame = tap_frame };
     netif_tap_add(&lo_tap.tap);
-    static const uint8_t zeros[6];
     out = pbuf_alloc(PBUF_LINK, 60);
-    ethernet_frame(out->data, zeros, zeros);
+    ethernet_frame(out->data, eth_zero_address, eth_zero_address);
     CHECK(netif_transmit(lo, out) == 0);
     CHECK(lo_tap.frames[PBUF_OUTGOING] == 1 && lo_tap.frames[PBUF_TO_US] == 0);
     net_host_poll();
