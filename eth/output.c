@@ -29,3 +29,8 @@ int eth_output(struct netif *netif, struct pbuf *packet, const uint8_t destinati
         NET_COUNT(ETH_OUT_FRAMES);
     return error;
 }
+
+int eth_output_without_resolution(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
+{
+    return eth_output(netif, datagram, eth_zero_address, ETH_TYPE_IP);
+}

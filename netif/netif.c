@@ -24,7 +24,7 @@ static size_t backlog_first, backlog_count;
 
 int netif_register(struct netif *netif)
 {
-    if (!netif->name[0] || !netif->ops || !netif->ops->transmit)
+    if (!netif->name[0] || !netif->ops || !netif->ops->transmit || !netif->output)
         return -EINVAL;
     if (netif_by_name(netif->name))
         return -EEXIST;
@@ -114,7 +114,9 @@ static void show_to_taps(struct netif *netif, struct pbuf *frame)
     }
 }
 
-/* sll_pkttype from the destination address, for the taps (eth sets it again). */
+/* sll_pkttype from the destination address, for the taps (eth sets it
+ * again).  netif/ is below eth/ and includes none of its headers, so it
+ * keeps its own broadcast address rather than eth_broadcast_address. */
 static uint8_t received_packet_type(const struct netif *netif, const struct pbuf *frame)
 {
     static const uint8_t broadcast[ETHERNET_ADDRESS_SIZE] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };

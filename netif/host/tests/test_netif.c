@@ -223,10 +223,13 @@ static void test_netif(void)
     CHECK(lo->type == NETIF_TYPE_LOOPBACK && (netif_flags(lo) & (NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING)) ==
           (NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING));
     static const struct netif_operations no_operations;
-    struct netif duplicate = { .name = "eth0", .ops = eth->ops };
+    struct netif duplicate = { .name = "eth0", .ops = eth->ops, .output = eth->output };
     CHECK(netif_register(&duplicate) == -EEXIST);
-    struct netif nameless = { .ops = eth->ops }, no_driver = { .name = "eth9", .ops = &no_operations };
+    struct netif nameless = { .ops = eth->ops, .output = eth->output };
+    struct netif no_driver = { .name = "eth9", .ops = &no_operations, .output = eth->output };
+    struct netif no_output = { .name = "eth9", .ops = eth->ops };   /* IP could not send */
     CHECK(netif_register(&nameless) == -EINVAL && netif_register(&no_driver) == -EINVAL);
+    CHECK(netif_register(&no_output) == -EINVAL && netif_by_name("eth9") == NULL);
 
     struct counting_tap tap = { .tap.frame = tap_frame };
     netif_tap_add(&tap.tap);
