@@ -16,8 +16,6 @@
 static struct list_node entries = LIST_HEAD_INIT(entries);
 static size_t entry_count;
 
-static const uint8_t no_hardware[ETHERNET_ADDRESS_SIZE];
-
 struct arp_entry *arp_cache_find(const struct netif *netif, uint32_t address)
 {
     list_for_each(node, &entries) {
@@ -59,7 +57,7 @@ static void timer_expired(void *argument)
             return;
         }
         entry->requests_sent++;
-        arp_send(entry->netif, ARP_OPERATION_REQUEST, eth_broadcast_address, no_hardware,
+        arp_send(entry->netif, ARP_OPERATION_REQUEST, eth_broadcast_address, eth_zero_address,
                  entry->address);
         net_timer_start(&entry->timer, ARP_RETRANSMIT_MS, timer_expired, entry);
         break;
@@ -77,7 +75,7 @@ static void timer_expired(void *argument)
             return;
         }
         entry->requests_sent++;
-        arp_send(entry->netif, ARP_OPERATION_REQUEST, entry->hardware, no_hardware,
+        arp_send(entry->netif, ARP_OPERATION_REQUEST, entry->hardware, eth_zero_address,
                  entry->address);
         net_timer_start(&entry->timer, ARP_RETRANSMIT_MS, timer_expired, entry);
         break;
@@ -146,7 +144,7 @@ size_t arp_cache_format(char *buffer, size_t size)
     list_for_each(node, &entries) {
         struct arp_entry *entry = container_of(node, struct arp_entry, node);
         uint32_t a = net_ntohl(entry->address);
-        const uint8_t *h = entry->state == ARP_INCOMPLETE ? no_hardware : entry->hardware;
+        const uint8_t *h = entry->state == ARP_INCOMPLETE ? eth_zero_address : entry->hardware;
         char ip[16], hardware[18];
         snprintf(ip, sizeof(ip), "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
                  a & 0xff);

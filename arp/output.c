@@ -1,7 +1,9 @@
 /*
- * ARP output: resolve an IP next hop to a hardware address and send the
- * packet, queueing a few packets per unresolved address while requests go
- * out (RFC 1122 2.3.2.2: keep at least the latest one).
+ * ARP output: requests, replies and announcements, and arp_output, an
+ * Ethernet interface's netif->output: resolve an IP next hop to a hardware
+ * address and send the datagram, queueing a few datagrams per unresolved
+ * address while requests go out (RFC 1122 2.3.2.2: keep at least the
+ * latest one).
  */
 #include "arp_private.h"
 #include "../eth/eth.h"
@@ -34,11 +36,10 @@ void arp_send(struct netif *netif, uint16_t operation, const uint8_t destination
 /* A request for our own address, broadcast (RFC 5227 3, as Linux's arp_send on NETDEV_UP). */
 void arp_announce(struct netif *netif)
 {
-    static const uint8_t no_hardware[ETHERNET_ADDRESS_SIZE];
     if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP) ||
         netif->ipv4_address == IP_ADDRESS_ANY)
         return;
-    arp_send(netif, ARP_OPERATION_REQUEST, eth_broadcast_address, no_hardware,
+    arp_send(netif, ARP_OPERATION_REQUEST, eth_broadcast_address, eth_zero_address,
              netif->ipv4_address);
 }
 
@@ -54,38 +55,35 @@ static void multicast_hardware(uint32_t group, uint8_t hardware[6])
     hardware[5] = (uint8_t)g;
 }
 
-int arp_output(struct netif *netif, struct pbuf *packet, uint32_t next_hop)
+int arp_output(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
 {
-    static const uint8_t no_hardware[ETHERNET_ADDRESS_SIZE];
-    if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP))
-        return eth_output(netif, packet, no_hardware, ETH_TYPE_IP);
     if (ip_address_is_broadcast(netif, next_hop))
-        return eth_output(netif, packet, eth_broadcast_address, ETH_TYPE_IP);
+        return eth_output(netif, datagram, eth_broadcast_address, ETH_TYPE_IP);
     if (ip_address_is_multicast(next_hop)) {
         uint8_t hardware[ETHERNET_ADDRESS_SIZE];
         multicast_hardware(next_hop, hardware);
-        return eth_output(netif, packet, hardware, ETH_TYPE_IP);
+        return eth_output(netif, datagram, hardware, ETH_TYPE_IP);
     }
     struct arp_entry *entry = arp_cache_find(netif, next_hop);
     if (entry && entry->state != ARP_INCOMPLETE) {
         arp_cache_used(entry);      /* RFC 1122 2.3.2.1: revalidate a stale entry */
-        return eth_output(netif, packet, entry->hardware, ETH_TYPE_IP);
+        return eth_output(netif, datagram, entry->hardware, ETH_TYPE_IP);
     }
     if (!entry) {
         entry = arp_cache_create(netif, next_hop);
         if (!entry) {
             NET_COUNT(ARP_QUEUE_DROPS);
-            pbuf_put(packet);
+            pbuf_put(datagram);
             return -ENOBUFS;
         }
-        arp_send(netif, ARP_OPERATION_REQUEST, eth_broadcast_address, no_hardware, next_hop);
+        arp_send(netif, ARP_OPERATION_REQUEST, eth_broadcast_address, eth_zero_address, next_hop);
     }
     if (entry->pending.count >= ARP_QUEUE_PACKETS) {
         NET_COUNT(ARP_QUEUE_DROPS);      /* drop the oldest, keep the latest */
         pbuf_put(pbuf_queue_pop(&entry->pending));
     }
-    if (!pbuf_queue_push(&entry->pending, packet))
+    if (!pbuf_queue_push(&entry->pending, datagram))
         NET_COUNT(ARP_QUEUE_DROPS);
-    pbuf_put(packet);
+    pbuf_put(datagram);
     return 0;
 }

@@ -2,6 +2,8 @@
 #include "eth.h"
 #include "../netif/counters.h"
 
+const uint8_t eth_zero_address[ETHERNET_ADDRESS_SIZE] = { 0 };
+
 int eth_output(struct netif *netif, struct pbuf *packet, const uint8_t destination[6],
                uint16_t ethertype)
 {
@@ -23,10 +25,12 @@ int eth_output(struct netif *netif, struct pbuf *packet, const uint8_t destinati
     packet->netif = netif;
     pbuf_mark_l2(packet);
     int error = netif_transmit(netif, packet);
-    if (error) {
-        pbuf_put(packet);
-        return error;
-    }
-    NET_COUNT(ETH_OUT_FRAMES);
-    return 0;
+    if (!error)
+        NET_COUNT(ETH_OUT_FRAMES);
+    return error;
+}
+
+int eth_output_without_resolution(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
+{
+    return eth_output(netif, datagram, eth_zero_address, ETH_TYPE_IP);
 }

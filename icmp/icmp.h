@@ -1,4 +1,8 @@
-/* ICMP for IPv4 (RFC 792, RFC 1122 3.2.2). */
+/*
+ * ICMP for IPv4 (RFC 792, RFC 1122 3.2.2).  Messages go out through
+ * ip_output.  Ownership is netif/pbuf.h's rule; the two functions below
+ * that are only shown a pbuf say so.
+ */
 #ifndef ICMP_ICMP_H
 #define ICMP_ICMP_H
 #include "../netif/pbuf.h"
@@ -25,7 +29,7 @@ void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t
  * Errors received about datagrams we sent, handed to the transport that
  * sent them (UDP: to the connected socket; TCP: to the connection the
  * quoted segment belongs to).  quoted has data at the quoted IP header,
- * which is followed by at least 8 bytes.
+ * which is followed by at least 8 bytes; the handler is only shown it.
  */
 typedef void (*icmp_error_handler_t)(uint8_t type, uint8_t code, struct pbuf *quoted);
 void icmp_register_error_handler(uint8_t protocol, icmp_error_handler_t handler);

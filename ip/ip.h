@@ -1,4 +1,14 @@
-/* IPv4 (RFC 791, RFC 1122): input, output, routing, fragmentation, reassembly. */
+/*
+ * IPv4 (RFC 791, RFC 1122): input, output, routing, fragmentation, reassembly.
+ *
+ * The contract: datagrams come in from eth (ETH_TYPE_IP, ip_input) and go
+ * up to the handler registered for their protocol.  Datagrams go out
+ * through ip_output, which routes, builds the header, fragments, and hands
+ * each one to the route's interface as netif->output(netif, datagram,
+ * next_hop) (netif/netif.h), never naming ARP or Ethernet.  Every function
+ * here that takes a pbuf consumes it, on success and on every error
+ * (netif/pbuf.h); raw listeners are only shown one.
+ */
 #ifndef IP_IP_H
 #define IP_IP_H
 #include "../netif/netif.h"
@@ -50,11 +60,14 @@ struct ip_output_options {
  * Sends packet (data at the transport header, PBUF_TRANSPORT headroom) from
  * source (0 = the route's source address) to destination.  Fragments when
  * larger than the MTU unless dont_fragment (-EMSGSIZE).  Consumes packet.
- * 0 or -ENETUNREACH, -EHOSTUNREACH, -EACCES (broadcast not allowed), -ENOBUFS.
+ * 0 or -ENETUNREACH, -EACCES (broadcast not allowed), -EMSGSIZE, -ENOBUFS,
+ * or the interface output's error.
  */
 int ip_output(struct pbuf *packet, uint32_t source, uint32_t destination, uint8_t protocol,
               const struct ip_output_options *options);
-/* IP_HDRINCL: data at a caller-built IP header; id and checksum filled when 0. */
+/* IP_HDRINCL: data at a caller-built IP header; total length and checksum
+ * filled in, source and id when 0.  Consumes datagram; ip_output's errors,
+ * or -EINVAL for a bad header. */
 int ip_output_header_included(struct pbuf *datagram, const struct ip_output_options *options);
 
 /* Routing (the table /proc/net/route shows; SIOCADDRT/SIOCDELRT edit it). */

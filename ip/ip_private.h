@@ -21,10 +21,12 @@ static inline bool ip_address_is_loopback(uint32_t address)
 
 /* The loopback netif, or NULL before it is registered. */
 struct netif *ip_loopback_netif(void);
-/* Hands a finished datagram (data at its IP header) to the link; consumes it. */
+/* Hands a finished datagram (data at its IP header) to the link through
+ * netif->output, after looping a copy of a broadcast back; consumes it. */
 int ip_transmit(struct netif *netif, struct pbuf *datagram, uint32_t next_hop);
 /* Splits datagram (data at its IP header) into MTU-sized fragments and
- * transmits them (RFC 791 3.2, "An Example Fragmentation Procedure"). */
+ * transmits them (RFC 791 3.2, "An Example Fragmentation Procedure");
+ * consumes it. */
 int ip_fragment_output(struct netif *netif, struct pbuf *datagram, uint32_t next_hop);
 /* Takes a fragment (data at its IP header, l3 marked); returns the whole
  * datagram (a new pbuf, same conventions) when it completes, else NULL. */

@@ -3,8 +3,6 @@
  * fragment when the datagram exceeds the MTU, hand it to the link.
  */
 #include "ip_private.h"
-#include "../arp/arp.h"
-#include "../eth/eth.h"
 #include "../icmp/icmp.h"
 #include "../netif/counters.h"
 
@@ -60,14 +58,13 @@ static void loop_back_broadcast(struct netif *netif, const struct pbuf *datagram
         net_timer_start(&looped_timer, 0, deliver_looped_broadcasts, NULL);
 }
 
+/* The link below is the interface's business (netif.h): ARP on Ethernet,
+ * no resolution on lo, which brings every datagram back by itself. */
 int ip_transmit(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
 {
-    static const uint8_t no_address[ETHERNET_ADDRESS_SIZE];
-    if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP))
-        return eth_output(netif, datagram, no_address, ETH_TYPE_IP);
-    if (ip_address_is_broadcast(netif, next_hop))
+    if (ip_address_is_broadcast(netif, next_hop) && netif->type != NETIF_TYPE_LOOPBACK)
         loop_back_broadcast(netif, datagram);
-    return arp_output(netif, datagram, next_hop);
+    return netif->output(netif, datagram, next_hop);
 }
 
 /* Sends a datagram whose header is complete but for the checksum; consumes it. */

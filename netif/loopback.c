@@ -2,6 +2,8 @@
  * The loopback interface "lo".  As on Linux, frames keep an Ethernet header
  * of zeros (addresses 00:00:00:00:00:00), so eth_input handles them like any
  * other; transmitting a frame queues it for reception on the same interface.
+ * There is no neighbour to resolve, so IP's datagrams go out through
+ * eth_output_without_resolution, never through ARP.
  */
 #include "loopback.h"
 #include "../eth/eth.h"
@@ -45,5 +47,6 @@ int loopback_init(void)
     loopback.carrier = true;
     loopback.ops = &loopback_operations;
     loopback.link_input = eth_input;
+    loopback.output = eth_output_without_resolution;
     return netif_register(&loopback);
 }

@@ -24,7 +24,7 @@ static size_t backlog_first, backlog_count;
 
 int netif_register(struct netif *netif)
 {
-    if (!netif->name[0] || !netif->ops || !netif->ops->transmit)
+    if (!netif->name[0] || !netif->ops || !netif->ops->transmit || !netif->output)
         return -EINVAL;
     if (netif_by_name(netif->name))
         return -EEXIST;
@@ -114,7 +114,9 @@ static void show_to_taps(struct netif *netif, struct pbuf *frame)
     }
 }
 
-/* sll_pkttype from the destination address, for the taps (eth sets it again). */
+/* sll_pkttype from the destination address, for the taps (eth sets it
+ * again).  netif/ is below eth/ and includes none of its headers, so it
+ * keeps its own broadcast address rather than eth_broadcast_address. */
 static uint8_t received_packet_type(const struct netif *netif, const struct pbuf *frame)
 {
     static const uint8_t broadcast[ETHERNET_ADDRESS_SIZE] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -143,7 +145,8 @@ void netif_deliver(struct netif *netif, struct pbuf *frame)
 }
 
 /* Hands frame to the driver: 0 (the driver owns it), -EBUSY (the caller
- * keeps it, to send later), or another error (counted; the caller keeps it). */
+ * keeps it, to send later), or another error (counted; the caller keeps it,
+ * to free). */
 static int device_transmit(struct netif *netif, struct pbuf *frame)
 {
     size_t length = pbuf_length(frame);
@@ -163,6 +166,7 @@ int netif_transmit(struct netif *netif, struct pbuf *frame)
 {
     if (!(netif->flags & NETIF_UP)) {
         netif->statistics.transmit_dropped++;
+        pbuf_put(frame);
         return -ENETDOWN;
     }
     frame->netif = netif;
@@ -170,16 +174,20 @@ int netif_transmit(struct netif *netif, struct pbuf *frame)
     show_to_taps(netif, frame);
     if (!netif->transmit_queue.count) {
         int error = device_transmit(netif, frame);
-        if (error != -EBUSY)
+        if (error != -EBUSY) {
+            if (error)
+                pbuf_put(frame);
             return error;
+        }
     }
     /* Behind frames already waiting, or the device is full: wait in order. */
-    if (netif->transmit_queue.count >= TRANSMIT_QUEUE_FRAMES ||
-        !pbuf_queue_push(&netif->transmit_queue, frame)) {
+    bool queued = netif->transmit_queue.count < TRANSMIT_QUEUE_FRAMES &&
+                  pbuf_queue_push(&netif->transmit_queue, frame);
+    pbuf_put(frame);   /* the queue's reference, if it took one, replaces the caller's */
+    if (!queued) {
         netif->statistics.transmit_dropped++;
         return -ENOBUFS;
     }
-    pbuf_put(frame);   /* the queue's reference replaces the caller's */
     return 0;
 }
 

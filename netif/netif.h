@@ -1,13 +1,19 @@
 /*
  * Network interfaces.
  *
- * A driver fills in a struct netif (name, MAC, MTU, ops) and registers it.
- * Received frames go to netif_receive, which may be called from interrupt
- * context: it only queues the frame for the net thread, which hands it to
- * the link layer registered for the interface (eth_input for Ethernet).
- * Outgoing frames leave through netif_transmit, which first shows them to
- * every packet tap (AF_PACKET sockets see outgoing frames too, as on Linux),
- * then calls the driver.  Addresses are in network byte order.
+ * A driver fills in a struct netif (name, MAC, MTU, ops, link_input,
+ * output) and registers it.  Received frames go to netif_receive, which may
+ * be called from interrupt context: it only queues the frame for the net
+ * thread, which hands it to the interface's link_input (eth_input).  IP
+ * hands each datagram to the interface's output with its next hop, never
+ * naming the layer below: an Ethernet driver installs ARP's resolver
+ * (arp_output), lo installs eth_output_without_resolution, as lwIP's
+ * drivers install netif->output.  Outgoing frames leave through
+ * netif_transmit, which first shows them to every packet tap (AF_PACKET
+ * sockets see outgoing frames too, as on Linux), then calls the driver.
+ * Addresses are in network byte order.  Every function here that takes a
+ * pbuf consumes it (pbuf.h), except the driver's transmit op and the
+ * packet taps, which are only shown frames.
  *
  * When the device has no room (transmit answers -EBUSY), netif_transmit
  * keeps the frame in the interface's transmit queue, as Linux's qdisc does,
@@ -17,10 +23,11 @@
  *
  * Invariants: index is unique and never reused while registered (ifindex
  * for sockaddr_ll and SIOCGIFINDEX); a netif is never unregistered in this
- * version.  The driver owns the pbuf passed to transmit once transmit
- * returns 0 and must pbuf_put it when the device is done with it.  Frames
- * wait in transmit_queue only while the device has answered -EBUSY since
- * the last netif_transmit_ready, and leave it in order.
+ * version; a registered netif has ops->transmit and output.  The driver
+ * owns the pbuf passed to transmit once transmit returns 0 and must
+ * pbuf_put it when the device is done with it.  Frames wait in
+ * transmit_queue only while the device has answered -EBUSY since the last
+ * netif_transmit_ready, and leave it in order.
  */
 #ifndef NETIF_NETIF_H
 #define NETIF_NETIF_H
@@ -52,7 +59,9 @@ struct netif_operations {
     /* Sends one frame (data at the Ethernet header, headroom for the driver's
      * own header); 0, -EBUSY when the device has no room now (the driver
      * then calls netif_transmit_ready once it has), or another negative
-     * errno; on any error the caller keeps the pbuf. */
+     * errno.  An exception to pbuf.h's ownership rule, and netif.c's
+     * business only: on any error the frame is still netif.c's, which keeps
+     * it in the transmit queue after -EBUSY and frees it after any other. */
     int (*transmit)(struct netif *netif, struct pbuf *frame);
     /* Optional, in the network context after netif_transmit_ready: frees
      * the frames the device has finished sending. */
@@ -76,14 +85,24 @@ struct netif {
     uint32_t ipv4_address, ipv4_netmask, ipv4_broadcast;   /* network order */
     const struct netif_operations *ops;
     struct netif_statistics statistics;
-    void (*link_input)(struct netif *netif, struct pbuf *frame);   /* eth_input */
+    /* Set by the driver.  A received frame, data at the link header, in
+     * the network context; consumes it.  eth_input; NULL drops. */
+    void (*link_input)(struct netif *netif, struct pbuf *frame);
+    /* Set by the driver.  IPv4 out: datagram has data at its complete IP
+     * header; next_hop (network order) is the neighbour it goes to, the
+     * destination itself when on link.  Consumes datagram; 0 or -errno.
+     * An Ethernet interface's is arp_output; an interface that resolves no
+     * addresses (lo, or one with NETIF_NOARP) has
+     * eth_output_without_resolution. */
+    int (*output)(struct netif *netif, struct pbuf *datagram, uint32_t next_hop);
     void *driver;
     struct list_node node;
     struct pbuf_queue transmit_queue;       /* frames waiting for room in the device */
     bool transmit_ready;                    /* netif_transmit_ready was called */
 };
 
-/* Assigns the index, links the netif in; 0 or -errno. */
+/* Assigns the index, links the netif in; 0, -EINVAL (no name, no
+ * transmit op or no output), -EEXIST (name taken). */
 int netif_register(struct netif *netif);
 struct netif *netif_by_index(int index);
 struct netif *netif_by_name(const char *name);
@@ -96,7 +115,9 @@ void netif_carrier_set(struct netif *netif, bool on);
 
 /* From a driver (any context): queue a received frame for the net thread. */
 void netif_receive(struct netif *netif, struct pbuf *frame);
-/* From the stack (network context): show to taps, then to the driver. */
+/* From the stack (network context): show to taps, then to the driver.
+ * Consumes frame; 0, -ENETDOWN (not UP), -ENOBUFS (transmit queue full)
+ * or the driver's error; every error is counted in transmit_dropped. */
 int netif_transmit(struct netif *netif, struct pbuf *frame);
 /* Runs in the network context: taps, then netif->link_input. */
 void netif_deliver(struct netif *netif, struct pbuf *frame);

@@ -21,6 +21,16 @@
  * struct pbuf_queue, whose nodes are separate, so one pbuf can sit on
  * several sockets' queues at once.
  *
+ * Ownership, the one rule between layers: a function that takes a pbuf
+ * consumes it, on success and on every error.  The caller's reference
+ * passes with the call, and the caller neither puts nor touches the pbuf
+ * afterwards (it takes another reference first if it still needs it).
+ * The exceptions say so where they are declared: observers that are only
+ * shown a pbuf (packet taps, raw listeners, a UDP pcb's receive, ICMP
+ * error handlers, icmp_send_error) take their own reference to keep it,
+ * pbuf_queue_push takes a new one, and a driver's transmit op leaves the
+ * frame with netif.c on error (netif.h).
+ *
  * Send accounting (Linux's sk_wmem_alloc): a socket charges each pbuf it
  * sends to its struct pbuf_account, by the pbuf's whole size, until the
  * pbuf is freed or a driver calls pbuf_uncharge once the device is done

@@ -167,8 +167,6 @@ static ssize_t packet_sendmsg(struct socket *socket, struct socket_message *mess
     packet->sending = true;
     if (raw) {
         error = netif_transmit(netif, frame);
-        if (error)
-            pbuf_put(frame);
     } else {
         uint16_t protocol = link.protocol ? link.protocol : packet->protocol;
         error = eth_output(netif, frame, link.address, net_ntohs(protocol));

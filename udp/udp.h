@@ -1,4 +1,8 @@
-/* UDP (RFC 768, RFC 1122 4.1): protocol control blocks and datagram I/O. */
+/*
+ * UDP (RFC 768, RFC 1122 4.1): protocol control blocks and datagram I/O.
+ * Datagrams go out through ip_output.  Ownership is netif/pbuf.h's rule:
+ * udp_send consumes its payload; a pcb's receive is only shown a datagram.
+ */
 #ifndef UDP_UDP_H
 #define UDP_UDP_H
 #include "../netif/pbuf.h"

@@ -34,6 +34,7 @@
 #include <page.h>
 #include <netif/netif.h>
 #include <eth/eth.h>
+#include <arp/arp.h>
 
 #define ETHERNET_MTU 1500
 #define ETHERNET_FRAME_MAX (ETHERNET_MTU + ETH_HEADER_SIZE)
@@ -228,6 +229,7 @@ static int virtio_net_probe(struct virtio_device *device)
     netif->flags = NETIF_UP | NETIF_BROADCAST | NETIF_MULTICAST;
     netif->ops = &virtio_net_operations;
     netif->link_input = eth_input;
+    netif->output = arp_output;
     netif->driver = net;
     if (device->features & (1ULL << VIRTIO_NET_F_MAC)) {
         virtio_config_read(device, VIRTIO_NET_CONFIG_MAC, netif->address, ETHERNET_ADDRESS_SIZE);

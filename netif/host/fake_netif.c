@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include "host_stack.h"
 #include "../../eth/eth.h"
+#include "../../arp/arp.h"
 
 static struct pbuf_queue transmitted;
 static bool transmitted_ready;
@@ -42,6 +43,7 @@ struct netif *fake_netif_create(const char *name, const uint8_t address[ETHERNET
     netif->carrier = true;
     netif->ops = &fake_operations;
     netif->link_input = eth_input;
+    netif->output = arp_output;
     if (netif_register(netif))
         abort();
     return netif;

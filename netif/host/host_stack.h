@@ -40,9 +40,10 @@ void net_host_log_enable(bool on);
 
 /*
  * A fake Ethernet interface: UP, RUNNING, LOWER_UP, BROADCAST, MULTICAST,
- * MTU 1500, link_input eth_input.  Registered at once (indexes from 1 in
- * creation order; call loopback_init from netif/loopback.h first to have lo
- * as index 1, as in the kernel).  Never freed.
+ * MTU 1500, link_input eth_input, output arp_output (a test may replace
+ * it).  Registered at once (indexes from 1 in creation order; call
+ * loopback_init from netif/loopback.h first to have lo as index 1, as in
+ * the kernel).  Never freed.
  */
 struct netif *fake_netif_create(const char *name, const uint8_t address[ETHERNET_ADDRESS_SIZE]);
 /* A copy of frame (data at the Ethernet header) is received on netif and

@@ -173,6 +173,16 @@ void learn_peer(void)
     fake_netif_inject(eth0, frame, length);
 }
 
+struct pbuf *first_outgoing;
+
+void keep_first_outgoing(struct netif_tap *tap, struct netif *netif, struct pbuf *frame)
+{
+    if (!first_outgoing && frame->packet_type == PBUF_OUTGOING) {
+        pbuf_get(frame);
+        first_outgoing = frame;
+    }
+}
+
 uint16_t test_checksum(uint32_t sum, const void *data, size_t length)
 {
     const uint8_t *bytes = data;

@@ -68,6 +68,10 @@ struct pbuf *next_frame(void);
 void check_no_frame(void);
 /* Makes the peer known to ARP (injects its reply to a request of ours). */
 void learn_peer(void);
+/* A packet tap (netif_tap's frame) that keeps a reference to the first
+ * outgoing frame it is shown in first_outgoing; the test puts it. */
+void keep_first_outgoing(struct netif_tap *tap, struct netif *netif, struct pbuf *frame);
+extern struct pbuf *first_outgoing;
 
 /* Independent RFC 1071 checksum (network order result) with an initial sum. */
 uint16_t test_checksum(uint32_t sum, const void *data, size_t length);

@@ -8,8 +8,6 @@
 #define OTHER_ADDRESS ADDRESS(10, 0, 2, 3)
 #define TEST_PROTOCOL 253          /* RFC 3692 experimentation */
 
-static const uint8_t zero_mac[6];
-
 /* An RFC 826 packet for Ethernet/IPv4 in an Ethernet frame; returns the frame length. */
 static size_t build_arp(uint8_t *frame, const uint8_t eth_destination[6], uint16_t operation,
                         const uint8_t sender_mac[6], uint32_t sender, const uint8_t target_mac[6],
@@ -34,7 +32,7 @@ static void send_marker(uint32_t destination, uint8_t marker)
 static void check_request_for(struct pbuf *frame, const uint8_t destination[6], uint32_t target)
 {
     uint8_t expected[42];
-    build_arp(expected, destination, 1, our_mac, OUR_ADDRESS, zero_mac, target);
+    build_arp(expected, destination, 1, our_mac, OUR_ADDRESS, eth_zero_address, target);
     memcpy(expected + 6, our_mac, 6);
     CHECK_EQUAL(pbuf_length(frame), sizeof(expected));
     CHECK_BYTES(frame->data, expected, sizeof(expected));
@@ -53,8 +51,8 @@ static void test_arp_reply_to_request_for_our_address(void)
 {
     stack_setup();
     uint8_t frame[42];
-    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS, zero_mac,
-                              OUR_ADDRESS);
+    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS,
+                              eth_zero_address, OUR_ADDRESS);
     fake_netif_inject(eth0, frame, length);
     /* RFC 826: swap sender and target, our hardware address as sender, opcode reply. */
     uint8_t expected[42];
@@ -74,8 +72,8 @@ static void test_arp_request_for_other_address_ignored(void)
 {
     stack_setup();
     uint8_t frame[42];
-    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS, zero_mac,
-                              OTHER_ADDRESS);
+    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS,
+                              eth_zero_address, OTHER_ADDRESS);
     fake_netif_inject(eth0, frame, length);
     check_no_frame();
     CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
@@ -85,8 +83,8 @@ static void test_arp_malformed_dropped_and_counted(void)
 {
     stack_setup();
     uint8_t frame[42];
-    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS, zero_mac,
-                              OUR_ADDRESS);
+    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS,
+                              eth_zero_address, OUR_ADDRESS);
     uint8_t bad[42];
     memcpy(bad, frame, length);
     bad[15] = 6;                         /* hardware type 6 (IEEE 802) */
@@ -268,11 +266,11 @@ static void test_arp_gratuitous_updates_existing_entry_only(void)
     learn_peer();
     static const uint8_t new_mac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x99 };
     uint8_t frame[42];
-    size_t length = build_arp(frame, eth_broadcast_address, 1, new_mac, PEER_ADDRESS, zero_mac,
-                              PEER_ADDRESS);
+    size_t length = build_arp(frame, eth_broadcast_address, 1, new_mac, PEER_ADDRESS,
+                              eth_zero_address, PEER_ADDRESS);
     fake_netif_inject(eth0, frame, length);
-    length = build_arp(frame, eth_broadcast_address, 1, new_mac, OTHER_ADDRESS, zero_mac,
-                       OTHER_ADDRESS);
+    length = build_arp(frame, eth_broadcast_address, 1, new_mac, OTHER_ADDRESS,
+                       eth_zero_address, OTHER_ADDRESS);
     fake_netif_inject(eth0, frame, length);
     check_no_frame();
     CHECK(strcmp(arp_table(), ARP_HEADER "10.0.2.2         0x1         0x2         "
@@ -290,7 +288,7 @@ static void test_arp_announce_on_address_set(void)
     CHECK_EQUAL(ip_address_set(eth0, address, NETMASK), 0);
     struct pbuf *frame = next_frame();
     uint8_t expected[42];
-    build_arp(expected, eth_broadcast_address, 1, our_mac, address, zero_mac, address);
+    build_arp(expected, eth_broadcast_address, 1, our_mac, address, eth_zero_address, address);
     CHECK_EQUAL(pbuf_length(frame), 42);
     CHECK_BYTES(frame->data, expected, 42);
     pbuf_put(frame);

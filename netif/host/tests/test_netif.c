@@ -223,10 +223,13 @@ static void test_netif(void)
     CHECK(lo->type == NETIF_TYPE_LOOPBACK && (netif_flags(lo) & (NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING)) ==
           (NETIF_LOOPBACK | NETIF_UP | NETIF_RUNNING));
     static const struct netif_operations no_operations;
-    struct netif duplicate = { .name = "eth0", .ops = eth->ops };
+    struct netif duplicate = { .name = "eth0", .ops = eth->ops, .output = eth->output };
     CHECK(netif_register(&duplicate) == -EEXIST);
-    struct netif nameless = { .ops = eth->ops }, no_driver = { .name = "eth9", .ops = &no_operations };
+    struct netif nameless = { .ops = eth->ops, .output = eth->output };
+    struct netif no_driver = { .name = "eth9", .ops = &no_operations, .output = eth->output };
+    struct netif no_output = { .name = "eth9", .ops = eth->ops };   /* IP could not send */
     CHECK(netif_register(&nameless) == -EINVAL && netif_register(&no_driver) == -EINVAL);
+    CHECK(netif_register(&no_output) == -EINVAL && netif_by_name("eth9") == NULL);
 
     struct counting_tap tap = { .tap.frame = tap_frame };
     netif_tap_add(&tap.tap);
@@ -261,21 +264,23 @@ static void test_netif(void)
     pbuf_put(tap.kept);
     tap.kept = NULL;
 
-    /* A failing driver: the caller keeps the frame, the drop is counted. */
+    /* A failing driver: the frame is consumed all the same (pbuf.h's
+     * ownership rule), the drop is counted. */
     fake_netif_fail_transmit(-ENOBUFS);
     out = pbuf_alloc(PBUF_LINK, 60);
     CHECK(netif_transmit(eth, out) == -ENOBUFS && eth->statistics.transmit_dropped == 1);
-    CHECK(out->ref == 2);   /* ours and the tap's */
+    CHECK(tap.kept == out && out->ref == 1);   /* only the tap's reference is left */
     fake_netif_fail_transmit(0);
-    pbuf_put(out);
     pbuf_put(tap.kept);
     tap.kept = NULL;
 
-    /* A down interface neither sends nor receives. */
+    /* A down interface neither sends nor receives; what it refused to send
+     * is consumed. */
     eth->flags &= ~(uint32_t)NETIF_UP;
+    size_t before_down = pbuf_count();
     out = pbuf_alloc(PBUF_LINK, 60);
-    CHECK(netif_transmit(eth, out) == -ENETDOWN);
-    pbuf_put(out);
+    CHECK(netif_transmit(eth, out) == -ENETDOWN && eth->statistics.transmit_dropped == 2);
+    CHECK(pbuf_count() == before_down && tap.kept == NULL);
     uint64_t dropped = eth->statistics.receive_dropped;
     fake_netif_inject(eth, frame, sizeof(frame));
     CHECK(eth->statistics.receive_dropped == dropped + 1);
@@ -295,9 +300,8 @@ static void test_netif(void)
     /* Loopback: what lo sends comes back in, shown to taps both ways. */
     struct counting_tap lo_tap = { .tap.frame = tap_frame };
     netif_tap_add(&lo_tap.tap);
-    static const uint8_t zeros[6];
     out = pbuf_alloc(PBUF_LINK, 60);
-    ethernet_frame(out->data, zeros, zeros);
+    ethernet_frame(out->data, eth_zero_address, eth_zero_address);
     CHECK(netif_transmit(lo, out) == 0);
     CHECK(lo_tap.frames[PBUF_OUTGOING] == 1 && lo_tap.frames[PBUF_TO_US] == 0);
     net_host_poll();
