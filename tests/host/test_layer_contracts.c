@@ -217,7 +217,7 @@ static void test_contract_send_path_consumes_on_error(void)
     check_no_frame();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_contract_outputs_installed),
@@ -227,5 +227,5 @@ int main(void)
         TEST_ENTRY(test_contract_loopback_zero_header_without_arp),
         TEST_ENTRY(test_contract_send_path_consumes_on_error),
     };
-    return net_test_run_all(tests, sizeof(tests) / sizeof(tests[0]));
+    return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }
