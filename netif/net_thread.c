@@ -1,5 +1,5 @@
 /*
- * The net thread: the kernel's one network context (DESIGN.md).  Interrupt
+ * The net thread: the kernel's one network context (docs/design.md).  Interrupt
  * handlers only queue received frames (netif_receive); this thread hands
  * them to the protocol layers and runs the net timers, holding net_lock
  * while it does, so protocol code never runs in two places at once.
