@@ -81,7 +81,9 @@ static void check_no_leak(void)
     net_host_clock_advance(600000);
     fake_netif_clear_transmitted();
     if (pbuf_count() != 0) {
-        fprintf(stderr, "%zu pbufs leaked\n", pbuf_count());
+        fprintf(stderr, "%zu pbuf%s leaked: a function that takes a pbuf must consume it "
+                        "(pbuf_put or pass it on) on every path, netif/pbuf.h\n",
+                pbuf_count(), pbuf_count() == 1 ? "" : "s");
         net_test_fail();
     }
 }
