@@ -435,7 +435,7 @@ static void test_ip_duplicate_fragment_ignored(void)
 
 /* Overlap (RFC 5722 policy, as Linux for IPv4): the whole datagram is
  * dropped, and a later one is still reassembled. */
-static void test_ip_overlapping_fragments_dropped(void)
+static void test_ip_overlapping_fragments_fail_reassembly(void)
 {
     stack_setup();
     listen_on_port_7();
@@ -858,7 +858,7 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_ip_raw_listener_sees_datagram_first),
         TEST_ENTRY(test_ip_reassembles_three_fragments),
         TEST_ENTRY(test_ip_duplicate_fragment_ignored),
-        TEST_ENTRY(test_ip_overlapping_fragments_dropped),
+        TEST_ENTRY(test_ip_overlapping_fragments_fail_reassembly),
         TEST_ENTRY(test_ip_reassembly_times_out_with_icmp_time_exceeded),
         TEST_ENTRY(test_ip_reassembly_timeout_setting),
         TEST_ENTRY(test_ip_reassembly_timeout_without_first_fragment_is_silent),
