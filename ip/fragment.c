@@ -7,6 +7,10 @@
 #include "ip_private.h"
 #include "../netif/counters.h"
 
+/* LAB(ip-fragments) BEGIN: the helpers of ip_fragment_output: the options a later
+ * fragment carries (those with the copied flag, RFC 791 3.1, padded to 4 octets with
+ * End of Option List), and one fragment built from the original header, its options
+ * and a slice of the data (total length, MF, offset in 8-octet units, checksum). */
 #define OPTION_COPIED 0x80
 
 /* Writes the options of a non-first fragment into out (padded to 4 bytes); their length. */
@@ -54,9 +58,18 @@ static struct pbuf *make_fragment(const struct ip_header *original, const uint8_
     pbuf_mark_l3(fragment);
     return fragment;
 }
+/* LAB(ip-fragments) END */
 
 int ip_fragment_output(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
 {
+    /* LAB(ip-fragments) BEGIN: cut the datagram's data into fragments that fit
+     * netif->mtu (RFC 791 3.2): each but the last carries a multiple of 8 octets and
+     * has More Fragments; the first keeps every option, the others only the copied
+     * ones; each is a new pbuf (PBUF_IP), its netif set, counted in FragCreates and
+     * handed to ip_transmit.  A datagram that is itself a fragment keeps its offset and
+     * MF.  An MTU too small for a header and 8 octets is EMSGSIZE, no memory ENOBUFS:
+     * both FragFails; otherwise FragOKs, and the first error of ip_transmit is the
+     * result.  Consume the datagram. */
     const struct ip_header *header = (const struct ip_header *)datagram->data;
     size_t header_length = ip_header_length(header);
     const uint8_t *options = (const uint8_t *)(header + 1);
@@ -95,4 +108,10 @@ int ip_fragment_output(struct netif *netif, struct pbuf *datagram, uint32_t next
         NET_COUNT(IP_FRAG_OKS);
     pbuf_put(datagram);
     return result;
+    /* LAB(ip-fragments) STUB
+     * (void)netif, (void)next_hop;
+     * NET_COUNT(IP_FRAG_FAILS);
+     * pbuf_put(datagram);
+     * return -EMSGSIZE;
+     * LAB(ip-fragments) END */
 }

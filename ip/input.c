@@ -27,6 +27,12 @@ void ip_raw_listener_remove(struct ip_raw_listener *listener)
     list_remove(&listener->node);
 }
 
+/* LAB(ip) BEGIN: the helpers of ip_input: walking the options to find a malformed
+ * one (RFC 791 3.1: every option but End of Option List and No Operation has a length
+ * octet of at least 2 that stays inside the header), the header checks in Linux's
+ * order with their counters (InHdrErrors, IpExt InTruncatedPkts) and the trimming
+ * of link padding, and the delivery: raw listeners first, then the registered
+ * protocol's handler, or a Protocol Unreachable. */
 /*
  * Options (RFC 791 3.1) are not acted on, but walked so that a malformed
  * one is a header error: every option but End of Option List (0) and No
@@ -122,9 +128,18 @@ static void deliver(struct pbuf *packet)
     }
     pbuf_put(packet);
 }
+/* LAB(ip) END */
 
 void ip_input(struct netif *netif, struct pbuf *packet)
 {
+    /* LAB(ip) BEGIN: count InReceives; check the header (a failure is counted and
+     * dropped) and trim the link's padding; mark l3; silently drop martians (RFC 1122
+     * 3.2.1.3: a broadcast or multicast source, 127/8 on any interface but lo); drop a
+     * datagram that is not for us (InAddrErrors: a host does not forward, RFC 1122
+     * 3.3.4.2); answer a malformed option with a Parameter Problem pointing at it
+     * (InHdrErrors, RFC 1122 3.2.2.5); hand a fragment to ip_reassemble, which returns
+     * the whole datagram or NULL; deliver.  Do not check the TTL (RFC 1122 3.2.1.7).
+     * Consume the packet on every path. */
     NET_COUNT(IP_IN_RECEIVES);
     if (!header_valid(packet)) {
         pbuf_put(packet);
@@ -167,6 +182,11 @@ void ip_input(struct netif *netif, struct pbuf *packet)
             return;
     }
     deliver(packet);
+    /* LAB(ip) STUB
+     * (void)netif;
+     * NET_COUNT(IP_IN_DISCARDS);
+     * pbuf_put(packet);
+     * LAB(ip) END */
 }
 
 void ip_init(void)

@@ -6,6 +6,9 @@
 #include "../icmp/icmp.h"
 #include "../netif/counters.h"
 
+/* LAB(ip) BEGIN: the identification of each datagram (RFC 791 3.1; RFC 6864 4.1: it
+ * must not repeat for a source, destination and protocol while a datagram may live;
+ * start at a random value, net_random32). */
 /*
  * One global identification counter, started at a random value.  RFC 6864
  * 4.1 only asks that id not repeat for a source/destination/protocol within
@@ -22,6 +25,7 @@ static uint16_t new_identification(void)
     }
     return net_htons(next_identification++);
 }
+/* LAB(ip) END */
 
 /*
  * A broadcast we send is also one we receive (RFC 1122 3.3.6: a host's own
@@ -67,6 +71,11 @@ int ip_transmit(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
     return netif->output(netif, datagram, next_hop);
 }
 
+/* LAB(ip) BEGIN: the send path both ip_output and ip_output_header_included take:
+ * the header checksum, Ip OutRequests and icmp_out_count, then the interface through
+ * ip_transmit when the datagram fits its MTU (or its segmentation offload), EMSGSIZE
+ * with Don't Fragment (FragFails), ip_fragment_output otherwise; and the route
+ * lookup that checks a broadcast is allowed (SO_BROADCAST, else EACCES). */
 /* Sends a datagram whose header is complete but for the checksum; consumes it. */
 static int send_datagram(struct pbuf *datagram, struct netif *netif, uint32_t next_hop,
                          bool dont_fragment)
@@ -117,10 +126,18 @@ static int route(uint32_t destination, const struct ip_output_options *options,
     }
     return 0;
 }
+/* LAB(ip) END */
 
 int ip_output(struct pbuf *packet, uint32_t source, uint32_t destination, uint8_t protocol,
               const struct ip_output_options *options)
 {
+    /* LAB(ip) BEGIN: route the destination (OutNoRoutes and the lookup's error when
+     * there is none; EACCES for a broadcast without permission); refuse more than
+     * 65535 octets (EMSGSIZE); push and fill the header (RFC 791 3.1): version 4, IHL
+     * 5, the options' type of service, total length, a new identification, Don't
+     * Fragment if asked, the options' TTL or IP_DEFAULT_TTL, the protocol, the source
+     * (the route's when 0), the destination; then send it.  Consume the packet on
+     * every path. */
     struct netif *netif;
     uint32_t next_hop, route_source;
     int error = route(destination, options, &netif, &next_hop, &route_source);
@@ -149,6 +166,12 @@ int ip_output(struct pbuf *packet, uint32_t source, uint32_t destination, uint8_
     header->source = source ? source : route_source;
     header->destination = destination;
     return send_datagram(packet, netif, next_hop, dont_fragment);
+    /* LAB(ip) STUB
+     * (void)source, (void)destination, (void)protocol, (void)options;
+     * NET_COUNT(IP_OUT_DISCARDS);
+     * pbuf_put(packet);
+     * return -ENETUNREACH;
+     * LAB(ip) END */
 }
 
 /*
@@ -157,6 +180,10 @@ int ip_output(struct pbuf *packet, uint32_t source, uint32_t destination, uint8_
  */
 int ip_output_header_included(struct pbuf *datagram, const struct ip_output_options *options)
 {
+    /* LAB(ip) BEGIN: check the caller's header (EINVAL: IHL below 5 or beyond the
+     * datagram, more than 65535 octets); route its destination as ip_output does;
+     * fill in total length, and source and identification when they are 0 (raw(7));
+     * send it, with Don't Fragment as its flags say.  Consume it on every path. */
     struct ip_header *header = PBUF_HEADER(datagram, struct ip_header);
     if (!header || ip_header_length(header) < sizeof(*header) ||
         ip_header_length(header) > pbuf_length(datagram) ||
@@ -178,4 +205,10 @@ int ip_output_header_included(struct pbuf *datagram, const struct ip_output_opti
         header->identification = new_identification();
     bool dont_fragment = net_ntohs(header->flags_and_fragment_offset) & IP_FLAG_DONT_FRAGMENT;
     return send_datagram(datagram, netif, next_hop, dont_fragment);
+    /* LAB(ip) STUB
+     * (void)options;
+     * NET_COUNT(IP_OUT_DISCARDS);
+     * pbuf_put(datagram);
+     * return -ENETUNREACH;
+     * LAB(ip) END */
 }

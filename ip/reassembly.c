@@ -1,8 +1,5 @@
 /*
- * Reassembly on input (RFC 791 3.2, RFC 1122 3.3.2), as a list of received
- * fragments sorted by offset rather than RFC 815's hole descriptors: with
- * overlaps refused, the datagram is complete when the fragments' lengths add
- * up to the total that the last fragment revealed.
+ * Reassembly on input (RFC 791 3.2, RFC 1122 3.3.2).
  *
  * Overlaps: a fragment that overlaps another only in part discards the
  * whole datagram, as RFC 5722 requires for IPv6 and Linux does for IPv4
@@ -19,6 +16,30 @@
 #include "../icmp/icmp.h"
 #include "../netif/counters.h"
 
+static uint32_t timeout_ms = 30000;
+
+uint32_t ip_reassembly_timeout_ms(void)
+{
+    return timeout_ms;
+}
+
+void ip_reassembly_timeout_set(uint32_t milliseconds)
+{
+    timeout_ms = milliseconds;
+}
+
+/* LAB(ip-fragments) BEGIN: the state of reassembly and its helpers: the datagrams
+ * being put together, keyed by source, destination, protocol and identification
+ * (RFC 791 3.2), each with what it received so far (a sorted list of fragments, or
+ * RFC 815's holes), the octets held under the 256 KiB cap, and a timer of timeout_ms
+ * (net_timer_start) that drops it with Time Exceeded if fragment zero came.  Write
+ * the invariants of your structures beside them. */
+/*
+ * Kept as a list of received fragments sorted by offset rather than RFC
+ * 815's hole descriptors: with overlaps refused, the datagram is complete
+ * when the fragments' lengths add up to the total that the last fragment
+ * revealed.
+ */
 #define REASSEMBLY_MAXIMUM_BYTES (256 * 1024)
 
 struct fragment {
@@ -46,17 +67,6 @@ struct reassembly {
 
 static struct list_node pending = LIST_HEAD_INIT(pending);
 static size_t pending_bytes;
-static uint32_t timeout_ms = 30000;
-
-uint32_t ip_reassembly_timeout_ms(void)
-{
-    return timeout_ms;
-}
-
-void ip_reassembly_timeout_set(uint32_t milliseconds)
-{
-    timeout_ms = milliseconds;
-}
 
 static void discard(struct reassembly *reassembly)
 {
@@ -156,9 +166,21 @@ static void make_room(size_t bytes, const struct reassembly *keep)
         fail(oldest);
     }
 }
+/* LAB(ip-fragments) END */
 
 struct pbuf *ip_reassemble(struct pbuf *packet)
 {
+    /* LAB(ip-fragments) BEGIN: count ReasmReqds; find or start the fragment's datagram;
+     * fail it (ReasmFails, everything dropped) for a non-final fragment whose length
+     * is 0 or not a multiple of 8, a fragment reaching past 65535 octets of datagram,
+     * one beyond the end a final fragment set, data beyond a final fragment's end, or
+     * a partial overlap (RFC 5722's rule); drop an exact or contained duplicate alone;
+     * keep the rest within the 256 KiB cap (the oldest datagrams dropped to make
+     * room).  When every octet up to the final fragment's end is in, return the whole
+     * datagram (ReasmOKs): a new pbuf (PBUF_IP) with data at a copy of fragment zero's
+     * header, total length set, MF and offset cleared, checksum recomputed, l3 marked,
+     * netif, packet_type and timestamp_ms of fragment zero; else NULL.  The fragment
+     * is consumed: kept or dropped. */
     NET_COUNT(IP_REASM_REQDS);
     const struct ip_header *header = (const struct ip_header *)packet->data;
     uint16_t flags = net_ntohs(header->flags_and_fragment_offset);
@@ -237,4 +259,9 @@ struct pbuf *ip_reassemble(struct pbuf *packet)
         NET_COUNT(IP_REASM_FAILS);
     discard(reassembly);
     return datagram;
+    /* LAB(ip-fragments) STUB
+     * NET_COUNT(IP_REASM_FAILS);
+     * pbuf_put(packet);
+     * return NULL;
+     * LAB(ip-fragments) END */
 }

@@ -105,6 +105,8 @@ int ip_route_delete(uint32_t destination, uint32_t netmask, uint32_t gateway)
     return 0;
 }
 
+/* LAB(ip) BEGIN: what ip_route_lookup_on needs besides the table: the interface a
+ * limited broadcast (255.255.255.255) leaves by when no route matches it. */
 /* Limited broadcast with no route: the first interface that is up and
  * addressed (RFC 1122 3.3.6 leaves the choice to the host). */
 static int limited_broadcast_route(int ifindex, uint32_t destination, struct netif **netif,
@@ -124,10 +126,20 @@ static int limited_broadcast_route(int ifindex, uint32_t destination, struct net
     }
     return -ENETUNREACH;
 }
+/* LAB(ip) END */
 
 int ip_route_lookup_on(int ifindex, uint32_t destination, struct netif **netif,
                        uint32_t *next_hop, uint32_t *source)
 {
+    /* LAB(ip) BEGIN: unless bound to an interface (ifindex != 0), 127/8 and our own
+     * unicast addresses go to lo (ip_loopback_netif), from 127.0.0.1 or from the
+     * address itself; otherwise the route with the longest prefix matching the
+     * destination (RFC 1812 5.2.4.3), the lowest metric among equal prefixes, over
+     * interfaces that are up, only the bound interface's when ifindex != 0; the next
+     * hop is its gateway, or the destination itself on a connected route (RFC 1122
+     * 3.3.1.1); the source is the interface's address.  No route: a limited broadcast
+     * still leaves by the first addressed interface (or the bound one), else
+     * -ENETUNREACH. */
     struct netif *loopback = ip_loopback_netif();
     if (loopback && !ifindex &&
         (ip_address_is_loopback(destination) ||
@@ -155,6 +167,10 @@ int ip_route_lookup_on(int ifindex, uint32_t destination, struct netif **netif,
     *next_hop = best->gateway ? best->gateway : destination;
     *source = best->netif->ipv4_address;
     return 0;
+    /* LAB(ip) STUB
+     * (void)ifindex, (void)destination, (void)netif, (void)next_hop, (void)source;
+     * return -ENETUNREACH;
+     * LAB(ip) END */
 }
 
 int ip_route_lookup(uint32_t destination, struct netif **netif, uint32_t *next_hop,

@@ -35,6 +35,18 @@ static size_t udp_datagram(uint8_t *out, const void *payload, size_t length)
     return build_ip(out, PEER_ADDRESS, OUR_ADDRESS, 17, 0x1111, 0, 64, udp, udp_length);
 }
 
+/* After a datagram that must be dropped: a good one from the peer is still
+ * delivered, so that an IP that drops everything fails the test. */
+static void check_still_delivers(void)
+{
+    uint8_t datagram[64];
+    inject_ip(datagram, udp_datagram(datagram, "alive", 5));
+    CHECK(received != NULL);
+    CHECK_BYTES(received->data, "alive", 5);
+    pbuf_put(received);
+    received = NULL;
+}
+
 static void refresh_header_checksum(uint8_t *datagram)
 {
     size_t header_length = (size_t)(datagram[0] & 0x0f) * 4;
@@ -59,6 +71,33 @@ static void test_ip_checksum_any_length_and_alignment(void)
     }
 }
 
+/* RFC 768 and RFC 9293 3.1: the pseudo-header (source, destination, zero,
+ * protocol, length) that starts the UDP and TCP checksums, against an
+ * independent sum, with addresses whose halves carry. */
+static void test_ip_pseudo_header_sum(void)
+{
+    const uint32_t addresses[] = { OUR_ADDRESS, ADDRESS(255, 255, 255, 255),
+                                   ADDRESS(192, 168, 254, 255), 0 };
+    static const uint8_t protocols[] = { IP_PROTOCOL_TCP, IP_PROTOCOL_UDP };
+    static const uint16_t lengths[] = { 0, 8, 1480, 65535 };
+    uint8_t data[40];
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 29 + 3);
+    for (size_t s = 0; s < ARRAY_SIZE(addresses); s++)
+        for (size_t d = 0; d < ARRAY_SIZE(addresses); d++)
+            for (size_t p = 0; p < ARRAY_SIZE(protocols); p++)
+                for (size_t l = 0; l < ARRAY_SIZE(lengths); l++) {
+                    uint32_t sum = ip_pseudo_header_sum(addresses[s], addresses[d], protocols[p],
+                                                        lengths[l]);
+                    uint32_t expected = test_pseudo_header_sum(addresses[s], addresses[d],
+                                                               protocols[p], lengths[l]);
+                    CHECK_EQUAL(ip_checksum_finish(sum, data, sizeof(data)),
+                                test_checksum(expected, data, sizeof(data)));
+                }
+}
+
+/* RFC 1122 3.2.1.2: a datagram with a bad header checksum is silently
+ * discarded (Linux counts Ip InHdrErrors). */
 static void test_ip_rejects_bad_checksum_and_counts_it(void)
 {
     stack_setup();
@@ -73,6 +112,10 @@ static void test_ip_rejects_bad_checksum_and_counts_it(void)
     CHECK(received == NULL);
 }
 
+/* RFC 1122 3.2.1.1 (version 4), RFC 791 3.1 (IHL at least 5, total length
+ * at least the header, options within it): header errors, counted in Ip
+ * InHdrErrors; a total length beyond the frame is IpExt InTruncatedPkts
+ * (RFC 4293), as Linux counts them. */
 static void test_ip_header_errors_counted(void)
 {
     stack_setup();
@@ -120,6 +163,8 @@ static void test_ip_header_errors_counted(void)
     pbuf_put(received);
 }
 
+/* RFC 894: the padding of a short frame is not part of the datagram,
+ * whose length is the total length (RFC 791 3.1). */
 static void test_ip_trims_ethernet_padding(void)
 {
     stack_setup();
@@ -191,6 +236,7 @@ static void test_ip_broadcast_and_multicast_sources_dropped(void)
     CHECK_EQUAL(COUNTER(IP_IN_RECEIVES), 2);
     CHECK(received == NULL);
     check_no_frame();
+    check_still_delivers();
 }
 
 /* RFC 1122 3.2.1.3 (g): 127/8 never arrives from the wire; Linux drops such
@@ -209,6 +255,7 @@ static void test_ip_loopback_addresses_from_the_wire_dropped(void)
     inject_ip(datagram, length);
     CHECK_EQUAL(COUNTER(IP_IN_ADDR_ERRORS), 0);
     CHECK(received == NULL);
+    check_still_delivers();
 }
 
 /* RFC 1122 3.2.1.7: TTL is not checked for datagrams delivered locally. */
@@ -225,6 +272,8 @@ static void test_ip_ttl_zero_delivered_locally(void)
     pbuf_put(received);
 }
 
+/* RFC 1122 3.2.2.1: a datagram for a protocol nobody registered draws a
+ * Protocol Unreachable (RFC 792, code 2) quoting it; Ip InUnknownProtos. */
 static void test_ip_unknown_protocol_sends_protocol_unreachable(void)
 {
     stack_setup();
@@ -250,11 +299,51 @@ static void test_ip_unknown_protocol_sends_protocol_unreachable(void)
     pbuf_put(frame);
 }
 
+/* A raw listener that keeps a reference to what it is shown, as a raw
+ * socket queues it, and notes whether UDP had it already. */
+static struct pbuf *raw_kept;
+static bool raw_first;
+static bool raw_keep(struct ip_raw_listener *listener, struct pbuf *datagram)
+{
+    raw_first = received == NULL;
+    pbuf_get(datagram);
+    raw_kept = datagram;
+    return true;
+}
+
+/* raw(7): a raw socket receives the datagrams of its protocol with their IP
+ * header, before the protocol's handler (ip.h), which still gets them; what
+ * the raw socket keeps is not changed by the delivery after it (pbuf.h: a
+ * shared pbuf is read-only).  Ip InDelivers counts the datagram once. */
+static void test_ip_raw_listener_sees_datagram_first(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    struct ip_raw_listener listener = { .datagram = raw_keep };
+    ip_raw_listener_add(&listener);
+    uint8_t datagram[64];
+    size_t length = udp_datagram(datagram, "abc", 3);
+    inject_ip(datagram, length);
+    CHECK(raw_kept != NULL);
+    CHECK(raw_first);
+    CHECK_EQUAL(pbuf_length(raw_kept), length);
+    CHECK_BYTES(raw_kept->data, datagram, length);
+    CHECK(received != NULL);
+    CHECK_BYTES(received->data, "abc", 3);
+    CHECK_EQUAL(COUNTER(IP_IN_DELIVERS), 1);
+    pbuf_put(received);
+    pbuf_put(raw_kept);
+    ip_raw_listener_remove(&listener);
+}
+
 static bool raw_take(struct ip_raw_listener *listener, struct pbuf *datagram)
 {
     return true;    /* a raw socket bound to the protocol took it (keeps no reference here) */
 }
 
+/* raw(7): a raw socket for the protocol takes the datagram, which then is
+ * delivered (Ip InDelivers), and no Protocol Unreachable goes out (RFC 1122
+ * 3.2.2.1 is about protocols the host does not support). */
 static void test_ip_unknown_protocol_taken_by_raw_socket_is_silent(void)
 {
     stack_setup();
@@ -287,6 +376,22 @@ static size_t udp_payload_for_fragments(uint8_t *udp, size_t data_length)
     return build_udp(udp, PEER_ADDRESS, OUR_ADDRESS, 1234, 7, data, data_length, true);
 }
 
+/* After a datagram reassembly must drop: a new one (identification 0x55)
+ * in two fragments is still put together and delivered. */
+static void check_still_reassembles(void)
+{
+    uint8_t udp[2000], fragment[2000];
+    size_t udp_length = udp_payload_for_fragments(udp, 152);    /* 160: 80 + 80 */
+    inject_ip(fragment, fragment_of(fragment, udp, 80, 80, false, 0x55));
+    inject_ip(fragment, fragment_of(fragment, udp, 0, 80, true, 0x55));
+    CHECK(received != NULL);
+    CHECK_BYTES(received->data, udp + 8, udp_length - 8);
+    pbuf_put(received);
+    received = NULL;
+}
+
+/* RFC 791 3.2 and RFC 1122 3.3.2: fragments reassembled in any order; the
+ * datagram handed up has its whole length and no fragment fields. */
 static void test_ip_reassembles_three_fragments(void)
 {
     stack_setup();
@@ -311,6 +416,8 @@ static void test_ip_reassembles_three_fragments(void)
     pbuf_put(received);
 }
 
+/* RFC 791 3.2: a fragment received twice fills no new octet; the datagram
+ * still completes (RFC 5722's rule drops only overlaps, not duplicates). */
 static void test_ip_duplicate_fragment_ignored(void)
 {
     stack_setup();
@@ -326,8 +433,9 @@ static void test_ip_duplicate_fragment_ignored(void)
     pbuf_put(received);
 }
 
-/* Overlap (RFC 5722 policy, as Linux for IPv4): the whole datagram is dropped. */
-static void test_ip_overlapping_fragments_dropped(void)
+/* Overlap (RFC 5722 policy, as Linux for IPv4): the whole datagram is
+ * dropped, and a later one is still reassembled. */
+static void test_ip_overlapping_fragments_fail_reassembly(void)
 {
     stack_setup();
     listen_on_port_7();
@@ -341,8 +449,12 @@ static void test_ip_overlapping_fragments_dropped(void)
     inject_ip(fragment, fragment_of(fragment, udp, 0, 80, true, 9));
     CHECK(received == NULL);
     CHECK_EQUAL(COUNTER(IP_REASM_OKS), 0);
+    check_still_reassembles();
+    CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 1);
 }
 
+/* RFC 1122 3.3.2: an incomplete datagram is discarded when its timer runs
+ * out, with an ICMP Time Exceeded (RFC 792, code 1) since fragment zero came. */
 static void test_ip_reassembly_times_out_with_icmp_time_exceeded(void)
 {
     stack_setup();
@@ -372,7 +484,8 @@ static void test_ip_reassembly_times_out_with_icmp_time_exceeded(void)
     CHECK_EQUAL(COUNTER(ICMP_OUT_TIME_EXCDS), 1);
 }
 
-/* Linux's ipfrag_time: a datagram begun after the setting waits that long, no longer. */
+/* ip(7)'s ipfrag_time (RFC 1122 3.3.2's reassembly timeout): a datagram
+ * begun after the setting waits that long, no longer. */
 static void test_ip_reassembly_timeout_setting(void)
 {
     stack_setup();
@@ -393,6 +506,8 @@ static void test_ip_reassembly_timeout_setting(void)
     ip_reassembly_timeout_set(30000);
 }
 
+/* RFC 1122 3.3.2: the Time Exceeded is sent only "if fragment zero has been
+ * received"; the timer still runs out (Ip ReasmTimeout). */
 static void test_ip_reassembly_timeout_without_first_fragment_is_silent(void)
 {
     stack_setup();
@@ -405,16 +520,25 @@ static void test_ip_reassembly_timeout_without_first_fragment_is_silent(void)
     check_no_frame();
 }
 
-/* Fragments claiming bytes past 65535 (the "ping of death") are refused. */
+/* RFC 791 3.1: no datagram is longer than 65535 octets, so fragments
+ * claiming bytes past it (the "ping of death") are refused; a later datagram
+ * is still reassembled. */
 static void test_ip_oversized_reassembly_refused(void)
 {
     stack_setup();
+    listen_on_port_7();
     uint8_t fragment[128], payload[64] = { 0 };
     size_t length = build_ip(fragment, PEER_ADDRESS, OUR_ADDRESS, 17, 3, 0x1fff, 64, payload, 64);
     inject_ip(fragment, length);
     CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 1);
+    check_still_reassembles();
+    CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 1);
+    CHECK_EQUAL(COUNTER(IP_REASM_OKS), 1);
 }
 
+/* RFC 791 3.2: a datagram larger than the MTU leaves in fragments of the
+ * same identification, each but the last carrying a multiple of 8 octets
+ * with More Fragments set, offsets in 8-octet units (Ip FragOKs, FragCreates). */
 static void test_ip_fragments_output_larger_than_mtu(void)
 {
     stack_setup();
@@ -455,6 +579,108 @@ static void test_ip_fragments_output_larger_than_mtu(void)
     udp_pcb_remove(&pcb);
 }
 
+/* RFC 791 3.2 and 3.1: options whose copied flag is set go into every
+ * fragment, the others into the first only, the header padded to 32 bits
+ * with End of Option List.  The datagram comes with its own header
+ * (IP_HDRINCL, raw(7)), the one way options reach ip_output. */
+static void test_ip_fragments_copy_only_copied_options(void)
+{
+    stack_setup();
+    learn_peer();
+    /* Router Alert (148: copied, RFC 2113), Record Route (7: not copied),
+     * End of Option List. */
+    static const uint8_t options[12] = { 0x94, 4, 0, 0, 0x07, 7, 4, 0, 0, 0, 0, 0 };
+    static const uint8_t later_options[4] = { 0x94, 4, 0, 0 };
+    uint8_t data[2000];
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 13);
+    struct pbuf *datagram = pbuf_alloc(PBUF_IP, 32 + sizeof(data));
+    uint8_t *header = datagram->data;
+    memset(header, 0, 20);
+    header[0] = 0x48;
+    header[4] = 0x12;
+    header[5] = 0x34;
+    header[8] = 64;
+    header[9] = TEST_PROTOCOL;
+    memcpy(header + 12, &(uint32_t){ OUR_ADDRESS }, 4);
+    memcpy(header + 16, &(uint32_t){ PEER_ADDRESS }, 4);
+    memcpy(header + 20, options, sizeof(options));
+    memcpy(header + 32, data, sizeof(data));
+    CHECK_EQUAL(ip_output_header_included(datagram, NULL), 0);
+    /* The first fragment: 1500 - 32 = 1468 octets, cut to 1464 (8 * 183);
+     * the second: the other 536 behind a 24-octet header. */
+    struct pbuf *frame = next_frame();
+    const uint8_t *ip = frame->data + 14;
+    CHECK_EQUAL(pbuf_length(frame), 14 + 32 + 1464);
+    CHECK_EQUAL(ip[0], 0x48);
+    CHECK_EQUAL(ip[2] << 8 | ip[3], 32 + 1464);
+    CHECK_EQUAL(ip[4] << 8 | ip[5], 0x1234);
+    CHECK_EQUAL(ip[6] << 8 | ip[7], 0x2000);
+    CHECK_BYTES(ip + 20, options, sizeof(options));
+    CHECK_EQUAL(test_checksum(0, ip, 32), 0);
+    CHECK_BYTES(ip + 32, data, 1464);
+    pbuf_put(frame);
+    frame = next_frame();
+    ip = frame->data + 14;
+    CHECK_EQUAL(pbuf_length(frame), 14 + 24 + 536);
+    CHECK_EQUAL(ip[0], 0x46);
+    CHECK_EQUAL(ip[2] << 8 | ip[3], 24 + 536);
+    CHECK_EQUAL(ip[4] << 8 | ip[5], 0x1234);
+    CHECK_EQUAL(ip[6] << 8 | ip[7], 1464 / 8);
+    CHECK_BYTES(ip + 20, later_options, sizeof(later_options));
+    CHECK_EQUAL(test_checksum(0, ip, 24), 0);
+    CHECK_BYTES(ip + 24, data + 1464, 536);
+    pbuf_put(frame);
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(IP_FRAG_OKS), 1);
+    CHECK_EQUAL(COUNTER(IP_FRAG_CREATES), 2);
+}
+
+/* RFC 791 3.1: the header ip_output builds: version 4 and IHL 5, the total
+ * length, an identification new for each datagram (RFC 6864 4.1), TTL 64 or
+ * the socket's (ip(7) IP_TTL; RFC 1122 3.2.1.7: never 0), the type of
+ * service given (IP_TOS), no flags unless asked, the protocol, the route's
+ * source address, a right checksum.  Ip OutRequests counts each datagram;
+ * no route is ENETUNREACH and Ip OutNoRoutes. */
+static void test_ip_output_builds_header(void)
+{
+    stack_setup();
+    learn_peer();
+    struct ip_output_options options = { .ttl = 9, .type_of_service = 0x10 };
+    uint16_t identifications[2];
+    for (int i = 0; i < 2; i++) {
+        struct pbuf *packet = pbuf_alloc(PBUF_TRANSPORT, 5);
+        memcpy(packet->data, "hello", 5);
+        CHECK_EQUAL(ip_output(packet, 0, PEER_ADDRESS, TEST_PROTOCOL, i ? &options : NULL), 0);
+        struct pbuf *frame = next_frame();
+        const uint8_t *ip = frame->data + 14;
+        CHECK_EQUAL(pbuf_length(frame), 14 + 20 + 5);
+        CHECK_BYTES(frame->data, peer_mac, 6);
+        CHECK_EQUAL(ip[0], 0x45);
+        CHECK_EQUAL(ip[1], i ? 0x10 : 0);
+        CHECK_EQUAL(ip[2] << 8 | ip[3], 20 + 5);
+        identifications[i] = (uint16_t)(ip[4] << 8 | ip[5]);
+        CHECK_EQUAL(ip[6] << 8 | ip[7], 0);
+        CHECK_EQUAL(ip[8], i ? 9 : IP_DEFAULT_TTL);
+        CHECK_EQUAL(ip[9], TEST_PROTOCOL);
+        CHECK_BYTES(ip + 12, &(uint32_t){ OUR_ADDRESS }, 4);
+        CHECK_BYTES(ip + 16, &(uint32_t){ PEER_ADDRESS }, 4);
+        CHECK_EQUAL(test_checksum(0, ip, 20), 0);
+        CHECK_BYTES(ip + 20, "hello", 5);
+        pbuf_put(frame);
+    }
+    CHECK(identifications[0] != identifications[1]);
+    CHECK_EQUAL(COUNTER(IP_OUT_REQUESTS), 2);
+    struct pbuf *packet = pbuf_alloc(PBUF_TRANSPORT, 1);
+    CHECK_EQUAL(ip_output(packet, 0, ADDRESS(192, 0, 2, 1), TEST_PROTOCOL, NULL), -ENETUNREACH);
+    CHECK_EQUAL(COUNTER(IP_OUT_NO_ROUTES), 1);
+    CHECK_EQUAL(COUNTER(IP_OUT_REQUESTS), 2);
+    check_no_frame();
+}
+
+/* RFC 791 3.1: Don't Fragment forbids fragmenting, so a datagram with DF
+ * larger than the MTU is refused: EMSGSIZE (ip(7), IP_MTU_DISCOVER), Ip
+ * FragFails; one that fits leaves with DF set. */
 static void test_ip_dont_fragment_too_big_is_emsgsize(void)
 {
     stack_setup();
@@ -497,6 +723,8 @@ static void test_ip_header_included_fills_fields(void)
     pbuf_put(frame);
 }
 
+/* socket(7) SO_BROADCAST: without it, sending to a broadcast address is
+ * EACCES, as on Linux (RFC 1122 3.3.6 leaves broadcasts to the host). */
 static void test_ip_broadcast_needs_permission(void)
 {
     stack_setup();
@@ -505,6 +733,9 @@ static void test_ip_broadcast_needs_permission(void)
     check_no_frame();
 }
 
+/* RFC 1812 5.2.4.3: the route with the longest matching prefix wins; a
+ * gateway must be on a connected network (Linux: ENETUNREACH); our own
+ * addresses and 127/8 go to lo; route(8)'s /proc/net/route lists the table. */
 static void test_ip_route_longest_prefix_match(void)
 {
     stack_setup();
@@ -549,6 +780,49 @@ static void test_ip_route_longest_prefix_match(void)
     CHECK_EQUAL(ip_route_lookup(ADDRESS(8, 8, 8, 8), &netif, &next_hop, &source), -ENETUNREACH);
 }
 
+/* socket(7) SO_BINDTODEVICE: a bound socket's datagrams take only routes
+ * through its interface, a limited broadcast included; of routes with the
+ * same prefix the lowest metric wins (route(8)); routes through an
+ * interface that is down are not taken (RFC 1122 3.3.1.4 leaves the
+ * choice among routes to the host; these are Linux's). */
+static void test_ip_route_bound_interface_and_metric(void)
+{
+    stack_setup();
+    static const uint8_t eth1_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x57 };
+    const uint32_t eth1_address = ADDRESS(192, 168, 5, 1), eth1_gateway = ADDRESS(192, 168, 5, 2);
+    struct netif *eth1 = fake_netif_create("eth1", eth1_mac);
+    CHECK_EQUAL(ip_address_set(eth1, eth1_address, ADDRESS(255, 255, 255, 0)), 0);
+    fake_netif_clear_transmitted();
+    struct netif *netif;
+    uint32_t next_hop, source;
+    CHECK_EQUAL(ip_route_lookup_on(eth1->index, IP_ADDRESS_BROADCAST, &netif, &next_hop, &source),
+                0);
+    CHECK(netif == eth1 && next_hop == IP_ADDRESS_BROADCAST && source == eth1_address);
+    CHECK_EQUAL(ip_route_lookup_on(eth1->index, PEER_ADDRESS, &netif, &next_hop, &source),
+                -ENETUNREACH);
+    CHECK_EQUAL(ip_route_add(0, 0, ADDRESS(10, 0, 2, 3), eth0, 10), 0);
+    CHECK_EQUAL(ip_route_add(0, 0, eth1_gateway, eth1, 5), 0);
+    CHECK_EQUAL(ip_route_add(0, 0, PEER_ADDRESS, eth0, 0), 0);
+    CHECK_EQUAL(ip_route_lookup_on(0, ADDRESS(8, 8, 8, 8), &netif, &next_hop, &source), 0);
+    CHECK(netif == eth0 && next_hop == PEER_ADDRESS && source == OUR_ADDRESS);
+    CHECK_EQUAL(ip_route_lookup_on(eth1->index, ADDRESS(8, 8, 8, 8), &netif, &next_hop, &source),
+                0);
+    CHECK(netif == eth1 && next_hop == eth1_gateway && source == eth1_address);
+    /* eth0's connected network, but the socket is bound to eth1. */
+    CHECK_EQUAL(ip_route_lookup_on(eth1->index, PEER_ADDRESS, &netif, &next_hop, &source), 0);
+    CHECK(netif == eth1 && next_hop == eth1_gateway);
+    CHECK_EQUAL(ip_route_lookup_on(eth0->index, ADDRESS(192, 168, 5, 9), &netif, &next_hop,
+                                   &source), 0);
+    CHECK(netif == eth0 && next_hop == PEER_ADDRESS);
+    eth1->flags &= ~(uint32_t)NETIF_UP;
+    CHECK_EQUAL(ip_route_lookup_on(eth1->index, ADDRESS(8, 8, 8, 8), &netif, &next_hop, &source),
+                -ENETUNREACH);
+    CHECK_EQUAL(ip_route_lookup_on(0, ADDRESS(192, 168, 5, 9), &netif, &next_hop, &source), 0);
+    CHECK(netif == eth0 && next_hop == PEER_ADDRESS);
+}
+
+/* RFC 1122 3.2.1.3 (g): 127/8 is the host itself; a datagram sent there
+ * comes back through lo and is delivered, nothing on the wire. */
 static void test_ip_loopback_delivery(void)
 {
     stack_setup();
@@ -571,6 +845,7 @@ int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
         TEST_ENTRY(test_ip_checksum_any_length_and_alignment),
+        TEST_ENTRY(test_ip_pseudo_header_sum),
         TEST_ENTRY(test_ip_rejects_bad_checksum_and_counts_it),
         TEST_ENTRY(test_ip_header_errors_counted),
         TEST_ENTRY(test_ip_trims_ethernet_padding),
@@ -580,19 +855,23 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_ip_ttl_zero_delivered_locally),
         TEST_ENTRY(test_ip_unknown_protocol_sends_protocol_unreachable),
         TEST_ENTRY(test_ip_unknown_protocol_taken_by_raw_socket_is_silent),
+        TEST_ENTRY(test_ip_raw_listener_sees_datagram_first),
         TEST_ENTRY(test_ip_reassembles_three_fragments),
         TEST_ENTRY(test_ip_duplicate_fragment_ignored),
-        TEST_ENTRY(test_ip_overlapping_fragments_dropped),
+        TEST_ENTRY(test_ip_overlapping_fragments_fail_reassembly),
         TEST_ENTRY(test_ip_reassembly_times_out_with_icmp_time_exceeded),
         TEST_ENTRY(test_ip_reassembly_timeout_setting),
         TEST_ENTRY(test_ip_reassembly_timeout_without_first_fragment_is_silent),
         TEST_ENTRY(test_ip_oversized_reassembly_refused),
         TEST_ENTRY(test_ip_fragments_output_larger_than_mtu),
+        TEST_ENTRY(test_ip_fragments_copy_only_copied_options),
+        TEST_ENTRY(test_ip_output_builds_header),
         TEST_ENTRY(test_ip_dont_fragment_too_big_is_emsgsize),
         TEST_ENTRY(test_ip_header_included_fills_fields),
         TEST_ENTRY(test_ip_broadcast_needs_permission),
         TEST_ENTRY(test_ip_broadcast_and_multicast_sources_dropped),
         TEST_ENTRY(test_ip_route_longest_prefix_match),
+        TEST_ENTRY(test_ip_route_bound_interface_and_metric),
         TEST_ENTRY(test_ip_loopback_delivery),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);

@@ -77,8 +77,9 @@ static void test_contract_outputs_installed(void)
 }
 
 /* A netif whose output is replaced gets IP's datagrams, each with the
- * neighbour it goes to: the destination on link, the gateway off link,
- * every fragment; nothing reaches ARP or the wire behind its back. */
+ * neighbour it goes to: the destination on link, the gateway off link
+ * (RFC 1122 3.3.1.1-3.3.1.2), every fragment; nothing reaches ARP or the
+ * wire behind its back. */
 static void test_contract_ip_sends_through_netif_output(void)
 {
     stack_setup();
