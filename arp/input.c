@@ -8,6 +8,11 @@
 #include "../ip/ip.h"
 #include "../netif/counters.h"
 
+/* LAB(arp) BEGIN: the two tests arp_input starts with: is this an RFC 826 packet
+ * for Ethernet and IPv4 that we can read (hardware type 1, protocol 0x0800,
+ * lengths 6 and 4, opcode request or reply, the whole 28 bytes there), and is its
+ * sender one we could ever send to (not 0.0.0.0, no broadcast or multicast
+ * protocol address, no group hardware address)? */
 static bool packet_valid(const struct arp_packet *arp)
 {
     return arp && net_ntohs(arp->hardware_type) == ARP_HARDWARE_ETHERNET &&
@@ -24,9 +29,21 @@ static bool sender_usable(struct netif *netif, const struct arp_packet *arp)
            !ip_address_is_broadcast(netif, arp->sender_protocol) &&
            !ip_address_is_multicast(arp->sender_protocol) && !(arp->sender_hardware[0] & 1);
 }
+/* LAB(arp) END */
 
 void arp_input(struct netif *netif, struct pbuf *frame)
 {
+    /* LAB(arp) BEGIN: RFC 826 "Packet Reception", step by step, quoting it where you
+     * do it.  A packet that is not valid: InErrors.  Count InRequests or InReplies.
+     * Ignore everything on lo, on a NOARP interface, on one without an address, and
+     * from our own address.  Then the merge, for a usable sender only: if it has an
+     * entry, update it with arp_cache_update, REACHABLE for a reply to us, else
+     * STALE (but a STALE update that repeats the hardware address of an entry that
+     * is not INCOMPLETE leaves the entry as it is: only a reply to us confirms);
+     * if the packet is for us (target protocol address ours) and nothing was
+     * merged, create the entry and update it so.  Last, a request for us is
+     * answered (arp_send) to the sender's hardware address.  Consume the frame on
+     * every path. */
     const struct arp_packet *arp = PBUF_HEADER(frame, struct arp_packet);
     if (!packet_valid(arp)) {
         NET_COUNT(ARP_IN_ERRORS);
@@ -78,6 +95,10 @@ void arp_input(struct netif *netif, struct pbuf *frame)
         arp_send(netif, ARP_OPERATION_REPLY, arp->sender_hardware, arp->sender_hardware,
                  arp->sender_protocol);
     pbuf_put(frame);
+    /* LAB(arp) STUB
+     * NET_COUNT(ARP_IN_ERRORS);
+     * pbuf_put(frame);
+     * LAB(arp) END */
 }
 
 void arp_init(void)

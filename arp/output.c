@@ -13,6 +13,10 @@
 void arp_send(struct netif *netif, uint16_t operation, const uint8_t destination[6],
               const uint8_t target_hardware[6], uint32_t target_protocol)
 {
+    /* LAB(arp) BEGIN: RFC 826's packet for Ethernet and IPv4 (struct arp_packet,
+     * fields in network order) in a new pbuf with PBUF_IP headroom: our hardware
+     * and protocol addresses as sender, the target's as given; count OutRequests
+     * or OutReplies, and send it with eth_output (EtherType 0x0806). */
     struct pbuf *frame = pbuf_alloc(PBUF_IP, sizeof(struct arp_packet));
     if (!frame)
         return;
@@ -31,18 +35,25 @@ void arp_send(struct netif *netif, uint16_t operation, const uint8_t destination
     else
         NET_COUNT(ARP_OUT_REPLIES);
     eth_output(netif, frame, destination, ETH_TYPE_ARP);
+    /* LAB(arp) END */
 }
 
 /* A request for our own address, broadcast (RFC 5227 3, as Linux's arp_send on NETDEV_UP). */
 void arp_announce(struct netif *netif)
 {
+    /* LAB(arp) BEGIN: RFC 5227 3: a broadcast request whose sender and target
+     * protocol addresses are both ours, target hardware address zero; nothing on
+     * lo, on a NOARP interface, or without an address. */
     if (netif->type == NETIF_TYPE_LOOPBACK || (netif->flags & NETIF_NOARP) ||
         netif->ipv4_address == IP_ADDRESS_ANY)
         return;
     arp_send(netif, ARP_OPERATION_REQUEST, eth_broadcast_address, eth_zero_address,
              netif->ipv4_address);
+    /* LAB(arp) END */
 }
 
+/* LAB(arp) BEGIN: RFC 1112 6.4's mapping of an IPv4 group address to an Ethernet
+ * one. */
 /* RFC 1112 6.4: 01:00:5e followed by the group's low 23 bits. */
 static void multicast_hardware(uint32_t group, uint8_t hardware[6])
 {
@@ -54,9 +65,19 @@ static void multicast_hardware(uint32_t group, uint8_t hardware[6])
     hardware[4] = (uint8_t)(g >> 8);
     hardware[5] = (uint8_t)g;
 }
+/* LAB(arp) END */
 
 int arp_output(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
 {
+    /* LAB(arp) BEGIN: a broadcast next hop (ip_address_is_broadcast) goes at once
+     * to ff:ff:ff:ff:ff:ff, a multicast one to its RFC 1112 6.4 address, both
+     * without ARP.  Otherwise a resolved entry (any state but INCOMPLETE) sends at
+     * once, after arp_cache_used (RFC 1122 2.3.2.1).  With no entry, create one
+     * (none to be had: QueueDrops, -ENOBUFS) and broadcast the first request.  Then
+     * the datagram waits in the entry's pending queue, at most ARP_QUEUE_PACKETS of
+     * them: when full, drop the oldest (QueueDrops), keeping the latest (RFC 1122
+     * 2.3.2.2).  Consume the datagram on every path (pbuf_queue_push takes its own
+     * reference); 0 when it was sent or queued, else the error. */
     if (ip_address_is_broadcast(netif, next_hop))
         return eth_output(netif, datagram, eth_broadcast_address, ETH_TYPE_IP);
     if (ip_address_is_multicast(next_hop)) {
@@ -86,4 +107,9 @@ int arp_output(struct netif *netif, struct pbuf *datagram, uint32_t next_hop)
         NET_COUNT(ARP_QUEUE_DROPS);
     pbuf_put(datagram);
     return 0;
+    /* LAB(arp) STUB
+     * NET_COUNT(ARP_QUEUE_DROPS);
+     * pbuf_put(datagram);
+     * return -ENOBUFS;
+     * LAB(arp) END */
 }

@@ -2,7 +2,10 @@
 pcap_tests/harness/recorder.h), one RecordedFrame per frame."""
 import fixture  # noqa: F401  (imports Scapy's layers before rdpcap)
 from scapy.layers.l2 import Ether
+from scapy.packet import Raw
 from scapy.utils import RawPcapReader
+
+ETHER_HEADER = 14
 
 
 class RecordedFrame:
@@ -14,7 +17,11 @@ class RecordedFrame:
         self.data = data            # the frame's bytes
 
     def packet(self):
-        """Scapy's view of the frame: a guide only, it decodes malformed frames leniently."""
+        """Scapy's view of the frame: a guide only, it decodes malformed frames leniently.
+        A runt, shorter than an Ethernet header, is its raw bytes: Ether cannot
+        dissect it (struct.error)."""
+        if len(self.data) < ETHER_HEADER:
+            return Raw(self.data)
         return Ether(self.data)
 
     def describe(self):

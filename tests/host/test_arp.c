@@ -4,6 +4,7 @@
 #include "arp/arp.h"
 #include "ip/ip.h"
 #include "icmp/icmp.h"
+#include "arp/arp_private.h"
 
 #define OTHER_ADDRESS ADDRESS(10, 0, 2, 3)
 #define TEST_PROTOCOL 253          /* RFC 3692 experimentation */
@@ -47,20 +48,41 @@ static const char *arp_table(void)
 
 #define ARP_HEADER "IP address       HW type     Flags       HW address            Mask     Device\n"
 
-static void test_arp_reply_to_request_for_our_address(void)
+/* A broadcast request for our address from (sender_mac, sender) gets its
+ * reply (RFC 826: sender and target swapped, our hardware address as
+ * sender, opcode reply, sent to sender_mac), and nothing else goes out. */
+static void check_request_answered(const uint8_t sender_mac[6], uint32_t sender)
 {
-    stack_setup();
+    fake_netif_clear_transmitted();
     uint8_t frame[42];
-    size_t length = build_arp(frame, eth_broadcast_address, 1, peer_mac, PEER_ADDRESS,
+    size_t length = build_arp(frame, eth_broadcast_address, 1, sender_mac, sender,
                               eth_zero_address, OUR_ADDRESS);
     fake_netif_inject(eth0, frame, length);
-    /* RFC 826: swap sender and target, our hardware address as sender, opcode reply. */
     uint8_t expected[42];
-    build_arp(expected, peer_mac, 2, our_mac, OUR_ADDRESS, peer_mac, PEER_ADDRESS);
+    build_arp(expected, sender_mac, 2, our_mac, OUR_ADDRESS, sender_mac, sender);
     struct pbuf *reply = next_frame();
     CHECK_EQUAL(pbuf_length(reply), 42);
     CHECK_BYTES(reply->data, expected, 42);
     pbuf_put(reply);
+    check_no_frame();
+}
+
+/* The peer's request for us is answered.  After packets ARP had to ignore,
+ * it shows ARP alive, so that an ARP that ignores everything fails those
+ * tests too. */
+static void check_request_for_us_answered(void)
+{
+    check_request_answered(peer_mac, PEER_ADDRESS);
+}
+
+/* RFC 826 "Packet Reception": a request for our protocol address is
+ * answered: sender and target swapped, our hardware and protocol addresses
+ * as sender, opcode reply, sent to the requester's hardware address; and
+ * the requester, whose request was for us, is added to the table. */
+static void test_arp_request_for_us_answered_and_learned(void)
+{
+    stack_setup();
+    check_request_for_us_answered();
     CHECK_EQUAL(COUNTER(ARP_IN_REQUESTS), 1);
     CHECK_EQUAL(COUNTER(ARP_OUT_REPLIES), 1);
     /* The requester was learned (Linux's /proc/net/arp line format). */
@@ -68,6 +90,9 @@ static void test_arp_reply_to_request_for_our_address(void)
                                           "52:55:0a:00:02:02     *        eth0\n") == 0);
 }
 
+/* RFC 826 "Packet Reception": "Am I the target protocol address?" - no:
+ * no reply (a host is no proxy ARP server, RFC 1027), and a sender we have
+ * no entry for is not added. */
 static void test_arp_request_for_other_address_ignored(void)
 {
     stack_setup();
@@ -77,8 +102,14 @@ static void test_arp_request_for_other_address_ignored(void)
     fake_netif_inject(eth0, frame, length);
     check_no_frame();
     CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+    CHECK_EQUAL(COUNTER(ARP_IN_REQUESTS), 1);
+    check_request_for_us_answered();
 }
 
+/* RFC 826 "Packet Reception": a packet whose hardware type (ar$hrd) or
+ * protocol (ar$pro) we do not have, whose address lengths are not
+ * Ethernet's and IPv4's, whose opcode is neither request nor reply, or
+ * that is cut short, is dropped: counted InErrors, nothing learned or sent. */
 static void test_arp_malformed_dropped_and_counted(void)
 {
     stack_setup();
@@ -103,8 +134,14 @@ static void test_arp_malformed_dropped_and_counted(void)
     CHECK_EQUAL(COUNTER(ARP_IN_ERRORS), 5);
     check_no_frame();
     CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+    check_request_for_us_answered();
+    CHECK_EQUAL(COUNTER(ARP_IN_ERRORS), 5);
 }
 
+/* RFC 1122 2.3.2.2: a datagram to an address not yet resolved waits while
+ * a broadcast request (RFC 826: target hardware address zero) goes out, and
+ * leaves, to the hardware address the reply gives, when the reply comes;
+ * the next datagram goes at once. */
 static void test_arp_queue_released_on_reply(void)
 {
     stack_setup();
@@ -131,7 +168,9 @@ static void test_arp_queue_released_on_reply(void)
     check_no_frame();
 }
 
-/* RFC 1122 2.3.2.2: keep the latest packets; three per address here. */
+/* RFC 1122 2.3.2.2: keep (at least) the latest packets to an unresolved
+ * address, three here, the older ones dropped (QueueDrops); 2.3.2.1: one
+ * request for all of them, no flooding. */
 static void test_arp_queue_bounded_keeps_latest(void)
 {
     stack_setup();
@@ -149,6 +188,11 @@ static void test_arp_queue_bounded_keeps_latest(void)
     check_no_frame();
 }
 
+/* RFC 1122 2.3.2.1: cache entries are validated, Linux's way: an address a
+ * reply confirmed is used 30 s (REACHABLE), then still used but STALE; a
+ * STALE entry that is used is probed by unicast requests 5 s later (DELAY,
+ * then PROBE); a reply confirms it again; unused and unconfirmed, it is
+ * forgotten 60 s after it went STALE. */
 static void test_arp_entry_times_out_after_30_seconds(void)
 {
     stack_setup();
@@ -182,7 +226,9 @@ static void test_arp_entry_times_out_after_30_seconds(void)
     CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
 }
 
-/* Probes unanswered: after three unicast requests the entry is forgotten. */
+/* RFC 1122 2.3.2.1: an entry whose unicast probes go unanswered, three of
+ * them one second apart (Linux's ucast_solicit), is forgotten: the next
+ * datagram starts over with a broadcast request. */
 static void test_arp_unanswered_probes_forget_entry(void)
 {
     stack_setup();
@@ -217,6 +263,11 @@ static void tap_lo(struct netif_tap *tap, struct netif *netif, struct pbuf *fram
     }
 }
 
+/* RFC 1122 2.3.2.1: at most one request a second per address, three in
+ * all (Linux's mcast_solicit), then the resolution fails one second after
+ * the last; 2.3.2.2: the datagram that waited is answered with an ICMP host
+ * unreachable (RFC 792, type 3 code 1, quoting it) to its sender, here
+ * ourselves, through lo; the other entries stay. */
 static void test_arp_failure_sends_host_unreachable(void)
 {
     stack_setup();
@@ -260,6 +311,10 @@ static void test_arp_failure_sends_host_unreachable(void)
     pbuf_put(looped);
 }
 
+/* RFC 826 "Packet Reception": the merge updates an entry we have with the
+ * sender's hardware address whatever the target is, so a gratuitous ARP
+ * (RFC 5227 2.4's announcement: sender = target) moves a known address to
+ * its new hardware address, and adds no unknown one. */
 static void test_arp_gratuitous_updates_existing_entry_only(void)
 {
     stack_setup();
@@ -281,6 +336,9 @@ static void test_arp_gratuitous_updates_existing_entry_only(void)
     pbuf_put(packet);
 }
 
+/* RFC 5227 3: a host announces an address it takes with a broadcast ARP
+ * request whose sender and target protocol addresses are both that address
+ * (and target hardware address zero), as Linux does when it is set. */
 static void test_arp_announce_on_address_set(void)
 {
     stack_setup();
@@ -295,6 +353,9 @@ static void test_arp_announce_on_address_set(void)
     check_no_frame();
 }
 
+/* RFC 894 "Broadcast Address": the broadcast Internet address, the subnet's
+ * and the limited one, maps to the broadcast Ethernet address
+ * ff:ff:ff:ff:ff:ff; nothing to resolve, no request. */
 static void test_arp_broadcast_needs_no_resolution(void)
 {
     stack_setup();
@@ -315,10 +376,141 @@ static void test_arp_broadcast_needs_no_resolution(void)
     CHECK_EQUAL(COUNTER(ARP_OUT_REQUESTS), 0);
 }
 
+/* RFC 1112 6.4: "An IP host group address is mapped to an Ethernet
+ * multicast address by placing the low-order 23-bits of the IP address into
+ * the low-order 23 bits of the Ethernet multicast address 01-00-5E-00-00-00";
+ * the datagram goes at once, with no request. */
+static void test_arp_multicast_mapped(void)
+{
+    stack_setup();
+    const struct {
+        uint32_t group;
+        uint8_t hardware[6];
+    } cases[] = {
+        { ADDRESS(224, 0, 0, 251), { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb } },
+        { ADDRESS(239, 255, 255, 250), { 0x01, 0x00, 0x5e, 0x7f, 0xff, 0xfa } },
+        { ADDRESS(224, 128, 1, 2), { 0x01, 0x00, 0x5e, 0x00, 0x01, 0x02 } },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        uint8_t datagram[24];
+        size_t length = build_ip(datagram, OUR_ADDRESS, cases[i].group, TEST_PROTOCOL, 1, 0, 1,
+                                 "mcst", 4);
+        struct pbuf *packet = pbuf_alloc(PBUF_IP, length);
+        memcpy(packet->data, datagram, length);
+        CHECK_EQUAL(arp_output(eth0, packet, cases[i].group), 0);
+        struct pbuf *frame = next_frame();
+        CHECK_BYTES(frame->data, cases[i].hardware, 6);
+        CHECK_BYTES(frame->data + 6, our_mac, 6);
+        CHECK_EQUAL(frame->data[12] << 8 | frame->data[13], ETH_TYPE_IP);
+        CHECK_EQUAL(pbuf_length(frame), 14 + length);
+        CHECK_BYTES(frame->data + 14, datagram, length);
+        pbuf_put(frame);
+    }
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(ARP_OUT_REQUESTS), 0);
+    CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+}
+
+/* RFC 5227 2.1.1: a probe is a request with sender protocol address
+ * 0.0.0.0 for the address the prober wants; the host that has it answers
+ * (RFC 826: sender and target swapped, so the reply's target protocol
+ * address is 0.0.0.0, sent to the prober's hardware address), as Linux does,
+ * and learns nothing: 0.0.0.0 is no neighbour. */
+static void test_arp_probe_answered_not_learned(void)
+{
+    stack_setup();
+    static const uint8_t prober_mac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x05 };
+    check_request_answered(prober_mac, IP_ADDRESS_ANY);
+    CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+    /* A probe for someone else's address: no answer either. */
+    uint8_t frame[42];
+    size_t length = build_arp(frame, eth_broadcast_address, 1, prober_mac, IP_ADDRESS_ANY,
+                       eth_zero_address, OTHER_ADDRESS);
+    fake_netif_inject(eth0, frame, length);
+    check_no_frame();
+    CHECK(strcmp(arp_table(), ARP_HEADER) == 0);
+}
+
+/* RFC 826 "Packet Reception": a request for us from the neighbour being
+ * resolved merges its hardware address into the waiting entry, before the
+ * request is answered; RFC 1122 2.3.2.2: the datagram that waited leaves
+ * then, and no more requests go out for it. */
+static void test_arp_request_from_pending_neighbour_releases_queue(void)
+{
+    stack_setup();
+    static const uint8_t other_mac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x03 };
+    send_marker(OTHER_ADDRESS, 0xb1);
+    struct pbuf *request = next_frame();
+    check_request_for(request, eth_broadcast_address, OTHER_ADDRESS);
+    pbuf_put(request);
+    uint8_t frame[42];
+    size_t length = build_arp(frame, eth_broadcast_address, 1, other_mac, OTHER_ADDRESS,
+                              eth_zero_address, OUR_ADDRESS);
+    fake_netif_inject(eth0, frame, length);
+    struct pbuf *packet = next_frame();
+    CHECK_BYTES(packet->data, other_mac, 6);
+    CHECK_EQUAL(packet->data[12] << 8 | packet->data[13], ETH_TYPE_IP);
+    CHECK_EQUAL(packet->data[14 + 20], 0xb1);
+    pbuf_put(packet);
+    uint8_t expected[42];
+    build_arp(expected, other_mac, 2, our_mac, OUR_ADDRESS, other_mac, OTHER_ADDRESS);
+    struct pbuf *reply = next_frame();
+    CHECK_BYTES(reply->data, expected, 42);
+    pbuf_put(reply);
+    check_no_frame();
+    CHECK(strcmp(arp_table(), ARP_HEADER "10.0.2.3         0x1         0x2         "
+                                          "52:55:0a:00:02:03     *        eth0\n") == 0);
+    net_host_clock_advance(3000);      /* no retries, no failure */
+    check_no_frame();
+    CHECK_EQUAL(COUNTER(ARP_OUT_REQUESTS), 1);
+    CHECK_EQUAL(COUNTER(ARP_RESOLUTION_FAILURES), 0);
+}
+
+/* arp(7): the cache has a hard maximum (gc_thresh3; Strata's is
+ * ARP_CACHE_ENTRIES), so that a flood of senders cannot exhaust memory: a
+ * new entry then replaces the oldest resolved one, never one that packets
+ * wait on (RFC 1122 2.3.2.2). */
+static void test_arp_cache_full_evicts_oldest_resolved(void)
+{
+    stack_setup();
+    static char text[32768];
+    static const uint8_t waiting_mac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x03 };
+    send_marker(OTHER_ADDRESS, 0xc1);             /* the oldest entry, INCOMPLETE */
+    /* Requests for us from new senders: 127 fill the cache, the 128th overflows it. */
+    for (int i = 0; i < ARP_CACHE_ENTRIES; i++) {
+        uint8_t mac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x03, (uint8_t)i };
+        uint8_t frame[42];
+        size_t length = build_arp(frame, eth_broadcast_address, 1, mac, ADDRESS(10, 0, 2, 100 + i),
+                                  eth_zero_address, OUR_ADDRESS);
+        fake_netif_inject(eth0, frame, length);
+        fake_netif_clear_transmitted();
+        arp_cache_format(text, sizeof(text));
+        CHECK(strstr(text, "10.0.2.3 ") != NULL);
+        CHECK(strstr(text, "10.0.2.100 ") != NULL || i == ARP_CACHE_ENTRIES - 1);
+    }
+    arp_cache_format(text, sizeof(text));
+    size_t lines = 0;
+    for (const char *c = text; *c; c++)
+        lines += *c == '\n';
+    CHECK_EQUAL(lines, 1 + ARP_CACHE_ENTRIES);
+    CHECK(strstr(text, "10.0.2.100 ") == NULL);
+    CHECK(strstr(text, "10.0.2.101 ") != NULL);
+    CHECK(strstr(text, "10.0.2.227 ") != NULL);
+    /* The entry that waited is still there: its reply releases the datagram. */
+    uint8_t frame[42];
+    size_t length = build_arp(frame, our_mac, 2, waiting_mac, OTHER_ADDRESS, our_mac, OUR_ADDRESS);
+    fake_netif_inject(eth0, frame, length);
+    struct pbuf *packet = next_frame();
+    CHECK_BYTES(packet->data, waiting_mac, 6);
+    CHECK_EQUAL(packet->data[14 + 20], 0xc1);
+    pbuf_put(packet);
+    check_no_frame();
+}
+
 int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
-        TEST_ENTRY(test_arp_reply_to_request_for_our_address),
+        TEST_ENTRY(test_arp_request_for_us_answered_and_learned),
         TEST_ENTRY(test_arp_request_for_other_address_ignored),
         TEST_ENTRY(test_arp_malformed_dropped_and_counted),
         TEST_ENTRY(test_arp_queue_released_on_reply),
@@ -329,6 +521,10 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_arp_gratuitous_updates_existing_entry_only),
         TEST_ENTRY(test_arp_announce_on_address_set),
         TEST_ENTRY(test_arp_broadcast_needs_no_resolution),
+        TEST_ENTRY(test_arp_multicast_mapped),
+        TEST_ENTRY(test_arp_probe_answered_not_learned),
+        TEST_ENTRY(test_arp_request_from_pending_neighbour_releases_queue),
+        TEST_ENTRY(test_arp_cache_full_evicts_oldest_resolved),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

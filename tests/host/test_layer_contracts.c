@@ -145,8 +145,9 @@ static void test_contract_ip_loops_broadcasts_back_itself(void)
     eth0->output = arp_output;
 }
 
-/* To lo: an all-zero Ethernet header (as Linux's lo), delivered back, no
- * ARP anywhere, nothing on eth0.  Our own eth0 address routes to lo too. */
+/* RFC 1122 3.2.1.3 (g): 127/8 never leaves the host.  To lo: an all-zero
+ * Ethernet header (as Linux's lo), delivered back, no ARP anywhere,
+ * nothing on eth0.  Our own eth0 address routes to lo too. */
 static void test_contract_loopback_zero_header_without_arp(void)
 {
     stack_setup();
@@ -176,9 +177,10 @@ static void test_contract_loopback_zero_header_without_arp(void)
     CHECK(strchr(text, '\n') == text + strlen(text) - 1);   /* the heading alone */
 }
 
-/* Every function of the send path consumes its pbuf when it fails: the
- * pbuf count is back to its baseline at once, and a caller that freed
- * it again would be a double free that ASan reports. */
+/* send(2): the interface's error is the sender's (ENOBUFS, ENETDOWN, the
+ * device's), and every function of the send path consumes its pbuf when it
+ * fails (netif/pbuf.h): the pbuf count is back to its baseline at once, and
+ * a caller that freed it again would be a double free that ASan reports. */
 static void test_contract_send_path_consumes_on_error(void)
 {
     stack_setup();
