@@ -15,7 +15,6 @@
 /* RFC 1122 3.2.2: the datagrams an error must never be sent about. */
 static bool may_answer(const struct pbuf *original, const struct ip_header *header)
 {
-    size_t header_length = (size_t)(header->version_and_header_length & 0x0f) * 4;
     if (original->packet_type == PBUF_BROADCAST || original->packet_type == PBUF_MULTICAST ||
         ip_address_is_broadcast(original->netif, header->destination) ||
         ip_address_is_multicast(header->destination))
@@ -23,10 +22,10 @@ static bool may_answer(const struct pbuf *original, const struct ip_header *head
     if (header->source == IP_ADDRESS_ANY || ip_address_is_broadcast(NULL, header->source) ||
         ip_address_is_multicast(header->source))
         return false;
-    if (net_ntohs(header->flags_and_fragment_offset) & 0x1fff)
+    if (net_ntohs(header->flags_and_fragment_offset) & IP_FRAGMENT_OFFSET_MASK)
         return false;                   /* not the first fragment */
     if (header->protocol == IP_PROTOCOL_ICMP) {
-        const uint8_t *type = (const uint8_t *)header + header_length;
+        const uint8_t *type = (const uint8_t *)header + ip_header_length(header);
         if (type >= original->tail || icmp_type_is_error(*type))
             return false;
     }
@@ -40,7 +39,8 @@ void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t
      * the error: type, code, checksum, the 4 bytes of extra, then the original datagram
      * from its IP header on, as much of it as fits in 576 bytes; send it to the
      * original's source, from the address the original was sent to when that is ours,
-     * with precedence 0xc0 (OutErrors when no buffer).  original stays the caller's. */
+     * with precedence 0xc0 (OutErrors when there is no buffer or ip_output fails).
+     * original stays the caller's. */
     if (original->l3_offset == PBUF_OFFSET_UNSET)
         return;
     const struct ip_header *header = (const struct ip_header *)pbuf_l3(original);

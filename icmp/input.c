@@ -50,7 +50,7 @@ static void dispatch_error(struct pbuf *message, uint8_t type, uint8_t code)
 {
     pbuf_pull(message, ICMP_HEADER_SIZE);
     const struct ip_header *quoted = PBUF_HEADER(message, struct ip_header);
-    size_t quoted_header_length = quoted ? (size_t)(quoted->version_and_header_length & 0x0f) * 4 : 0;
+    size_t quoted_header_length = quoted ? ip_header_length(quoted) : 0;
     if (!quoted || quoted->version_and_header_length >> 4 != 4 ||
         quoted_header_length < sizeof(*quoted) || pbuf_length(message) < quoted_header_length + 8) {
         NET_COUNT(ICMP_IN_ERRORS);

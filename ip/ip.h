@@ -32,6 +32,14 @@ struct ip_header {
     uint32_t source, destination;
 } __attribute__((packed));
 
+#define IP_FRAGMENT_OFFSET_MASK 0x1fff    /* flags_and_fragment_offset, in 8-byte units */
+
+/* The header's length in bytes, from its IHL (RFC 791 3.1), as the header says it. */
+static inline size_t ip_header_length(const struct ip_header *header)
+{
+    return (size_t)(header->version_and_header_length & 0x0f) * 4;
+}
+
 /* Handler for a transport protocol: data at its header, l3 and l4 marked.
  * Consumes the pbuf. */
 typedef void (*ip_protocol_handler_t)(struct pbuf *packet);

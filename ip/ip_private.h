@@ -5,13 +5,7 @@
 
 #define IP_FLAG_DONT_FRAGMENT  0x4000     /* RFC 791 3.1, flags_and_fragment_offset */
 #define IP_FLAG_MORE_FRAGMENTS 0x2000
-#define IP_FRAGMENT_OFFSET_MASK 0x1fff    /* in 8-byte units */
 #define IP_MAXIMUM_LENGTH 65535
-
-static inline size_t ip_header_length(const struct ip_header *header)
-{
-    return (size_t)(header->version_and_header_length & 0x0f) * 4;
-}
 
 /* 127.0.0.0/8 (RFC 1122 3.2.1.3 (g)): never leaves the host. */
 static inline bool ip_address_is_loopback(uint32_t address)

@@ -31,6 +31,15 @@ extern struct netif *eth0, *lo;
             net_test_fail();                                                          \
         }                                                                             \
     } while (0)
+/* CHECK inside a loop: the failure also names the case (a string) it was on. */
+#define CHECK_CASE(condition, case_name)                                              \
+    do {                                                                              \
+        if (!(condition)) {                                                           \
+            fprintf(stderr, "%s:%d: check failed: %s (case: %s)\n", __FILE__, __LINE__, \
+                    #condition, (case_name));                                         \
+            net_test_fail();                                                          \
+        }                                                                             \
+    } while (0)
 #define CHECK_EQUAL(a, b)                                                             \
     do {                                                                              \
         long long a_ = (long long)(a), b_ = (long long)(b);                           \
