@@ -38,7 +38,10 @@ def backoff(first, second, low, high):
 
 
 def within(seconds_low, seconds_high, a, b):
-    """The guest's frames A to B are SECONDS_LOW to SECONDS_HIGH apart."""
+    """The guest's frames A to B are SECONDS_LOW to SECONDS_HIGH apart.  The
+    harness stamps a frame when it reads it, which a loaded host delays by
+    up to about 0.1 s (seen in CI: a SYN retransmitted 1 s after the first
+    was stamped 0.94 s after it), so a lower bound leaves that much room."""
     def check(frame, recording):
         gap = interval(recording, a, b)
         if not seconds_low <= gap <= seconds_high:
