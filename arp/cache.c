@@ -88,7 +88,7 @@ static void timer_expired(void *argument)
     case ARP_DELAY:
         entry->state = ARP_PROBE;
         entry->requests_sent = 0;
-        /* fall through - the first unicast probe goes now */
+        __attribute__((fallthrough));     /* the first unicast probe goes now */
     case ARP_PROBE:
         if (entry->requests_sent >= ARP_MAXIMUM_REQUESTS) {
             destroy(entry);
