@@ -3,8 +3,9 @@
 #include "ip/ip.h"
 #include "netif/host/host_stack.h"
 
-static int accept_ready_calls, established_calls, failed_error;
+static int accept_ready_calls, established_calls, failed_error, readable_calls;
 static void on_accept_ready(struct tcp_pcb *pcb) { accept_ready_calls++; }
+static void on_readable(struct tcp_pcb *pcb) { readable_calls++; }
 static void on_established(struct tcp_pcb *pcb) { established_calls++; }
 static void on_failed(struct tcp_pcb *pcb, int error) { failed_error = error; }
 
@@ -204,18 +205,23 @@ static void test_tcp_simultaneous_close(void)
     tcp_close(pcb);
 }
 
-/* RFC 9293 3.6 figure 12 (the peer closes first): CLOSE-WAIT, LAST-ACK,
- * and close() frees the pcb once the last ACK arrives. */
+/* RFC 9293 3.6 figure 12 (the peer closes first): CLOSE-WAIT, the reader
+ * woken to read end of file (3.10.7.4, eighth step: "signal the user
+ * 'connection closing'"), LAST-ACK, and close() frees the pcb once the
+ * last ACK arrives. */
 static void test_tcp_passive_close_through_last_ack(void)
 {
     tcp_stack_setup();
     uint32_t isn;
     struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    readable_calls = 0;
+    pcb->readable = on_readable;
     struct captured ack, fin;
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,
                                        .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
     expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 2);
     CHECK_EQUAL(pcb->state, TCP_CLOSE_WAIT);
+    CHECK_EQUAL(readable_calls, 1);
     CHECK(tcp_at_end_of_stream(pcb));
     CHECK_EQUAL(net_counter_by_name("Tcp", "CurrEstab"), 1);   /* RFC 1213 counts CLOSE-WAIT */
     CHECK_EQUAL(tcp_send(pcb, "bye", 3), 3);
@@ -439,7 +445,9 @@ static void test_tcp_listen_backlog_bounds_syn_queue(void)
 }
 
 /* RFC 9293 3.10.7.4 first step: a retransmitted FIN in TIME-WAIT is
- * acknowledged and restarts the 2 MSL timeout. */
+ * acknowledged and restarts the 2 MSL timeout; eighth step, TIME-WAIT: so
+ * does a FIN that passes the first step (one at RCV.NXT; Linux's
+ * tcp_timewait_state_process ACKs it and restarts the wait too). */
 static void test_tcp_time_wait_acks_retransmitted_fin(void)
 {
     tcp_stack_setup();
@@ -452,15 +460,47 @@ static void test_tcp_time_wait_acks_retransmitted_fin(void)
                                        .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
     expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
     CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
-    net_host_clock_advance(tcp_msl_ms);
-    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
-                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
-    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    static const uint32_t fin_seqs[] = { PEER_ISN + 1, PEER_ISN + 2 };
+    for (size_t i = 0; i < ARRAY_SIZE(fin_seqs); i++) {
+        net_host_clock_advance(tcp_msl_ms);
+        inject_tcp(&(struct test_segment){ .seq = fin_seqs[i], .ack = isn + 2,
+                                           .flags = TCP_FLAG_FIN | TCP_FLAG_ACK,
+                                           .window = 8000 });
+        expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    }
     net_host_clock_advance(2 * tcp_msl_ms - 1);
     CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
     net_host_clock_advance(1);
     CHECK_EQUAL(pcb->state, TCP_CLOSED);
     tcp_close(pcb);
+}
+
+/* RFC 9293 3.10.7.4, first step: a segment beyond RCV.NXT is held (its
+ * FIN too) and ACKed at once (RFC 5681 4.2); eighth step: the FIN is taken
+ * when the data before it arrives, "if the FIN bit is set" in order: one
+ * ACK then covers the text and the FIN, and the connection is in
+ * CLOSE-WAIT. */
+static void test_tcp_fin_beyond_hole_taken_when_filled(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    struct captured ack;
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 2, .ack = isn + 1,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000,
+                                       .payload = "bc", .length = 2 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,
+                                       .flags = TCP_FLAG_ACK, .window = 8000,
+                                       .payload = "a", .length = 1 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 5);
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_CLOSE_WAIT);
+    char buffer[8];
+    CHECK_EQUAL(tcp_receive(pcb, buffer, sizeof(buffer)), 3);
+    CHECK(memcmp(buffer, "abc", 3) == 0);
+    CHECK(tcp_at_end_of_stream(pcb));
 }
 
 /* RFC 9293 3.10.7.4 eighth step, the states not covered above: FIN-WAIT-1
@@ -598,7 +638,8 @@ static struct tcp_pcb *time_wait_connection(uint32_t *isn)
  * SYN to a connection in TIME-WAIT whose sequence number is above the old
  * RCV.NXT opens a new connection through the listener, with ISN old
  * SND.NXT + 65537 (Linux's choice); one at or below it is an old
- * duplicate and only earns an ACK. */
+ * duplicate and only earns an ACK, and so does a SYN-ACK (no connection
+ * request) above it. */
 static void test_tcp_time_wait_reopened_by_higher_syn(void)
 {
     tcp_stack_setup();
@@ -609,9 +650,13 @@ static void test_tcp_time_wait_reopened_by_higher_syn(void)
                                        .window = 8000 });
     expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
     CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
+    uint32_t new_isn = PEER_ISN + 100000;
+    inject_tcp(&(struct test_segment){ .seq = new_isn, .ack = isn + 2,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_TIME_WAIT);
     CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 1);
 
-    uint32_t new_isn = PEER_ISN + 100000;
     inject_tcp(&(struct test_segment){ .seq = new_isn, .flags = TCP_FLAG_SYN, .window = 8000 });
     expect_flags(&syn_ack, TCP_FLAG_SYN | TCP_FLAG_ACK, isn + 2 + 65537, new_isn + 1);
     CHECK_EQUAL(pcb->state, TCP_CLOSED);
@@ -642,8 +687,11 @@ static void test_tcp_time_wait_without_listener_keeps_waiting(void)
     tcp_close(pcb);
 }
 
-/* An orphan in TIME-WAIT gives its rings back (128 KiB here) and still
- * acknowledges a retransmitted FIN with the window it last advertised. */
+/* RFC 9293 3.10.4: CLOSE in TIME-WAIT sends nothing and the 2 MSL wait
+ * goes on.  An orphan in TIME-WAIT gives its rings back (128 KiB here; Linux
+ * keeps a small TIME-WAIT socket, tcp/README), closed there or closed
+ * before it got there, and still acknowledges a retransmitted FIN with the
+ * window it last advertised. */
 static void test_tcp_time_wait_orphan_releases_buffers(void)
 {
     tcp_stack_setup();
@@ -664,6 +712,17 @@ static void test_tcp_time_wait_orphan_releases_buffers(void)
     CHECK_EQUAL(proc_net_tcp_entries(), 2);
     net_host_clock_advance(2 * tcp_msl_ms);
     CHECK_EQUAL(proc_net_tcp_entries(), 1);
+
+    struct tcp_pcb *orphan = establish_passive(1460, 8000, &isn);
+    struct captured fin;
+    tcp_close(orphan);
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+    held = net_host_allocated_bytes();
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 2, PEER_ISN + 2);
+    CHECK_EQUAL(orphan->state, TCP_TIME_WAIT);
+    CHECK(held - net_host_allocated_bytes() >= 2 * 64 * 1024);
 }
 
 /* RFC 9293 3.10.7.4, second step, in the states after a FIN: a RST at
@@ -778,6 +837,339 @@ static void test_tcp_syn_flood_memory_stays_bounded(void)
     tcp_abort(pcb);
 }
 
+/* RFC 9293 3.10.7.2, LISTEN, in its order: first a RST is ignored, one
+ * with ACK too (a reset never answers a reset, 3.5.2); then an ACK gets
+ * <SEQ=SEG.ACK><CTL=RST>; a SYN with FIN opens nothing (Linux drops it in
+ * tcp_rcv_state_process); a SYN opens a connection. */
+static void test_tcp_listen_ignores_rst_and_syn_fin(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *listener = test_listener(4);
+    inject_tcp(&(struct test_segment){ .seq = 5, .ack = 777,
+                                       .flags = TCP_FLAG_RST | TCP_FLAG_ACK });
+    check_no_frame();
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN | TCP_FLAG_FIN,
+                                       .window = 8000 });
+    check_no_frame();
+    CHECK_EQUAL(listener->syn_pending, 0);
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);
+    struct captured reply;
+    inject_tcp(&(struct test_segment){ .seq = 5, .ack = 777, .flags = TCP_FLAG_ACK });
+    expect_flags(&reply, TCP_FLAG_RST, 777, 0);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000 });
+    expect_segment(&reply);
+    CHECK_EQUAL(reply.flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
+    CHECK_EQUAL(reply.ack, PEER_ISN + 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "OutRsts"), 1);
+}
+
+/* RFC 9293 3.7.1: we send segments of the smaller of the peer's MSS and
+ * ours, 536 when its SYN-ACK has none; RFC 7323 2.2-2.3: scaling is used
+ * when both SYNs offered it, from the segment after the SYN-ACK, whose own
+ * window is never scaled (with text on it too); RFC 2018 2: SACK is used
+ * when both SYNs offered it. */
+static void test_tcp_syn_ack_options_taken(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, ack;
+    expect_segment(&syn);
+    CHECK_EQUAL(syn.options_length, 12);
+    uint8_t our_shift = syn.options[11];
+    /* MSS 9000, NOP, NOP, SACK-permitted, NOP, window scale 7 */
+    uint8_t options[12] = { 2, 4, 0x23, 0x28, 1, 1, 4, 2, 1, 3, 3, 7 };
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 1000,
+                                       .options = options, .options_length = 12,
+                                       .payload = "x", .length = 1,
+                                       .destination_port = syn.source_port });
+    expect_segment(&ack);
+    CHECK_EQUAL(ack.flags & (TCP_FLAG_SYN | TCP_FLAG_ACK), TCP_FLAG_ACK);
+    CHECK_EQUAL(ack.seq, syn.seq + 1);
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    CHECK_EQUAL(pcb->mss, 1460);
+    CHECK_EQUAL(pcb->snd_wscale, 7);
+    CHECK_EQUAL(pcb->rcv_wscale, our_shift);
+    CHECK(pcb->sack_ok);
+    CHECK_EQUAL(pcb->snd_wnd, 1000);
+    tcp_abort(pcb);
+    fake_netif_clear_transmitted();
+
+    struct tcp_pcb *bare = tcp_pcb_new();
+    CHECK_EQUAL(tcp_connect(bare, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    expect_segment(&syn);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 1000,
+                                       .destination_port = syn.source_port });
+    expect_flags(&ack, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 1);
+    CHECK_EQUAL(bare->state, TCP_ESTABLISHED);
+    CHECK_EQUAL(bare->mss, 536);
+    CHECK_EQUAL(bare->snd_wscale, 0);
+    CHECK_EQUAL(bare->rcv_wscale, 0);
+    CHECK(!bare->sack_ok);
+    CHECK_EQUAL(bare->snd_wnd, 1000);
+    tcp_abort(bare);
+    fake_netif_clear_transmitted();
+}
+
+/* RFC 9293 3.10.4: a CLOSE before the handshake is done is queued "for
+ * processing after entering ESTABLISHED state" (Strata applies this to a
+ * half close in SYN-SENT too, tcp/README): shutdown(SHUT_WR) in SYN-SENT
+ * sends nothing, the FIN follows the handshake in FIN-WAIT-1, and its ACK
+ * moves the connection to FIN-WAIT-2 (3.6, figure 12). */
+static void test_tcp_shutdown_in_syn_sent_sends_fin_after_handshake(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, fin;
+    expect_segment(&syn);
+    CHECK_EQUAL(tcp_shutdown(pcb), 0);
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_SYN_SENT);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
+                                       .destination_port = syn.source_port });
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 1);
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_FIN_WAIT_1);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn.seq + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000,
+                                       .destination_port = syn.source_port });
+    CHECK_EQUAL(pcb->state, TCP_FIN_WAIT_2);
+    check_no_frame();
+    tcp_abort(pcb);
+    fake_netif_clear_transmitted();
+}
+
+/* RFC 1122 4.2.3.6: with SO_KEEPALIVE set before connect(), the idle time
+ * counts from the handshake: without a segment from the peer, a probe
+ * <SEQ=SND.UNA-1><ACK=RCV.NXT> goes after keepalive_idle_ms. */
+static void test_tcp_keepalive_armed_when_established(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    pcb->keepalive_idle_ms = 5000;
+    pcb->keepalive_interval_ms = 1000;
+    pcb->keepalive_probes = 2;
+    tcp_set_keepalive(pcb, true);
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, ack, probe;
+    expect_segment(&syn);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
+                                       .destination_port = syn.source_port });
+    expect_flags(&ack, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 1);
+    net_host_clock_advance(4999);
+    check_no_frame();
+    net_host_clock_advance(1);
+    expect_flags(&probe, TCP_FLAG_ACK, syn.seq, PEER_ISN + 1);
+    CHECK_EQUAL(probe.length, 0);
+    tcp_abort(pcb);
+    fake_netif_clear_transmitted();
+}
+
+/* RFC 6298 2 and 3: the handshake gives the first RTT sample, of the SYN
+ * (or the SYN-ACK) sent once, and its timing ends there: the next sample
+ * is of the first data segment, however long the connection was idle
+ * before it.  Both sides, 100 ms each time: SRTT stays 100 ms. */
+static void test_tcp_handshake_rtt_sample_taken_once(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *active = tcp_pcb_new();
+    CHECK_EQUAL(tcp_connect(active, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, syn_ack, ack, data;
+    expect_segment(&syn);
+    net_host_clock_advance(100);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = syn.seq + 1,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000,
+                                       .destination_port = syn.source_port });
+    expect_flags(&ack, TCP_FLAG_ACK, syn.seq + 1, PEER_ISN + 1);
+    CHECK_EQUAL(active->srtt_us, 100000);
+    net_host_clock_advance(10000);
+    CHECK_EQUAL(tcp_send(active, "x", 1), 1);
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, syn.seq + 1, PEER_ISN + 1);
+    net_host_clock_advance(100);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn.seq + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000,
+                                       .destination_port = syn.source_port });
+    CHECK_EQUAL(active->srtt_us, 100000);
+    tcp_abort(active);
+    fake_netif_clear_transmitted();
+
+    struct tcp_pcb *listener = test_listener(4);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000 });
+    expect_segment(&syn_ack);
+    net_host_clock_advance(100);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn_ack.seq + 1,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    struct tcp_pcb *passive = tcp_accept(listener);
+    CHECK(passive != NULL);
+    CHECK_EQUAL(passive->srtt_us, 100000);
+    net_host_clock_advance(10000);
+    CHECK_EQUAL(tcp_send(passive, "x", 1), 1);
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, syn_ack.seq + 1, PEER_ISN + 1);
+    net_host_clock_advance(100);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn_ack.seq + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    CHECK_EQUAL(passive->srtt_us, 100000);
+    tcp_abort(passive);
+    fake_netif_clear_transmitted();
+}
+
+/* RFC 9293 3.10.7.4, second step, SYN-RECEIVED after an active OPEN (a
+ * simultaneous open, figure 8): a RST at RCV.NXT refuses the connection
+ * (ECONNREFUSED, Tcp AttemptFails); Linux counts TcpExt EmbryonicRsts
+ * only for a listener's embryonic connections. */
+static void test_tcp_rst_in_simultaneous_open_refuses(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *pcb = tcp_pcb_new();
+    pcb->failed = on_failed;
+    failed_error = 0;
+    CHECK_EQUAL(tcp_bind(pcb, IP_ADDRESS_ANY, net_htons(OUR_PORT)), 0);
+    CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+    struct captured syn, syn_ack;
+    expect_segment(&syn);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000 });
+    expect_flags(&syn_ack, TCP_FLAG_SYN | TCP_FLAG_ACK, syn.seq, PEER_ISN + 1);
+    CHECK_EQUAL(pcb->state, TCP_SYN_RECEIVED);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .flags = TCP_FLAG_RST });
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(failed_error, ECONNREFUSED);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "AttemptFails"), 1);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "EmbryonicRsts"), 0);
+    tcp_close(pcb);
+}
+
+/* RFC 9293 3.10.7.4, fourth step, SYN-RECEIVED: a SYN in the window (not
+ * the retransmitted one, which gets the SYN-ACK again) returns a
+ * connection from a passive OPEN to LISTEN, sending nothing: the
+ * half-open connection is gone, so the ACK that would have completed it
+ * reaches the listener, which answers <SEQ=SEG.ACK><CTL=RST>. */
+static void test_tcp_syn_in_syn_received_returns_to_listen(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *listener = test_listener(4);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000 });
+    struct captured syn_ack, reset;
+    expect_segment(&syn_ack);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 10, .flags = TCP_FLAG_SYN,
+                                       .window = 8000 });
+    check_no_frame();
+    CHECK_EQUAL(listener->syn_pending, 0);
+    CHECK_EQUAL(proc_net_tcp_entries(), 1);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = syn_ack.seq + 1,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&reset, TCP_FLAG_RST, syn_ack.seq + 1, 0);
+    CHECK(tcp_accept(listener) == NULL);
+}
+
+/* A SYN-RECEIVED connection from the given port, its SYN-ACK's ISN back. */
+static uint32_t half_open_from(uint16_t port)
+{
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000,
+                                       .source_port = port });
+    struct captured syn_ack;
+    expect_segment(&syn_ack);
+    CHECK_EQUAL(syn_ack.flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
+    return syn_ack.seq;
+}
+
+static void complete_from(uint16_t port, uint32_t isn)
+{
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,
+                                       .flags = TCP_FLAG_ACK, .window = 8000,
+                                       .source_port = port });
+}
+
+/* listen(2): the backlog bounds the connections waiting for accept(); an
+ * ACK that would complete one more is dropped, as Linux drops it (the
+ * peer sends it again), and completes it once accept() has made room. */
+static void test_tcp_full_accept_queue_drops_completing_ack(void)
+{
+    tcp_stack_setup();
+    struct tcp_pcb *listener = test_listener(2);
+    uint32_t first = half_open_from(40001), second = half_open_from(40002);
+    complete_from(40001, first);
+    uint32_t third = half_open_from(40003);
+    complete_from(40002, second);
+    CHECK_EQUAL(listener->accept_pending, 2);
+    complete_from(40003, third);
+    check_no_frame();
+    CHECK_EQUAL(listener->accept_pending, 2);
+    CHECK_EQUAL(listener->syn_pending, 1);
+    struct tcp_pcb *accepted = tcp_accept(listener);
+    CHECK(accepted != NULL);
+    complete_from(40003, third);
+    check_no_frame();
+    CHECK_EQUAL(listener->accept_pending, 2);
+    CHECK_EQUAL(listener->syn_pending, 0);
+}
+
+/* tcp(7) tcp_fin_timeout: an orphan (closed by the application) in
+ * FIN-WAIT-2 waits tcp_fin_timeout_ms for the peer's FIN, then is gone
+ * (RFC 9293 3.6 would let FIN-WAIT-2 wait forever); close() after
+ * shutdown(), in FIN-WAIT-2 already, starts the same limit. */
+static void test_tcp_orphan_fin_wait_2_times_out(void)
+{
+    tcp_stack_setup();
+    for (int shut_first = 0; shut_first <= 1; shut_first++) {
+        learn_peer();                 /* the ARP entry stays fresh past the first wait */
+        uint32_t isn;
+        struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+        struct captured fin;
+        if (shut_first)
+            CHECK_EQUAL(tcp_shutdown(pcb), 0);
+        else
+            tcp_close(pcb);
+        expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 1);
+        inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                           .flags = TCP_FLAG_ACK, .window = 8000 });
+        CHECK_EQUAL(pcb->state, TCP_FIN_WAIT_2);
+        if (shut_first)
+            tcp_close(pcb);
+        CHECK_EQUAL(proc_net_tcp_entries(), 2);
+        net_host_clock_advance(tcp_fin_timeout_ms - 1);
+        CHECK_EQUAL(proc_net_tcp_entries(), 2);
+        net_host_clock_advance(1);
+        CHECK_EQUAL(proc_net_tcp_entries(), 1);       /* the listener only */
+        check_no_frame();
+    }
+}
+
+/* RFC 9293 3.10.7.4, fifth step, LAST-ACK: the ACK of our FIN ends the
+ * connection normally ("delete the TCB, enter the CLOSED state"): after
+ * shutdown() in CLOSE-WAIT the socket reads end of file, no error. */
+static void test_tcp_last_ack_ends_without_error(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    pcb->failed = on_failed;
+    failed_error = 0;
+    struct captured ack, fin;
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,
+                                       .flags = TCP_FLAG_FIN | TCP_FLAG_ACK, .window = 8000 });
+    expect_flags(&ack, TCP_FLAG_ACK, isn + 1, PEER_ISN + 2);
+    CHECK_EQUAL(tcp_shutdown(pcb), 0);
+    expect_flags(&fin, TCP_FLAG_FIN | TCP_FLAG_ACK, isn + 1, PEER_ISN + 2);
+    CHECK_EQUAL(pcb->state, TCP_LAST_ACK);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 2, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    check_no_frame();
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(pcb->error, 0);
+    CHECK_EQUAL(failed_error, 0);
+    char buffer[4];
+    CHECK_EQUAL(tcp_receive(pcb, buffer, sizeof(buffer)), 0);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "EstabResets"), 0);
+    tcp_close(pcb);
+}
+
 int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
@@ -807,6 +1199,17 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_tcp_syn_flood_memory_stays_bounded),
         TEST_ENTRY(test_tcp_time_wait_orphan_releases_buffers),
         TEST_ENTRY(test_tcp_rst_in_closing_states),
+        TEST_ENTRY(test_tcp_listen_ignores_rst_and_syn_fin),
+        TEST_ENTRY(test_tcp_syn_ack_options_taken),
+        TEST_ENTRY(test_tcp_shutdown_in_syn_sent_sends_fin_after_handshake),
+        TEST_ENTRY(test_tcp_keepalive_armed_when_established),
+        TEST_ENTRY(test_tcp_handshake_rtt_sample_taken_once),
+        TEST_ENTRY(test_tcp_rst_in_simultaneous_open_refuses),
+        TEST_ENTRY(test_tcp_syn_in_syn_received_returns_to_listen),
+        TEST_ENTRY(test_tcp_full_accept_queue_drops_completing_ack),
+        TEST_ENTRY(test_tcp_orphan_fin_wait_2_times_out),
+        TEST_ENTRY(test_tcp_last_ack_ends_without_error),
+        TEST_ENTRY(test_tcp_fin_beyond_hole_taken_when_filled),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }

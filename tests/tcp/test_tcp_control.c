@@ -54,18 +54,25 @@ static void test_tcp_listener_close_resets_pending_connections(void)
     CHECK_EQUAL(proc_net_tcp_entries(), 1);       /* the accepted connection */
 }
 
-/* RFC 9293 3.10.7.4 second step: a RST in SYN-RECEIVED (passive) ends the
- * embryonic connection; the listener goes on. */
+/* RFC 9293 3.10.7.4 second step: a RST in SYN-RECEIVED (passive) at
+ * RCV.NXT ends the embryonic connection (Linux counts TcpExt
+ * EmbryonicRsts); the listener goes on.  Elsewhere in the window it earns
+ * a challenge ACK, in every state but SYN-SENT (RFC 5961 3.2). */
 static void test_tcp_rst_in_syn_received_drops_child(void)
 {
     tcp_stack_setup();
     struct tcp_pcb *listener = test_listener(1);
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000 });
-    struct captured syn_ack;
+    struct captured syn_ack, ack;
     expect_segment(&syn_ack);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 100, .flags = TCP_FLAG_RST });
+    expect_flags(&ack, TCP_FLAG_ACK, syn_ack.seq + 1, PEER_ISN + 1);
+    CHECK_EQUAL(proc_net_tcp_entries(), 2);
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .flags = TCP_FLAG_RST });
+    check_no_frame();
     CHECK_EQUAL(proc_net_tcp_entries(), 1);
     CHECK_EQUAL(listener->syn_pending, 0);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "EmbryonicRsts"), 1);
     /* the SYN queue has room again */
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 7, .flags = TCP_FLAG_SYN,
                                        .window = 8000 });
