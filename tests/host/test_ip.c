@@ -441,6 +441,33 @@ static void test_ip_reassembles_three_fragments(void)
     pbuf_put(received);
 }
 
+/* RFC 791 3.2: the identification, with the source, destination and
+ * protocol, says which datagram a fragment belongs to: the fragments of two
+ * datagrams from one host, interleaved, make two datagrams, each whole. */
+static void test_ip_reassembly_keeps_datagrams_apart(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t first[2000], second[2000], fragment[2000];
+    size_t first_length = udp_payload_for_fragments(first, 152);      /* 160: 80 + 80 */
+    size_t second_length = udp_payload_for_fragments(second, 232);    /* 240: 80 + 160 */
+    inject_ip(fragment, fragment_of(fragment, first, 0, 80, true, 0x31));
+    inject_ip(fragment, fragment_of(fragment, second, 0, 80, true, 0x32));
+    inject_ip(fragment, fragment_of(fragment, first, 80, 80, false, 0x31));
+    CHECK(received != NULL);
+    CHECK_EQUAL(pbuf_length(received), first_length - 8);
+    CHECK_BYTES(received->data, first + 8, first_length - 8);
+    pbuf_put(received);
+    received = NULL;
+    inject_ip(fragment, fragment_of(fragment, second, 80, 160, false, 0x32));
+    CHECK(received != NULL);
+    CHECK_EQUAL(pbuf_length(received), second_length - 8);
+    CHECK_BYTES(received->data, second + 8, second_length - 8);
+    CHECK_EQUAL(COUNTER(IP_REASM_OKS), 2);
+    CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 0);
+    pbuf_put(received);
+}
+
 /* RFC 791 3.2: a fragment received twice fills no new octet; the datagram
  * still completes (RFC 5722's rule drops only overlaps, not duplicates). */
 static void test_ip_duplicate_fragment_ignored(void)
@@ -884,6 +911,7 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_ip_raw_socket_sees_no_padding),
         TEST_ENTRY(test_ip_reassembles_three_fragments),
         TEST_ENTRY(test_ip_duplicate_fragment_ignored),
+        TEST_ENTRY(test_ip_reassembly_keeps_datagrams_apart),
         TEST_ENTRY(test_ip_overlapping_fragments_fail_reassembly),
         TEST_ENTRY(test_ip_reassembly_times_out_with_icmp_time_exceeded),
         TEST_ENTRY(test_ip_reassembly_timeout_setting),
