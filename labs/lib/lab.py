@@ -101,6 +101,35 @@ def read_tests(path):
     return tests
 
 
+# Host unit test suites: where their sources are, the makefile that builds
+# them and the binary a source becomes.
+UNIT_SUITES = [
+    ("tests/host/", "tests/host/Makefile", "build/host/{stem}"),
+    ("tests/tcp/", "tests/tcp/Makefile", "build/host/tcp/{stem}"),
+    ("user/sniff/tests/", "user/sniff/Makefile.inc", "build/host/{stem}"),
+]
+
+
+def unit_suite(source):
+    """(the makefile, the binary) of the unit tests defined in SOURCE."""
+    for prefix, makefile, binary in UNIT_SUITES:
+        if source.startswith(prefix):
+            return makefile, binary.format(stem=os.path.splitext(os.path.basename(source))[0])
+    raise LabError("no host unit test suite holds %s" % source)
+
+
+def build_commands(tests):
+    """The makes (run in the tree's top folder) that TESTS need: the guest
+    for fixtures and scripts, and each unit test's suite binary."""
+    commands = []
+    if any(test.kind != "unit" for test in tests):
+        commands.append(["make", "-s", "all", "pcap-tools"])
+    for makefile, binary in sorted({unit_suite(test.arguments[0]) for test in tests
+                                    if test.kind == "unit"}):
+        commands.append(["make", "-s", "-f", makefile, binary])
+    return commands
+
+
 class Region:
     """A marked region: lines [begin, end) of a file, the BEGIN comment being
     lines [begin, body), the reference code [body, trailer), the STUB/END

@@ -336,6 +336,31 @@ static void test_ip_raw_listener_sees_datagram_first(void)
     ip_raw_listener_remove(&listener);
 }
 
+/* RFC 894: the padding of a short frame is not part of the datagram, whose
+ * length is the Total Length (RFC 791 3.1): what a raw socket receives
+ * (raw(7): the header and the data) ends there, although UDP, with a length
+ * of its own, would not notice padding left on.  The padding is 0xaa, not
+ * zeros, so that it would also spoil a checksum. */
+static void test_ip_raw_socket_sees_no_padding(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    struct ip_raw_listener listener = { .datagram = raw_keep };
+    ip_raw_listener_add(&listener);
+    uint8_t datagram[46];                    /* padded to Ethernet's minimum */
+    memset(datagram, 0xaa, sizeof(datagram));
+    size_t length = udp_datagram(datagram, "abc", 3);
+    inject_ip(datagram, sizeof(datagram));
+    CHECK(raw_kept != NULL);
+    CHECK_EQUAL(pbuf_length(raw_kept), length);
+    CHECK_BYTES(raw_kept->data, datagram, length);
+    CHECK(received != NULL);
+    CHECK_BYTES(received->data, "abc", 3);
+    pbuf_put(received);
+    pbuf_put(raw_kept);
+    ip_raw_listener_remove(&listener);
+}
+
 static bool raw_take(struct ip_raw_listener *listener, struct pbuf *datagram)
 {
     return true;    /* a raw socket bound to the protocol took it (keeps no reference here) */
@@ -412,6 +437,33 @@ static void test_ip_reassembles_three_fragments(void)
     CHECK_EQUAL(header[7], 0);
     CHECK_EQUAL(COUNTER(IP_REASM_REQDS), 3);
     CHECK_EQUAL(COUNTER(IP_REASM_OKS), 1);
+    CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 0);
+    pbuf_put(received);
+}
+
+/* RFC 791 3.2: the identification, with the source, destination and
+ * protocol, says which datagram a fragment belongs to: the fragments of two
+ * datagrams from one host, interleaved, make two datagrams, each whole. */
+static void test_ip_reassembly_keeps_datagrams_apart(void)
+{
+    stack_setup();
+    listen_on_port_7();
+    uint8_t first[2000], second[2000], fragment[2000];
+    size_t first_length = udp_payload_for_fragments(first, 152);      /* 160: 80 + 80 */
+    size_t second_length = udp_payload_for_fragments(second, 232);    /* 240: 80 + 160 */
+    inject_ip(fragment, fragment_of(fragment, first, 0, 80, true, 0x31));
+    inject_ip(fragment, fragment_of(fragment, second, 0, 80, true, 0x32));
+    inject_ip(fragment, fragment_of(fragment, first, 80, 80, false, 0x31));
+    CHECK(received != NULL);
+    CHECK_EQUAL(pbuf_length(received), first_length - 8);
+    CHECK_BYTES(received->data, first + 8, first_length - 8);
+    pbuf_put(received);
+    received = NULL;
+    inject_ip(fragment, fragment_of(fragment, second, 80, 160, false, 0x32));
+    CHECK(received != NULL);
+    CHECK_EQUAL(pbuf_length(received), second_length - 8);
+    CHECK_BYTES(received->data, second + 8, second_length - 8);
+    CHECK_EQUAL(COUNTER(IP_REASM_OKS), 2);
     CHECK_EQUAL(COUNTER(IP_REASM_FAILS), 0);
     pbuf_put(received);
 }
@@ -856,8 +908,10 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_ip_unknown_protocol_sends_protocol_unreachable),
         TEST_ENTRY(test_ip_unknown_protocol_taken_by_raw_socket_is_silent),
         TEST_ENTRY(test_ip_raw_listener_sees_datagram_first),
+        TEST_ENTRY(test_ip_raw_socket_sees_no_padding),
         TEST_ENTRY(test_ip_reassembles_three_fragments),
         TEST_ENTRY(test_ip_duplicate_fragment_ignored),
+        TEST_ENTRY(test_ip_reassembly_keeps_datagrams_apart),
         TEST_ENTRY(test_ip_overlapping_fragments_fail_reassembly),
         TEST_ENTRY(test_ip_reassembly_times_out_with_icmp_time_exceeded),
         TEST_ENTRY(test_ip_reassembly_timeout_setting),
