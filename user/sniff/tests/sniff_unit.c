@@ -16,6 +16,7 @@
 #include "filter.h"
 #include "pcap_writer.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -676,6 +677,62 @@ static void test_pcap_snaplen_cuts_long_frames(void)
     free(file);
 }
 
+/* pcap_writer.h's contract, with errno as fopen(3), fflush(3) and ferror(3)
+ * give it: a file that cannot be created is NULL with fopen's errno; on a
+ * full device (/dev/full, null(4): every write fails with ENOSPC) a record
+ * that stayed in the stream's buffer fails at pcap_close with ENOSPC, and
+ * one that failed in pcap_write is still reported by pcap_close, as EIO. */
+static void test_pcap_reports_failed_writes(void)
+{
+    struct frame request = arp_request();
+    struct timespec when = { .tv_sec = 1700000000, .tv_nsec = 0 };
+    errno = 0;
+    FILE *pcap = pcap_open("/nonexistent-sniff-unit/x.pcap");
+    int open_errno = errno;
+    check(!pcap && open_errno == ENOENT,
+          "pcap_open in a missing directory: NULL with errno ENOENT: got %s, errno %d (%s)",
+          pcap ? "a file" : "NULL", open_errno, strerror(open_errno));
+    if (pcap)
+        fclose(pcap);
+
+    if (access("/dev/full", W_OK) != 0) {
+        check(false, "/dev/full (null(4)) is needed to test failed writes: %s",
+              strerror(errno));
+        return;
+    }
+    pcap = pcap_open("/dev/full");
+    check(pcap != NULL, "pcap_open(\"/dev/full\") succeeds (the header waits in the buffer): %s",
+          strerror(errno));
+    if (pcap) {
+        check(pcap_write(pcap, &when, request.bytes, request.length, request.length),
+              "a 42-byte record waits in the buffer: pcap_write succeeds");
+        errno = 0;
+        bool closed = pcap_close(pcap);
+        int close_errno = errno;
+        check(!closed && close_errno == ENOSPC,
+              "pcap_close flushing to /dev/full: false with errno ENOSPC: got %s, errno %d (%s)",
+              closed ? "true" : "false", close_errno, strerror(close_errno));
+    }
+    pcap = pcap_open("/dev/full");
+    if (pcap) {
+        static uint8_t jumbo[70000];
+        errno = 0;
+        bool written = pcap_write(pcap, &when, jumbo, sizeof jumbo, sizeof jumbo);
+        int write_errno = errno;
+        check(!written && write_errno == ENOSPC,
+              "a 65535-byte record to /dev/full: pcap_write false with errno ENOSPC: "
+              "got %s, errno %d (%s)", written ? "true" : "false", write_errno,
+              strerror(write_errno));
+        errno = 0;
+        bool closed = pcap_close(pcap);
+        int close_errno = errno;
+        check(!closed && close_errno == EIO,
+              "pcap_close after that failed write (nothing left to flush): false with errno EIO: "
+              "got %s, errno %d (%s)", closed ? "true" : "false", close_errno,
+              strerror(close_errno));
+    }
+}
+
 #define TEST(name) { #name, name }
 static const struct {
     const char *name;
@@ -695,6 +752,7 @@ static const struct {
     TEST(test_pcap_file_header),
     TEST(test_pcap_record),
     TEST(test_pcap_snaplen_cuts_long_frames),
+    TEST(test_pcap_reports_failed_writes),
 };
 #define TEST_COUNT (sizeof tests / sizeof tests[0])
 
