@@ -583,18 +583,281 @@ static void test_filter_words_and_limits(void)
     for (int i = 0; i < 200; i++)
         words[i] = "not";
     words[200] = "arp";
-    check(!filter_parse(&filter, 201, words, error, sizeof error) &&
-          strcmp(error, "filter nested too deeply (more than 128 levels)") == 0,
-          "200 nested nots should be refused: got [%s]", error);
+    bool parsed = filter_parse(&filter, 201, words, error, sizeof error);
+    check(!parsed && strcmp(error, "filter nested too deeply (more than 128 levels)") == 0,
+          "200 nested nots should be refused with [filter nested too deeply (more than 128 "
+          "levels)]: got [%s]", parsed ? "(parsed)" : error);
     for (int i = 0; i < 300; i++)
         words[i] = i % 2 ? "or" : "arp";
-    check(!filter_parse(&filter, 299, words, error, sizeof error) &&
-          strcmp(error, "filter too long (more than 128 terms)") == 0,
-          "a 150-term filter should be refused: got [%s]", error);
+    parsed = filter_parse(&filter, 299, words, error, sizeof error);
+    check(!parsed && strcmp(error, "filter too long (more than 128 terms)") == 0,
+          "a 150-term filter should be refused with [filter too long (more than 128 terms)]: "
+          "got [%s]", parsed ? "(parsed)" : error);
     for (int i = 0; i < 127; i++)
         words[i] = i % 2 ? "or" : "arp";
     check(filter_parse(&filter, 127, words, error, sizeof error),
           "a 64-term filter (127 nodes) should parse: %s", error);
+}
+
+/* UDP from 1234 to 53 whose IPv4 header carries RFC 2113's Router Alert
+ * option (type 148, length 4): IHL 6, so the ports start 24 bytes into the
+ * header, where a reader assuming 20 bytes would see 37892 and 0. */
+static struct frame udp_with_ip_options(void)
+{
+    struct frame f = { .length = 0 };
+    put_hex(&f, ETH_A_TO_B("0800") "46 00 0036 1234 0000 40 11 0000" IP_A IP_B "94 04 0000");
+    put_hex(&f, "04d2 0035 001e 0000");
+    put_zeros(&f, 22);
+    return f;
+}
+
+/* RFC 791 3.1: the IPv4 header is IHL x 4 bytes long, options included, and
+ * the transport header (with pcap-filter(7)'s ports) comes after it. */
+static void test_filter_port_after_ip_options(void)
+{
+    struct frame udp = udp_with_ip_options();
+    struct frame tcp = tcp_segment("02", 0);   /* 40000 > 80, moved past 8 bytes of options */
+    memmove(tcp.bytes + 14 + 28, tcp.bytes + 14 + 20, tcp.length - 14 - 20);
+    memcpy(tcp.bytes + 14 + 20, "\x01\x01\x01\x01\x01\x01\x01\x00", 8);   /* NOPs, EOL */
+    tcp.bytes[14] = 0x47;
+    tcp.bytes[17] += 8;
+    tcp.length += 8;
+    check_filter("port 53", "UDP to 53 after 4 bytes of IP options", &udp, true);
+    check_filter("udp port 1234", "UDP from 1234 after 4 bytes of IP options", &udp, true);
+    check_filter("port 37892", "UDP whose IP options hold 0x9404 (37892)", &udp, false);
+    check_filter("port 0", "UDP whose IP options hold 0x0000", &udp, false);
+    check_filter("tcp port 80", "TCP to 80 after 8 bytes of IP options", &tcp, true);
+    check_filter("port 40000", "TCP from 40000 after 8 bytes of IP options", &tcp, true);
+    check_filter("port 257", "TCP whose IP options hold NOPs (0x0101)", &tcp, false);
+}
+
+/* pcap-filter(7) "port": the packet is TCP or UDP (IPv4 protocol 6 or 17);
+ * another protocol has no ports, whatever its first bytes hold. */
+static void test_filter_port_only_udp_and_tcp(void)
+{
+    struct frame echo = icmp_echo_request();   /* type 8, code 0: 0x0800 where a port would be */
+    struct frame gre = udp_to_53();
+    gre.bytes[14 + 9] = 47;                   /* GRE, its first bytes 1234 and 53 */
+    check_filter("port 2048", "an ICMP echo request (type 8, code 0: 0x0800)", &echo, false);
+    check_filter("icmp", "an ICMP echo request", &echo, true);
+    check_filter("port 53", "GRE whose first bytes read 1234, 53", &gre, false);
+    check_filter("port 1234", "GRE whose first bytes read 1234, 53", &gre, false);
+    check_filter("ip", "a GRE packet", &gre, true);
+}
+
+/* pcap-filter(7): "icmp", "udp" and "tcp" are "ip proto" tests, and "ip" is
+ * EtherType 0x0800; "host" is "ip host" or "arp host".  A frame of another
+ * EtherType matches none of them, whatever bytes sit where an IPv4 header's
+ * fields would be. */
+static void test_filter_needs_the_ipv4_ethertype(void)
+{
+    struct frame request = arp_request();   /* byte 23 (IPv4's protocol) is in ar$sha */
+    const struct { uint8_t protocol; const char *filter; } protocols[] = {
+        { 1, "icmp" }, { 6, "tcp" }, { 17, "udp" },
+    };
+    for (size_t i = 0; i < sizeof protocols / sizeof protocols[0]; i++) {
+        struct frame f = arp_request();
+        char name[80];
+        f.bytes[23] = protocols[i].protocol;
+        snprintf(name, sizeof name, "an ARP request whose byte 23 is %u", protocols[i].protocol);
+        check_filter(protocols[i].filter, name, &f, false);
+        check_filter("arp", name, &f, true);
+    }
+    /* Bytes 26-29 and 30-33 (IPv4's addresses) of the request: 52.86.10.0, 2.15.0.0 */
+    check_filter("host 52.86.10.0", "an ARP request from 10.0.2.15 for 10.0.2.2", &request,
+                 false);
+    check_filter("dst host 2.15.0.0", "an ARP request from 10.0.2.15 for 10.0.2.2", &request,
+                 false);
+
+    struct frame other = udp_to_53();   /* a whole IPv4/UDP packet under EtherType 0x88b5 */
+    other.bytes[12] = 0x88;
+    other.bytes[13] = 0xb5;
+    const char *name = "IPv4 and UDP bytes under EtherType 0x88b5";
+    check_filter("ip", name, &other, false);
+    check_filter("udp", name, &other, false);
+    check_filter("port 53", name, &other, false);
+    check_filter("host 10.0.2.2", name, &other, false);
+    check_filter("src host 10.0.2.15", name, &other, false);
+    check_filter("not ip", name, &other, true);
+}
+
+/* filter.h's bounds: at most FILTER_MAX_NODES (128) nodes, a node being each
+ * primitive and each not, and, or; at most 128 levels, each "not" and "("
+ * putting what follows one level deeper ("arp" is at level 1, the "arp" of
+ * "not (arp)" at level 3).  128 of either parse; 129 are refused. */
+static void test_filter_limit_boundaries(void)
+{
+    static struct filter filter;
+    char error[160];
+    static char *words[400];
+    int count = 0;
+    words[count++] = "not";
+    for (int i = 0; i < 127; i++)
+        words[count++] = i % 2 ? "or" : "arp";
+    bool parsed = filter_parse(&filter, count, words, error, sizeof error);
+    check(parsed, "'not arp or arp ... or arp' (64 arps: 128 nodes) should parse: %s", error);
+
+    count = 0;
+    for (int i = 0; i < 129; i++)
+        words[count++] = i % 2 ? "or" : "arp";
+    parsed = filter_parse(&filter, count, words, error, sizeof error);
+    check(!parsed && strcmp(error, "filter too long (more than 128 terms)") == 0,
+          "'arp or ... or arp' (65 arps: 129 nodes) should be refused with [filter too long "
+          "(more than 128 terms)]: got [%s]", parsed ? "(parsed)" : error);
+
+    const struct { const char *open, *close; int opened; int levels; } nestings[] = {
+        { "not", NULL, 127, 128 }, { "not", NULL, 128, 129 },
+        { "(", ")", 127, 128 }, { "(", ")", 128, 129 },
+    };
+    for (size_t n = 0; n < sizeof nestings / sizeof nestings[0]; n++) {
+        count = 0;
+        for (int i = 0; i < nestings[n].opened; i++)
+            words[count++] = (char *)nestings[n].open;
+        words[count++] = "arp";
+        for (int i = 0; nestings[n].close && i < nestings[n].opened; i++)
+            words[count++] = (char *)nestings[n].close;
+        parsed = filter_parse(&filter, count, words, error, sizeof error);
+        if (nestings[n].levels <= 128)
+            check(parsed, "%d '%s' around arp (%d levels) should parse: %s",
+                  nestings[n].opened, nestings[n].open, nestings[n].levels, error);
+        else
+            check(!parsed && strcmp(error, "filter nested too deeply (more than 128 levels)") == 0,
+                  "%d '%s' around arp (%d levels) should be refused with [filter nested too "
+                  "deeply (more than 128 levels)]: got [%s]", nestings[n].opened,
+                  nestings[n].open, nestings[n].levels, parsed ? "(parsed)" : error);
+    }
+
+    for (int pairs = 63; pairs <= 64; pairs++) {   /* "not (" pairs: 2 levels each */
+        count = 0;
+        if (pairs == 63)
+            words[count++] = "not";                /* level 127: arp is at 128 */
+        for (int i = 0; i < pairs; i++) {
+            words[count++] = "not";
+            words[count++] = "(";
+        }
+        words[count++] = "arp";
+        for (int i = 0; i < pairs; i++)
+            words[count++] = ")";
+        parsed = filter_parse(&filter, count, words, error, sizeof error);
+        if (pairs == 63)
+            check(parsed, "'not' then 63 'not (' around arp (128 levels) should parse: %s",
+                  error);
+        else
+            check(!parsed && strcmp(error, "filter nested too deeply (more than 128 levels)") == 0,
+                  "64 'not (' around arp (129 levels) should be refused with [filter nested too "
+                  "deeply (more than 128 levels)]: got [%s]", parsed ? "(parsed)" : error);
+    }
+}
+
+/* pcap-filter(7): keywords are whole lowercase words (tcpdump takes "u" or
+ * "UDP" for a host name, and sniff has none); a port is a number from 0 to
+ * 65535. */
+static void test_filter_keywords_and_numbers(void)
+{
+    const char *expected_primitive =
+        "expected arp, ip, icmp, udp, tcp, port, host, src, dst, not or '(', got ";
+    const char *refused[] = { "u", "ud", "a", "ar", "ic", "t", "po", "ho", "no", "UDP", "Arp",
+                              "udpp", "arpa" };
+    char expected[200];
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(expected, sizeof expected, "%s'%s'", expected_primitive, refused[i]);
+        check_filter_error(refused[i], expected);
+    }
+    snprintf(expected, sizeof expected, "%s'ARP'", expected_primitive);
+    check_filter_error("not ARP", expected);
+    check_filter_error("udp po 53", "expected 'and', 'or' or the end of the filter, got 'po'");
+    check_filter_error("src hos 10.0.2.2", "expected 'host' after 'src', got 'hos'");
+    check_filter_error("arp an udp", "expected 'and', 'or' or the end of the filter, got 'an'");
+
+    struct frame udp = udp_to_53();
+    udp.bytes[14 + 22] = 0xff;   /* destination port 65535 */
+    udp.bytes[14 + 23] = 0xff;
+    check_filter("port 65535", "UDP to port 65535", &udp, true);
+    check_filter("udp port 65535", "UDP to port 65535", &udp, true);
+    udp.bytes[14 + 22] = 0;
+    udp.bytes[14 + 23] = 0;
+    check_filter("port 0", "UDP to port 0", &udp, true);
+    check_filter("port 65535", "UDP to port 0", &udp, false);
+    check_filter_error("port 99999", "expected a port number (0-65535) after 'port', "
+                                     "got '99999'");
+    check_filter_error("tcp port 4294967349", "expected a port number (0-65535) after "
+                                              "'tcp port', got '4294967349'");
+}
+
+/* Appends the tree under node INDEX to OUT as kind(fields,operands), e.g.
+ * or(arp,and(icmp,not(udp))); an operand that is no node, or a node met
+ * twice, shows as [no node N] or [reused node N]. */
+static void render_node(const struct filter *filter, int index, bool *used, int depth,
+                        char *out, size_t size)
+{
+    static const char *kinds[] = { "arp", "ip", "icmp", "udp", "tcp", "port", "host", "not",
+                                   "and", "or" };
+    static const char *sides[] = { "either", "src", "dst" };
+    size_t at = strlen(out);
+    if (index < 0 || index >= filter->count || depth > FILTER_MAX_NODES || used[index]) {
+        snprintf(out + at, size - at, "[%s node %d]",
+                 index < 0 || index >= filter->count ? "no" : "reused", index);
+        return;
+    }
+    used[index] = true;
+    const struct filter_node *node = &filter->nodes[index];
+    if (node->kind < FILTER_ARP || node->kind > FILTER_OR) {
+        snprintf(out + at, size - at, "[kind %d]", (int)node->kind);
+        return;
+    }
+    snprintf(out + at, size - at, "%s", kinds[node->kind]);
+    at = strlen(out);
+    if (node->kind == FILTER_PORT)
+        snprintf(out + at, size - at, "(%u,%u)", node->protocol, node->port);
+    else if (node->kind == FILTER_HOST)
+        snprintf(out + at, size - at, "(%s,%u.%u.%u.%u)",
+                 node->side <= SIDE_DST ? sides[node->side] : "?", node->address[0],
+                 node->address[1], node->address[2], node->address[3]);
+    if (node->kind < FILTER_NOT)
+        return;
+    strncat(out, "(", size - strlen(out) - 1);
+    render_node(filter, node->left, used, depth + 1, out, size);
+    if (node->kind != FILTER_NOT) {
+        strncat(out, ",", size - strlen(out) - 1);
+        render_node(filter, node->right, used, depth + 1, out, size);
+    }
+    strncat(out, ")", size - strlen(out) - 1);
+}
+
+static void check_tree(const char *text, const char *expected)
+{
+    static struct filter filter;
+    char error[160] = "";
+    if (!parse(&filter, text, error, sizeof error)) {
+        check(false, "filter '%s' does not parse: %s", text, error);
+        return;
+    }
+    char tree[400] = "";
+    bool used[FILTER_MAX_NODES] = { false };
+    if (filter.count < 0 || filter.count > FILTER_MAX_NODES)
+        snprintf(tree, sizeof tree, "[count %d]", filter.count);
+    else
+        render_node(&filter, filter.root, used, 0, tree, sizeof tree);
+    check(strcmp(tree, expected) == 0, "the tree of '%s':\n  expected %s\n  got      %s", text,
+          expected, tree);
+}
+
+/* filter.h's tree: every operand an index of an existing node, each node
+ * used once, NOT's operand in left, AND's and OR's in the order written;
+ * "protocol", "side", "port" and "address" (network order) as filter.h says. */
+static void test_filter_tree(void)
+{
+    check_tree("not arp", "not(arp)");
+    check_tree("not not ip", "not(not(ip))");
+    check_tree("arp or icmp and not udp", "or(arp,and(icmp,not(udp)))");
+    check_tree("(tcp or udp) and not icmp", "and(or(tcp,udp),not(icmp))");
+    check_tree("tcp or udp or icmp", "or(or(tcp,udp),icmp)");
+    check_tree("port 80", "port(0,80)");
+    check_tree("udp port 53", "port(17,53)");
+    check_tree("tcp port 65535", "port(6,65535)");
+    check_tree("host 10.0.2.2", "host(either,10.0.2.2)");
+    check_tree("src host 10.0.2.15", "host(src,10.0.2.15)");
+    check_tree("not dst host 192.168.1.254", "not(host(dst,192.168.1.254))");
 }
 
 /* A pcap file written with one ordinary record and one past the snaplen; the
@@ -749,6 +1012,12 @@ static const struct {
     TEST(test_filter_errors),
     TEST(test_filter_words_and_limits),
     TEST(test_filter_never_reads_past_capture),
+    TEST(test_filter_port_after_ip_options),
+    TEST(test_filter_port_only_udp_and_tcp),
+    TEST(test_filter_needs_the_ipv4_ethertype),
+    TEST(test_filter_limit_boundaries),
+    TEST(test_filter_keywords_and_numbers),
+    TEST(test_filter_tree),
     TEST(test_pcap_file_header),
     TEST(test_pcap_record),
     TEST(test_pcap_snaplen_cuts_long_frames),
