@@ -12,16 +12,26 @@
  * exits 0 only if every test passed; names on the command line run only
  * those tests (the lab grader runs them one at a time).
  */
+#include "capture.h"
 #include "decode.h"
 #include "filter.h"
 #include "pcap_writer.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <net/if_arp.h>
+#include <netpacket/packet.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failed_checks;   /* in the test that runs now */
@@ -996,6 +1006,366 @@ static void test_pcap_reports_failed_writes(void)
     }
 }
 
+/*
+ * A packet socket for capture_next, in place of the kernel's: the unit test
+ * is linked with --wrap=ppoll,--wrap=recvfrom (Makefile.inc), so capture.c's
+ * calls come here.  It answers as packet(7) says a packet socket does:
+ * recvfrom copies at most the buffer's size and returns the copied length,
+ * or with MSG_TRUNC the frame's real length; it fills a sockaddr_ll with the
+ * interface, link type and packet type.  ppoll says the socket is readable
+ * while frames are queued; once none is left, a stop signal arrives (EINTR).
+ * Misuses are noted (the first one) for the test to report.
+ */
+#define PACKET_SOCKET 1000000   /* no real descriptor: a call the fake does not take fails, EBADF */
+#define CALLS_WITHOUT_FRAME 100  /* then capture_next is looping: ppoll and recvfrom fail, EBADF */
+
+struct queued_frame {
+    int ifindex;
+    unsigned short hatype;    /* ARPHRD_... */
+    unsigned char pkttype;    /* PACKET_... */
+    size_t length;            /* on the wire; byte i is (tag + i) & 0xff */
+    uint8_t tag;
+};
+
+static struct {
+    struct queued_frame queue[16];   /* more than any test queues */
+    int next, count;
+    sigset_t wait_mask;        /* what capture_next is given, and ppoll must install */
+    int empty_errno;           /* ppoll's error once the queue is empty: EINTR, a stop signal */
+    int recvfrom_errno;        /* recvfrom fails with it when not 0 */
+    int ppoll_calls;
+    int calls_without_frame;
+    struct timespec woke;      /* CLOCK_REALTIME when ppoll last answered "readable" */
+    char misuse[240];
+} packet_socket;
+
+static void misuse(const char *format, ...)
+{
+    if (packet_socket.misuse[0])
+        return;
+    va_list args;
+    va_start(args, format);
+    vsnprintf(packet_socket.misuse, sizeof packet_socket.misuse, format, args);
+    va_end(args);
+}
+
+static bool same_mask(const sigset_t *given, const sigset_t *expected)
+{
+    if (!given)
+        return false;
+    for (int signal = 1; signal < SIGRTMIN; signal++)
+        if (sigismember(given, signal) != sigismember(expected, signal))
+            return false;
+    return true;
+}
+
+/* Whether capture_next has gone round too often without getting a frame. */
+static bool looping(void)
+{
+    if (++packet_socket.calls_without_frame <= CALLS_WITHOUT_FRAME)
+        return false;
+    misuse("capture_next called ppoll or recvfrom %d times without ending: a stop signal "
+           "(ppoll failing with EINTR) ends the wait with CAPTURE_INTERRUPTED",
+           CALLS_WITHOUT_FRAME);
+    errno = EBADF;
+    return true;
+}
+
+int __wrap_ppoll(struct pollfd *fds, nfds_t count, const struct timespec *timeout,
+                 const sigset_t *mask);
+int __wrap_ppoll(struct pollfd *fds, nfds_t count, const struct timespec *timeout,
+                 const sigset_t *mask)
+{
+    (void)timeout;
+    packet_socket.ppoll_calls++;
+    if (looping())
+        return -1;
+    struct pollfd *socket_entry = NULL;
+    for (nfds_t i = 0; i < count; i++) {
+        fds[i].revents = 0;
+        if (fds[i].fd == PACKET_SOCKET && (fds[i].events & POLLIN))
+            socket_entry = &fds[i];
+    }
+    if (!socket_entry) {
+        misuse("ppoll should wait for POLLIN on capture->fd");
+        errno = EINVAL;
+        return -1;
+    }
+    if (!same_mask(mask, &packet_socket.wait_mask))
+        misuse("ppoll should wait with wait_mask, which lets SIGINT and SIGTERM in: got %s",
+               mask ? "another mask" : "NULL (the stop signals would stay blocked)");
+    if (packet_socket.next == packet_socket.count) {
+        errno = packet_socket.empty_errno;
+        return -1;
+    }
+    /* A clock read before this call is earlier than `woke`. */
+    struct timespec entered;
+    clock_gettime(CLOCK_REALTIME, &entered);
+    do
+        clock_gettime(CLOCK_REALTIME, &packet_socket.woke);
+    while (packet_socket.woke.tv_sec == entered.tv_sec &&
+           packet_socket.woke.tv_nsec == entered.tv_nsec);
+    socket_entry->revents = POLLIN;
+    return 1;
+}
+
+ssize_t __wrap_recvfrom(int fd, void *buffer, size_t size, int flags, struct sockaddr *from,
+                        socklen_t *from_length);
+ssize_t __wrap_recvfrom(int fd, void *buffer, size_t size, int flags, struct sockaddr *from,
+                        socklen_t *from_length)
+{
+    if (fd != PACKET_SOCKET) {
+        misuse("recvfrom should read capture->fd, not %d", fd);
+        errno = EBADF;
+        return -1;
+    }
+    if (flags & ~(MSG_TRUNC | MSG_DONTWAIT))
+        misuse("recvfrom's flags should be MSG_TRUNC, or MSG_TRUNC | MSG_DONTWAIT: got 0x%x",
+               (unsigned)flags);
+    if (packet_socket.recvfrom_errno) {
+        errno = packet_socket.recvfrom_errno;
+        return -1;
+    }
+    if (packet_socket.next == packet_socket.count) {
+        if (looping())
+            return -1;
+        if (!(flags & MSG_DONTWAIT))
+            misuse("recvfrom with no frame queued would block, with SIGINT and SIGTERM "
+                   "blocked: wait in ppoll first");
+        errno = EAGAIN;
+        return -1;
+    }
+    const struct queued_frame *frame = &packet_socket.queue[packet_socket.next++];
+    packet_socket.calls_without_frame = 0;
+    size_t copied = frame->length < size ? frame->length : size;
+    for (size_t i = 0; i < copied; i++)
+        ((uint8_t *)buffer)[i] = (uint8_t)(frame->tag + i);
+    if (from && from_length) {
+        struct sockaddr_ll address = {
+            .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+            .sll_ifindex = frame->ifindex, .sll_hatype = frame->hatype,
+            .sll_pkttype = frame->pkttype, .sll_halen = 6,
+            .sll_addr = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 },
+        };
+        memcpy(from, &address, *from_length < sizeof address ? *from_length : sizeof address);
+        *from_length = sizeof address;
+    }
+    return (flags & MSG_TRUNC) ? (ssize_t)frame->length : (ssize_t)copied;
+}
+
+/* An empty socket; capture_next's wait_mask lets SIGINT and SIGTERM in and
+ * keeps SIGUSR1 out, as main's would for a process that blocked SIGUSR1. */
+static void reset_packet_socket(void)
+{
+    memset(&packet_socket, 0, sizeof packet_socket);
+    sigemptyset(&packet_socket.wait_mask);
+    sigaddset(&packet_socket.wait_mask, SIGUSR1);
+    packet_socket.empty_errno = EINTR;
+}
+
+static uint8_t queue_frame(int ifindex, unsigned short hatype, unsigned char pkttype,
+                           size_t length)
+{
+    int at = packet_socket.count++;
+    uint8_t tag = (uint8_t)(16 * at + 1);
+    packet_socket.queue[at] = (struct queued_frame){ ifindex, hatype, pkttype, length, tag };
+    return tag;
+}
+
+/* capture_next into a heap buffer of exactly SIZE bytes (ASan stops a write
+ * past it); the frame's first byte in *first. */
+static enum capture_result next_frame(struct capture *capture, size_t size,
+                                      struct captured_frame *frame, int *first)
+{
+    uint8_t *buffer = malloc(size);
+    memset(buffer, 0, size);
+    memset(frame, 0, sizeof *frame);
+    packet_socket.calls_without_frame = 0;
+    enum capture_result result = capture_next(capture, buffer, size, &packet_socket.wait_mask,
+                                              frame);
+    *first = result == CAPTURE_FRAME && frame->captured > 0 ? buffer[0] : -1;
+    free(buffer);
+    return result;
+}
+
+/* next_frame with stderr sent to /dev/null, for the calls that must fail
+ * (capture_next prints why), so that a failed check is the first line. */
+static enum capture_result next_frame_quietly(struct capture *capture, struct captured_frame *frame)
+{
+    int first;
+    fflush(stderr);
+    int saved = dup(2);
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 2);
+    close(null);
+    enum capture_result result = next_frame(capture, 100, frame, &first);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    return result;
+}
+
+static const char *result_name(enum capture_result result)
+{
+    switch (result) {
+    case CAPTURE_FRAME:       return "CAPTURE_FRAME";
+    case CAPTURE_INTERRUPTED: return "CAPTURE_INTERRUPTED";
+    case CAPTURE_ERROR:       return "CAPTURE_ERROR";
+    }
+    return "no capture_result";
+}
+
+static void check_no_misuse(void)
+{
+    check(!packet_socket.misuse[0], "%s", packet_socket.misuse);
+}
+
+/* packet(7): a socket bound to one interface may still hold frames of others
+ * queued before bind (sll_ifindex tells), and only links with an Ethernet
+ * header (sll_hatype ARPHRD_ETHER, ARPHRD_LOOPBACK) fit a LINKTYPE_ETHERNET
+ * capture: capture_next reads past the rest, and without an interface takes
+ * every interface's Ethernet frames. */
+static void test_capture_skips_other_interfaces_and_links(void)
+{
+    struct capture capture = { .fd = PACKET_SOCKET, .ifindex = 2 };
+    struct captured_frame frame;
+    int first;
+    reset_packet_socket();
+    queue_frame(3, ARPHRD_ETHER, PACKET_HOST, 60);
+    queue_frame(2, ARPHRD_NONE, PACKET_HOST, 60);
+    queue_frame(2, ARPHRD_IPGRE, PACKET_HOST, 60);
+    uint8_t wanted = queue_frame(2, ARPHRD_ETHER, PACKET_HOST, 98);
+    enum capture_result result = next_frame(&capture, 1500, &frame, &first);
+    check(result == CAPTURE_FRAME && first == wanted && frame.length == 98,
+          "bound to ifindex 2, after frames of ifindex 3 (Ethernet) and of ifindex 2 with "
+          "hatype ARPHRD_NONE and ARPHRD_IPGRE: the 98-byte Ethernet frame of ifindex 2 "
+          "(first byte %u): got %s, first byte %d, length %zu", wanted, result_name(result),
+          first, frame.length);
+
+    queue_frame(1, ARPHRD_LOOPBACK, PACKET_OUTGOING, 60);
+    result = next_frame(&capture, 1500, &frame, &first);
+    check(result == CAPTURE_INTERRUPTED,
+          "bound to ifindex 2, with only a frame of ifindex 1 then a stop signal: "
+          "CAPTURE_INTERRUPTED: got %s (first byte %d)", result_name(result), first);
+
+    capture.ifindex = 0;
+    const struct { int ifindex; unsigned short hatype; } everywhere[] = {
+        { 1, ARPHRD_LOOPBACK }, { 5, ARPHRD_ETHER },
+    };
+    for (size_t i = 0; i < sizeof everywhere / sizeof everywhere[0]; i++) {
+        wanted = queue_frame(everywhere[i].ifindex, everywhere[i].hatype, PACKET_HOST, 60);
+        result = next_frame(&capture, 1500, &frame, &first);
+        check(result == CAPTURE_FRAME && first == wanted,
+              "on every interface: the frame of ifindex %d, hatype %u: got %s, first byte %d "
+              "(expected %u)", everywhere[i].ifindex, everywhere[i].hatype,
+              result_name(result), first, wanted);
+    }
+    queue_frame(5, ARPHRD_NONE, PACKET_HOST, 60);
+    wanted = queue_frame(7, ARPHRD_ETHER, PACKET_OUTGOING, 60);
+    result = next_frame(&capture, 1500, &frame, &first);
+    check(result == CAPTURE_FRAME && first == wanted,
+          "on every interface: after a frame of hatype ARPHRD_NONE, the Ethernet frame of "
+          "ifindex 7: got %s, first byte %d (expected %u)", result_name(result), first, wanted);
+    check_no_misuse();
+}
+
+/* packet(7): recvfrom with MSG_TRUNC returns a frame's real length even when
+ * the buffer is shorter; captured_frame keeps both that length and the bytes
+ * held, at most the buffer's size. */
+static void test_capture_lengths_with_msg_trunc(void)
+{
+    struct capture capture = { .fd = PACKET_SOCKET, .ifindex = 0 };
+    const struct { size_t length, size; } cases[] = {
+        { 2000, 1500 }, { 60, 1500 }, { 1500, 1500 }, { 65549, 65535 },
+    };
+    reset_packet_socket();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct captured_frame frame;
+        int first;
+        uint8_t wanted = queue_frame(2, ARPHRD_ETHER, PACKET_HOST, cases[i].length);
+        enum capture_result result = next_frame(&capture, cases[i].size, &frame, &first);
+        size_t held = cases[i].length < cases[i].size ? cases[i].length : cases[i].size;
+        check(result == CAPTURE_FRAME && first == wanted && frame.length == cases[i].length &&
+              frame.captured == held,
+              "a %zu-byte frame into a %zu-byte buffer: length %zu, captured %zu: got %s, "
+              "length %zu, captured %zu", cases[i].length, cases[i].size, cases[i].length, held,
+              result_name(result), frame.length, frame.captured);
+    }
+    check_no_misuse();
+}
+
+/* packet(7): sll_pkttype says the direction (PACKET_HOST, PACKET_BROADCAST,
+ * PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING), kept as it is; the
+ * time is CLOCK_REALTIME (clock_gettime(2)) read once the frame has come,
+ * after the wait. */
+static void test_capture_direction_and_time(void)
+{
+    struct capture capture = { .fd = PACKET_SOCKET, .ifindex = 0 };
+    const struct { unsigned char pkttype; const char *name; } directions[] = {
+        { PACKET_HOST, "PACKET_HOST" }, { PACKET_BROADCAST, "PACKET_BROADCAST" },
+        { PACKET_MULTICAST, "PACKET_MULTICAST" }, { PACKET_OTHERHOST, "PACKET_OTHERHOST" },
+        { PACKET_OUTGOING, "PACKET_OUTGOING" },
+    };
+    reset_packet_socket();
+    for (size_t i = 0; i < sizeof directions / sizeof directions[0]; i++) {
+        struct captured_frame frame;
+        int first;
+        struct timespec after;
+        queue_frame(2, ARPHRD_ETHER, directions[i].pkttype, 60);
+        clock_gettime(CLOCK_REALTIME, &packet_socket.woke);
+        enum capture_result result = next_frame(&capture, 1500, &frame, &first);
+        clock_gettime(CLOCK_REALTIME, &after);
+        check(result == CAPTURE_FRAME && frame.direction == directions[i].pkttype,
+              "a frame with sll_pkttype %s (%u): direction %u: got %s, direction %d",
+              directions[i].name, directions[i].pkttype, directions[i].pkttype,
+              result_name(result), frame.direction);
+        bool after_wake = frame.when.tv_sec > packet_socket.woke.tv_sec ||
+                          (frame.when.tv_sec == packet_socket.woke.tv_sec &&
+                           frame.when.tv_nsec >= packet_socket.woke.tv_nsec);
+        bool before_return = frame.when.tv_sec < after.tv_sec ||
+                             (frame.when.tv_sec == after.tv_sec &&
+                              frame.when.tv_nsec <= after.tv_nsec);
+        check(after_wake && before_return,
+              "the %s frame's time should be CLOCK_REALTIME between ppoll's answer (%lld.%09ld) "
+              "and capture_next's return (%lld.%09ld): got %lld.%09ld",
+              directions[i].name, (long long)packet_socket.woke.tv_sec,
+              packet_socket.woke.tv_nsec, (long long)after.tv_sec, after.tv_nsec,
+              (long long)frame.when.tv_sec, frame.when.tv_nsec);
+    }
+    check_no_misuse();
+}
+
+/* capture.h and ppoll(2): capture_next waits in ppoll on capture->fd with
+ * wait_mask, the only time SIGINT and SIGTERM can arrive; EINTR there is a
+ * stop signal (CAPTURE_INTERRUPTED), and any other failure of ppoll or
+ * recvfrom is CAPTURE_ERROR. */
+static void test_capture_waits_with_the_signal_mask(void)
+{
+    struct capture capture = { .fd = PACKET_SOCKET, .ifindex = 0 };
+    struct captured_frame frame;
+    int first;
+    reset_packet_socket();
+    enum capture_result result = next_frame(&capture, 1500, &frame, &first);
+    check(result == CAPTURE_INTERRUPTED && packet_socket.ppoll_calls > 0,
+          "no frame, then a stop signal (ppoll fails with EINTR): CAPTURE_INTERRUPTED after "
+          "waiting in ppoll: got %s after %d calls of ppoll", result_name(result),
+          packet_socket.ppoll_calls);
+    check_no_misuse();
+
+    reset_packet_socket();
+    packet_socket.empty_errno = ENOMEM;
+    result = next_frame_quietly(&capture, &frame);
+    check(result == CAPTURE_ERROR, "ppoll failing with ENOMEM: CAPTURE_ERROR: got %s",
+          result_name(result));
+
+    reset_packet_socket();
+    queue_frame(2, ARPHRD_ETHER, PACKET_HOST, 60);
+    packet_socket.recvfrom_errno = ENETDOWN;
+    result = next_frame_quietly(&capture, &frame);
+    check(result == CAPTURE_ERROR, "recvfrom failing with ENETDOWN: CAPTURE_ERROR: got %s",
+          result_name(result));
+}
+
 #define TEST(name) { #name, name }
 static const struct {
     const char *name;
@@ -1022,6 +1392,10 @@ static const struct {
     TEST(test_pcap_record),
     TEST(test_pcap_snaplen_cuts_long_frames),
     TEST(test_pcap_reports_failed_writes),
+    TEST(test_capture_skips_other_interfaces_and_links),
+    TEST(test_capture_lengths_with_msg_trunc),
+    TEST(test_capture_direction_and_time),
+    TEST(test_capture_waits_with_the_signal_mask),
 };
 #define TEST_COUNT (sizeof tests / sizeof tests[0])
 
