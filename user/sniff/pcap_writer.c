@@ -60,8 +60,9 @@ FILE *pcap_open(const char *path)
 bool pcap_write(FILE *pcap, const struct timespec *when, const uint8_t *frame,
                 size_t captured, size_t length)
 {
-    /* LAB(sniffer) BEGIN: append one record: its header, then at most PCAP_SNAPLEN
-     * bytes of the frame; the wire length stays the frame's. */
+    /* LAB(sniffer) BEGIN: append one record: its header (microseconds tv_nsec / 1000,
+     * cut, not rounded), then at most PCAP_SNAPLEN bytes of the frame; the wire length
+     * stays the frame's. False with fwrite's errno when a write fails. */
     if (captured > PCAP_SNAPLEN)
         captured = PCAP_SNAPLEN;
     struct pcap_record_header record = {
