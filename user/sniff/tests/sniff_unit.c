@@ -691,10 +691,11 @@ static void test_filter_needs_the_ipv4_ethertype(void)
     check_filter("not ip", name, &other, true);
 }
 
-/* filter.h's bounds: at most FILTER_MAX_NODES (128) nodes, a node being each
- * primitive and each not, and, or; at most 128 levels, each "not" and "("
- * putting what follows one level deeper ("arp" is at level 1, the "arp" of
- * "not (arp)" at level 3).  128 of either parse; 129 are refused. */
+/* filter.h's bounds on a pcap-filter(7) expression: at most FILTER_MAX_NODES
+ * (128) nodes, a node being each primitive and each not, and, or; at most 128
+ * levels, each "not" and "(" putting what follows one level deeper ("arp" is
+ * at level 1, the "arp" of "not (arp)" at level 3).  128 of either parse; 129
+ * are refused. */
 static void test_filter_limit_boundaries(void)
 {
     static struct filter filter;
@@ -761,7 +762,7 @@ static void test_filter_limit_boundaries(void)
 
 /* pcap-filter(7): keywords are whole lowercase words (tcpdump takes "u" or
  * "UDP" for a host name, and sniff has none); a port is a number from 0 to
- * 65535. */
+ * 65535; an address is what inet_pton(3) takes (no leading zeros). */
 static void test_filter_keywords_and_numbers(void)
 {
     const char *expected_primitive =
@@ -792,6 +793,8 @@ static void test_filter_keywords_and_numbers(void)
                                      "got '99999'");
     check_filter_error("tcp port 4294967349", "expected a port number (0-65535) after "
                                               "'tcp port', got '4294967349'");
+    check_filter_error("host 10.0.2.02", "expected an IPv4 address A.B.C.D after 'host', "
+                                         "got '10.0.2.02'");
 }
 
 /* Appends the tree under node INDEX to OUT as kind(fields,operands), e.g.
@@ -852,9 +855,10 @@ static void check_tree(const char *text, const char *expected)
           expected, tree);
 }
 
-/* filter.h's tree: every operand an index of an existing node, each node
- * used once, NOT's operand in left, AND's and OR's in the order written;
- * "protocol", "side", "port" and "address" (network order) as filter.h says. */
+/* filter.h's tree of a pcap-filter(7) expression, with its precedence: every
+ * operand an index of an existing node, each node used once, NOT's operand in
+ * left, AND's and OR's in the order written; "protocol", "side", "port" and
+ * "address" (network order) as filter.h says. */
 static void test_filter_tree(void)
 {
     check_tree("not arp", "not(arp)");
