@@ -3,7 +3,9 @@
 # run:  user/sniff/tests/guest_capture.sh SCENARIO   (or "all").  The peer is
 # QEMU's user-mode network with restrict=on: nothing leaves the machine.
 # sniff announces itself on stderr once its socket is open; the guest waits
-# for that line, never for time.  Each scenario prints ok / not ok lines and
+# for that line, or for the lines it prints, never for time.  Only a sniff
+# that hangs meets a clock: 20 s after it started it is killed, and the
+# checks on its exit status fail.  Each scenario prints ok / not ok lines and
 # exits 0 only if all of them passed.  The scenarios (the labs' grader runs
 # them by name, and shows the comment after the name as the rule):
 #
