@@ -26,7 +26,8 @@ bool capture_open(struct capture *capture, const char *interface)
      * (ETH_P_ALL, in network order) into capture->fd; with an interface, find its index
      * (SIOCGIFINDEX), bind the socket to it with a sockaddr_ll and keep the index in
      * capture->ifindex, else 0 (packet(7)). Say why on stderr and return false on any
-     * failure. */
+     * failure, with the lines labs/01-sniffer/README.md gives ("sniff: nosuch0: No such
+     * device"; a name of IFNAMSIZ bytes or more refused, never cut). */
     capture->ifindex = 0;
     capture->fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
     if (capture->fd < 0) {
@@ -82,11 +83,14 @@ enum capture_result capture_next(struct capture *capture, uint8_t *buffer, size_
                                  const sigset_t *wait_mask, struct captured_frame *frame)
 {
     /* LAB(sniffer) BEGIN: wait with ppoll under wait_mask (EINTR means a signal came:
-     * CAPTURE_INTERRUPTED), read one frame with recvfrom and MSG_TRUNC (its real length
-     * even when the buffer is smaller), note the time (CLOCK_REALTIME), skip frames of
-     * other interfaces than the bound one and of links that are not Ethernet-framed
-     * (sll_hatype other than ARPHRD_ETHER or ARPHRD_LOOPBACK), and fill in *frame from
-     * the sockaddr_ll (packet(7)). */
+     * CAPTURE_INTERRUPTED), never calling a recvfrom that could block without waiting
+     * first; read one frame with recvfrom, flags MSG_TRUNC (its real length even when the
+     * buffer is smaller; MSG_DONTWAIT may be added, nothing else), note the time
+     * (CLOCK_REALTIME, after the wait), skip frames of other interfaces than the bound one
+     * and of links that are not Ethernet-framed (sll_hatype other than ARPHRD_ETHER or
+     * ARPHRD_LOOPBACK), and fill in *frame from the sockaddr_ll (packet(7)): captured at
+     * most size, direction sll_pkttype as it is. Any other failure: print it,
+     * CAPTURE_ERROR. */
     for (;;) {
         /* ppoll installs wait_mask atomically, so a stop signal cannot slip in
          * between checking for it and going to sleep. */

@@ -13,6 +13,13 @@
  * tcpdump's: "port" matches either port of an unfragmented (or first-fragment)
  * UDP or TCP packet; "host" matches an IPv4 source or destination, or an ARP
  * sender or target address; "src"/"dst" keep only one side.
+ *
+ * Tokens are "(", ")" and words: runs of letters, digits and dots, at most
+ * 63 of them; keywords are the exact lowercase words above, NUMBER is
+ * decimal (0-65535), A.B.C.D what inet_pton(3) takes.  A tree holds at most
+ * FILTER_MAX_NODES nodes (each primitive, not, and, or: parentheses make
+ * none) and is at most FILTER_MAX_NODES levels deep (each "not" and "("
+ * puts what follows one level deeper; a primitive at the top is at level 1).
  */
 #ifndef SNIFF_FILTER_H
 #define SNIFF_FILTER_H
@@ -34,7 +41,8 @@ struct filter_node {
     enum filter_side side;   /* FILTER_HOST */
     uint16_t port;           /* FILTER_PORT */
     uint8_t address[4];      /* FILTER_HOST, in network order */
-    int left, right;         /* operands (indexes into nodes); NOT uses left */
+    int left, right;         /* operands (indexes into nodes), left the one written
+                                first; NOT has one, in left */
 };
 
 #define FILTER_MAX_NODES 128

@@ -10,7 +10,10 @@
 #include <string.h>
 
 /* LAB(sniffer) BEGIN: the evaluation of each kind of node: the primitives read the
- * frame's bytes (never at or past captured), the operators combine their operands. */
+ * frame's bytes (never at or past captured) under their EtherType only (icmp, udp, tcp,
+ * port: 0x0800; host: 0x0800 or an Ethernet/IPv4 ARP packet), port after IHL x 4 bytes
+ * and only in UDP or TCP; the operators combine their operands.  What each primitive
+ * reads: labs/01-sniffer/README.md, "filter_match.c". */
 static bool has_ethertype(const uint8_t *frame, size_t captured, uint16_t type)
 {
     return captured >= ETH_HEADER_LEN && read_be16(frame + ETH_TYPE_OFFSET) == type;

@@ -13,10 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* LAB(sniffer) BEGIN: the lexer and one recursive-descent function per rule of the
- * grammar in filter.h, each adding its node to filter->nodes (never more than
- * FILTER_MAX_NODES, never nested deeper) and stopping at the first error with a message
- * that says what was expected and what was found, in README.md's words ("Filter"). */
+/* LAB(sniffer) BEGIN: the lexer (tokens: "(", ")" and words of letters, digits and dots)
+ * and one recursive-descent function per rule of the grammar in filter.h, each adding its
+ * node to filter->nodes (at most FILTER_MAX_NODES nodes, at most as many levels deep)
+ * and stopping at the first error with the exact message that labs/01-sniffer/README.md
+ * lists under "filter_parse.c" (the table "message | when | e.g."). */
 #define TOKEN_MAX 64
 
 struct parser {

@@ -60,8 +60,9 @@ FILE *pcap_open(const char *path)
 bool pcap_write(FILE *pcap, const struct timespec *when, const uint8_t *frame,
                 size_t captured, size_t length)
 {
-    /* LAB(sniffer) BEGIN: append one record: its header, then at most PCAP_SNAPLEN
-     * bytes of the frame; the wire length stays the frame's. */
+    /* LAB(sniffer) BEGIN: append one record: its header (microseconds tv_nsec / 1000,
+     * cut, not rounded), then at most PCAP_SNAPLEN bytes of the frame; the wire length
+     * stays the frame's. False with fwrite's errno when a write fails. */
     if (captured > PCAP_SNAPLEN)
         captured = PCAP_SNAPLEN;
     struct pcap_record_header record = {
@@ -82,9 +83,15 @@ bool pcap_write(FILE *pcap, const struct timespec *when, const uint8_t *frame,
 bool pcap_close(FILE *pcap)
 {
     /* LAB(sniffer) BEGIN: flush and close, reporting a failed write of any record
-     * (errno set). */
-    bool flushed = fflush(pcap) == 0 && !ferror(pcap);
-    return fclose(pcap) == 0 && flushed;
+     * (errno set): the failing call's errno, or EIO when only an earlier write failed. */
+    bool flushed = fflush(pcap) == 0;
+    /* The stream keeps only the fact that a write failed (ferror(3)), and a
+     * flush after it can succeed; EIO, as close(2) reports a lost write. */
+    bool failed_before = flushed && ferror(pcap);
+    bool closed = fclose(pcap) == 0;
+    if (failed_before && closed)
+        errno = EIO;
+    return flushed && closed && !failed_before;
     /* LAB(sniffer) STUB
      * fclose(pcap);
      * errno = ENOSYS;
