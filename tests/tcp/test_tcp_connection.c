@@ -431,6 +431,28 @@ static void test_tcp_rst_in_syn_sent_refuses(void)
     tcp_close(pcb);
 }
 
+/* RFC 9293 3.10.7.2, LISTEN: the ACK bit is checked before the SYN bit, and
+ * "any acknowledgment is bad if it arrives on a connection still in the
+ * LISTEN state", so a SYN,ACK (the answer to a SYN this listener never sent)
+ * gets <SEQ=SEG.ACK><CTL=RST> and opens no connection, as in Linux's
+ * tcp_rcv_state_process.  The listener then still answers a SYN. */
+static void test_tcp_syn_ack_to_listener_gets_rst(void)
+{
+    tcp_stack_setup();
+    test_listener(4);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .ack = 0x12345678,
+                                       .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 8000 });
+    struct captured reset, syn_ack;
+    expect_flags(&reset, TCP_FLAG_RST, 0x12345678, 0);
+    check_no_frame();
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 0);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 8000 });
+    expect_segment(&syn_ack);
+    CHECK_EQUAL(syn_ack.flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
+    CHECK_EQUAL(syn_ack.ack, PEER_ISN + 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 1);
+}
+
 /* Listen backlog: the SYN queue is bounded; an extra SYN is dropped unanswered. */
 static void test_tcp_listen_backlog_bounds_syn_queue(void)
 {
@@ -1188,6 +1210,7 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_tcp_syn_retried_soon_after_reset_for_bad_ack),
         TEST_ENTRY(test_tcp_syn_retried_soon_after_rst_with_bad_ack),
         TEST_ENTRY(test_tcp_rst_in_syn_sent_refuses),
+        TEST_ENTRY(test_tcp_syn_ack_to_listener_gets_rst),
         TEST_ENTRY(test_tcp_listen_backlog_bounds_syn_queue),
         TEST_ENTRY(test_tcp_time_wait_acks_retransmitted_fin),
         TEST_ENTRY(test_tcp_fin_in_remaining_states),
