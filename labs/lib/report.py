@@ -153,7 +153,8 @@ def sequence_diagram(frames, missing, lanes, failure_note):
     dashed; LANES the (left, right) lane names; FAILURE_NOTE drawn at the
     bottom (a unit test's failed check) or ""."""
     shown = frames[:DIAGRAM_FRAMES]
-    rows = len(shown) + len(missing) + (1 if failure_note else 0) + (1 if len(frames) > len(shown) else 0)
+    rows = (len(shown) + len(missing) + (1 if failure_note else 0) + (1 if len(frames) > len(shown) else 0)
+            + sum(1 for frame in shown if frame.note))
     height = 50 + rows * ROW_HEIGHT + 10
     parts = ['<svg class="sequence" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
              'viewBox="0 0 %d %d" role="img">' % (DIAGRAM_WIDTH, height, DIAGRAM_WIDTH, height),
@@ -170,8 +171,6 @@ def sequence_diagram(frames, missing, lanes, failure_note):
         start, end = (RIGHT_LANE, LEFT_LANE) if frame.direction == "from-guest" else (LEFT_LANE, RIGHT_LANE)
         classes = "arrow %s %s" % (frame.direction, frame.css)
         label = "%d  %s" % (frame.number, shorten(frame.summary))
-        if frame.note:
-            label = "%d  %s" % (frame.number, shorten(frame.note, 110))
         title = "frame %d, %s: %s%s" % (frame.number, frame.who, frame.summary,
                                          "\n" + frame.note if frame.note else "")
         parts.append('<g><title>%s</title>' % escape(title))
@@ -188,6 +187,10 @@ def sequence_diagram(frames, missing, lanes, failure_note):
                 classes, start, y + 6, end, y + 6))
             parts.append('<text x="%d" y="%d" text-anchor="middle" class="%s">%s</text>' % (
                 (LEFT_LANE + RIGHT_LANE) // 2, y, frame.css, escape(label)))
+        if frame.note:
+            parts.append('<text x="%d" y="%d" text-anchor="middle" class="divergent">\u2716 %s</text>' % (
+                (LEFT_LANE + RIGHT_LANE) // 2, y + 22, escape(shorten(frame.note, 110))))
+            y += ROW_HEIGHT - 8
         parts.append('</g>')
         y += ROW_HEIGHT
     if len(frames) > len(shown):
@@ -200,7 +203,7 @@ def sequence_diagram(frames, missing, lanes, failure_note):
                      'marker-end="url(#head)"/>' % (RIGHT_LANE, y + 6, LEFT_LANE, y + 6))
         parts.append('<text x="%d" y="%d" text-anchor="middle" class="divergent">guest frame %d '
                      'never came: %s</text>' % ((LEFT_LANE + RIGHT_LANE) // 2, y, expected["position"],
-                                                escape(shorten(expected["expected"], 80))))
+                                                escape(shorten(expected.get("summary", expected["expected"]), 80))))
         parts.append('</g>')
         y += ROW_HEIGHT
     if failure_note:
@@ -296,12 +299,16 @@ def time_sequence_graph(side, directions, lanes_of):
     return "\n".join(parts)
 
 
-def field_table(layers, heading_expected="expected", heading_received="received"):
-    """The expected and received frame field by field (trace.layer_fields's form)."""
-    rows = ['<table class="fields"><tr><th>layer</th><th>field</th><th>%s</th><th>%s</th></tr>' % (
-        heading_expected, heading_received)]
+def field_table(layers, compared_only=False):
+    """The expected and received frame field by field (trace.layer_fields's
+    form); COMPARED_ONLY: the fields the fixture gives, for a frame that
+    never came."""
+    rows = ['<table class="fields"><tr><th>layer</th><th>field</th><th>expected</th>'
+            '<th>received</th></tr>']
     for layer, fields in layers:
         for name, want, got, differs in fields:
+            if compared_only and want is None:
+                continue
             rows.append('<tr%s><td>%s</td><td>%s</td><td%s>%s</td><td>%s</td></tr>' % (
                 ' class="differs"' if differs else "", escape(layer), escape(name),
                 "" if want is not None else ' class="unset"',
@@ -365,6 +372,8 @@ def test_section(result, rule, out):
     else:
         parts.append('<p class="muted">No frames were exchanged.</p>')
     directions = tcp_directions(frames)
+    # A direction with a single segment makes no graph, unless no direction has more.
+    graphed = [side for side, sent in directions.items() if len(sent) > 1] or list(directions)
     if directions:
         names = {}
         for frame in frames:
@@ -375,7 +384,7 @@ def test_section(result, rule, out):
                      '(from seq to seq + length), a dot per bare ACK; green: what the other side '
                      'acknowledged, dotted: its window\'s right edge (left out when it lies far above the '
                      'data).</p>')
-        for side in sorted(directions, key=lambda key: names.get(key, "") != lanes[1]):
+        for side in sorted(graphed, key=lambda key: names.get(key, "") != lanes[1]):
             parts.append("<h4>sent by %s (%s:%d)</h4>" % (escape(names.get(side, "?")), side[0], side[1]))
             parts.append(time_sequence_graph(side, directions, lambda key: names.get(key, "the other side")))
     if divergent and divergent["fields"]:
@@ -383,8 +392,8 @@ def test_section(result, rule, out):
         parts.append('<p class="muted">%s</p>' % escape(divergent["difference"] or ""))
         parts.append(field_table(divergent["fields"]))
     for expected in missing[:3]:
-        parts.append("<h3>Guest frame %d, which never came</h3>" % expected["position"])
-        parts.append(field_table(expected["fields"]))
+        parts.append("<h3>Guest frame %d, which never came: the fields expected</h3>" % expected["position"])
+        parts.append(field_table(expected["fields"], compared_only=True))
     if not result.passed and test.kind != "fixture" and frames:
         last = [frame for frame in frames if frame.direction == "from-guest"][-1:]
         if last:

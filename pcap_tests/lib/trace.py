@@ -82,7 +82,7 @@ def layer_fields(template, packet):
             got = actual.load if isinstance(actual, Raw) else None
             layers.append(("payload", [("load", None if want is None else repr(want[:64]),
                                         None if got is None else repr(got[:64]),
-                                        want is not None and got != want)]))
+                                        None not in (want, got) and got != want)]))
             return layers
         if expected is not None and actual is not None and type(actual) is not type(expected):
             layers.append((expected.name, [("layer", expected.name, actual.name, True)]))
@@ -126,7 +126,8 @@ class Step:
 class Conversation:
     """The structured trace of a fixture run: STEPS up to and including the
     first divergence, LATER the frames after it, MISSING the guest frames
-    that never came (position, expected in a line, its fields)."""
+    that never came (position, expected in a line, Scapy's summary of it,
+    its fields)."""
 
     def __init__(self):
         self.steps, self.later, self.missing = [], [], []
@@ -187,6 +188,7 @@ def converse(run):
         for position in range(received + 1, len(built.expected) + 1):
             template = built.expected[position - 1].template
             told.missing.append({"position": position, "expected": template_summary(template),
+                                 "summary": template.summary(),
                                  "fields": layer_fields(template, None)})
     return told
 
