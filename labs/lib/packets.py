@@ -80,7 +80,9 @@ class Decoded:
 
     @property
     def summary(self):
-        return " / ".join(self.parts)
+        """The layers in a line, the Ethernet header left out when a layer
+        above says more (the addresses are in the fields)."""
+        return " / ".join(self.parts[1:] if len(self.parts) > 1 else self.parts)
 
     def layer(self, name, fields, part):
         self.layers.append((name, fields))
@@ -200,6 +202,7 @@ def decode_tcp(decoded, data, source_ip, destination_ip):
                           ("flags", flags or "none"), ("window", str(window)),
                           ("chksum", "0x%04x" % checksum), ("urgptr", str(urgent)),
                           ("payload", "%d bytes" % length)],
-                  "TCP %d > %d [%s] len %d" % (source, destination, flags, length))
+                  "TCP %d > %d [%s] seq %d ack %d win %d len %d" % (
+                      source, destination, flags, seq, ack, window, length))
     decoded.tcp = {"source": (source_ip, source), "destination": (destination_ip, destination),
                    "seq": seq, "ack": ack, "flags": flags, "window": window, "length": length}

@@ -26,6 +26,7 @@ import packets
 DIAGRAM_FRAMES = 150        # arrows drawn at most per diagram
 SUMMARY_CHARACTERS = 96
 ROW_HEIGHT = 30
+GRAPH_TITLED_SEGMENTS = 300
 WINDOW_SCALE_LIMIT = 4      # the window's edge is left out when it is this far above the data
 LEFT_LANE, RIGHT_LANE, DIAGRAM_WIDTH = 150, 830, 980
 
@@ -285,16 +286,24 @@ def time_sequence_graph(side, directions, lanes_of):
         parts.append('<polyline fill="none" stroke="#9a6700" stroke-dasharray="2 3" points="%s">'
                      '<title>right edge of %s\'s window</title></polyline>' % (
                          " ".join(window_points), lanes_of(other)))
+    # Past GRAPH_TITLED_SEGMENTS segments (a lossy transfer has thousands)
+    # the marks are one path per colour, without hover text, which would
+    # make the page several times larger.
+    titled = len(sent) <= GRAPH_TITLED_SEGMENTS
+    paths = {}
     for time, seq, occupies, _, _, flags, _, css in sent:
         colour = "#cf222e" if css == "divergent" else "#0969da"
-        title = "%+.3fs seq %d len %d [%s]" % (time, seq, occupies, flags)
-        if occupies:
-            parts.append('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3">'
-                         '<title>%s</title></line>' % (x(time), y(seq), x(time), y(seq + occupies),
-                                                       colour, escape(title)))
+        # A bar from seq to seq + length; a bare ACK a dot (a round cap on nothing).
+        mark = "M%.1f,%.1fV%.1f" % (x(time), y(seq), y(seq + occupies)) if occupies else \
+            "M%.1f,%.1fh0" % (x(time), y(seq))
+        if titled:
+            parts.append('<path d="%s" stroke="%s" stroke-width="4" stroke-linecap="round">'
+                         '<title>%s</title></path>' % (mark, colour, escape(
+                             "%+.3fs seq %d len %d [%s]" % (time, seq, occupies, flags))))
         else:
-            parts.append('<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"><title>%s</title></circle>' % (
-                x(time), y(seq), colour, escape(title)))
+            paths[colour] = paths.get(colour, "") + mark
+    for colour, marks in paths.items():
+        parts.append('<path d="%s" stroke="%s" stroke-width="4" stroke-linecap="round"/>' % (marks, colour))
     parts.append('</svg>')
     return "\n".join(parts)
 
