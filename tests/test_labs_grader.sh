@@ -20,8 +20,10 @@ cp -a build "$scratch/handout/build"
 rm -rf "$scratch/handout/build/grade"
 echo "this is not C" >>"$scratch/handout/user/sniff/capture.c"
 (cd "$scratch/handout" && labs/grade sniffer) >"$scratch/broken.out" 2>&1
-check "a handout that does not build is graded: Score: 0/100" \
-    grep -qx "Score: 0/100" "$scratch/broken.out"
+check "a handout that does not build is graded: Score: 0/100, and a report" \
+    grep -qx "Score: 0/100  (report: build/grade/sniffer/report.html)" "$scratch/broken.out"
+check "whose report says the build failed" \
+    grep -q "The build failed, so no test ran" "$scratch/handout/build/grade/sniffer/report.html"
 /usr/bin/python3 - "$scratch/handout/build/grade/sniffer" >"$scratch/broken.check" 2>&1 <<'PYTHON'
 import json, sys
 import xml.etree.ElementTree as ElementTree
@@ -39,7 +41,7 @@ check "its results.json has score 0, the compiler's error, every test failed; ju
 cat "$scratch/broken.check"
 
 labs/grade sniffer test_pcap_record >"$scratch/one.out" 2>&1
-check "TEST=NAME grades that test alone" grep -qx "Score: 8/8" "$scratch/one.out"
+check "TEST=NAME grades that test alone" grep -q "^Score: 8/8  (report: " "$scratch/one.out"
 /usr/bin/python3 - build/grade/sniffer >"$scratch/schema.check" 2>&1 <<'PYTHON'
 import json, sys
 import xml.etree.ElementTree as ElementTree

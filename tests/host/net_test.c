@@ -27,6 +27,67 @@ static struct logged_frame {
 } frame_log[FRAME_LOG_SIZE];
 static size_t frames_logged;
 
+/*
+ * When NET_TEST_PCAP names a file, every frame the tap sees is also written
+ * there (pcap, linktype Ethernet, the virtual time as timestamp), with an
+ * index beside it (the same path with .frames for .pcap): one line per
+ * frame, "NUMBER DIRECTION NETIF", the format of the pcap fixtures' index
+ * (pcap_tests/harness/recorder.h) with the interface as the role, since a
+ * pcap has no field that says which way a frame went.  The lab grader sets
+ * it, and draws the conversation from these files in its HTML report.
+ */
+#define PCAP_MAGIC 0xa1b2c3d4u
+#define PCAP_LINKTYPE_ETHERNET 1
+static FILE *pcap_file, *pcap_index;
+
+static void write_u32(FILE *file, uint32_t value)
+{
+    fwrite(&value, sizeof(value), 1, file);
+}
+
+static void open_pcap(void)
+{
+    const char *path = getenv("NET_TEST_PCAP");
+    if (pcap_file || !path || !*path)
+        return;
+    char index_path[4096];
+    size_t stem = strlen(path);
+    if (stem > 5 && !strcmp(path + stem - 5, ".pcap"))
+        stem -= 5;
+    snprintf(index_path, sizeof(index_path), "%.*s.frames", (int)stem, path);
+    pcap_file = fopen(path, "wb");
+    pcap_index = fopen(index_path, "w");
+    if (!pcap_file || !pcap_index) {
+        fprintf(stderr, "NET_TEST_PCAP: cannot write %s or %s\n", path, index_path);
+        exit(1);
+    }
+    /* The pcap global header, in this host's byte order (the magic says which). */
+    write_u32(pcap_file, PCAP_MAGIC);
+    fwrite(&(uint16_t){ 2 }, 2, 1, pcap_file);
+    fwrite(&(uint16_t){ 4 }, 2, 1, pcap_file);
+    write_u32(pcap_file, 0);
+    write_u32(pcap_file, 0);
+    write_u32(pcap_file, FRAME_LOG_BYTES);
+    write_u32(pcap_file, PCAP_LINKTYPE_ETHERNET);
+}
+
+static void write_pcap_frame(const struct logged_frame *entry, size_t length)
+{
+    if (!pcap_file)
+        return;
+    write_u32(pcap_file, (uint32_t)(entry->time_ms / 1000));
+    write_u32(pcap_file, (uint32_t)(entry->time_ms % 1000 * 1000));
+    write_u32(pcap_file, (uint32_t)entry->length);
+    write_u32(pcap_file, (uint32_t)length);
+    fwrite(entry->bytes, 1, entry->length, pcap_file);
+    fprintf(pcap_index, "%zu %s %s\n", frames_logged, entry->outgoing ? "from-guest" : "to-guest",
+            entry->netif);
+    /* Flushed at once: a failed check ends the process with exit(), a
+     * crash under ASan may not. */
+    fflush(pcap_file);
+    fflush(pcap_index);
+}
+
 static void log_frame(struct netif_tap *tap, struct netif *netif, struct pbuf *frame)
 {
     struct logged_frame *entry = &frame_log[frames_logged++ % FRAME_LOG_SIZE];
@@ -35,6 +96,7 @@ static void log_frame(struct netif_tap *tap, struct netif *netif, struct pbuf *f
     memcpy(entry->netif, netif->name, NETIF_NAME_SIZE);
     entry->length = MIN(pbuf_length(frame), (size_t)FRAME_LOG_BYTES);
     memcpy(entry->bytes, frame->data, entry->length);
+    write_pcap_frame(entry, pbuf_length(frame));
 }
 
 static struct netif_tap frame_logger = { .frame = log_frame };
@@ -137,6 +199,7 @@ int net_test_run_all(const struct net_test *tests, size_t count, int argc, char 
 
 void stack_setup(void)
 {
+    open_pcap();
     netif_tap_add(&frame_logger);
     arp_init();
     ip_init();

@@ -7,6 +7,10 @@
  *
  * Topology: lo (index 1, 127.0.0.1/8) and eth0 (index 2, 10.0.2.15/24,
  * 52:54:00:12:34:56) with a peer 10.0.2.2 at 52:55:0a:00:02:02.
+ *
+ * With NET_TEST_PCAP=NAME.pcap in the environment, every frame the stack
+ * receives or sends is also written to NAME.pcap, its direction to
+ * NAME.frames (the lab grader's report draws them; net_test.c).
  */
 #ifndef TESTS_HOST_NET_TEST_H
 #define TESTS_HOST_NET_TEST_H
