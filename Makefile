@@ -109,11 +109,13 @@ bench: all
 # Labs (labs/README.md).  In a handout, labs/handout-lab names its lab, so
 # `make grade` needs no LAB=.
 LAB ?= $(shell cat labs/handout-lab 2>/dev/null)
-.PHONY: handout grade
+.PHONY: handout grade autograder
 handout:
 	labs/handout $(LAB) $(DEST)
 grade: | $(SETUP_OK)
 	labs/grade $(LAB) $(TEST)
+autograder:
+	labs/autograder $(LAB)
 
 clean:
 	rm -rf $(BUILD)/kernel $(BUILD)/user $(INITRAMFS)
