@@ -14,6 +14,7 @@
 #     a file that does not build, an empty submission, a missing file:
 #     score 0 with a message; results.json always, in Gradescope's schema,
 #     the hidden tests' visibility after_due_date;
+#   - tests.txt refuses `hidden` on a unit test;
 #   - a submission found at its paths, under one folder, in a zip file, by
 #     file name alone; empty and missing files are refused;
 #   - classroom.json: the reporter's schema, each test's score equal to
@@ -69,6 +70,22 @@ PYTHON
 check "the zip: setup.sh and run_autograder at its root, the handout's eth/input.c and eth/output.c (no reference), the 2 hidden fixtures" \
     test ! -s "$scratch/zip.check"
 cat "$scratch/zip.check"
+
+/usr/bin/python3 - "$scratch" >"$scratch/refused.check" 2>&1 <<'PYTHON'
+import os, sys
+sys.path.insert(0, "labs/lib")
+import lab as labs
+listing = os.path.join(sys.argv[1], "tests.txt")
+with open(listing, "w") as out:
+    out.write("hidden 5  unit    test_eth_output_builds_header  tests/host/test_eth.c\n")
+try:
+    labs.read_tests(listing)
+    raise AssertionError("a hidden unit test was taken")
+except labs.LabError as error:
+    assert "only a fixture can be hidden" in str(error), error
+PYTHON
+check "tests.txt refuses a hidden unit test: only a fixture can be hidden" test ! -s "$scratch/refused.check"
+cat "$scratch/refused.check"
 
 # The submissions.
 mkdir -p "$scratch/submissions"/{handout,reference/strata-eth-main/eth,broken/eth,empty,missing/eth}

@@ -82,7 +82,7 @@ class GradedTest:
         """Gradescope's visibility of the test's result."""
         return "after_due_date" if self.hidden else "visible"
 
-    def hidden_files(self, root=ROOT):
+    def hidden_files(self):
         """The files the handout leaves out with a hidden test: a fixture's
         own script (a unit test or a script shares its file with others,
         so only fixtures can be hidden)."""
