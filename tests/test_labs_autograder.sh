@@ -32,6 +32,10 @@ if [ "$(id -u)" != 0 ]; then
     echo "# SKIP mounting over /autograder needs root"
     exit 77
 fi
+if ! unshare -m true 2>/dev/null; then
+    echo "# SKIP this machine gives no mount namespace (unshare -m)"
+    exit 77
+fi
 ROOT=$(pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
