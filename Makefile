@@ -109,7 +109,7 @@ bench: all
 # Labs (labs/README.md).  In a handout, labs/handout-lab names its lab, so
 # `make grade` needs no LAB=.
 LAB ?= $(shell cat labs/handout-lab 2>/dev/null)
-.PHONY: handout grade lab-check
+.PHONY: handout grade lab-check autograder
 handout:
 	labs/handout $(LAB) $(DEST)
 grade: | $(SETUP_OK)
@@ -118,6 +118,8 @@ grade: | $(SETUP_OK)
 # its reference grades the same twice (labs/README.md, "Checking the labs").
 lab-check: | $(SETUP_OK)
 	labs/lab-check $(LAB)
+autograder:
+	labs/autograder $(LAB)
 
 clean:
 	rm -rf $(BUILD)/kernel $(BUILD)/user $(INITRAMFS)

@@ -68,10 +68,25 @@ def find_lab(name, root=ROOT):
 
 
 class GradedTest:
-    """One line of tests.txt: POINTS KIND NAME [ARGUMENT...]."""
+    """One line of tests.txt: [hidden] POINTS KIND NAME [ARGUMENT...].  A
+    hidden test is left out of the handout and graded by the autograder,
+    which shows it to the student after the due date (Gradescope's
+    visibility "after_due_date")."""
 
-    def __init__(self, points, kind, name, arguments, line):
+    def __init__(self, points, kind, name, arguments, line, hidden=False):
         self.points, self.kind, self.name, self.arguments, self.line = points, kind, name, arguments, line
+        self.hidden = hidden
+
+    @property
+    def visibility(self):
+        """Gradescope's visibility of the test's result."""
+        return "after_due_date" if self.hidden else "visible"
+
+    def hidden_files(self):
+        """The files the handout leaves out with a hidden test: a fixture's
+        own script (a unit test or a script shares its file with others,
+        so only fixtures can be hidden)."""
+        return [os.path.join("pcap_tests", "fixtures", self.name + ".py")] if self.hidden else []
 
 
 KINDS = {
@@ -79,6 +94,10 @@ KINDS = {
     "unit": 1,      # unit NAME SOURCE: the host unit test NAME defined in SOURCE
     "script": 1,    # script NAME COMMAND...: a host command that exits 0 when it passes
 }
+
+
+HIDDEN = "hidden"
+HIDEABLE_KINDS = ("fixture",)
 
 
 def read_tests(path):
@@ -89,12 +108,18 @@ def read_tests(path):
             if not words:
                 continue
             where = "%s:%d" % (path, number)
+            hidden = words[0] == HIDDEN
+            if hidden:
+                words = words[1:]
             if len(words) < 3 or not words[0].isdigit() or words[1] not in KINDS:
-                raise LabError("%s: expected POINTS KIND NAME ..., KIND one of %s" % (
+                raise LabError("%s: expected [hidden] POINTS KIND NAME ..., KIND one of %s" % (
                     where, ", ".join(KINDS)))
             if len(words) - 3 < KINDS[words[1]]:
                 raise LabError("%s: a %s test needs more words" % (where, words[1]))
-            tests.append(GradedTest(int(words[0]), words[1], words[2], words[3:], where))
+            if hidden and words[1] not in HIDEABLE_KINDS:
+                raise LabError("%s: only a fixture can be hidden (a %s test shares its file "
+                               "with visible tests)" % (where, words[1]))
+            tests.append(GradedTest(int(words[0]), words[1], words[2], words[3:], where, hidden))
     names = [test.name for test in tests]
     if len(set(names)) != len(names):
         raise LabError("%s: a test is listed twice" % path)
