@@ -243,6 +243,27 @@ def handout_lines(lines, regions, lab_name):
     return out + lines[position:]
 
 
+def repository_files(root=ROOT):
+    """The files of the tree at ROOT as git lists them (tracked, and untracked
+    but not ignored) that exist, sorted: what a handout or a copy of the
+    reference is made from."""
+    listed = subprocess.run(["git", "-C", root, "ls-files", "-z", "--cached", "--others",
+                             "--exclude-standard"], check=True, capture_output=True).stdout
+    return [path for path in sorted({path for path in listed.decode().split("\0") if path})
+            if os.path.isfile(os.path.join(root, path))]
+
+
+def lab_marked_files(lab_name, root=ROOT):
+    """{path: (lines, LAB_NAME's regions)} for the tree's files that hold
+    regions of that lab."""
+    found = {}
+    for path, (lines, regions) in marked_files(root, repository_files(root)).items():
+        ours = [region for region in regions if region.lab == lab_name]
+        if ours:
+            found[path] = (lines, ours)
+    return found
+
+
 def marked_files(root, paths):
     """{path: regions} for the files among PATHS (relative to ROOT) that hold markers."""
     found = {}
@@ -303,14 +324,10 @@ def test_rule(test, root=ROOT):
 def region_line_counts(lab_name, root=ROOT):
     """{path: lines of reference code in LAB_NAME's regions} (blank lines and
     comment-only lines not counted): what a student writes."""
-    paths = subprocess.run(["git", "-C", root, "ls-files", "--cached", "--others",
-                            "--exclude-standard"], capture_output=True, text=True).stdout.split()
     counts = {}
-    for path, (lines, regions) in marked_files(root, paths).items():
+    for path, (lines, regions) in lab_marked_files(lab_name, root).items():
         code = 0
         for region in regions:
-            if region.lab != lab_name:
-                continue
             in_comment = False
             for line in lines[region.body:region.trailer]:
                 text = line.strip()
