@@ -269,6 +269,52 @@ static void test_private(void)
 	unlink(path);
 }
 
+/* --- splitting a file mapping keeps each part's offset ---------------- */
+
+static void test_split(void)
+{
+	int fd = make_file(4);
+	char *m = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (!check(m != MAP_FAILED, "map a four-page file shared", "errno %d", errno))
+		return;
+	check_eq(mprotect(m + page, page, PROT_READ), 0, "mprotect the second page read-only");
+	check_signaled(run_in_child(touch_write, m + page), SIGSEGV,
+		       "a store to the read-only page gives SIGSEGV");
+	check_eq(mprotect(m + page, page, PROT_READ | PROT_WRITE), 0,
+		 "mprotect it writable again");
+	check_eq(munmap(m + 2 * page, page), 0, "unmap the third page");
+	m[page] = 'B';
+	m[3 * page] = 'D';
+	check(byte_at(fd, page) == 'B' && byte_at(fd, 3 * page) == 'D' && byte_at(fd, 2 * page) == 'c',
+	      "stores on either side of the hole reach their own pages", "got %c %c %c",
+	      byte_at(fd, page), byte_at(fd, 3 * page), byte_at(fd, 2 * page));
+	munmap(m, 4 * page);
+	close(fd);
+	unlink(path);
+}
+
+/* --- code run from a mapped file, as ld.so runs a library -------------- */
+
+static void test_exec(void)
+{
+	/* mov w0, #42; ret */
+	static const uint32_t code[] = { 0x52800540, 0xd65f03c0 };
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (!check(fd >= 0 && pwrite(fd, code, sizeof code, page) == sizeof code,
+		   "write a function at offset one page", "errno %d", errno))
+		return;
+	void *text = mmap(NULL, page, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, page);
+	if (check(text != MAP_FAILED, "map it PROT_READ | PROT_EXEC", "errno %d", errno)) {
+		int (*function)(void) = (int (*)(void))text;
+		check_eq(function(), 42, "the mapped function runs");
+		check_signaled(run_in_child(touch_write, text), SIGSEGV,
+			       "a store to the mapped text gives SIGSEGV");
+		munmap(text, page);
+	}
+	close(fd);
+	unlink(path);
+}
+
 /* --- msync ------------------------------------------------------------ */
 
 static void test_msync(void)
@@ -300,6 +346,22 @@ static void test_msync(void)
 
 /* --- ftruncate and the end of the file -------------------------------- */
 
+/* A child grows the file to two pages, reads the second through its
+ * inherited mapping m, cuts the file back to one page and reads it again:
+ * truncation unmaps it from a forked copy of the mapping too. */
+static int touch_read_after_truncation(void *p)
+{
+	char *m = p;
+	int fd = open(path, O_RDWR);
+	if (fd < 0 || ftruncate(fd, 2 * page))
+		return 1;
+	if (m[page] != 0)
+		return 2;
+	if (ftruncate(fd, page))
+		return 3;
+	return touch_read(m + page);
+}
+
 static void test_truncate(void)
 {
 	int fd = make_file(2);
@@ -326,6 +388,8 @@ static void test_truncate(void)
 		       "storing to it gives SIGBUS too");
 	check_signaled(run_in_child(touch_read, private_map + page), SIGBUS,
 		       "a private page cut off, even one written, gives SIGBUS");
+	check_signaled(run_in_child(touch_read_after_truncation, m), SIGBUS,
+		       "so does one cut off while a child held it");
 	check(m[0] == 'a', "the page before the end is intact", "got %c", m[0]);
 	int ends[2];
 	if (pipe(ends) == 0) {
@@ -411,6 +475,7 @@ int main(int argc, char **argv)
 	static const struct tap_section sections[] = {
 		{ "errors", test_errors },       { "coherence", test_coherence },
 		{ "fork", test_fork },           { "private", test_private },
+		{ "split", test_split },         { "exec", test_exec },
 		{ "msync", test_msync },         { "truncate", test_truncate },
 		{ "results", test_results_file }, { "dev_zero", test_dev_zero },
 	};
