@@ -68,6 +68,10 @@ static void test_errors(void)
 		    "offset not page aligned gives EINVAL");
 	check_errno((long)mmap(NULL, page, PROT_READ, MAP_SHARED, 99, 0), EBADF,
 		    "a closed descriptor gives EBADF");
+	int path_only = open(path, O_PATH);
+	check_errno((long)mmap(NULL, page, PROT_READ, MAP_PRIVATE, path_only, 0), EBADF,
+		    "an O_PATH descriptor gives EBADF");
+	close(path_only);
 
 	int read_only = open(path, O_RDONLY);
 	check_errno((long)mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, read_only, 0),
