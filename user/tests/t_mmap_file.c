@@ -12,6 +12,7 @@
  * with the pid in it, so that runs beside each other do not meet.
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -317,6 +318,22 @@ static void test_exec(void)
 	}
 	close(fd);
 	unlink(path);
+
+	/* The program's own first page is the executable's: made writable,
+	 * it is still a private copy (a padding byte of e_ident is changed). */
+	extern char __ehdr_start[];
+	char *header = __ehdr_start;
+	int exe = open("/proc/self/exe", O_RDONLY);
+	if (check(mprotect(header, page, PROT_READ | PROT_WRITE | PROT_EXEC) == 0 && exe >= 0,
+		  "mprotect the program's first page writable", "errno %d", errno)) {
+		header[EI_PAD] = 0x55;
+		check(byte_at(exe, EI_PAD) == 0,
+		      "a store to it leaves the executable file alone", "got %d",
+		      byte_at(exe, EI_PAD));
+		header[EI_PAD] = 0;
+		mprotect(header, page, PROT_READ | PROT_EXEC);
+	}
+	close(exe);
 }
 
 /* --- msync ------------------------------------------------------------ */
