@@ -25,6 +25,7 @@
 struct file;
 struct inode;
 struct stat;
+struct file_lock_context;
 struct poll_table;
 
 struct timespec_kernel {
@@ -87,6 +88,7 @@ struct inode {
     char name[256];            /* directories: the name in parent (getcwd) */
     struct inode *mounted;     /* directories: root of the file system mounted here */
     struct inode *mountpoint;  /* a file system's root: where it is mounted */
+    struct file_lock_context *locks;   /* fcntl and flock locks (fs/locks.h), NULL if none */
     void *private;
 };
 
