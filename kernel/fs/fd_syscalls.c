@@ -132,7 +132,8 @@ static long sys_fcntl(uint64_t fd, uint64_t command, uint64_t argument)
         result = 0;
         break;
     case F_GETPIPE_SZ:
-        result = S_ISFIFO(file->inode->mode) ? 64 * 1024 : -EBADF;
+    case F_SETPIPE_SZ:
+        result = pipe_fcntl(file, (unsigned)command, argument);
         break;
     default:
         result = -EINVAL;
