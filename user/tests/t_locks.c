@@ -5,7 +5,8 @@
  * through their exit status or a pipe), merging and splitting of ranges,
  * l_whence and negative lengths, the argument errors, release on close
  * and exit, blocking waits ended by the holder, by a signal (EINTR) or by
- * a deadlock (EDEADLK), and flock's sharing through dup and fork.
+ * a deadlock (EDEADLK) and restarted under SA_RESTART, and flock's sharing
+ * through dup and fork.
  *
  * Uses one scratch file, /tmp/t_locks.data, removed at the end.
  */
@@ -268,11 +269,24 @@ static void on_signal(int signal_number)
 	(void)signal_number;
 }
 
+/* Under SA_RESTART, the handler says "h" so that the parent knows it ran. */
+static void on_signal_say_so(int signal_number)
+{
+	(void)signal_number;
+	write(waiter_pipe[1], "h", 1);
+}
+
+enum waiter_signals { NO_HANDLER, HANDLER, HANDLER_RESTART };
+
 static int child_wait_for_lock(void *argument)
 {
-	int interruptible = argument != NULL;
-	if (interruptible) {
-		struct sigaction action = { .sa_handler = on_signal };   /* no SA_RESTART */
+	enum waiter_signals signals = (enum waiter_signals)(long)argument;
+	if (signals != NO_HANDLER) {
+		struct sigaction action = { .sa_handler = on_signal };
+		if (signals == HANDLER_RESTART) {
+			action.sa_handler = on_signal_say_so;
+			action.sa_flags = SA_RESTART;
+		}
 		sigaction(SIGUSR1, &action, NULL);
 	}
 	int fd = open_data(O_RDWR);
@@ -297,7 +311,7 @@ static void check_wait_until_released(void (*unlock)(void), const char *what)
 {
 	char byte = 0, line[160];
 	pipe(waiter_pipe);
-	pid_t child = start_child(child_wait_for_lock, NULL);
+	pid_t child = start_child(child_wait_for_lock, (void *)NO_HANDLER);
 	int ready = read(waiter_pipe[0], &byte, 1) == 1 && byte == 'r';
 	struct pollfd early = { waiter_pipe[0], POLLIN, 0 };
 	/* A bug that grants the lock too soon shows within this time; a right
@@ -320,7 +334,7 @@ static void check_wait_interrupted(const char *description)
 {
 	char byte = 0;
 	pipe(waiter_pipe);
-	pid_t child = start_child(child_wait_for_lock, (void *)1);
+	pid_t child = start_child(child_wait_for_lock, (void *)HANDLER);
 	close(waiter_pipe[1]);
 	read(waiter_pipe[0], &byte, 1);
 	/* The signal may come before the child waits (its handler then runs
@@ -334,6 +348,31 @@ static void check_wait_interrupted(const char *description)
 	int status = -1;
 	waitpid(child, &status, 0);
 	check_exited(status, EINTR, description);
+	close(waiter_pipe[0]);
+}
+
+/*
+ * One waiter whose handler has SA_RESTART: signals (some of which come
+ * while it waits) do not end its wait, which goes on until the unlock.
+ */
+static void check_wait_restarted(void (*unlock)(void), const char *description)
+{
+	char byte = 0;
+	int handled = 0;
+	pipe(waiter_pipe);
+	pid_t child = start_child(child_wait_for_lock, (void *)HANDLER_RESTART);
+	close(waiter_pipe[1]);
+	read(waiter_pipe[0], &byte, 1);
+	for (int signals = 0; signals < 3; signals++) {
+		kill(child, SIGUSR1);
+		handled += read(waiter_pipe[0], &byte, 1) == 1 && byte == 'h';
+	}
+	unlock();
+	int granted = read(waiter_pipe[0], &byte, 1) == 1 && byte == 'g';
+	int status = -1;
+	waitpid(child, &status, 0);
+	check(handled == 3 && granted && WIFEXITED(status) && WEXITSTATUS(status) == 0, description,
+	      "handled %d, granted %d, wait status 0x%x", handled, granted, status);
 	close(waiter_pipe[0]);
 }
 
@@ -362,6 +401,7 @@ static void test_blocking(void)
 	check_wait_until_released(unlock_posix, "F_SETLKW");
 	set_lock(data_fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 10);
 	check_wait_interrupted("a signal without SA_RESTART ends F_SETLKW with EINTR");
+	check_wait_restarted(unlock_posix, "under SA_RESTART, F_SETLKW waits on after the handler");
 	unlock_all(data_fd);
 
 	/* Two processes each hold a byte and wait for the other's: whichever
@@ -395,6 +435,7 @@ static void test_blocking(void)
 	check_wait_until_released(unlock_flock, "flock LOCK_EX");
 	flock(flock_holder, LOCK_EX);
 	check_wait_interrupted("a signal without SA_RESTART ends a waiting flock with EINTR");
+	check_wait_restarted(unlock_flock, "under SA_RESTART, a waiting flock waits on after the handler");
 	close(flock_holder);
 }
 
