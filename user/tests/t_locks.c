@@ -380,18 +380,60 @@ static void unlock_posix(void) { set_lock(data_fd, F_SETLK, F_UNLCK, SEEK_SET, 0
 static int flock_holder = -1;
 static void unlock_flock(void) { flock(flock_holder, LOCK_UN); }
 
-/* Deadlock child: holds byte 1, then waits for byte 0; exit status 0 or its errno. */
+/* Deadlock cycle member: holds byte mine, then, told to go, waits for the
+ * next byte (the parent's byte 0 after the last); exit status 0 or errno. */
 static int go_pipe[2];
+static int cycle_length;
 
-static int child_cross(void *argument)
+static int child_in_cycle(void *argument)
 {
-	(void)argument;
+	int mine = (int)(long)argument;
 	char byte;
-	if (set_lock(data_fd, F_SETLK, F_WRLCK, SEEK_SET, 1, 1) != 0)
+	if (set_lock(data_fd, F_SETLK, F_WRLCK, SEEK_SET, mine, 1) != 0)
 		return 100;
 	if (write(waiter_pipe[1], "r", 1) != 1 || read(go_pipe[0], &byte, 1) != 1)
 		return 101;
-	return set_lock(data_fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1) == 0 ? 0 : errno;
+	int next = (mine + 1) % cycle_length;
+	return set_lock(data_fd, F_SETLKW, F_WRLCK, SEEK_SET, next, 1) == 0 ? 0 : errno;
+}
+
+/*
+ * The parent and length - 1 children each hold a byte and wait for the
+ * next one's: whichever waits last closes the cycle and gets EDEADLK
+ * (fcntl(2)); once its lock goes, every other waiter is granted in turn.
+ */
+static void check_deadlock_cycle(int length, const char *description)
+{
+	char byte;
+	pid_t children[3];
+	int deadlocks = 0, granted = 0;
+	cycle_length = length;
+	pipe(waiter_pipe);
+	pipe(go_pipe);
+	set_lock(data_fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1);
+	for (int i = 1; i < length; i++)
+		children[i] = start_child(child_in_cycle, (void *)(long)i);
+	for (int i = 1; i < length; i++)
+		read(waiter_pipe[0], &byte, 1);
+	for (int i = 1; i < length; i++)
+		write(go_pipe[1], "g", 1);
+	int result = set_lock(data_fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1) == 0 ? 0 : errno;
+	deadlocks += result == EDEADLK;
+	granted += result == 0;
+	unlock_all(data_fd);   /* whoever waits for byte 0 goes on */
+	for (int i = 1; i < length; i++) {
+		int status = -1;
+		waitpid(children[i], &status, 0);
+		int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		deadlocks += code == EDEADLK;
+		granted += code == 0;
+	}
+	check(deadlocks == 1 && granted == length - 1, description, "%d EDEADLK, %d granted",
+	      deadlocks, granted);
+	close(waiter_pipe[0]);
+	close(waiter_pipe[1]);
+	close(go_pipe[0]);
+	close(go_pipe[1]);
 }
 
 static void test_blocking(void)
@@ -404,30 +446,9 @@ static void test_blocking(void)
 	check_wait_restarted(unlock_posix, "under SA_RESTART, F_SETLKW waits on after the handler");
 	unlock_all(data_fd);
 
-	/* Two processes each hold a byte and wait for the other's: whichever
-	 * waits second closes the cycle and gets EDEADLK (fcntl(2)). */
-	char byte;
-	pipe(waiter_pipe);
-	pipe(go_pipe);
-	set_lock(data_fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1);
-	pid_t child = start_child(child_cross, NULL);
-	read(waiter_pipe[0], &byte, 1);
-	write(go_pipe[1], "g", 1);
-	int parent_result = set_lock(data_fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1) == 0 ? 0 : errno;
-	if (parent_result == EDEADLK)
-		set_lock(data_fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1);   /* lets the child go on */
-	int status = -1;
-	waitpid(child, &status, 0);
-	int child_result = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	check((parent_result == EDEADLK && child_result == 0) ||
-		      (parent_result == 0 && child_result == EDEADLK),
-	      "of two processes waiting for each other's lock, one gets EDEADLK and the other the lock",
-	      "parent %d, child %d", parent_result, child_result);
-	unlock_all(data_fd);
-	close(waiter_pipe[0]);
-	close(waiter_pipe[1]);
-	close(go_pipe[0]);
-	close(go_pipe[1]);
+	check_deadlock_cycle(2, "of two processes waiting for each other's lock, "
+				"one gets EDEADLK and the other the lock");
+	check_deadlock_cycle(3, "in a cycle of three processes, one gets EDEADLK and the others the locks");
 
 	use_flock = 1;
 	flock_holder = open_data(O_RDONLY);
