@@ -1,5 +1,5 @@
-/* Descriptor system calls: openat, close, close_range, dup, dup3, fcntl, flock, ioctl, pipe2. */
-#include <fs_internal.h>
+/* Descriptor system calls: openat, close, close_range, dup, dup3, fcntl, ioctl, pipe2. */
+#include "locks.h"
 #include <page.h>
 #include <syscall.h>
 #include <task.h>
@@ -85,56 +85,6 @@ static long sys_dup3(uint64_t old_fd, uint64_t new_fd, uint64_t flags)
 }
 SYSCALL(__NR_dup3, sys_dup3);
 
-/*
- * Record locks: there is one process tree and no other party, so every
- * lock is granted and F_GETLK always finds the range unlocked.  The
- * argument checks are Linux's.
- */
-static long record_lock(struct file *file, unsigned command, uint64_t user_lock)
-{
-    struct flock lock;
-    if (copy_from_user(&lock, (void *)user_lock, sizeof(lock)))
-        return -EFAULT;
-    if (lock.l_type != F_RDLCK && lock.l_type != F_WRLCK && lock.l_type != F_UNLCK)
-        return -EINVAL;
-    bool query = command == F_GETLK || command == F_OFD_GETLK;
-    if (query) {
-        if (lock.l_type == F_UNLCK)
-            return -EINVAL;
-        lock.l_type = F_UNLCK;
-        return copy_to_user((void *)user_lock, &lock, sizeof(lock)) ? -EFAULT : 0;
-    }
-    if ((lock.l_type == F_RDLCK && !file_readable(file)) ||
-        (lock.l_type == F_WRLCK && !file_writable(file)))
-        return -EBADF;
-    return 0;
-}
-
-/* flock(2) operations (sys/file.h). */
-#define LOCK_SH 1
-#define LOCK_EX 2
-#define LOCK_NB 4
-#define LOCK_UN 8
-#define LOCK_MAND 32
-
-/* flock(2): granted at once, for the same reason as record locks above. */
-static long sys_flock(uint64_t fd, uint64_t operation)
-{
-    struct file *file = fd_get((int)fd);
-    if (!file)
-        return -EBADF;
-    uint64_t kind = operation & ~(uint64_t)LOCK_NB;
-    long result = kind == LOCK_SH || kind == LOCK_EX || kind == LOCK_UN ? 0 : -EINVAL;
-    /* Linux still accepts, and ignores, the obsolete LOCK_MAND locks. */
-    if (operation & LOCK_MAND)
-        result = 0;
-    if (file->flags & O_PATH)
-        result = -EBADF;
-    file_put(file);
-    return result;
-}
-SYSCALL(__NR_flock, sys_flock);
-
 /* fcntl(2) F_SETFL may change only these; the access mode and the rest stay. */
 #define SETTABLE_STATUS_FLAGS (O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME)
 
@@ -175,14 +125,15 @@ static long sys_fcntl(uint64_t fd, uint64_t command, uint64_t argument)
     case F_OFD_GETLK:
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
-        result = record_lock(file, (unsigned)command, argument);
+        result = file_lock_fcntl((int)fd, file, (unsigned)command, argument);
         break;
     case F_GETOWN:
     case F_SETOWN:
         result = 0;
         break;
     case F_GETPIPE_SZ:
-        result = S_ISFIFO(file->inode->mode) ? 64 * 1024 : -EBADF;
+    case F_SETPIPE_SZ:
+        result = pipe_fcntl(file, (unsigned)command, argument);
         break;
     default:
         result = -EINVAL;

@@ -3,12 +3,24 @@
  *
  * A slot holds one reference to its file.  fd_install, fd_install_from and
  * fd_install_at take over the caller's reference when they succeed (as
- * Linux's fd_install does); on failure the caller still owns it.
+ * Linux's fd_install does); on failure the caller still owns it.  Every
+ * way a slot lets go of its file is a close by the table (close_by_table).
  */
-#include <fs_internal.h>
+#include "locks.h"
 #include <page.h>
 #include <task.h>
 #include <asm-generic/resource.h>
+
+/*
+ * A close by the table files, as Linux's filp_close: whichever descriptor
+ * of the inode it was, the table's POSIX record locks on it go (fcntl(2)).
+ */
+static void close_by_table(struct file *file, struct files *files)
+{
+    if (file->inode->locks)
+        file_locks_close(file, files);
+    file_put(file);
+}
 
 struct files *files_new(void)
 {
@@ -38,7 +50,7 @@ void files_put(struct files *files)
         return;
     for (int fd = 0; fd < FILES_MAX; fd++)
         if (files->slots[fd])
-            file_put(files->slots[fd]);
+            close_by_table(files->slots[fd], files);
     kfree(files);
 }
 
@@ -56,7 +68,7 @@ void files_close_on_exec(struct files *files)
     for (int fd = 0; fd < FILES_MAX; fd++) {
         if (files->close_on_exec[fd / 64] & (1UL << (fd % 64))) {
             if (files->slots[fd])
-                file_put(files->slots[fd]);
+                close_by_table(files->slots[fd], files);
             files->slots[fd] = NULL;
             set_close_on_exec(files, fd, false);
         }
@@ -106,7 +118,7 @@ int fd_install_at(int fd, struct file *file, bool close_on_exec)
     set_close_on_exec(files, fd, close_on_exec);
     /* dup2: the old file is closed silently, after the slot is reused. */
     if (previous)
-        file_put(previous);
+        close_by_table(previous, files);
     return fd;
 }
 
@@ -118,7 +130,7 @@ int fd_close(int fd)
     struct file *file = files->slots[fd];
     files->slots[fd] = NULL;
     set_close_on_exec(files, fd, false);
-    file_put(file);
+    close_by_table(file, files);
     return 0;
 }
 

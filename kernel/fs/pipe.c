@@ -1,8 +1,9 @@
 /*
  * Pipes and FIFOs (pipe(7)).
  *
- * A pipe is a 64 KiB ring buffer with counts of the open read and write
- * ends.  Reads take what is there, waiting while the pipe is empty and a
+ * A pipe is a ring buffer of 64 KiB (fcntl F_SETPIPE_SZ changes that to
+ * another power-of-two number of pages) with counts of the open read and
+ * write ends.  Reads take what is there, waiting while the pipe is empty and a
  * writer exists (end of file when none does).  Writes of at most PIPE_BUF
  * bytes are atomic: they wait for room for all of it; longer writes go in
  * pieces.  Writing with no reader left raises SIGPIPE and fails with EPIPE.
@@ -21,12 +22,25 @@
 #include <asm/ioctls.h>
 #include <asm-generic/siginfo.h>
 
-#define PIPE_CAPACITY (64 * 1024)
-#define PIPE_CAPACITY_ORDER 4          /* 2^4 pages */
+#define PIPE_DEFAULT_ORDER 4           /* 2^4 pages: Linux's 64 KiB */
 #define PIPE_BUF 4096                  /* POSIX atomic write limit (Linux's value) */
+/* F_SETPIPE_SZ: Linux refuses sizes above 2^31 bytes (EINVAL). */
+#define PIPE_SIZE_LIMIT (1UL << 31)
+
+/*
+ * /proc/sys/fs/pipe-max-size and pipe-user-pages-soft, Linux's defaults.
+ * On Linux they bind only unprivileged users (F_SETPIPE_SZ above the
+ * former is EPERM; past the latter, new pipes get one page); every Strata
+ * process is the superuser, so they are kept for programs that read or
+ * tune them and bind no one.
+ */
+uint32_t pipe_max_size = 1048576;
+uint32_t pipe_user_pages_soft = 16384;
 
 struct pipe {
-    uint8_t *buffer;                   /* PIPE_CAPACITY bytes */
+    uint8_t *buffer;                   /* capacity bytes: 2^order pages */
+    size_t capacity;
+    unsigned order;
     size_t head;                       /* index of the oldest byte */
     size_t count;                      /* bytes in the buffer */
     unsigned readers, writers;         /* open ends */
@@ -40,7 +54,9 @@ static struct pipe *pipe_new(void)
     struct pipe *pipe = kzalloc(sizeof(*pipe));
     if (!pipe)
         return NULL;
-    pipe->buffer = pages_alloc(PIPE_CAPACITY_ORDER);
+    pipe->order = PIPE_DEFAULT_ORDER;
+    pipe->capacity = PAGE_SIZE << pipe->order;
+    pipe->buffer = pages_alloc(pipe->order);
     if (!pipe->buffer) {
         kfree(pipe);
         return NULL;
@@ -52,7 +68,7 @@ static struct pipe *pipe_new(void)
 
 static void pipe_free(struct pipe *pipe)
 {
-    pages_free(pipe->buffer, PIPE_CAPACITY_ORDER);
+    pages_free(pipe->buffer, pipe->order);
     kfree(pipe);
 }
 
@@ -73,13 +89,13 @@ static ssize_t pipe_read(struct file *file, void *user_buffer, size_t length, ui
     size_t wanted = MIN(length, pipe->count);
     size_t done = 0;
     while (done < wanted) {
-        size_t chunk = MIN(wanted - done, PIPE_CAPACITY - pipe->head);
+        size_t chunk = MIN(wanted - done, pipe->capacity - pipe->head);
         if (copy_to_user((uint8_t *)user_buffer + done, pipe->buffer + pipe->head, chunk)) {
             if (!done)
                 return -EFAULT;
             break;
         }
-        pipe->head = (pipe->head + chunk) % PIPE_CAPACITY;
+        pipe->head = (pipe->head + chunk) % pipe->capacity;
         pipe->count -= chunk;
         done += chunk;
     }
@@ -92,8 +108,8 @@ static ssize_t pipe_fill(struct pipe *pipe, const uint8_t *user_source, size_t l
 {
     size_t done = 0;
     while (done < length) {
-        size_t tail = (pipe->head + pipe->count) % PIPE_CAPACITY;
-        size_t chunk = MIN(length - done, PIPE_CAPACITY - tail);
+        size_t tail = (pipe->head + pipe->count) % pipe->capacity;
+        size_t chunk = MIN(length - done, pipe->capacity - tail);
         if (copy_from_user(pipe->buffer + tail, user_source + done, chunk))
             return done ? (ssize_t)done : -EFAULT;
         pipe->count += chunk;
@@ -119,7 +135,7 @@ static ssize_t pipe_write(struct file *file, const void *user_buffer, size_t len
             raise_sigpipe();
             return done ? (ssize_t)done : -EPIPE;
         }
-        size_t room = PIPE_CAPACITY - pipe->count;
+        size_t room = pipe->capacity - pipe->count;
         /* POSIX: a write of at most PIPE_BUF bytes is never interleaved. */
         bool fits = length <= PIPE_BUF ? room >= length : room > 0;
         if (fits) {
@@ -155,7 +171,7 @@ static unsigned pipe_poll(struct file *file, struct poll_table *table)
     }
     if (file_writable(file)) {
         poll_wait(table, &pipe->writable);
-        if (PIPE_CAPACITY - pipe->count >= PIPE_BUF)
+        if (pipe->capacity - pipe->count >= PIPE_BUF)
             mask |= POLLOUT | POLLWRNORM;
         if (pipe->readers == 0)
             mask |= POLLERR;
@@ -169,6 +185,53 @@ static long pipe_ioctl(struct file *file, unsigned command, uint64_t argument)
     if (command != FIONREAD)
         return -ENOTTY;
     return PUT_USER((int)pipe->count, (int *)argument);
+}
+
+/*
+ * Linux's rounding of a pipe size: a page at least, else the next power
+ * of two; 0 (refused) above PIPE_SIZE_LIMIT.  Also for pipe-max-size.
+ */
+uint64_t pipe_round_size(uint64_t size)
+{
+    if (size > PIPE_SIZE_LIMIT)
+        return 0;
+    uint64_t rounded = PAGE_SIZE;
+    while (rounded < size)
+        rounded <<= 1;
+    return rounded;
+}
+
+/*
+ * F_SETPIPE_SZ: a new buffer holding what the pipe holds.  Linux refuses
+ * (EBUSY) when the pages its data occupies would not fit; Strata's ring
+ * holds bytes, so the test is on bytes, which can accept a size Linux
+ * refuses by one page.  The buffer is one block allocated now (Linux's
+ * pages come on demand), so sizes above 2^PAGE_MAX_ORDER pages fail with
+ * ENOMEM.
+ */
+static long pipe_resize(struct pipe *pipe, uint64_t size)
+{
+    uint64_t capacity = pipe_round_size(size);
+    if (!capacity)
+        return -EINVAL;
+    if (pipe->count > capacity)
+        return -EBUSY;
+    unsigned order = 0;
+    while ((PAGE_SIZE << order) < capacity)
+        order++;
+    uint8_t *buffer = order <= PAGE_MAX_ORDER ? pages_alloc(order) : NULL;
+    if (!buffer)
+        return -ENOMEM;
+    size_t first = MIN(pipe->count, pipe->capacity - pipe->head);
+    memcpy(buffer, pipe->buffer + pipe->head, first);
+    memcpy(buffer + first, pipe->buffer, pipe->count - first);
+    pages_free(pipe->buffer, pipe->order);
+    pipe->buffer = buffer;
+    pipe->order = order;
+    pipe->capacity = capacity;
+    pipe->head = 0;
+    wake_up_all(&pipe->writable);   /* a larger pipe may take a waiting write */
+    return (long)capacity;
 }
 
 static void pipe_release(struct file *file)
@@ -195,6 +258,14 @@ static const struct file_operations pipe_file_operations = {
     .seek = no_seek,
     .release = pipe_release,
 };
+
+long pipe_fcntl(struct file *file, unsigned command, uint64_t argument)
+{
+    if (file->ops != &pipe_file_operations)
+        return -EBADF;   /* Linux: not a pipe or FIFO */
+    struct pipe *pipe = file->inode->private;
+    return command == F_GETPIPE_SZ ? (long)pipe->capacity : pipe_resize(pipe, argument);
+}
 
 static struct super_block *pipe_super_block(void)
 {

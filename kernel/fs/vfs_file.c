@@ -1,5 +1,5 @@
 /* Open files: allocation and reference counting (see vfs.h). */
-#include <vfs.h>
+#include "locks.h"
 #include <page.h>
 
 /*
@@ -30,6 +30,8 @@ void file_put(struct file *file)
     ASSERT(file->refcount > 0);
     if (--file->refcount)
         return;
+    if (file->inode->locks)
+        file_locks_release(file);
     if (file->ops && file->ops->release)
         file->ops->release(file);
     inode_put(file->inode);

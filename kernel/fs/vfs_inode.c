@@ -38,6 +38,7 @@ void inode_put(struct inode *inode)
     ASSERT(inode->refcount > 0);
     if (--inode->refcount)
         return;
+    ASSERT(!inode->locks);   /* every lock went with its file or its owner's close */
     if (inode->ops && inode->ops->release)
         inode->ops->release(inode);
     kfree(inode);

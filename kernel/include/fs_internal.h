@@ -30,6 +30,13 @@ struct super_block *super_block_new(const char *name);
 
 /* pipe.c: the operations of FIFO inodes (named pipes). */
 extern const struct file_operations fifo_file_operations;
+/* fcntl F_GETPIPE_SZ and F_SETPIPE_SZ on a pipe or FIFO; -EBADF on other files. */
+long pipe_fcntl(struct file *file, unsigned command, uint64_t argument);
+/* A pipe size rounded as Linux rounds it (a power-of-two number of pages), 0 if too large. */
+uint64_t pipe_round_size(uint64_t size);
+/* /proc/sys/fs/pipe-max-size and pipe-user-pages-soft (pipe.c says what they bind). */
+extern uint32_t pipe_max_size;
+extern uint32_t pipe_user_pages_soft;
 
 /* fd_table.c.  fd_install and fd_install_at take over the caller's reference. */
 /* Descriptors are below this: RLIMIT_NOFILE, at most FILES_MAX. */

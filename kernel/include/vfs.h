@@ -25,6 +25,7 @@
 struct file;
 struct inode;
 struct stat;
+struct file_lock_context;
 struct poll_table;
 
 struct timespec_kernel {
@@ -97,6 +98,7 @@ struct inode {
     struct inode *mountpoint;  /* a file system's root: where it is mounted */
     struct list_node mapped_areas;  /* struct area.file_node of every area
                                      * mapping it (address_space.h) */
+    struct file_lock_context *locks;   /* fcntl and flock locks (fs/locks.h), NULL if none */
     void *private;
 };
 

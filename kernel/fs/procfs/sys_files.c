@@ -28,6 +28,12 @@
  * net/ipv4/tcp_syn_retries: how many times an unanswered SYN is sent again
  * before connect fails with ETIMEDOUT (RFC 1122 4.2.3.5's R2 for a SYN);
  * 1 to 127 as Linux (EINVAL otherwise).
+ *
+ * fs/pipe-max-size and fs/pipe-user-pages-soft: Linux's pipe limits for
+ * unprivileged users (pipe.c: they bind no one here).  A pipe-max-size
+ * written is rounded as F_SETPIPE_SZ rounds (a power-of-two number of
+ * pages, EINVAL above 2^31); pipe-user-pages-soft takes any 32-bit count
+ * (Linux's is an unsigned long).
  */
 #include "procfs_internal.h"
 #include <netif/port.h>
@@ -40,6 +46,16 @@
 /* 2 * MSL must fit the timers' 32-bit milliseconds. */
 #define TCP_MSL_MAX_MS (INT32_MAX / 2)
 #define TCP_SYN_RETRIES_MAX 127   /* Linux's MAX_TCP_SYNCNT */
+
+/*
+ * Slots (procfs_internal.h): /proc/sys's own names 160-163, sys/net 164,
+ * sys/net/ipv4 165-179, sys/fs 180-187.
+ */
+#define SYS_SLOTS PROCFS_SYS_FIRST_SLOT
+#define SYS_NET_SLOTS (SYS_SLOTS + 4)
+#define SYS_NET_IPV4_SLOTS (SYS_NET_SLOTS + 1)
+#define SYS_FS_SLOTS (SYS_NET_IPV4_SLOTS + 15)
+#define SYS_SLOTS_END (SYS_FS_SLOTS + 8)
 
 static bool is_blank(char c)
 {
@@ -167,19 +183,61 @@ static const struct procfs_entry ipv4_entries[] = {
     PROCFS_SYSCTL("tcp_timestamps", show_unsupported_feature, store_unsupported_feature),
 };
 static const struct procfs_directory ipv4_directory = {
-    ipv4_entries, ARRAY_SIZE(ipv4_entries), PROCFS_SYS_FIRST_SLOT + 2,
+    ipv4_entries, ARRAY_SIZE(ipv4_entries), SYS_NET_IPV4_SLOTS,
 };
+_Static_assert(SYS_NET_IPV4_SLOTS + ARRAY_SIZE(ipv4_entries) <= SYS_FS_SLOTS, "sys/net/ipv4's slots");
 
 static const struct procfs_entry net_entries[] = {
     PROCFS_DIRECTORY("ipv4", &ipv4_directory),
 };
 static const struct procfs_directory net_directory = {
-    net_entries, ARRAY_SIZE(net_entries), PROCFS_SYS_FIRST_SLOT + 1,
+    net_entries, ARRAY_SIZE(net_entries), SYS_NET_SLOTS,
 };
 
+static int show_pipe_max_size(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "%u\n", pipe_max_size);
+    return 0;
+}
+
+static int store_pipe_max_size(const char *text, size_t length)
+{
+    uint32_t value;
+    int error = parse_number(text, length, UINT32_MAX, &value);
+    if (error)
+        return error;
+    uint64_t rounded = pipe_round_size(value);
+    if (!rounded)
+        return -EINVAL;
+    pipe_max_size = (uint32_t)rounded;
+    return 0;
+}
+
+static int show_pipe_user_pages_soft(struct process *unused, struct procfs_text *text)
+{
+    procfs_printf(text, "%u\n", pipe_user_pages_soft);
+    return 0;
+}
+
+static int store_pipe_user_pages_soft(const char *text, size_t length)
+{
+    return parse_number(text, length, UINT32_MAX, &pipe_user_pages_soft);
+}
+
+static const struct procfs_entry fs_entries[] = {
+    PROCFS_SYSCTL("pipe-max-size", show_pipe_max_size, store_pipe_max_size),
+    PROCFS_SYSCTL("pipe-user-pages-soft", show_pipe_user_pages_soft, store_pipe_user_pages_soft),
+};
+static const struct procfs_directory fs_directory = {
+    fs_entries, ARRAY_SIZE(fs_entries), SYS_FS_SLOTS,
+};
+_Static_assert(SYS_FS_SLOTS + ARRAY_SIZE(fs_entries) <= SYS_SLOTS_END, "sys/fs's slots");
+
 static const struct procfs_entry sys_entries[] = {
+    PROCFS_DIRECTORY("fs", &fs_directory),
     PROCFS_DIRECTORY("net", &net_directory),
 };
 const struct procfs_directory procfs_sys_directory = {
-    sys_entries, ARRAY_SIZE(sys_entries), PROCFS_SYS_FIRST_SLOT,
+    sys_entries, ARRAY_SIZE(sys_entries), SYS_SLOTS,
 };
+_Static_assert(SYS_SLOTS + ARRAY_SIZE(sys_entries) <= SYS_NET_SLOTS, "/proc/sys's slots");
