@@ -95,8 +95,7 @@ static int poll_until(poll_scan_t scan, void *context, uint64_t deadline, bool i
     }
 }
 
-/* Reads a user timeout into a deadline; a NULL pointer means no timeout. */
-static int read_timeout(uint64_t user_timeout, uint64_t *deadline, bool *immediate)
+int poll_read_timeout(uint64_t user_timeout, uint64_t *deadline, bool *immediate)
 {
     *deadline = 0;
     *immediate = false;
@@ -187,7 +186,7 @@ static long sys_ppoll(uint64_t user_fds, uint64_t count, uint64_t user_timeout,
         return -EINVAL;
     uint64_t deadline;
     bool immediate;
-    long result = read_timeout(user_timeout, &deadline, &immediate);
+    long result = poll_read_timeout(user_timeout, &deadline, &immediate);
     if (result)
         return result;
     struct poll_call call = { .count = count };
@@ -304,7 +303,7 @@ static long sys_pselect6(uint64_t count, uint64_t user_in, uint64_t user_out, ui
         return -EINVAL;
     uint64_t deadline;
     bool immediate;
-    long result = read_timeout(user_timeout, &deadline, &immediate);
+    long result = poll_read_timeout(user_timeout, &deadline, &immediate);
     if (result)
         return result;
     /* The sixth argument points at { const sigset_t *set; size_t size; }. */

@@ -70,6 +70,12 @@ struct poll_table {
 };
 /* ppoll/pselect6/epoll_pwait's temporary signal mask, restored on return to user space. */
 int poll_install_signal_mask(uint64_t user_mask, uint64_t size);
+/*
+ * Reads a user struct timespec timeout into a deadline (monotonic ns; 0 when
+ * the pointer is NULL or the time too far to come) and immediate (a zero
+ * timeout): -EFAULT, or -EINVAL for a negative or unnormalised time.
+ */
+int poll_read_timeout(uint64_t user_timeout, uint64_t *deadline, bool *immediate);
 
 /* stat.c */
 struct stat;
