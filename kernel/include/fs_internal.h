@@ -76,6 +76,9 @@ int poll_install_signal_mask(uint64_t user_mask, uint64_t size);
  * timeout): -EFAULT, or -EINVAL for a negative or unnormalised time.
  */
 int poll_read_timeout(uint64_t user_timeout, uint64_t *deadline, bool *immediate);
+/* Writes the time left until deadline back over the user's timeout (nothing
+ * when either is 0: the value there is still right); -EFAULT or 0. */
+int poll_write_time_left(uint64_t user_timeout, uint64_t deadline);
 
 /* stat.c */
 struct stat;

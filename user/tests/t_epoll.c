@@ -9,7 +9,7 @@
  *
  * "t_epoll pwait2" runs only the epoll_pwait2 checks (timespec timeout,
  * NULL, signal mask): qemu-user 7.2, the recorded oracle, answers ENOSYS
- * for that call, so tests/test_epoll_pwait2.sh compares them with Linux 6.1
+ * for that call, so tests/test_linux_only_modes.sh compares them with Linux 6.1
  * booted by tools/linuxrun instead.
  */
 #define _GNU_SOURCE
