@@ -99,8 +99,7 @@ static void epoll_item_free(struct epoll *epoll, struct epoll_item *item)
     for (size_t i = 0; i < item->queue_count; i++)
         wait_entry_remove(&item->queues[i].entry);
     list_remove(&item->node);
-    if (item->watcher_node.next)
-        list_remove(&item->watcher_node);
+    list_remove(&item->watcher_node);     /* harmless when it watches no epoll */
     epoll->item_count--;
     file_put(item->file);
     kfree(item);

@@ -130,49 +130,52 @@ static void undo_drop_set(struct semaphore_set *set)
     }
 }
 
+/* Takes back the first count operations, last first. */
+static void revert_operations(struct semaphore_set *set, const struct sembuf *operations,
+                              size_t count, struct semaphore_undo *undo)
+{
+    while (count-- > 0) {
+        const struct sembuf *operation = &operations[count];
+        set->semaphores[operation->sem_num].value -= operation->sem_op;
+        if (operation->sem_flg & SEM_UNDO)
+            undo->adjustment[operation->sem_num] += operation->sem_op;
+    }
+}
+
 /*
- * Tries operations on the set: 0 when all were applied, 1 when one must
- * wait (*blocking is it), -EAGAIN for that under IPC_NOWAIT, -ERANGE past
- * SEMVMX or past SEMAEM for an undo sum.
+ * Applies operations in order, each seeing the ones before it, or none of
+ * them: 0 when all were applied, 1 when one must wait (*blocking is it),
+ * -EAGAIN for that under IPC_NOWAIT, -ERANGE past SEMVMX or past SEMAEM
+ * for an undo sum.
  */
 static int try_operations(struct semaphore_set *set, const struct sembuf *operations, size_t count,
                           struct semaphore_undo *undo, struct sembuf *blocking)
 {
-    int values[SEMOPM];
-    size_t touched[SEMOPM];
     for (size_t i = 0; i < count; i++) {
         const struct sembuf *operation = &operations[i];
-        size_t n = operation->sem_num;
-        int value = set->semaphores[n].value;
-        for (size_t j = i; j-- > 0;)
-            if (touched[j] == n) {
-                value = values[j];
-                break;
-            }
-        if ((operation->sem_op == 0 && value != 0) || value + operation->sem_op < 0) {
+        struct semaphore *semaphore = &set->semaphores[operation->sem_num];
+        int value = semaphore->value + operation->sem_op;
+        int result = 0;
+        if ((operation->sem_op == 0 && semaphore->value != 0) || value < 0) {
             *blocking = *operation;
-            return (operation->sem_flg & IPC_NOWAIT) ? -EAGAIN : 1;
-        }
-        value += operation->sem_op;
-        if (value > SEMVMX)
-            return -ERANGE;
-        if (operation->sem_flg & SEM_UNDO) {
-            int sum = undo->adjustment[n] - operation->sem_op;
-            for (size_t j = 0; j < i; j++)
-                if (touched[j] == n && (operations[j].sem_flg & SEM_UNDO))
-                    sum -= operations[j].sem_op;
+            result = (operation->sem_flg & IPC_NOWAIT) ? -EAGAIN : 1;
+        } else if (value > SEMVMX) {
+            result = -ERANGE;
+        } else if (operation->sem_flg & SEM_UNDO) {
+            int sum = undo->adjustment[operation->sem_num] - operation->sem_op;
             if (sum < -SEMAEM - 1 || sum > SEMAEM)
-                return -ERANGE;
+                result = -ERANGE;
+            else
+                undo->adjustment[operation->sem_num] = sum;
         }
-        values[i] = value;
-        touched[i] = n;
+        if (result) {
+            revert_operations(set, operations, i, undo);
+            return result;
+        }
+        semaphore->value = value;
     }
-    for (size_t i = 0; i < count; i++) {
-        set->semaphores[touched[i]].value = values[i];
-        set->semaphores[touched[i]].last_pid = current->process->pid;
-        if (operations[i].sem_flg & SEM_UNDO)
-            undo->adjustment[touched[i]] -= operations[i].sem_op;
-    }
+    for (size_t i = 0; i < count; i++)
+        set->semaphores[operations[i].sem_num].last_pid = current->process->pid;
     set->operation_time = ipc_now();
     wake_up_all(&set->queue);
     return 0;
