@@ -229,24 +229,33 @@ static long semaphore_operations(int id, const struct sembuf *operations, size_t
     }
 }
 
+/*
+ * Linux 6.1's order: the timeout is read first (EFAULT), the count checked,
+ * the operations read, then the id and the timeout's value checked.
+ */
 static long sys_semtimedop(uint64_t id, uint64_t user_operations, uint64_t count,
                            uint64_t user_timeout)
 {
-    if (count < 1 || (int)id < 0)
+    uint64_t deadline;
+    bool immediate;
+    long timeout_error = poll_read_timeout(user_timeout, &deadline, &immediate);
+    if (timeout_error == -EFAULT)
+        return timeout_error;
+    if (count < 1)
         return -EINVAL;
     if (count > SEMOPM)
         return -E2BIG;
     struct sembuf *operations = kmalloc(count * sizeof(*operations));
     if (!operations)
         return -ENOMEM;
-    long result = 0;
-    uint64_t deadline = 0;
-    bool immediate = false;
+    long result;
     if (copy_from_user(operations, (void *)user_operations, count * sizeof(*operations)))
         result = -EFAULT;
+    else if ((int)id < 0)
+        result = -EINVAL;
+    else if (timeout_error)
+        result = timeout_error;
     else
-        result = poll_read_timeout(user_timeout, &deadline, &immediate);
-    if (!result)
         result = semaphore_operations((int)id, operations, count, deadline, immediate);
     kfree(operations);
     return result;

@@ -153,10 +153,13 @@ static long sys_shmat(uint64_t id, uint64_t address, uint64_t flags)
     struct address_space *space = current->process->address_space;
     uint64_t length = segment->page_count * PAGE_SIZE;
     if (address) {
-        /* Linux refuses a fixed address over another mapping unless SHM_REMAP. */
-        if (address + length < address || address + length > USER_ADDRESS_LIMIT ||
+        /* Linux refuses a fixed address over another mapping unless SHM_REMAP;
+         * mmap's ENOMEM is for one past the end of the address space. */
+        if (address + length < address ||
             (!(flags & SHM_REMAP) && area_overlaps(space, address, address + length)))
             return -EINVAL;
+        if (address + length > USER_ADDRESS_LIMIT)
+            return -ENOMEM;
     } else if (!(address = area_find_free(space, length))) {
         return -ENOMEM;
     }

@@ -190,6 +190,7 @@ static void test_semaphores(void)
 	struct sembuf too_much = { 1, 32767, 0 };
 	check_errno(semop(id, &too_much, 1), ERANGE, "past SEMVMX gives ERANGE");
 	check_errno(semop(-1, &beyond, 1), EINVAL, "a negative id gives EINVAL");
+	check_errno(semop(id, (struct sembuf *)8, 1), EFAULT, "an unreadable operation list gives EFAULT");
 
 	struct timespec timeout = { 0, 150000000 };
 	long long start = mono_ms();
@@ -343,6 +344,8 @@ static void test_shared_memory(void)
 	check(shmat(id, p + 100, SHM_RND) == p, "SHM_RND rounds the address down to a page", "elsewhere");
 	check(shmat(-1, NULL, 0) == (void *)-1 && errno == EINVAL, "shmat of a negative id gives EINVAL",
 	      "errno %d", errno);
+	check(shmat(id, (void *)0xffffffffffff0000, 0) == (void *)-1 && errno == ENOMEM,
+	      "shmat past the end of the address space gives ENOMEM", "errno %d", errno);
 
 	check_eq(shmctl(id, IPC_RMID, NULL), 0, "IPC_RMID while attached");
 	check(shmctl(id, IPC_STAT, &status) == 0 && (status.shm_perm.mode & 01000) &&
