@@ -1,8 +1,9 @@
 /*
  * System V semaphores (semget(2), semop(2), semtimedop(2), semctl(2)).
  *
- * A semop's operations apply all together or not at all: they are tried in
- * order on a copy of the values; if one would block, the caller (unless
+ * A semop's operations apply all together or not at all: they are applied
+ * in order, each seeing the ones before, and taken back if one cannot be;
+ * if one would block, the caller (unless
  * IPC_NOWAIT: EAGAIN) sleeps on the set's queue, recording that operation
  * for GETNCNT and GETZCNT, and tries the whole list again after every change
  * to the set.  SEM_UNDO operations add up, per process and set, what exit
