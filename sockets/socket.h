@@ -117,6 +117,14 @@ size_t socket_statistics_format(char *buffer, size_t size);
 int socket_wait(struct socket *socket, uint64_t deadline);
 uint64_t socket_deadline(uint64_t timeout_ns);
 
+/*
+ * socket_syscalls.c: one sendmsg or recvmsg of the user struct msghdr at
+ * user_header on socket (sendmmsg and recvmmsg call it per message); length,
+ * if not NULL, gets the total of the message's iovecs.
+ */
+long socket_message_call(struct socket *socket, uint64_t user_header, int flags, bool sending,
+                         size_t *length);
+
 /* socket_message.c: moving data between a message's iovecs and the kernel. */
 int socket_message_copy_out(struct socket_message *message, const void *data, size_t length);
 int socket_message_copy_in(struct socket_message *message, void *data, size_t length);

@@ -324,18 +324,15 @@ static int message_to_user(uint64_t user_header, struct user_message_header *hea
 }
 
 /* sendmsg and recvmsg: the same header handling, in opposite directions. */
-static long message_call(uint64_t fd, uint64_t user_header, uint64_t flags, bool sending)
+long socket_message_call(struct socket *socket, uint64_t user_header, int flags, bool sending,
+                         size_t *length)
 {
     struct user_message_header header;
     struct socket_message *message = kzalloc(sizeof(*message));
     if (!message)
         return -ENOMEM;
-    message->flags = (int)flags;
-    struct socket *socket;
-    struct file *file = NULL;
-    long result = socket_from_fd((int)fd, &socket, &file);
-    if (!result)
-        result = message_from_user(user_header, &header, message, sending);
+    message->flags = flags;
+    long result = message_from_user(user_header, &header, message, sending);
     if (!result)
         result = transfer(socket, message, sending);
     if (!sending && result >= 0) {
@@ -343,10 +340,22 @@ static long message_call(uint64_t fd, uint64_t user_header, uint64_t flags, bool
         if (error)
             result = error;
     }
-    if (file)
-        file_put(file);
+    if (length)
+        *length = message->length;
     kfree(message->iov);
     kfree(message);
+    return result;
+}
+
+static long message_call(uint64_t fd, uint64_t user_header, uint64_t flags, bool sending)
+{
+    struct socket *socket;
+    struct file *file;
+    long result = socket_from_fd((int)fd, &socket, &file);
+    if (result)
+        return result;
+    result = socket_message_call(socket, user_header, (int)flags, sending, NULL);
+    file_put(file);
     return result;
 }
 

@@ -1,6 +1,7 @@
 /*
- * epoll(7): epoll_create1, epoll_ctl and epoll_pwait over any file with a
- * poll operation (sockets, pipes, the tty), on the same readiness mechanism
+ * epoll(7): epoll_create1, epoll_ctl, epoll_pwait and epoll_pwait2 over any
+ * file with a poll operation (sockets, pipes, the tty, another epoll), on the
+ * same readiness mechanism
  * as ppoll and pselect6: the file's poll operation names its wait queues
  * through poll_wait.  Here the poll table's queue hook links one permanent
  * callback entry per queue for the item (wait_queue_add_callback), so a
@@ -10,6 +11,11 @@
  * items report whenever they are ready; edge-triggered (EPOLLET) ones only
  * if a wake-up came since they last reported, as Linux's ready list does;
  * EPOLLONESHOT disables an item after one report until EPOLL_CTL_MOD.
+ *
+ * An epoll may watch another: the inner one's poll operation names its wait
+ * queue, which every wake-up of its own items wakes, so readiness climbs the
+ * nest.  As on Linux, epoll_ctl refuses with ELOOP an item that would make a
+ * cycle or a chain of more than EPOLL_MAX_NESTS epolls inside one another.
  *
  * An item holds a reference to its file, so its queues outlive it.  Linux
  * drops an item when its file is closed; here an item whose descriptor no
@@ -29,11 +35,14 @@
 #define EPOLL_ITEMS_MAX 4096
 /* What every item reports unasked (epoll_ctl(2)). */
 #define EPOLL_ALWAYS (EPOLLERR | EPOLLHUP)
+/* Linux's limit on epolls nested below the outermost one (fs/eventpoll.c). */
+#define EPOLL_MAX_NESTS 4
 
 struct epoll;
 
 struct epoll_item {
     struct list_node node;          /* on epoll->items, in the order added */
+    struct list_node watcher_node;  /* on the watched epoll's watchers, if file is an epoll */
     struct epoll *epoll;
     int fd;
     struct file *file;              /* referenced */
@@ -52,6 +61,7 @@ struct epoll {
     struct list_node items;
     size_t item_count;
     struct wait_queue wait;         /* epoll_pwait callers and pollers of the epoll file */
+    struct list_node watchers;      /* the items of other epolls that watch this one */
 };
 
 /* The poll table epoll_ctl passes to a file's poll operation. */
@@ -89,6 +99,7 @@ static void epoll_item_free(struct epoll *epoll, struct epoll_item *item)
     for (size_t i = 0; i < item->queue_count; i++)
         wait_entry_remove(&item->queues[i].entry);
     list_remove(&item->node);
+    list_remove(&item->watcher_node);     /* harmless when it watches no epoll */
     epoll->item_count--;
     file_put(item->file);
     kfree(item);
@@ -202,6 +213,7 @@ static long sys_epoll_create1(uint64_t flags)
         return -ENOMEM;
     }
     list_init(&epoll->items);
+    list_init(&epoll->watchers);
     wait_queue_init(&epoll->wait);
     file->private = epoll;
     int fd = fd_install(file, flags & EPOLL_CLOEXEC);
@@ -214,6 +226,40 @@ SYSCALL(__NR_epoll_create1, sys_epoll_create1);
 static struct epoll *epoll_of(struct file *file)
 {
     return file->ops == &epoll_file_operations ? file->private : NULL;
+}
+
+/* The longest chain of epolls nested below epoll (0: none), or -1 if target is among them. */
+static int depth_below(struct epoll *epoll, const struct epoll *target)
+{
+    int deepest = 0;
+    list_for_each(node, &epoll->items) {
+        struct epoll *inner = epoll_of(container_of(node, struct epoll_item, node)->file);
+        if (!inner)
+            continue;
+        int depth = inner == target ? -1 : depth_below(inner, target);
+        if (depth < 0)
+            return -1;
+        deepest = MAX(deepest, depth + 1);
+    }
+    return deepest;
+}
+
+/* The longest chain of epolls epoll is nested in (0: none watches it). */
+static int depth_above(struct epoll *epoll)
+{
+    int deepest = 0;
+    list_for_each(node, &epoll->watchers) {
+        struct epoll_item *item = container_of(node, struct epoll_item, watcher_node);
+        deepest = MAX(deepest, depth_above(item->epoll) + 1);
+    }
+    return deepest;
+}
+
+/* epoll_ctl(2)'s ELOOP: watching inner from epoll would close a cycle or nest too deep. */
+static bool nesting_refused(struct epoll *epoll, struct epoll *inner)
+{
+    int below = depth_below(inner, epoll);
+    return below < 0 || depth_above(epoll) + 1 + below > EPOLL_MAX_NESTS;
 }
 
 static int epoll_add(struct epoll *epoll, int fd, struct file *file, const struct epoll_event *event)
@@ -234,6 +280,9 @@ static int epoll_add(struct epoll *epoll, int fd, struct file *file, const struc
                                                .item = item };
     item_poll(item, &registration.table);
     list_push_back(&epoll->items, &item->node);
+    struct epoll *inner = epoll_of(file);
+    if (inner)
+        list_push_back(&inner->watchers, &item->watcher_node);
     epoll->item_count++;
     if (item_ready(item, false))
         wake_up_all(&epoll->wait);
@@ -255,8 +304,8 @@ static long sys_epoll_ctl(uint64_t epoll_fd, uint64_t operation, uint64_t fd, ui
         result = -EPERM;    /* epoll_ctl(2): regular files and directories cannot be watched */
     else if (!epoll || file == epoll_file)
         result = -EINVAL;
-    else if (file->ops == &epoll_file_operations)
-        result = -EINVAL;   /* nested epoll is not offered */
+    else if (operation == EPOLL_CTL_ADD && epoll_of(file) && nesting_refused(epoll, epoll_of(file)))
+        result = -ELOOP;
     if (result)
         goto out;
     struct epoll_item *item = epoll_find(epoll, (int)fd, file);
@@ -294,11 +343,11 @@ out:
 }
 SYSCALL(__NR_epoll_ctl, sys_epoll_ctl);
 
+/* Waits until deadline (monotonic ns, 0 = none), or only looks when immediate. */
 static long epoll_wait_events(struct epoll *epoll, struct epoll_event *events, int max,
-                              int timeout_ms)
+                              uint64_t deadline, bool immediate)
 {
-    uint64_t deadline = timeout_ms > 0 ? clock_monotonic_ns() + (uint64_t)timeout_ms * 1000000 : 0;
-    bool timed_out = timeout_ms == 0;
+    bool timed_out = immediate;
     epoll_drop_closed(epoll);
     for (;;) {
         int count = epoll_scan(epoll, events, max);
@@ -312,8 +361,9 @@ static long epoll_wait_events(struct epoll *epoll, struct epoll_event *events, i
     }
 }
 
-static long sys_epoll_pwait(uint64_t epoll_fd, uint64_t user_events, uint64_t max_events,
-                            uint64_t timeout, uint64_t user_mask, uint64_t mask_size)
+static long epoll_pwait_until(uint64_t epoll_fd, uint64_t user_events, uint64_t max_events,
+                              uint64_t deadline, bool immediate, uint64_t user_mask,
+                              uint64_t mask_size)
 {
     int max = (int)max_events;
     if (max <= 0 || (size_t)max > INT32_MAX / sizeof(struct epoll_event))
@@ -334,7 +384,7 @@ static long sys_epoll_pwait(uint64_t epoll_fd, uint64_t user_events, uint64_t ma
         result = -ENOMEM;
     if (!result) {
         max = (int)MIN((size_t)max, epoll->item_count + 1);
-        result = epoll_wait_events(epoll, events, max, (int)timeout);
+        result = epoll_wait_events(epoll, events, max, deadline, immediate);
         if (result > 0 && copy_to_user((void *)user_events, events, (size_t)result * sizeof(*events)))
             result = -EFAULT;
     }
@@ -342,4 +392,29 @@ static long sys_epoll_pwait(uint64_t epoll_fd, uint64_t user_events, uint64_t ma
     file_put(file);
     return result;
 }
+
+/* The timeout in milliseconds: negative waits for ever, 0 only looks. */
+static long sys_epoll_pwait(uint64_t epoll_fd, uint64_t user_events, uint64_t max_events,
+                            uint64_t timeout, uint64_t user_mask, uint64_t mask_size)
+{
+    int timeout_ms = (int)timeout;
+    uint64_t deadline = timeout_ms > 0 ? clock_monotonic_ns() + (uint64_t)timeout_ms * 1000000 : 0;
+    return epoll_pwait_until(epoll_fd, user_events, max_events, deadline, timeout_ms == 0,
+                             user_mask, mask_size);
+}
 SYSCALL(__NR_epoll_pwait, sys_epoll_pwait);
+
+/* epoll_pwait2(2): the timeout is a struct timespec, NULL waiting for ever;
+ * Linux reads and checks it before anything else. */
+static long sys_epoll_pwait2(uint64_t epoll_fd, uint64_t user_events, uint64_t max_events,
+                             uint64_t user_timeout, uint64_t user_mask, uint64_t mask_size)
+{
+    uint64_t deadline;
+    bool immediate;
+    long error = poll_read_timeout(user_timeout, &deadline, &immediate);
+    if (error)
+        return error;
+    return epoll_pwait_until(epoll_fd, user_events, max_events, deadline, immediate, user_mask,
+                             mask_size);
+}
+SYSCALL(__NR_epoll_pwait2, sys_epoll_pwait2);

@@ -95,8 +95,7 @@ static int poll_until(poll_scan_t scan, void *context, uint64_t deadline, bool i
     }
 }
 
-/* Reads a user timeout into a deadline; a NULL pointer means no timeout. */
-static int read_timeout(uint64_t user_timeout, uint64_t *deadline, bool *immediate)
+int poll_read_timeout(uint64_t user_timeout, uint64_t *deadline, bool *immediate)
 {
     *deadline = 0;
     *immediate = false;
@@ -120,16 +119,15 @@ static int read_timeout(uint64_t user_timeout, uint64_t *deadline, bool *immedia
     return 0;
 }
 
-/* ppoll and pselect6 write the time left back (Linux), ignoring EFAULT. */
-static void write_time_left(uint64_t user_timeout, uint64_t deadline)
+int poll_write_time_left(uint64_t user_timeout, uint64_t deadline)
 {
     if (!user_timeout || !deadline)
-        return;
+        return 0;
     uint64_t now = clock_monotonic_ns();
     uint64_t left = deadline > now ? deadline - now : 0;
     struct __kernel_timespec timeout = { .tv_sec = (long long)(left / NANOSECONDS_PER_SECOND),
                                          .tv_nsec = (long long)(left % NANOSECONDS_PER_SECOND) };
-    copy_to_user((void *)user_timeout, &timeout, sizeof(timeout));
+    return copy_to_user((void *)user_timeout, &timeout, sizeof(timeout)) ? -EFAULT : 0;
 }
 
 /*
@@ -187,7 +185,7 @@ static long sys_ppoll(uint64_t user_fds, uint64_t count, uint64_t user_timeout,
         return -EINVAL;
     uint64_t deadline;
     bool immediate;
-    long result = read_timeout(user_timeout, &deadline, &immediate);
+    long result = poll_read_timeout(user_timeout, &deadline, &immediate);
     if (result)
         return result;
     struct poll_call call = { .count = count };
@@ -208,7 +206,7 @@ static long sys_ppoll(uint64_t user_fds, uint64_t count, uint64_t user_timeout,
     result = poll_until(scan_pollfds, &call, deadline, immediate);
     if (result >= 0 && copy_to_user((void *)user_fds, call.fds, count * sizeof(struct pollfd)))
         result = -EFAULT;
-    write_time_left(user_timeout, deadline);
+    poll_write_time_left(user_timeout, deadline);   /* ppoll and pselect6 ignore EFAULT (Linux) */
     for (size_t i = 0; i < count; i++)
         if (call.files[i])
             file_put(call.files[i]);
@@ -304,7 +302,7 @@ static long sys_pselect6(uint64_t count, uint64_t user_in, uint64_t user_out, ui
         return -EINVAL;
     uint64_t deadline;
     bool immediate;
-    long result = read_timeout(user_timeout, &deadline, &immediate);
+    long result = poll_read_timeout(user_timeout, &deadline, &immediate);
     if (result)
         return result;
     /* The sixth argument points at { const sigset_t *set; size_t size; }. */
@@ -327,7 +325,7 @@ static long sys_pselect6(uint64_t count, uint64_t user_in, uint64_t user_out, ui
                         write_set(user_out, call->out_ready, call->count) ||
                         write_set(user_except, call->except_ready, call->count)))
         result = -EFAULT;
-    write_time_left(user_timeout, deadline);
+    poll_write_time_left(user_timeout, deadline);   /* ppoll and pselect6 ignore EFAULT (Linux) */
 out:
     for (int fd = 0; fd < call->count; fd++)
         if (call->files[fd])

@@ -77,6 +77,15 @@ struct poll_table {
 };
 /* ppoll/pselect6/epoll_pwait's temporary signal mask, restored on return to user space. */
 int poll_install_signal_mask(uint64_t user_mask, uint64_t size);
+/*
+ * Reads a user struct timespec timeout into a deadline (monotonic ns; 0 when
+ * the pointer is NULL or the time too far to come) and immediate (a zero
+ * timeout): -EFAULT, or -EINVAL for a negative or unnormalised time.
+ */
+int poll_read_timeout(uint64_t user_timeout, uint64_t *deadline, bool *immediate);
+/* Writes the time left until deadline back over the user's timeout (nothing
+ * when either is 0: the value there is still right); -EFAULT or 0. */
+int poll_write_time_left(uint64_t user_timeout, uint64_t deadline);
 
 /* stat.c */
 struct stat;

@@ -83,6 +83,9 @@ void task_complete_vfork(struct task *task);
 
 struct resource_limit { uint64_t current, maximum; };
 
+/* A process's user or group ids, as credentials(7) names them. */
+struct ids { uint32_t real, effective, saved; };
+
 struct process {
     pid_t pid, pgid, sid;
     struct process *parent;
@@ -117,6 +120,7 @@ struct process {
     char *command_line;               /* NUL-separated argv, for /proc/PID/cmdline */
     size_t command_line_length;
     struct resource_limit limits[16];
+    struct ids user_ids, group_ids;   /* inherited by fork, kept by exec; init's are 0 */
 };
 
 extern struct task *current;

@@ -241,12 +241,15 @@ static int build_stack(struct exec_strings *strings, struct loaded_image *image,
     if (error)
         return error;
 
+    const struct ids *user = &current->process->user_ids, *group = &current->process->group_ids;
     uint64_t auxv[][2] = {
         { AT_HWCAP, hardware_capabilities() }, { AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, 100 },
         { AT_PHDR, image->program_headers },   { AT_PHENT, sizeof(Elf64_Phdr) },
         { AT_PHNUM, image->program_header_count }, { AT_BASE, 0 }, { AT_FLAGS, 0 },
-        { AT_ENTRY, image->entry }, { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
-        { AT_SECURE, 0 }, { AT_RANDOM, random_address }, { AT_HWCAP2, 0 },
+        { AT_ENTRY, image->entry }, { AT_UID, user->real }, { AT_EUID, user->effective },
+        { AT_GID, group->real }, { AT_EGID, group->effective },
+        /* Linux's secure-exec rule for a binary without set-id bits. */
+        { AT_SECURE, user->effective != user->real || group->effective != group->real }, { AT_RANDOM, random_address }, { AT_HWCAP2, 0 },
         { AT_EXECFN, executable_address }, { AT_PLATFORM, platform_address }, { AT_NULL, 0 },
     };
     int pointer_count = 1 + strings->argument_count + 1 + strings->environment_count + 1;
@@ -422,6 +425,9 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
     task_complete_vfork(current);
     files_close_on_exec(process->files);
     signal_handlers_reset_for_exec(process->handlers);
+    /* execve(2): the effective ids are copied to the saved ones. */
+    process->user_ids.saved = process->user_ids.effective;
+    process->group_ids.saved = process->group_ids.effective;
     resolve_final_symlinks(current_path, process->executable, sizeof(process->executable));
     record_command_line(process, strings, current_path);
 

@@ -6,6 +6,7 @@
 #include <uaccess.h>
 #include <address_space.h>
 #include <futex.h>
+#include <ipc.h>
 #include <page.h>
 #include <power.h>
 #include <asm-generic/siginfo.h>
@@ -37,6 +38,7 @@ static bool parent_discards_children(struct process *parent)
 /* The last thread is gone: release everything but the process's record. */
 static void process_finish(struct process *process)
 {
+    semaphore_undo_exit(process);
     address_space_activate(NULL);
     if (process->address_space)
         address_space_put(process->address_space);

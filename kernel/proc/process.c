@@ -117,6 +117,8 @@ struct process *process_allocate(struct process *parent)
         memcpy(process->name, parent->name, sizeof(process->name));
         memcpy(process->executable, parent->executable, sizeof(process->executable));
         memcpy(process->limits, parent->limits, sizeof(process->limits));
+        process->user_ids = parent->user_ids;
+        process->group_ids = parent->group_ids;
         if (parent->command_line) {
             process->command_line = kmalloc(parent->command_line_length);
             if (process->command_line) {

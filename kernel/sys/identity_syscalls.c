@@ -1,4 +1,5 @@
-/* Process identity: ids, groups and sessions (credentials are always root). */
+/* Process identity: process, thread, group and session ids (user and group
+ * ids are in credential_syscalls.c). */
 #include <task.h>
 #include <syscall.h>
 #include <uaccess.h>
@@ -33,29 +34,6 @@ static long sys_set_robust_list(uint64_t head, uint64_t length)
 }
 SYSCALL(__NR_set_robust_list, sys_set_robust_list);
 
-/* Everyone is root: the uid/gid calls answer 0 and setting them succeeds. */
-static long sys_zero_id(void) { return 0; }
-SYSCALL(__NR_getuid, sys_zero_id);
-static long sys_geteuid(void) { return 0; }
-SYSCALL(__NR_geteuid, sys_geteuid);
-static long sys_getgid(void) { return 0; }
-SYSCALL(__NR_getgid, sys_getgid);
-static long sys_getegid(void) { return 0; }
-SYSCALL(__NR_getegid, sys_getegid);
-static long sys_setuid(uint64_t id) { return id == 0 ? 0 : -EPERM; }
-SYSCALL(__NR_setuid, sys_setuid);
-static long sys_setgid(uint64_t id) { return id == 0 ? 0 : -EPERM; }
-SYSCALL(__NR_setgid, sys_setgid);
-
-static long sys_getresuid(uint64_t r, uint64_t e, uint64_t s)
-{
-    if (PUT_USER(0u, (uint32_t *)r) || PUT_USER(0u, (uint32_t *)e) || PUT_USER(0u, (uint32_t *)s))
-        return -EFAULT;
-    return 0;
-}
-SYSCALL(__NR_getresuid, sys_getresuid);
-static long sys_getresgid(uint64_t r, uint64_t e, uint64_t s) { return sys_getresuid(r, e, s); }
-SYSCALL(__NR_getresgid, sys_getresgid);
 static long sys_getgroups(uint64_t size, uint64_t list) { (void)size, (void)list; return 0; }
 SYSCALL(__NR_getgroups, sys_getgroups);
 static long sys_setgroups(uint64_t size, uint64_t list) { (void)list; return size ? -EPERM : 0; }

@@ -3,18 +3,26 @@
  * epoll_ctl errors (EEXIST, ENOENT, EINVAL, EPERM, EBADF), level-triggered
  * and edge-triggered (EPOLLET) reporting, EPOLLONESHOT and re-arming with
  * EPOLL_CTL_MOD, EPOLLOUT, EPOLLHUP, maxevents, timeouts, a wait woken by
- * another process, closed descriptors leaving the set, and an epoll fd
- * itself polled.
+ * another process, closed descriptors leaving the set, an epoll fd
+ * itself polled, and epoll sets nested in one another (readiness climbing
+ * the nest, ELOOP for cycles and for chains deeper than Linux's limit).
+ *
+ * "t_epoll pwait2" runs only the epoll_pwait2 checks (timespec timeout,
+ * NULL, signal mask): qemu-user 7.2, the recorded oracle, answers ENOSYS
+ * for that call, so tests/test_linux_only_modes.sh compares them with Linux 6.1
+ * booted by tools/linuxrun instead.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include "tap.h"
 
@@ -187,11 +195,127 @@ static void test_socket(void)
 	close(ep);
 }
 
-int main(void)
+/* epoll_pwait2 by number, so that the test does not need glibc's wrapper. */
+static int pwait2(int ep, struct epoll_event *events, int max, const struct timespec *timeout,
+		  const sigset_t *mask)
 {
+	return (int)syscall(SYS_epoll_pwait2, ep, events, max, timeout, mask, _NSIG / 8);
+}
+
+static volatile sig_atomic_t usr1_caught;
+static void on_usr1(int signal)
+{
+	(void)signal;
+	usr1_caught = 1;
+}
+
+static void test_pwait2(void)
+{
+	int ep = epoll_create1(0), p[2];
+	struct epoll_event events[4];
+	pipe(p);
+	add(ep, p[0], EPOLLIN, 9);
+	struct timespec zero = { 0, 0 }, short_wait = { 0, 150000000 }, bad = { 0, 1000000000 };
+	check_eq(pwait2(ep, events, 4, &zero, NULL), 0, "epoll_pwait2 with a zero timeout only looks");
+	long long start = mono_ms();
+	check_eq(pwait2(ep, events, 4, &short_wait, NULL), 0, "a 150 ms epoll_pwait2 with nothing ready returns 0");
+	check(mono_ms() - start >= 140, "after at least 150 ms", "took %lld ms", mono_ms() - start);
+	check_errno(pwait2(ep, events, 4, &bad, NULL), EINVAL, "tv_nsec of 10^9 gives EINVAL");
+	struct timespec negative = { -1, 0 };
+	check_errno(pwait2(ep, events, 4, &negative, NULL), EINVAL, "a negative tv_sec gives EINVAL");
+	check_errno(pwait2(ep, events, 4, (struct timespec *)8, NULL), EFAULT, "an unreadable timeout gives EFAULT");
+	check_errno(pwait2(999, events, 4, &bad, NULL), EINVAL, "the timeout is checked before the descriptor");
+	check_errno(pwait2(ep, events, 0, &zero, NULL), EINVAL, "maxevents 0 gives EINVAL");
+	write(p[1], "x", 1);
+	check(pwait2(ep, events, 4, NULL, NULL) == 1 && events[0].data.u64 == 9,
+	      "a NULL timeout waits until an item is ready", "not ready");
+
+	/* The mask is installed for the call: an unblocked pending signal interrupts it. */
+	char c;
+	read(p[0], &c, 1);
+	struct sigaction action = { .sa_handler = on_usr1 };
+	sigaction(SIGUSR1, &action, NULL);
+	sigset_t blocked, empty;
+	sigemptyset(&blocked);
+	sigemptyset(&empty);
+	sigaddset(&blocked, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &blocked, NULL);
+	raise(SIGUSR1);
+	check_eq(pwait2(ep, events, 4, &zero, &blocked), 0, "a pending signal the mask blocks does not interrupt");
+	check_errno(pwait2(ep, events, 4, NULL, &empty), EINTR, "one the mask unblocks interrupts with EINTR");
+	check(usr1_caught, "and its handler ran", "handler did not run");
+	sigset_t now;
+	sigprocmask(SIG_SETMASK, NULL, &now);
+	check(sigismember(&now, SIGUSR1), "the old signal mask is back afterwards", "SIGUSR1 unblocked");
+	sigprocmask(SIG_UNBLOCK, &blocked, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
+static void test_nested(void)
+{
+	int outer = epoll_create1(0), inner = epoll_create1(0), p[2];
+	struct epoll_event ev;
+	pipe(p);
+	check_ok(add(inner, p[0], EPOLLIN, 1), "add a pipe to the inner epoll");
+	check_ok(add(outer, inner, EPOLLIN, 2), "EPOLL_CTL_ADD of an epoll fd to another epoll");
+	check_eq(wait1(outer, NULL, 0), 0, "the outer epoll is idle while the pipe is empty");
+	pid_t pid = fork();
+	if (pid == 0) {
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	check(wait1(outer, &ev, 10000) == 1 && ev.events == EPOLLIN && ev.data.u64 == 2,
+	      "a write to the pipe wakes a wait on the outer epoll with the inner one's EPOLLIN",
+	      "events %x data %llu", ev.events, (unsigned long long)ev.data.u64);
+	waitpid(pid, NULL, 0);
+	check(wait1(inner, &ev, 0) == 1 && ev.data.u64 == 1, "the inner epoll reports the pipe", "not ready");
+	char c;
+	read(p[0], &c, 1);
+	check_eq(wait1(outer, NULL, 0), 0, "and the outer one is idle once the pipe is drained");
+	check_errno(add(inner, outer, EPOLLIN, 0), ELOOP, "adding the outer epoll to the inner one gives ELOOP");
+	check_errno(add(outer, inner, EPOLLIN, 0), EEXIST, "adding the inner one twice gives EEXIST");
+	check_ok(epoll_ctl(outer, EPOLL_CTL_DEL, inner, NULL), "EPOLL_CTL_DEL of the inner epoll");
+	check_ok(add(inner, outer, EPOLLIN, 0), "after which the other way round is allowed");
+	close(p[0]);
+	close(p[1]);
+	close(inner);
+	close(outer);
+
+	/* epoll_ctl(2): ELOOP past a nesting depth of 5, built downward and upward. */
+	int chain[6];
+	for (int i = 0; i < 6; i++)
+		chain[i] = epoll_create1(0);
+	int ok = 1;
+	for (int i = 0; i < 4; i++)
+		ok &= add(chain[i], chain[i + 1], EPOLLIN, 0) == 0;
+	check(ok, "a chain of five epolls, each added to the one above", "refused");
+	check_errno(add(chain[4], chain[5], EPOLLIN, 0), ELOOP, "a sixth below them gives ELOOP");
+	for (int i = 0; i < 6; i++)
+		close(chain[i]);
+	for (int i = 0; i < 6; i++)
+		chain[i] = epoll_create1(0);
+	ok = 1;
+	for (int i = 4; i >= 1; i--)
+		ok &= add(chain[i], chain[i + 1], EPOLLIN, 0) == 0;
+	check(ok, "a chain of five epolls, each added to a new one above", "refused");
+	check_errno(add(chain[0], chain[1], EPOLLIN, 0), ELOOP, "a sixth above them gives ELOOP");
+	for (int i = 0; i < 6; i++)
+		close(chain[i]);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "pwait2") == 0) {
+		test_pwait2();
+		return tap_done("t_epoll.c pwait2");
+	}
 	test_errors();
 	test_level_and_edge();
 	test_blocking();
 	test_socket();
+	test_nested();
 	return tap_done("t_epoll.c");
 }

@@ -4,7 +4,10 @@
  * fork(2), execve(2) argv/envp passing, wait4(2) statuses, getpid(2)/
  * getppid(2)/gettid(2), _exit(2) vs exit_group(2) with threads,
  * getauxval(3), uname(2), prlimit(2), getrandom(2), sched_yield(2),
- * set_robust_list(2), and ENOSYS for an unknown system call number.
+ * set_robust_list(2), ENOSYS for an unknown system call number, and user
+ * and group ids: setresuid(2)/getresuid(2) and their group twins, setuid,
+ * setreuid, seteuid, what an unprivileged process may set, inheritance by
+ * fork and the saved ids after execve.
  *
  * The program re-executes itself (/proc/self/exe) with argv[1] naming a
  * child mode; in child modes it prints nothing and reports through its
@@ -308,6 +311,108 @@ static void test_auxv(void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* User and group ids (credentials(7)); children report a step number.    */
+
+static int ids_are(uid_t real, uid_t effective, uid_t saved, int group)
+{
+	uid_t r, e, s;
+	if ((group ? getresgid(&r, &e, &s) : getresuid(&r, &e, &s)) != 0)
+		return 0;
+	return r == real && e == effective && s == saved;
+}
+
+/* Child mode "ids-child": execve(2) copied the effective ids to the saved ones. */
+static int ids_exec_child(void)
+{
+	if (!ids_are(1000, 0, 0, 0) || !ids_are(100, 200, 200, 1))
+		return 1;
+	return getauxval(AT_UID) == 1000 && getauxval(AT_EUID) == 0 && getauxval(AT_EGID) == 200
+		       ? 42 : 2;
+}
+
+static int ids_set_and_drop(void *arg)
+{
+	(void)arg;
+	if (!ids_are(0, 0, 0, 0) || !ids_are(0, 0, 0, 1))
+		return 1;
+	if (setresgid(100, 200, 300) != 0 || !ids_are(100, 200, 300, 1) || getgid() != 100 ||
+	    getegid() != 200)
+		return 2;
+	if (setresuid(-1, -1, -1) != 0 || !ids_are(0, 0, 0, 0))
+		return 3;
+	if (setresuid(1000, 1001, 0) != 0 || !ids_are(1000, 1001, 0, 0) || getuid() != 1000 ||
+	    geteuid() != 1001)
+		return 4;
+	/* Unprivileged now: only the current real, effective or saved ids. */
+	if (setresuid(-1, 5, -1) != -1 || errno != EPERM || !ids_are(1000, 1001, 0, 0))
+		return 5;
+	if (setresgid(7, -1, -1) != -1 || errno != EPERM || setresgid(-1, 100, -1) != 0 ||
+	    !ids_are(100, 100, 300, 1))
+		return 6;
+	if (setresuid(-1, 1000, 1001) != 0 || !ids_are(1000, 1000, 1001, 0))
+		return 7;
+	if (setuid(0) != -1 || errno != EPERM || seteuid(0) != -1 || errno != EPERM)
+		return 8;
+	if (setuid(1001) != 0 || !ids_are(1000, 1001, 1001, 0))
+		return 9;
+	if (setreuid(1001, -1) != 0 || !ids_are(1001, 1001, 1001, 0))
+		return 10;
+	if (setreuid(-1, 1000) != -1 || errno != EPERM)
+		return 11;
+	return 0;
+}
+
+static int ids_regain_fork_exec(void *arg)
+{
+	(void)arg;
+	if (setresgid(100, 200, 300) != 0 || setresuid(1000, 1001, 0) != 0)
+		return 1;
+	if (seteuid(0) != 0 || !ids_are(1000, 0, 0, 0))
+		return 2;        /* the saved id 0 gives root back */
+	if (setuid(2000) != 0 || !ids_are(2000, 2000, 2000, 0))
+		return 3;        /* privileged setuid sets all three */
+	if (setuid(0) != -1 || errno != EPERM)
+		return 4;
+	return 0;
+}
+
+static int ids_inherit_child(void *arg)
+{
+	(void)arg;
+	return ids_are(1000, 0, 5, 0) && ids_are(100, 200, 300, 1) ? 0 : 1;
+}
+
+static int ids_fork_and_exec(void *arg)
+{
+	(void)arg;
+	if (setresgid(100, 200, 300) != 0 || setresuid(1000, 0, 5) != 0)
+		return 1;
+	int status = run_in_child(ids_inherit_child, NULL);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return 2;
+	char *child_argv[] = { "t_proc", "ids-child", NULL };
+	execv(SELF, child_argv);
+	return 3;
+}
+
+static void test_ids(void)
+{
+	if (getuid() != 0 || geteuid() != 0) {
+		tap_note("SKIP user and group ids: not running as root");
+		return;
+	}
+	check_exited(run_in_child(ids_set_and_drop, NULL), 0,
+		     "setresuid/setresgid set, report and refuse as credentials(7) says");
+	check_exited(run_in_child(ids_regain_fork_exec, NULL), 0,
+		     "seteuid(0) from a saved 0, setuid sets all three ids when privileged");
+	check_exited(run_in_child(ids_fork_and_exec, NULL), 42,
+		     "ids are inherited by fork; execve copies the effective ids to the saved ones");
+	uid_t r = 1, e = 1, s = 1;
+	check(getresuid(&r, &e, &s) == 0 && r == 0 && e == 0 && s == 0,
+	      "the parent's ids are untouched by its children", "got %u %u %u", r, e, s);
+}
+
+/* ---------------------------------------------------------------------- */
 
 static int nul_terminated(const char *s, size_t n)
 {
@@ -393,6 +498,8 @@ int main(int argc, char **argv, char **envp)
 {
 	if (argc > 1 && strcmp(argv[1], "exec-child") == 0)
 		return exec_child(argc, argv, envp);
+	if (argc > 1 && strcmp(argv[1], "ids-child") == 0)
+		return ids_exec_child();
 
 	test_fork_ids();
 	test_execve();
@@ -400,5 +507,6 @@ int main(int argc, char **argv, char **envp)
 	test_exit_semantics();
 	test_auxv();
 	test_misc();
+	test_ids();
 	return tap_done("t_proc.c");
 }

@@ -3,10 +3,9 @@
  * symlinks exe and cwd.  Field layouts follow Linux 6.1's fs/proc/array.c,
  * since ps and top parse them by position.
  *
- * Every process runs as root here, so uids and gids read 0.  Values the
- * kernel does not track (page faults, nice, user/system split of CPU time,
- * which signals are caught or ignored) read 0; CPU time is all counted as
- * user time.
+ * Values the kernel does not track (page faults, nice, user/system split
+ * of CPU time, which signals are caught or ignored) read 0; CPU time is all
+ * counted as user time.
  */
 #include "procfs_internal.h"
 #include <address_space.h>
@@ -138,8 +137,11 @@ static int show_status(struct process *process, struct procfs_text *text)
     procfs_printf(text, "State:\t%s\n", state_name(process_state(process)));
     procfs_printf(text, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
                   process->pid, process->pid, parent_pid(process));
-    procfs_printf(text, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n",
-                  FILES_MAX);
+    /* Real, effective, saved and file-system ids; the last follows the effective one. */
+    const struct ids *user = &process->user_ids, *group = &process->group_ids;
+    procfs_printf(text, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t\n",
+                  user->real, user->effective, user->saved, user->effective, group->real,
+                  group->effective, group->saved, group->effective, FILES_MAX);
     /* Like Linux, only processes with an address space report memory. */
     if (process->address_space) {
         struct address_space *space = process->address_space;
