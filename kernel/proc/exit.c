@@ -168,6 +168,7 @@ static long sys_wait4(uint64_t pid_argument, uint64_t user_status, uint64_t opti
     if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
         return -EINVAL;
     struct process *self = current->process;
+    int interrupted = 0;
     for (;;) {
         bool any = false;
         list_for_each(node, &self->children) {
@@ -198,9 +199,14 @@ static long sys_wait4(uint64_t pid_argument, uint64_t user_status, uint64_t opti
             return -ECHILD;
         if (options & WNOHANG)
             return 0;
-        int error = wait_on(&self->child_wait, 0);
-        if (error)
-            return error;
+        /*
+         * A child's SIGCHLD arrives with the wake-up that its exit gives: as
+         * Linux's do_wait, look at the children once more before answering
+         * the signal, so that the wait still returns that child.
+         */
+        if (interrupted)
+            return interrupted;
+        interrupted = wait_on(&self->child_wait, 0);
     }
 }
 SYSCALL(__NR_wait4, sys_wait4);
