@@ -16,11 +16,16 @@
 #include <page.h>
 #include <task.h>
 
-/* The state of one walk: the directory reached and the path still to walk. */
+/*
+ * The state of one walk: the directory reached and the path still to walk;
+ * location, if the caller wants it, receives the directory and the name a
+ * final non-directory was found by.
+ */
 struct walk {
     struct inode *directory;   /* referenced */
     char *remaining;           /* PATH_MAX bytes */
     int links_followed;
+    struct name_location *location;
 };
 
 static struct inode *fs_cwd(void)
@@ -169,20 +174,29 @@ static int walk_components(struct walk *walk, bool follow, struct inode **result
             cursor = walk->remaining;
             continue;
         }
-        inode_put(walk->directory);
-        walk->directory = child;
         /* A trailing slash demands a directory (POSIX pathname resolution). */
-        if (trailing_slash && !inode_is_directory(child))
+        if (trailing_slash && !inode_is_directory(child)) {
+            inode_put(child);
             return -ENOTDIR;
+        }
+        if (last && walk->location && !inode_is_directory(child)) {
+            walk->location->directory = walk->directory;   /* takes the walk's reference */
+            memcpy(walk->location->name, name, length);
+            walk->location->name[length] = '\0';
+        } else {
+            inode_put(walk->directory);
+        }
+        walk->directory = child;
     }
 }
 
-static int walk_from(int dirfd, const char *path, bool follow, struct inode **result)
+static int walk_from(int dirfd, const char *path, bool follow, struct inode **result,
+                     struct name_location *location)
 {
     size_t length = strnlen(path, PATH_MAX);
     if (length >= PATH_MAX)
         return -ENAMETOOLONG;
-    struct walk walk = { 0 };
+    struct walk walk = { .location = location };
     int error = path_start(dirfd, path, &walk.directory);
     if (error)
         return error;
@@ -201,9 +215,17 @@ static int walk_from(int dirfd, const char *path, bool follow, struct inode **re
 
 int path_lookup(int dirfd, const char *path, bool follow, struct inode **result)
 {
+    return path_lookup_located(dirfd, path, follow, result, NULL);
+}
+
+int path_lookup_located(int dirfd, const char *path, bool follow, struct inode **result,
+                        struct name_location *location)
+{
+    if (location)
+        location->directory = NULL;
     if (!*path)
         return -ENOENT;
-    return walk_from(dirfd, path, follow, result);
+    return walk_from(dirfd, path, follow, result, location);
 }
 
 /*
@@ -242,7 +264,7 @@ int path_lookup_parent(int dirfd, const char *path, struct inode **parent,
         directory_path[start - path] = '\0';
     }
     struct inode *directory;
-    int error = walk_from(dirfd, directory_path, true, &directory);
+    int error = walk_from(dirfd, directory_path, true, &directory, NULL);
     kfree(directory_path);
     if (error)
         return error;

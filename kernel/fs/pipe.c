@@ -200,7 +200,7 @@ static struct super_block *pipe_super_block(void)
 {
     static struct super_block *super_block;
     if (!super_block)
-        super_block = super_block_new("pipefs");
+        super_block = pseudo_super_block_new("pipefs", "pipe");
     return super_block;
 }
 

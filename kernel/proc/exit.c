@@ -20,8 +20,17 @@ void task_complete_vfork(struct task *task)
     task->vfork_done = NULL;
 }
 
+/* Linux drops exe_file with the memory: a zombie's /proc/PID/exe names nothing. */
+static void drop_executable(struct process *process)
+{
+    if (process->executable)
+        file_put(process->executable);
+    process->executable = NULL;
+}
+
 void process_free(struct process *process)
 {
+    drop_executable(process);
     list_remove(&process->alarm_node);
     list_remove(&process->sibling_node);
     list_remove(&process->all_node);
@@ -48,6 +57,7 @@ static void process_finish(struct process *process)
     if (process->fs)
         fs_context_put(process->fs);
     process->fs = NULL;
+    drop_executable(process);
 
     if (process == init_process)
         power_off_with_status(WIFSIGNALED_ENCODED(process->exit_status)

@@ -167,18 +167,11 @@ static int show_name(struct process *process, struct procfs_text *text)
     return 0;
 }
 
-static int copy_link(const char *target, char *buffer, size_t size)
-{
-    size_t length = strlen(target);
-    if (length == 0)
-        return -ENOENT;
-    memcpy(buffer, target, MIN(length, size));
-    return (int)MIN(length, size);
-}
-
 static int link_executable(struct process *process, char *buffer, size_t size)
 {
-    return copy_link(process->executable, buffer, size);
+    if (!process->executable)
+        return -ENOENT;
+    return vfs_file_path(process->executable, buffer, size);
 }
 
 static int link_working_directory(struct process *process, char *buffer, size_t size)
