@@ -15,6 +15,7 @@ struct super_block *super_block_new(const char *name)
     if (!super_block)
         return NULL;
     super_block->name = name;
+    super_block->mount_id = next_anonymous_minor;
     super_block->device = device_number(0, next_anonymous_minor++);
     return super_block;
 }

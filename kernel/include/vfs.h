@@ -74,6 +74,8 @@ struct super_block {
      */
     const char *pseudo_name;
     uint32_t device;           /* st_dev */
+    /* /proc/PID/fdinfo's mnt_id: each file system is mounted once, numbered from 1 */
+    uint32_t mount_id;
     uint64_t next_inode_number;
 };
 

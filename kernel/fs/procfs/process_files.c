@@ -186,6 +186,8 @@ const struct procfs_entry procfs_process_entries[] = {
     PROCFS_FILE("comm", show_name),
     PROCFS_LINK("cwd", link_working_directory),
     PROCFS_LINK("exe", link_executable),
+    PROCFS_DESCRIPTORS("fd", 0500, PROCFS_DESCRIPTOR_LINKS),
+    PROCFS_DESCRIPTORS("fdinfo", 0555, PROCFS_DESCRIPTOR_INFO),
     PROCFS_FILE("stat", show_stat),
     PROCFS_FILE("status", show_status),
 };
