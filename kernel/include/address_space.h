@@ -26,6 +26,13 @@ struct area {
     uint64_t start, end;
     uint32_t protection;       /* AREA_READ | AREA_WRITE | AREA_EXEC */
     uint32_t flags;            /* AREA_SHARED ... */
+    /*
+     * The file mapped here (referenced) and the offset in it of start, what
+     * /proc/PID/maps names; NULL for anonymous memory.  A split keeps the
+     * file on both sides, with the offsets moved along.
+     */
+    struct file *file;
+    uint64_t file_offset;
     struct list_node node;
 };
 
@@ -53,6 +60,9 @@ struct area *area_find(struct address_space *space, uint64_t address);
 /* Adds [start, end) replacing what was there (MAP_FIXED semantics). */
 int area_map(struct address_space *space, uint64_t start, uint64_t end,
              uint32_t protection, uint32_t flags);
+/* Records that the area area_map just made at start maps file from offset. */
+void area_set_file(struct address_space *space, uint64_t start, struct file *file,
+                   uint64_t offset);
 /* Does any area intersect [start, end)? */
 bool area_overlaps(struct address_space *space, uint64_t start, uint64_t end);
 int area_unmap(struct address_space *space, uint64_t start, uint64_t end);

@@ -2,6 +2,7 @@
 #include <address_space.h>
 #include <page.h>
 #include <page_table.h>
+#include <vfs.h>
 
 static uint64_t asid_generation = 1 << 8;
 static uint64_t next_asid = 1;
@@ -62,6 +63,25 @@ struct address_space *address_space_new(void)
 
 void address_space_get(struct address_space *space) { space->refcount++; }
 
+static void area_free(struct area *area)
+{
+    if (area->file)
+        file_put(area->file);
+    kfree(area);
+}
+
+/* A copy of area (not in any list), holding its own reference on the file. */
+static struct area *area_copy(const struct area *area)
+{
+    struct area *copy = kmalloc(sizeof(*copy));
+    if (!copy)
+        return NULL;
+    *copy = *area;
+    if (copy->file)
+        file_get(copy->file);
+    return copy;
+}
+
 static void release_page(uint64_t *entry, uint64_t address, void *context)
 {
     (void)address, (void)context;
@@ -79,7 +99,7 @@ void address_space_put(struct address_space *space)
     page_table_free(space->page_table);
     list_for_each_safe(node, &space->areas) {
         list_remove(node);
-        kfree(container_of(node, struct area, node));
+        area_free(container_of(node, struct area, node));
     }
     if ((space->asid & ~0xffUL) == asid_generation)
         tlb_flush_asid(space->asid);
@@ -156,11 +176,11 @@ static int split_at(struct address_space *space, uint64_t address)
     struct area *area = area_find(space, address);
     if (!area || area->start == address)
         return 0;
-    struct area *upper = kmalloc(sizeof(*upper));
+    struct area *upper = area_copy(area);
     if (!upper)
         return -ENOMEM;
-    *upper = *area;
     upper->start = address;
+    upper->file_offset += address - area->start;
     area->end = address;
     list_insert_before(area->node.next, &upper->node);
     return 0;
@@ -177,7 +197,7 @@ int area_unmap(struct address_space *space, uint64_t start, uint64_t end)
         struct area *area = container_of(node, struct area, node);
         if (area->start >= start && area->end <= end) {
             list_remove(node);
-            kfree(area);
+            area_free(area);
         }
     }
     page_table_walk(space->page_table, start, end, release_page, NULL);
@@ -198,6 +218,8 @@ int area_map(struct address_space *space, uint64_t start, uint64_t end, uint32_t
     area->end = end;
     area->protection = protection;
     area->flags = flags;
+    area->file = NULL;
+    area->file_offset = 0;
     struct list_node *position = &space->areas;
     list_for_each(node, &space->areas) {
         if (container_of(node, struct area, node)->start >= end) {
@@ -207,6 +229,16 @@ int area_map(struct address_space *space, uint64_t start, uint64_t end, uint32_t
     }
     list_insert_before(position, &area->node);
     return 0;
+}
+
+void area_set_file(struct address_space *space, uint64_t start, struct file *file,
+                   uint64_t offset)
+{
+    struct area *area = area_find(space, start);
+    ASSERT(area && area->start == start && !area->file);
+    file_get(file);
+    area->file = file;
+    area->file_offset = offset;
 }
 
 struct protect_context {
@@ -386,12 +418,11 @@ struct address_space *address_space_fork(struct address_space *parent)
     child->stack_start = parent->stack_start;
     list_for_each(node, &parent->areas) {
         struct area *area = container_of(node, struct area, node);
-        struct area *copy = kmalloc(sizeof(*copy));
+        struct area *copy = area_copy(area);
         if (!copy) {
             address_space_put(child);
             return NULL;
         }
-        *copy = *area;
         list_push_back(&child->areas, &copy->node);
     }
     struct fork_context fork = { child, 0 };

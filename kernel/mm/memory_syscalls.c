@@ -96,6 +96,9 @@ static long sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uin
             area_unmap(s, start, start + length);
             return error;
         }
+        struct file *file = fd_get((int)fd);
+        area_set_file(s, start, file, offset);
+        file_put(file);
     }
     return (long)start;
 }

@@ -197,7 +197,16 @@ static int load_elf(struct address_space *space, struct file *file, const Elf64_
             protection |= AREA_EXEC;
         uint64_t start = ALIGN_DOWN(segment->p_vaddr + image->bias, PAGE_SIZE);
         uint64_t end = ALIGN_UP(segment->p_vaddr + image->bias + segment->p_memsz, PAGE_SIZE);
-        error = area_map(space, start, end, protection, 0);
+        /* As Linux maps it: the pages the file covers, then anonymous bss pages. */
+        uint64_t file_end =
+            ALIGN_UP(segment->p_vaddr + image->bias + segment->p_filesz, PAGE_SIZE);
+        if (file_end > start) {
+            error = area_map(space, start, file_end, protection, 0);
+            if (!error)
+                area_set_file(space, start, file, ALIGN_DOWN(segment->p_offset, PAGE_SIZE));
+        }
+        if (!error && end > file_end)
+            error = area_map(space, file_end, end, protection, 0);
         for (uint64_t page = start; page < end && !error; page += PAGE_SIZE)
             error = load_segment_page(space, file, page, segment, image->bias, protection);
         /* The program headers live in the segment that covers their file offset. */

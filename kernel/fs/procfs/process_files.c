@@ -188,6 +188,7 @@ const struct procfs_entry procfs_process_entries[] = {
     PROCFS_LINK("exe", link_executable),
     PROCFS_DESCRIPTORS("fd", 0500, PROCFS_DESCRIPTOR_LINKS),
     PROCFS_DESCRIPTORS("fdinfo", 0555, PROCFS_DESCRIPTOR_INFO),
+    PROCFS_FILE("maps", procfs_show_maps),
     PROCFS_FILE("stat", show_stat),
     PROCFS_FILE("status", show_status),
 };

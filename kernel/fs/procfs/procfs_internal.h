@@ -94,6 +94,9 @@ uint32_t procfs_descriptor_link_mode(struct file *file);
 int procfs_descriptor_link(struct process *process, int fd, char *buffer, size_t size);
 int procfs_descriptor_info(struct process *process, int fd, struct procfs_text *text);
 
+/* maps_file.c: /proc/PID/maps. */
+int procfs_show_maps(struct process *process, struct procfs_text *text);
+
 /* struct linux_dirent64, the record getdents64(2) fills in. */
 struct linux_dirent64 {
     uint64_t d_ino;
