@@ -83,7 +83,7 @@ extern const size_t procfs_process_entry_count;
 /* /proc/net (net_files.c). */
 #define PROCFS_NET_FIRST_SLOT 128
 extern const struct procfs_directory procfs_net_directory;    /* slots 128-159 */
-/* /proc/sys (sys_files.c): sys 160, sys/net 161, sys/net/ipv4 162-. */
+/* /proc/sys (sys_files.c): sys 160-161, sys/kernel 162, sys/net 163, sys/net/ipv4 164-. */
 #define PROCFS_SYS_FIRST_SLOT 160
 extern const struct procfs_directory procfs_sys_directory;
 

@@ -28,6 +28,9 @@
  * net/ipv4/tcp_syn_retries: how many times an unanswered SYN is sent again
  * before connect fails with ETIMEDOUT (RFC 1122 4.2.3.5's R2 for a SYN);
  * 1 to 127 as Linux (EINVAL otherwise).
+ *
+ * kernel/tainted: Strata never taints itself, so it reads 0; it takes only
+ * 0 (EINVAL otherwise), where Linux's root may add taint flags.
  */
 #include "procfs_internal.h"
 #include <netif/port.h>
@@ -167,17 +170,25 @@ static const struct procfs_entry ipv4_entries[] = {
     PROCFS_SYSCTL("tcp_timestamps", show_unsupported_feature, store_unsupported_feature),
 };
 static const struct procfs_directory ipv4_directory = {
-    ipv4_entries, ARRAY_SIZE(ipv4_entries), PROCFS_SYS_FIRST_SLOT + 2,
+    ipv4_entries, ARRAY_SIZE(ipv4_entries), PROCFS_SYS_FIRST_SLOT + 4,
 };
 
 static const struct procfs_entry net_entries[] = {
     PROCFS_DIRECTORY("ipv4", &ipv4_directory),
 };
 static const struct procfs_directory net_directory = {
-    net_entries, ARRAY_SIZE(net_entries), PROCFS_SYS_FIRST_SLOT + 1,
+    net_entries, ARRAY_SIZE(net_entries), PROCFS_SYS_FIRST_SLOT + 3,
+};
+
+static const struct procfs_entry kernel_entries[] = {
+    PROCFS_SYSCTL("tainted", show_unsupported_feature, store_unsupported_feature),
+};
+static const struct procfs_directory kernel_directory = {
+    kernel_entries, ARRAY_SIZE(kernel_entries), PROCFS_SYS_FIRST_SLOT + 2,
 };
 
 static const struct procfs_entry sys_entries[] = {
+    PROCFS_DIRECTORY("kernel", &kernel_directory),
     PROCFS_DIRECTORY("net", &net_directory),
 };
 const struct procfs_directory procfs_sys_directory = {
