@@ -1,7 +1,8 @@
 /*
  * The entries of /proc/PID (proc(5)): stat, status, cmdline, comm, and the
- * symlinks exe and cwd.  Field layouts follow Linux 6.1's fs/proc/array.c,
- * since ps and top parse them by position.
+ * symlinks exe and cwd; the directories fd and fdinfo (descriptor_files.c)
+ * and maps (maps_file.c) are listed here too.  Field layouts follow Linux
+ * 6.1's fs/proc/array.c, since ps and top parse them by position.
  *
  * Every process runs as root here, so uids and gids read 0.  Values the
  * kernel does not track (page faults, nice, user/system split of CPU time,
