@@ -210,15 +210,17 @@ static ssize_t descriptors_getdents(struct file *file, void *user_buffer, size_t
     const struct procfs_entry *entry = inode_entry(directory);
     if (!process || !emit_table(&out, file, 0, NULL, 0, 0))
         return dirents_result(&out);
-    for (int fd = (int)file->offset - 2; fd < FILES_MAX; fd++) {
+    /* Any position lseek gave past the last descriptor lists nothing more. */
+    uint64_t first = file->offset - 2;
+    for (int fd = first < FILES_MAX ? (int)first : FILES_MAX; fd < FILES_MAX; fd++) {
         struct file *open_file = procfs_descriptor_file(process, fd);
         if (!open_file)
             continue;
         char name[12];
         snprintf(name, sizeof(name), "%d", fd);
         uint32_t mode = entry->descriptors == PROCFS_DESCRIPTOR_LINKS ? S_IFLNK : S_IFREG;
-        if (!procfs_emit_dirent(&out, descriptor_inode_number(process->pid, inode_slot(directory), fd),
-                                fd + 3, mode, name))
+        uint64_t number = descriptor_inode_number(process->pid, inode_slot(directory), fd);
+        if (!procfs_emit_dirent(&out, number, fd + 3, mode, name))
             break;
         file->offset = (uint64_t)fd + 3;
     }
