@@ -11,7 +11,8 @@
  *   proc_self fds       /proc/self/fd and fdinfo for pipes, a socket, an epoll,
  *                       files, a directory, /dev/null, O_PATH; the numbers
  *                       that differ between kernels (inode and mount ids) are
- *                       checked against fstat and each other, not printed
+ *                       checked against fstat and each other, not printed;
+ *                       then what opening /proc/self/fd/N gives
  *   proc_self maps      /proc/self/maps: each line's format checked, then the
  *                       facts of the lines for the program, its bss, [heap],
  *                       [stack] and a mapped file, without addresses.  Lines
@@ -50,6 +51,8 @@ static ssize_t read_all(const char *path, char *buffer, size_t size)
 	buffer[length] = 0;
 	return (ssize_t)length;
 }
+
+static const char *yes_no(bool fact) { return fact ? "yes" : "no"; }
 
 /* "target" of a symlink, or "error NAME" (errno's name, not its text). */
 static const char *link_text(const char *path)
@@ -202,6 +205,58 @@ static void show_mode(const char *path)
 		printf("%s: mode %o nlink %ld\n", path, status.st_mode, (long)status.st_nlink);
 }
 
+/* "yes", or the errno's name for the few an open through /proc/self/fd can give. */
+static const char *open_result(int fd)
+{
+	if (fd >= 0)
+		return "opens";
+	return errno == ENXIO ? "ENXIO" : errno == ENOENT ? "ENOENT" : strerror(errno);
+}
+
+/* Opening /proc/self/fd/N opens the very file again: Linux's magic links. */
+static void reopen_descriptors(int pipe_ends[2], int udp, int epoll, int unlinked, int location)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", pipe_ends[0]);
+	int reader = open(path, O_RDONLY);
+	printf("open the pipe's read end: %s\n", open_result(reader));
+	char byte = 0;
+	write(pipe_ends[1], "p", 1);
+	printf("  reads what the pipe holds: %s\n", yes_no(read(reader, &byte, 1) == 1 && byte == 'p'));
+	close(reader);
+	struct stat status;
+	printf("  stat: %s\n", stat(path, &status) == 0 && S_ISFIFO(status.st_mode) ? "a FIFO" : "other");
+	/* A pipe is no FIFO: with no writer left, opening it neither waits nor fails. */
+	int lone[2];
+	pipe(lone);
+	close(lone[1]);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", lone[0]);
+	reader = open(path, O_RDONLY);
+	printf("open a pipe's read end when no writer is left: %s, reads end of file: %s\n",
+	       open_result(reader), yes_no(read(reader, &byte, 1) == 0));
+	close(reader);
+	close(lone[0]);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", udp);
+	printf("open the UDP socket: %s\n", open_result(open(path, O_RDWR)));
+	printf("  stat: %s\n", stat(path, &status) == 0 && S_ISSOCK(status.st_mode) ? "a socket" : "other");
+	snprintf(path, sizeof path, "/proc/self/fd/%d", epoll);
+	printf("open the epoll: %s\n", open_result(open(path, O_RDONLY)));
+	snprintf(path, sizeof path, "/proc/self/fd/%d", unlinked);
+	int again = open(path, O_RDONLY);
+	char text[4] = "";
+	printf("open the unlinked file: %s, reads [%s], is named %s\n", open_result(again),
+	       again >= 0 && pread(again, text, 3, 0) == 3 ? text : "", descriptor_link(again));
+	close(again);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", location);
+	again = open(path, O_RDONLY | O_DIRECTORY);
+	printf("open the O_PATH directory for reading: %s, named %s\n", open_result(again),
+	       descriptor_link(again));
+	close(again);
+	snprintf(path, sizeof path, "/proc/self/fd/%d/", unlinked);
+	printf("a file's link with a slash after it: %s\n",
+	       open(path, O_RDONLY) < 0 && errno == ENOTDIR ? "ENOTDIR" : "other");
+}
+
 static void show_descriptors(void)
 {
 	int pipe_ends[2];
@@ -248,6 +303,7 @@ static void show_descriptors(void)
 	fstat(directory, &direct);
 	printf("stat of /proc/PID/fd/N is the directory's: %s\n",
 	       through_link.st_ino == direct.st_ino ? "yes" : "no");
+	reopen_descriptors(pipe_ends, udp, epoll, file, location);
 	printf("closed descriptor: %s\n", link_text("/proc/self/fd/60"));
 	printf("/proc/self/fdinfo/60: %s\n",
 	       open("/proc/self/fdinfo/60", O_RDONLY) < 0 && errno == ENOENT ? "ENOENT" : "other");
@@ -300,8 +356,6 @@ static bool parse_map_line(char *line, struct map_line *out)
 	out->name = line + column;
 	return header == column;
 }
-
-static const char *yes_no(bool fact) { return fact ? "yes" : "no"; }
 
 static bool same_file(const struct map_line *line, const struct stat *status)
 {

@@ -11,7 +11,9 @@
 # a relative symlink, a #! script, with LD_LIBRARY_PATH=$ORIGIN, and after
 # the executable is unlinked; a zombie's exe; /proc/self/fd and fdinfo for
 # pipes, a socket, an epoll, files, a directory, /dev/null, O_PATH and an
-# unlinked file; /proc/self/maps (format and facts, not addresses);
+# unlinked file, and opening them again through /proc/self/fd (magic links:
+# the pipe and the unlinked file open, the socket and the epoll answer
+# ENXIO); /proc/self/maps (format and facts, not addresses);
 # /proc/sys/kernel/tainted.  Some lines that must be there are also checked
 # by name, so that the two kernels cannot agree on a wrong answer unseen.
 set -uo pipefail
@@ -57,6 +59,10 @@ cat >"$out/expected-lines" <<'LINES'
 1 after unlink: /tmp/proc_self.file (deleted)
 2 lines as Linux's: yes
 1 mapped file: r--p 00001000, the file's device and inode: yes, after its path: [ (deleted)]
+1 open the pipe's read end: opens
+1 open a pipe's read end when no writer is left: opens, reads end of file: yes
+1 open the UDP socket: ENXIO
+1 open the unlinked file: opens, reads [abc], is named /tmp/proc_self.file (deleted)
 1 takes 0
 LINES
 failed=0

@@ -99,6 +99,9 @@ static int check_open(struct inode *inode, uint32_t flags)
         return (flags & O_DIRECTORY) && !inode_is_directory(inode) ? -ENOTDIR : 0;
     if (S_ISLNK(inode->mode))
         return -ELOOP;          /* O_NOFOLLOW met a symlink */
+    /* A socket, or an epoll reached through /proc/PID/fd, cannot be opened (Linux). */
+    if (S_ISSOCK(inode->mode) || (inode->super_block->pseudo_name && !S_ISFIFO(inode->mode)))
+        return -ENXIO;
     if ((flags & O_DIRECTORY) && !inode_is_directory(inode))
         return -ENOTDIR;
     if (inode_is_directory(inode) &&

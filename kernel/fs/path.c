@@ -11,6 +11,8 @@
  * only when the caller asks or when a slash follows it.  Following replaces
  * the link's component with its target in the remaining path, so the walk
  * stays iterative; after SYMLINKS_MAX links the lookup fails with ELOOP.
+ * A magic link (follow_file) instead moves the walk to the inode of the
+ * file it stands for, as Linux's nd_jump_link.
  */
 #include <fs_internal.h>
 #include <page.h>
@@ -127,6 +129,25 @@ static int follow_link(struct walk *walk, struct inode *link, const char *rest)
     return error;
 }
 
+/* Moves the walk onto the file a magic link stands for; last: it ends the path. */
+static int jump_to_file(struct walk *walk, struct inode *link, bool last)
+{
+    if (++walk->links_followed > SYMLINKS_MAX)
+        return -ELOOP;
+    struct file *file;
+    int error = link->ops->follow_file(link, &file);
+    if (error)
+        return error;
+    walk_move_to(walk, file->inode);
+    if (last && walk->location && file->directory) {
+        inode_get(file->directory);
+        walk->location->directory = file->directory;
+        strlcpy(walk->location->name, file->name, sizeof(walk->location->name));
+    }
+    file_put(file);
+    return 0;
+}
+
 static int walk_components(struct walk *walk, bool follow, struct inode **result)
 {
     char *cursor = walk->remaining;
@@ -166,6 +187,16 @@ static int walk_components(struct walk *walk, bool follow, struct inode **result
         if (error)
             return error;
         child = through_mounts(child);
+        if (S_ISLNK(child->mode) && (!last || follow || trailing_slash) && child->ops &&
+            child->ops->follow_file) {
+            error = jump_to_file(walk, child, last && !trailing_slash);
+            inode_put(child);
+            if (error)
+                return error;
+            if (trailing_slash && !inode_is_directory(walk->directory))
+                return -ENOTDIR;
+            continue;
+        }
         if (S_ISLNK(child->mode) && (!last || follow || trailing_slash)) {
             error = follow_link(walk, child, cursor);
             inode_put(child);

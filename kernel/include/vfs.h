@@ -47,6 +47,12 @@ struct inode_operations {
                   struct inode *new_dir, const char *new_name, size_t new_length, unsigned flags);
     /* Copies the link target (not NUL-terminated) into a kernel buffer. */
     int (*readlink)(struct inode *inode, char *buffer, size_t size);
+    /*
+     * A "magic" link (/proc/PID/fd/N): the open file it stands for, referenced.
+     * Path resolution goes on from that file's inode instead of the link's
+     * text, so that even a pipe or an unlinked file can be reached.
+     */
+    int (*follow_file)(struct inode *link, struct file **target);
     int (*truncate)(struct inode *inode, uint64_t size);
     /* Called when the last reference goes away. */
     void (*release)(struct inode *inode);

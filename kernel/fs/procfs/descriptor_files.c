@@ -3,9 +3,9 @@
  * descriptor is, and its position and flags, in Linux 6.1's words
  * (fs/proc/fd.c), since lsof-like tools and test suites parse them.
  *
- * Opening /proc/PID/fd/N follows the link's text (a path), where Linux's
- * "magic" link reopens the very file: pipe:[N] and socket:[N] cannot be
- * opened through it here.
+ * /proc/PID/fd/N is a "magic" link (follow_file): opening it opens the very
+ * file again, be it unlinked or a pipe, as on Linux; a socket or an epoll
+ * answers ENXIO (open.c).
  */
 #include "procfs_internal.h"
 

@@ -330,6 +330,17 @@ static int descriptor_readlink(struct inode *inode, char *buffer, size_t size)
                    : -ENOENT;
 }
 
+static int descriptor_follow_file(struct inode *inode, struct file **target)
+{
+    struct process *process = inode_process(inode);
+    struct file *file = process ? procfs_descriptor_file(process, inode_descriptor(inode)) : NULL;
+    if (!file)
+        return -ENOENT;
+    file_get(file);
+    *target = file;
+    return 0;
+}
+
 static int descriptor_info_open(struct inode *inode, struct file *file)
 {
     struct process *process = inode_process(inode);
@@ -378,6 +389,7 @@ static const struct file_operations descriptors_file_operations = {
 };
 static const struct inode_operations descriptor_link_inode_operations = {
     .readlink = descriptor_readlink,
+    .follow_file = descriptor_follow_file,
 };
 static const struct file_operations descriptor_info_file_operations = {
     .open = descriptor_info_open,
