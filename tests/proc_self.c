@@ -7,7 +7,8 @@
  *
  *   proc_self exe       argv, AT_EXECFN, /proc/self/exe, /proc/PID/exe, comm,
  *                       and a zombie child's /proc/PID/exe
- *   proc_self exe-gone  the same after unlinking its own executable
+ *   proc_self exe-gone  the same after unlinking its own executable, which
+ *                       /proc/self/exe still opens
  *   proc_self fds       /proc/self/fd and fdinfo for pipes, a socket, an epoll,
  *                       files, a directory, /dev/null, O_PATH; the numbers
  *                       that differ between kernels (inode and mount ids) are
@@ -445,6 +446,11 @@ int main(int argc, char **argv)
 		if (unlink(argv[0]))
 			printf("unlink %s: %s\n", argv[0], strerror(errno));
 		show_exe(argc, argv);
+		char magic[5];
+		int executable = open("/proc/self/exe", O_RDONLY);
+		printf("open /proc/self/exe: %s, an ELF file: %s\n", open_result(executable),
+		       yes_no(read_all("/proc/self/exe", magic, sizeof magic) == 4 &&
+			      !memcmp(magic, "\177ELF", 4)));
 	} else if (!strcmp(mode, "fds")) {
 		show_descriptors();
 	} else if (!strcmp(mode, "maps")) {

@@ -49,6 +49,7 @@ cat >"$out/expected-lines" <<'LINES'
 1 AT_EXECFN ./script
 1 comm script
 1 /proc/self/exe /tmp/copy (deleted)
+1 open /proc/self/exe: opens, an ELF file: yes
 1 /proc/self/fd: mode 40500 nlink 2
 1 pipe's read end: pipe:[st_ino]
 1 pipe's write end: pipe:[st_ino]

@@ -175,6 +175,16 @@ static int link_executable(struct process *process, char *buffer, size_t size)
     return vfs_file_path(process->executable, buffer, size);
 }
 
+/* Opening /proc/PID/exe opens the executable itself, unlinked or not (Linux). */
+static int follow_executable(struct process *process, struct file **target)
+{
+    if (!process->executable)
+        return -ENOENT;
+    file_get(process->executable);
+    *target = process->executable;
+    return 0;
+}
+
 static int link_working_directory(struct process *process, char *buffer, size_t size)
 {
     if (!process->fs)
@@ -186,7 +196,7 @@ const struct procfs_entry procfs_process_entries[] = {
     PROCFS_FILE("cmdline", show_command_line),
     PROCFS_FILE("comm", show_name),
     PROCFS_LINK("cwd", link_working_directory),
-    PROCFS_LINK("exe", link_executable),
+    PROCFS_MAGIC_LINK("exe", link_executable, follow_executable),
     PROCFS_DESCRIPTORS("fd", 0500, PROCFS_DESCRIPTOR_LINKS),
     PROCFS_DESCRIPTORS("fdinfo", 0555, PROCFS_DESCRIPTOR_INFO),
     PROCFS_FILE("maps", procfs_show_maps),

@@ -312,6 +312,12 @@ static void entry_release(struct file *file)
     kfree(text);
 }
 
+static int entry_follow_file(struct inode *inode, struct file **target)
+{
+    struct process *process = inode_process(inode);
+    return process ? inode_entry(inode)->follow_file(process, target) : -ENOENT;
+}
+
 static int entry_readlink(struct inode *inode, char *buffer, size_t size)
 {
     struct process *process = NULL;
@@ -398,6 +404,10 @@ static const struct file_operations descriptor_info_file_operations = {
     .seek = generic_seek,
 };
 static const struct inode_operations entry_inode_operations = { .readlink = entry_readlink };
+static const struct inode_operations magic_link_inode_operations = {
+    .readlink = entry_readlink,
+    .follow_file = entry_follow_file,
+};
 static const struct file_operations entry_file_operations = {
     .open = entry_open,
     .read = entry_read,
@@ -433,7 +443,7 @@ static int table_inode(struct inode *dir, pid_t pid, const struct procfs_entry *
         struct inode *inode = inode_make(inode_number(pid, first_slot + i), table[i].mode);
         if (!inode)
             return -ENOMEM;
-        inode->ops = &entry_inode_operations;
+        inode->ops = table[i].follow_file ? &magic_link_inode_operations : &entry_inode_operations;
         if (S_ISREG(table[i].mode))
             inode->file_ops = table[i].store ? &writable_entry_file_operations
                                              : &entry_file_operations;

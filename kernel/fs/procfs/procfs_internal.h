@@ -39,7 +39,8 @@ void procfs_append(struct procfs_text *text, const char *data, size_t length);
  * has show, which writes its text, and store if it is writable (a sysctl):
  * store gets what one write(2) wrote and returns 0 or an errno.  A symlink
  * has link, which writes its target into buffer and returns the length or
- * an errno.  A directory (under /proc only) has directory, its entries;
+ * an errno, and follow_file if it is a "magic" link to an open file (see
+ * inode_operations.follow_file).  A directory (under /proc only) has directory, its entries;
  * one of /proc/PID has descriptors instead: an entry per open descriptor.
  * process is NULL for everything but the entries of /proc/PID.
  */
@@ -57,15 +58,20 @@ struct procfs_entry {
     int (*store)(const char *text, size_t length);
     const struct procfs_directory *directory;
     enum procfs_descriptors descriptors;
+    int (*follow_file)(struct process *process, struct file **target);
 };
 /* Table rows: read-only files, symlinks, directories, and sysctls (root writes). */
-#define PROCFS_FILE(name, show) { name, S_IFREG | 0444, show, NULL, NULL, NULL, 0 }
-#define PROCFS_LINK(name, link) { name, S_IFLNK | 0777, NULL, link, NULL, NULL, 0 }
-#define PROCFS_DIRECTORY(name, directory) { name, S_IFDIR | 0555, NULL, NULL, NULL, directory, 0 }
-#define PROCFS_SYSCTL(name, show, store) { name, S_IFREG | 0644, show, NULL, store, NULL, 0 }
+#define PROCFS_FILE(name_, show_) { .name = name_, .mode = S_IFREG | 0444, .show = show_ }
+#define PROCFS_LINK(name_, link_) { .name = name_, .mode = S_IFLNK | 0777, .link = link_ }
+#define PROCFS_MAGIC_LINK(name_, link_, follow_file_) \
+    { .name = name_, .mode = S_IFLNK | 0777, .link = link_, .follow_file = follow_file_ }
+#define PROCFS_DIRECTORY(name_, directory_) \
+    { .name = name_, .mode = S_IFDIR | 0555, .directory = directory_ }
+#define PROCFS_SYSCTL(name_, show_, store_) \
+    { .name = name_, .mode = S_IFREG | 0644, .show = show_, .store = store_ }
 /* /proc/PID/fd (0500 on Linux: only the owner may look) and fdinfo (0555). */
-#define PROCFS_DESCRIPTORS(name, mode, descriptors) \
-    { name, S_IFDIR | (mode), NULL, NULL, NULL, NULL, descriptors }
+#define PROCFS_DESCRIPTORS(name_, mode_, descriptors_) \
+    { .name = name_, .mode = S_IFDIR | (mode_), .descriptors = descriptors_ }
 
 /*
  * A directory of pid 0: entry i has slot first_slot + i.  Invariant: the
