@@ -66,7 +66,7 @@ static struct super_block *socket_super_block(void)
 {
     static struct super_block *super_block;
     if (!super_block)
-        super_block = super_block_new("sockfs");
+        super_block = pseudo_super_block_new("sockfs", "socket");
     return super_block;
 }
 

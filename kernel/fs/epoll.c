@@ -189,7 +189,7 @@ static struct super_block *epoll_super_block(void)
 {
     static struct super_block *super_block;
     if (!super_block)
-        super_block = super_block_new("anon_inodefs");
+        super_block = pseudo_super_block_new("anon_inodefs", "anon_inode");
     return super_block;
 }
 
@@ -204,6 +204,7 @@ static long sys_epoll_create1(uint64_t flags)
     if (inode && epoll) {
         inode->link_count = 1;
         inode->file_ops = &epoll_file_operations;
+        strlcpy(inode->name, "[eventpoll]", sizeof(inode->name));   /* anon_inode:[eventpoll] */
         file = file_new(inode, O_RDWR);
     }
     if (inode)

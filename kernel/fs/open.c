@@ -15,14 +15,24 @@ static uint32_t creation_mask(void)
     return 022;
 }
 
+/* Fills in location with directory (taking the caller's reference) and name. */
+static void locate(struct name_location *location, struct inode *directory, const char *name,
+                   size_t length)
+{
+    location->directory = directory;
+    memcpy(location->name, name, length);
+    location->name[length] = '\0';
+}
+
 /*
  * O_CREAT: find the last component in its directory and create it when it
  * is missing.  A trailing slash or a last component of "." or ".." can only
  * name a directory, which open never creates: EISDIR (as Linux answers).
  */
 static int open_or_create(int dirfd, const char *path, uint32_t flags, uint32_t mode,
-                          struct inode **result)
+                          struct inode **result, struct name_location *location)
 {
+    location->directory = NULL;
     struct inode *parent;
     const char *name;
     size_t length;
@@ -46,24 +56,27 @@ static int open_or_create(int dirfd, const char *path, uint32_t flags, uint32_t 
         else
             error = parent->ops->create(parent, name, length,
                                         S_IFREG | (mode & 07777 & ~creation_mask()), &inode);
+        if (error) {
+            inode_put(parent);
+            return error;
+        }
+        *result = inode;
+        locate(location, parent, name, length);
+        return 0;
+    }
+    if (error) {
         inode_put(parent);
-        if (!error)
-            *result = inode;
         return error;
     }
-    inode_put(parent);
-    if (error)
-        return error;
     /* POSIX: with O_CREAT|O_EXCL an existing name fails, even a symlink. */
-    if (flags & O_EXCL) {
+    if ((flags & O_EXCL) || S_ISLNK(inode->mode)) {
+        inode_put(parent);
         inode_put(inode);
-        return -EEXIST;
-    }
-    if (S_ISLNK(inode->mode)) {
-        inode_put(inode);
+        if (flags & O_EXCL)
+            return -EEXIST;
         if (flags & O_NOFOLLOW)
             return -ELOOP;
-        return path_lookup(dirfd, path, true, result);
+        return path_lookup_located(dirfd, path, true, result, location);
     }
     while (inode->mounted) {
         struct inode *mounted = inode->mounted;
@@ -72,6 +85,10 @@ static int open_or_create(int dirfd, const char *path, uint32_t flags, uint32_t 
         inode = mounted;
     }
     *result = inode;
+    if (inode_is_directory(inode))
+        inode_put(parent);
+    else
+        locate(location, parent, name, length);
     return 0;
 }
 
@@ -82,12 +99,51 @@ static int check_open(struct inode *inode, uint32_t flags)
         return (flags & O_DIRECTORY) && !inode_is_directory(inode) ? -ENOTDIR : 0;
     if (S_ISLNK(inode->mode))
         return -ELOOP;          /* O_NOFOLLOW met a symlink */
+    /* A socket, or an epoll reached through /proc/PID/fd, cannot be opened (Linux). */
+    if (S_ISSOCK(inode->mode) || (inode->super_block->pseudo_name && !S_ISFIFO(inode->mode)))
+        return -ENXIO;
     if ((flags & O_DIRECTORY) && !inode_is_directory(inode))
         return -ENOTDIR;
     if (inode_is_directory(inode) &&
         ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_TRUNC | O_CREAT))))
         return -EISDIR;
     return 0;
+}
+
+/*
+ * A file, not yet opened, on what path names (created with O_CREAT), that
+ * knows the name it was found by.
+ */
+static int file_for_path(int dirfd, const char *path, uint32_t flags, uint32_t mode,
+                         struct file **result)
+{
+    struct inode *inode;
+    struct name_location location;
+    int error = (flags & O_CREAT)
+                    ? open_or_create(dirfd, path, flags, mode, &inode, &location)
+                    : path_lookup_located(dirfd, path, !(flags & O_NOFOLLOW), &inode, &location);
+    if (error)
+        return error;
+    error = check_open(inode, flags);
+    struct file *file = NULL;
+    if (!error) {
+        /* Linux keeps none of the open-time flags in the file's status flags. */
+        file = file_new(inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
+        if (!file)
+            error = -ENOMEM;
+    }
+    inode_put(inode);
+    if (!error && location.directory)
+        error = file_set_name(file, location.directory, location.name);
+    if (location.directory)
+        inode_put(location.directory);
+    if (error && file) {
+        file->ops = &path_only_file_operations;   /* no release for a file never opened */
+        file_put(file);
+    }
+    if (!error)
+        *result = file;
+    return error;
 }
 
 int vfs_open_at(int dirfd, const char *path, uint32_t flags, uint32_t mode, struct file **result)
@@ -97,21 +153,11 @@ int vfs_open_at(int dirfd, const char *path, uint32_t flags, uint32_t mode, stru
         return -EOPNOTSUPP;
     if (flags & O_PATH)
         flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    struct inode *inode;
-    int error = (flags & O_CREAT) ? open_or_create(dirfd, path, flags, mode, &inode)
-                                  : path_lookup(dirfd, path, !(flags & O_NOFOLLOW), &inode);
+    struct file *file;
+    int error = file_for_path(dirfd, path, flags, mode, &file);
     if (error)
         return error;
-    error = check_open(inode, flags);
-    if (error) {
-        inode_put(inode);
-        return error;
-    }
-    /* Linux keeps none of the open-time flags in the file's status flags. */
-    struct file *file = file_new(inode, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
-    inode_put(inode);
-    if (!file)
-        return -ENOMEM;
+    struct inode *inode = file->inode;
     if (flags & O_PATH) {
         file->ops = &path_only_file_operations;
         *result = file;

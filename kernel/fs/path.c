@@ -11,16 +11,23 @@
  * only when the caller asks or when a slash follows it.  Following replaces
  * the link's component with its target in the remaining path, so the walk
  * stays iterative; after SYMLINKS_MAX links the lookup fails with ELOOP.
+ * A magic link (follow_file) instead moves the walk to the inode of the
+ * file it stands for, as Linux's nd_jump_link.
  */
 #include <fs_internal.h>
 #include <page.h>
 #include <task.h>
 
-/* The state of one walk: the directory reached and the path still to walk. */
+/*
+ * The state of one walk: the directory reached and the path still to walk;
+ * location, if the caller wants it, receives the directory and the name a
+ * final non-directory was found by.
+ */
 struct walk {
     struct inode *directory;   /* referenced */
     char *remaining;           /* PATH_MAX bytes */
     int links_followed;
+    struct name_location *location;
 };
 
 static struct inode *fs_cwd(void)
@@ -122,6 +129,25 @@ static int follow_link(struct walk *walk, struct inode *link, const char *rest)
     return error;
 }
 
+/* Moves the walk onto the file a magic link stands for; last: it ends the path. */
+static int jump_to_file(struct walk *walk, struct inode *link, bool last)
+{
+    if (++walk->links_followed > SYMLINKS_MAX)
+        return -ELOOP;
+    struct file *file;
+    int error = link->ops->follow_file(link, &file);
+    if (error)
+        return error;
+    walk_move_to(walk, file->inode);
+    if (last && walk->location && file->directory) {
+        inode_get(file->directory);
+        walk->location->directory = file->directory;
+        strlcpy(walk->location->name, file->name, sizeof(walk->location->name));
+    }
+    file_put(file);
+    return 0;
+}
+
 static int walk_components(struct walk *walk, bool follow, struct inode **result)
 {
     char *cursor = walk->remaining;
@@ -161,6 +187,16 @@ static int walk_components(struct walk *walk, bool follow, struct inode **result
         if (error)
             return error;
         child = through_mounts(child);
+        if (S_ISLNK(child->mode) && (!last || follow || trailing_slash) && child->ops &&
+            child->ops->follow_file) {
+            error = jump_to_file(walk, child, last && !trailing_slash);
+            inode_put(child);
+            if (error)
+                return error;
+            if (trailing_slash && !inode_is_directory(walk->directory))
+                return -ENOTDIR;
+            continue;
+        }
         if (S_ISLNK(child->mode) && (!last || follow || trailing_slash)) {
             error = follow_link(walk, child, cursor);
             inode_put(child);
@@ -169,20 +205,29 @@ static int walk_components(struct walk *walk, bool follow, struct inode **result
             cursor = walk->remaining;
             continue;
         }
-        inode_put(walk->directory);
-        walk->directory = child;
         /* A trailing slash demands a directory (POSIX pathname resolution). */
-        if (trailing_slash && !inode_is_directory(child))
+        if (trailing_slash && !inode_is_directory(child)) {
+            inode_put(child);
             return -ENOTDIR;
+        }
+        if (last && walk->location && !inode_is_directory(child)) {
+            walk->location->directory = walk->directory;   /* takes the walk's reference */
+            memcpy(walk->location->name, name, length);
+            walk->location->name[length] = '\0';
+        } else {
+            inode_put(walk->directory);
+        }
+        walk->directory = child;
     }
 }
 
-static int walk_from(int dirfd, const char *path, bool follow, struct inode **result)
+static int walk_from(int dirfd, const char *path, bool follow, struct inode **result,
+                     struct name_location *location)
 {
     size_t length = strnlen(path, PATH_MAX);
     if (length >= PATH_MAX)
         return -ENAMETOOLONG;
-    struct walk walk = { 0 };
+    struct walk walk = { .location = location };
     int error = path_start(dirfd, path, &walk.directory);
     if (error)
         return error;
@@ -201,9 +246,17 @@ static int walk_from(int dirfd, const char *path, bool follow, struct inode **re
 
 int path_lookup(int dirfd, const char *path, bool follow, struct inode **result)
 {
+    return path_lookup_located(dirfd, path, follow, result, NULL);
+}
+
+int path_lookup_located(int dirfd, const char *path, bool follow, struct inode **result,
+                        struct name_location *location)
+{
+    if (location)
+        location->directory = NULL;
     if (!*path)
         return -ENOENT;
-    return walk_from(dirfd, path, follow, result);
+    return walk_from(dirfd, path, follow, result, location);
 }
 
 /*
@@ -242,7 +295,7 @@ int path_lookup_parent(int dirfd, const char *path, struct inode **parent,
         directory_path[start - path] = '\0';
     }
     struct inode *directory;
-    int error = walk_from(dirfd, directory_path, true, &directory);
+    int error = walk_from(dirfd, directory_path, true, &directory, NULL);
     kfree(directory_path);
     if (error)
         return error;

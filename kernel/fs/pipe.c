@@ -271,7 +271,7 @@ static struct super_block *pipe_super_block(void)
 {
     static struct super_block *super_block;
     if (!super_block)
-        super_block = super_block_new("pipefs");
+        super_block = pseudo_super_block_new("pipefs", "pipe");
     return super_block;
 }
 
@@ -284,7 +284,8 @@ int pipe_create(struct file *ends[2], uint32_t flags)
     if (!inode)
         return -ENOMEM;
     inode->link_count = 1;
-    inode->file_ops = &pipe_file_operations;
+    /* Opened again through /proc/PID/fd, a pipe is opened as a FIFO (Linux). */
+    inode->file_ops = &fifo_file_operations;
     struct pipe *pipe = pipe_new();
     if (!pipe) {
         inode_put(inode);
@@ -296,6 +297,9 @@ int pipe_create(struct file *ends[2], uint32_t flags)
     ends[0] = file_new(inode, O_RDONLY | (flags & O_NONBLOCK));
     ends[1] = file_new(inode, O_WRONLY | (flags & O_NONBLOCK));
     inode_put(inode);
+    for (int end = 0; end < 2; end++)
+        if (ends[end])
+            ends[end]->ops = &pipe_file_operations;
     if (!ends[0] || !ends[1]) {
         pipe->readers = !!ends[0];
         pipe->writers = !!ends[1];
@@ -311,7 +315,8 @@ int pipe_create(struct file *ends[2], uint32_t flags)
 /*
  * fifo(7): opening one end blocks until the other end is opened too, unless
  * O_NONBLOCK: then a reader opens at once and a writer without a reader
- * fails with ENXIO.  O_RDWR never blocks (Linux).
+ * fails with ENXIO.  O_RDWR never blocks (Linux).  A pipe opened again
+ * through /proc/PID/fd neither waits nor fails so (Linux's is_pipe).
  */
 static int fifo_open(struct inode *inode, struct file *file)
 {
@@ -319,7 +324,8 @@ static int fifo_open(struct inode *inode, struct file *file)
         return -ENOMEM;
     struct pipe *pipe = inode->private;
     bool reading = file_readable(file), writing = file_writable(file);
-    if (writing && !reading && (file->flags & O_NONBLOCK) && pipe->readers == 0) {
+    bool is_pipe = inode->super_block == pipe_super_block();
+    if (writing && !reading && !is_pipe && (file->flags & O_NONBLOCK) && pipe->readers == 0) {
         if (pipe->writers == 0) {
             pipe_free(pipe);
             inode->private = NULL;
@@ -337,7 +343,7 @@ static int fifo_open(struct inode *inode, struct file *file)
     }
     wake_up_all(&pipe->readable);
     wake_up_all(&pipe->writable);
-    if ((reading && writing) || (file->flags & O_NONBLOCK))
+    if ((reading && writing) || is_pipe || (file->flags & O_NONBLOCK))
         return 0;
     int error = 0;
     if (reading) {

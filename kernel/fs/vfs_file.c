@@ -34,6 +34,21 @@ void file_put(struct file *file)
         file_locks_release(file);
     if (file->ops && file->ops->release)
         file->ops->release(file);
+    if (file->directory)
+        inode_put(file->directory);
+    kfree(file->name);
     inode_put(file->inode);
     kfree(file);
+}
+
+int file_set_name(struct file *file, struct inode *directory, const char *name)
+{
+    size_t length = strlen(name);
+    file->name = kmalloc(length + 1);
+    if (!file->name)
+        return -ENOMEM;
+    memcpy(file->name, name, length + 1);
+    inode_get(directory);
+    file->directory = directory;
+    return 0;
 }

@@ -27,6 +27,8 @@ static inline bool file_writable(const struct file *file)
 
 /* super_block.c: a new file-system instance with its own st_dev. */
 struct super_block *super_block_new(const char *name);
+/* The same for a pseudo file system (pipes, sockets): see super_block.pseudo_name. */
+struct super_block *pseudo_super_block_new(const char *name, const char *pseudo_name);
 
 /* pipe.c: the operations of FIFO inodes (named pipes). */
 extern const struct file_operations fifo_file_operations;
@@ -49,6 +51,18 @@ bool fd_get_close_on_exec(int fd);
 void fd_set_close_on_exec(int fd, bool close_on_exec);
 
 /* path.c */
+/*
+ * Where a lookup found a non-directory: the directory holding the name
+ * (referenced) and the name, what /proc/PID/fd and exe show (directories
+ * know their own parent and name).  directory is NULL for a directory.
+ */
+struct name_location {
+    struct inode *directory;
+    char name[NAME_MAX + 1];
+};
+/* path_lookup that also fills in location (released by the caller when set). */
+int path_lookup_located(int dirfd, const char *path, bool follow, struct inode **result,
+                        struct name_location *location);
 /* The directory a lookup of path starts from (referenced), or an errno. */
 int path_start(int dirfd, const char *path, struct inode **start);
 /* Does path end in a slash after its last component ("a/", not "/")? */

@@ -1,6 +1,6 @@
 /*
  * procfs (kernel/fs/procfs/), the process information pseudo-file system of
- * proc(5): /proc/self, /proc/PID/{stat,status,cmdline,comm,exe,cwd},
+ * proc(5): /proc/self, /proc/PID/{stat,status,cmdline,comm,exe,cwd,fd/,fdinfo/,maps},
  * /proc/{uptime,meminfo,stat,loadavg,mounts,filesystems}.
  */
 #ifndef PROCFS_H

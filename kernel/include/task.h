@@ -116,7 +116,7 @@ struct process {
     uint64_t children_cpu_time_ns;
     uint64_t start_time_ns;
     char name[16];                    /* comm: basename of the executable */
-    char executable[256];             /* for /proc/self/exe */
+    struct file *executable;          /* loaded by exec, for /proc/PID/exe; NULL once exited */
     char *command_line;               /* NUL-separated argv, for /proc/PID/cmdline */
     size_t command_line_length;
     struct resource_limit limits[16];

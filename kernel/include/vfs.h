@@ -48,6 +48,12 @@ struct inode_operations {
                   struct inode *new_dir, const char *new_name, size_t new_length, unsigned flags);
     /* Copies the link target (not NUL-terminated) into a kernel buffer. */
     int (*readlink)(struct inode *inode, char *buffer, size_t size);
+    /*
+     * A "magic" link (/proc/PID/fd/N): the open file it stands for, referenced.
+     * Path resolution goes on from that file's inode instead of the link's
+     * text, so that even a pipe or an unlinked file can be reached.
+     */
+    int (*follow_file)(struct inode *link, struct file **target);
     int (*truncate)(struct inode *inode, uint64_t size);
     /* Called when the last reference goes away. */
     void (*release)(struct inode *inode);
@@ -76,7 +82,15 @@ struct file_operations {
 
 struct super_block {
     const char *name;          /* file-system type, as /proc/mounts would say */
+    /*
+     * Pseudo file systems, whose files no path reaches: what /proc/PID/fd
+     * calls them, Linux's "pipe" for pipe:[inode number], or, with the
+     * inode's name, "anon_inode" for anon_inode:[eventpoll].  NULL otherwise.
+     */
+    const char *pseudo_name;
     uint32_t device;           /* st_dev */
+    /* /proc/PID/fdinfo's mnt_id: each file system is mounted once, numbered from 1 */
+    uint32_t mount_id;
     uint64_t next_inode_number;
 };
 
@@ -93,7 +107,8 @@ struct inode {
     struct super_block *super_block;
     uint32_t refcount;
     struct inode *parent;      /* directories: the containing directory */
-    char name[256];            /* directories: the name in parent (getcwd) */
+    /* directories: the name in parent (getcwd); pseudo files: see pseudo_name */
+    char name[256];
     struct inode *mounted;     /* directories: root of the file system mounted here */
     struct inode *mountpoint;  /* a file system's root: where it is mounted */
     struct list_node mapped_areas;  /* struct area.file_node of every area
@@ -109,6 +124,13 @@ struct file {
     uint32_t flags;            /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
     uint32_t refcount;
     void *private;
+    /*
+     * A non-directory opened by a path: the directory that held the name it
+     * was opened by (referenced) and that name, for /proc/PID/fd and exe.
+     * NULL for directories (they know their own name) and pseudo files.
+     */
+    struct inode *directory;
+    char *name;
 };
 
 struct inode *inode_new(struct super_block *super_block, uint32_t mode);
@@ -119,6 +141,15 @@ void inode_touch(struct inode *inode, bool modified);   /* update times */
 struct file *file_new(struct inode *inode, uint32_t flags);   /* refcount 1 */
 void file_get(struct file *file);
 void file_put(struct file *file);
+/* Records where file was opened: name in directory (file takes its own reference). */
+int file_set_name(struct file *file, struct inode *directory, const char *name);
+/*
+ * What /proc/PID/fd/N and /proc/PID/exe show for file, as Linux's d_path:
+ * its absolute path (with " (deleted)" once unlinked), or pipe:[N],
+ * socket:[N], anon_inode:[eventpoll].  Returns the length (the text is cut
+ * to size, not NUL-terminated) or an errno.
+ */
+int vfs_file_path(struct file *file, char *buffer, size_t size);
 
 /*
  * Path resolution.  dirfd is AT_FDCWD or a directory fd; path is a kernel

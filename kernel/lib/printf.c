@@ -71,10 +71,12 @@ int vsnprintf(char *buffer, size_t size, const char *format, va_list args)
             break;
         }
         case 'u':
+        case 'o':
         case 'x':
         case 'X': {
             uint64_t v = longness ? va_arg(args, uint64_t) : va_arg(args, unsigned int);
-            output_number(&out, v, false, *p == 'u' ? 10 : 16, *p == 'X', width, pad, left);
+            int base = *p == 'u' ? 10 : *p == 'o' ? 8 : 16;
+            output_number(&out, v, false, base, *p == 'X', width, pad, left);
             break;
         }
         case 'p':

@@ -197,7 +197,14 @@ static int load_elf(struct address_space *space, struct file *file, const Elf64_
             protection |= AREA_EXEC;
         uint64_t start = ALIGN_DOWN(segment->p_vaddr + image->bias, PAGE_SIZE);
         uint64_t end = ALIGN_UP(segment->p_vaddr + image->bias + segment->p_memsz, PAGE_SIZE);
-        error = area_map(space, start, end, protection, 0);
+        /* As Linux maps it: the pages the file covers, then anonymous bss pages. */
+        uint64_t file_end =
+            ALIGN_UP(segment->p_vaddr + image->bias + segment->p_filesz, PAGE_SIZE);
+        if (file_end > start)
+            error = area_map_file(space, start, file_end, protection, 0, file,
+                                  ALIGN_DOWN(segment->p_offset, PAGE_SIZE));
+        if (!error && end > file_end)
+            error = area_map(space, file_end, end, protection, 0);
         for (uint64_t page = start; page < end && !error; page += PAGE_SIZE)
             error = load_segment_page(space, file, page, segment, image->bias, protection);
         /* The program headers live in the segment that covers their file offset. */
@@ -306,37 +313,6 @@ static int open_executable(const char *path, struct file **result)
     return vfs_open(path, 0 /* O_RDONLY */, 0, result);
 }
 
-/*
- * The path /proc/self/exe shows: path with a final symlink chain followed
- * (busybox applets are links to /bin/busybox, and Linux names the target).
- */
-static void resolve_final_symlinks(const char *path, char *resolved, size_t size)
-{
-    strlcpy(resolved, path, size);
-    for (int depth = 0; depth < 8; depth++) {
-        struct inode *inode;
-        if (path_lookup(AT_FDCWD, resolved, false, &inode))
-            return;
-        char target[256];
-        int length = -1;
-        if ((inode->mode & 0170000) == 0120000 && inode->ops && inode->ops->readlink)
-            length = inode->ops->readlink(inode, target, sizeof(target) - 1);
-        inode_put(inode);
-        if (length <= 0)
-            return;
-        target[length] = 0;
-        if (target[0] == '/') {
-            strlcpy(resolved, target, size);
-        } else {
-            char *slash = strrchr(resolved, '/');
-            size_t keep = slash ? (size_t)(slash - resolved) + 1 : 0;
-            if (keep + strlen(target) + 1 > size)
-                return;
-            strlcpy(resolved + keep, target, size - keep);
-        }
-    }
-}
-
 /* Kills the other threads of the process: execve leaves only the caller. */
 void process_kill_other_threads(void);
 
@@ -428,13 +404,16 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
     /* execve(2): the effective ids are copied to the saved ones. */
     process->user_ids.saved = process->user_ids.effective;
     process->group_ids.saved = process->group_ids.effective;
-    resolve_final_symlinks(current_path, process->executable, sizeof(process->executable));
-    record_command_line(process, strings, current_path);
+    /* /proc/PID/exe: the file loaded, the interpreter for a script (Linux's exe_file). */
+    if (process->executable)
+        file_put(process->executable);
+    process->executable = file;
+    /* comm and AT_EXECFN name what execve was given, the script for a script (Linux). */
+    record_command_line(process, strings, path);
+    kfree(current_path);
 
     uint64_t stack_pointer;
-    error = build_stack(strings, &image, current_path, &stack_pointer);
-    file_put(file);
-    kfree(current_path);
+    error = build_stack(strings, &image, path, &stack_pointer);
     if (error) {
         signal_send_simple(process, SIGSEGV);
         return 0;

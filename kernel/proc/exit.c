@@ -21,8 +21,17 @@ void task_complete_vfork(struct task *task)
     task->vfork_done = NULL;
 }
 
+/* Linux drops exe_file with the memory: a zombie's /proc/PID/exe names nothing. */
+static void drop_executable(struct process *process)
+{
+    if (process->executable)
+        file_put(process->executable);
+    process->executable = NULL;
+}
+
 void process_free(struct process *process)
 {
+    drop_executable(process);
     list_remove(&process->alarm_node);
     list_remove(&process->sibling_node);
     list_remove(&process->all_node);
@@ -50,6 +59,7 @@ static void process_finish(struct process *process)
     if (process->fs)
         fs_context_put(process->fs);
     process->fs = NULL;
+    drop_executable(process);
 
     if (process == init_process)
         power_off_with_status(WIFSIGNALED_ENCODED(process->exit_status)
@@ -170,6 +180,7 @@ static long sys_wait4(uint64_t pid_argument, uint64_t user_status, uint64_t opti
     if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
         return -EINVAL;
     struct process *self = current->process;
+    int interrupted = 0;
     for (;;) {
         bool any = false;
         list_for_each(node, &self->children) {
@@ -200,9 +211,14 @@ static long sys_wait4(uint64_t pid_argument, uint64_t user_status, uint64_t opti
             return -ECHILD;
         if (options & WNOHANG)
             return 0;
-        int error = wait_on(&self->child_wait, 0);
-        if (error)
-            return error;
+        /*
+         * A child's SIGCHLD arrives with the wake-up that its exit gives: as
+         * Linux's do_wait, look at the children once more before answering
+         * the signal, so that the wait still returns that child.
+         */
+        if (interrupted)
+            return interrupted;
+        interrupted = wait_on(&self->child_wait, 0);
     }
 }
 SYSCALL(__NR_wait4, sys_wait4);

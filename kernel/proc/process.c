@@ -115,7 +115,9 @@ struct process *process_allocate(struct process *parent)
         process->pgid = parent->pgid;
         process->sid = parent->sid;
         memcpy(process->name, parent->name, sizeof(process->name));
-        memcpy(process->executable, parent->executable, sizeof(process->executable));
+        process->executable = parent->executable;
+        if (process->executable)
+            file_get(process->executable);
         memcpy(process->limits, parent->limits, sizeof(process->limits));
         process->user_ids = parent->user_ids;
         process->group_ids = parent->group_ids;

@@ -1,7 +1,8 @@
 /*
  * The entries of /proc/PID (proc(5)): stat, status, cmdline, comm, and the
- * symlinks exe and cwd.  Field layouts follow Linux 6.1's fs/proc/array.c,
- * since ps and top parse them by position.
+ * symlinks exe and cwd; the directories fd and fdinfo (descriptor_files.c)
+ * and maps (maps_file.c) are listed here too.  Field layouts follow Linux
+ * 6.1's fs/proc/array.c, since ps and top parse them by position.
  *
  * Values the kernel does not track (page faults, nice, user/system split
  * of CPU time, which signals are caught or ignored) read 0; CPU time is all
@@ -169,18 +170,21 @@ static int show_name(struct process *process, struct procfs_text *text)
     return 0;
 }
 
-static int copy_link(const char *target, char *buffer, size_t size)
-{
-    size_t length = strlen(target);
-    if (length == 0)
-        return -ENOENT;
-    memcpy(buffer, target, MIN(length, size));
-    return (int)MIN(length, size);
-}
-
 static int link_executable(struct process *process, char *buffer, size_t size)
 {
-    return copy_link(process->executable, buffer, size);
+    if (!process->executable)
+        return -ENOENT;
+    return vfs_file_path(process->executable, buffer, size);
+}
+
+/* Opening /proc/PID/exe opens the executable itself, unlinked or not (Linux). */
+static int follow_executable(struct process *process, struct file **target)
+{
+    if (!process->executable)
+        return -ENOENT;
+    file_get(process->executable);
+    *target = process->executable;
+    return 0;
 }
 
 static int link_working_directory(struct process *process, char *buffer, size_t size)
@@ -194,7 +198,10 @@ const struct procfs_entry procfs_process_entries[] = {
     PROCFS_FILE("cmdline", show_command_line),
     PROCFS_FILE("comm", show_name),
     PROCFS_LINK("cwd", link_working_directory),
-    PROCFS_LINK("exe", link_executable),
+    PROCFS_MAGIC_LINK("exe", link_executable, follow_executable),
+    PROCFS_DESCRIPTORS("fd", 0500, PROCFS_DESCRIPTOR_LINKS),
+    PROCFS_DESCRIPTORS("fdinfo", 0555, PROCFS_DESCRIPTOR_INFO),
+    PROCFS_FILE("maps", procfs_show_maps),
     PROCFS_FILE("stat", show_stat),
     PROCFS_FILE("status", show_status),
 };

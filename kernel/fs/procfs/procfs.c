@@ -16,8 +16,14 @@ static struct inode *procfs_root;
 #define PID_POSITION_BASE 256
 
 static uint64_t inode_number(pid_t pid, unsigned slot) { return (uint64_t)pid << 8 | slot; }
-static pid_t inode_pid(const struct inode *inode) { return (pid_t)(inode->number >> 8); }
+static pid_t inode_pid(const struct inode *inode) { return (pid_t)(uint32_t)(inode->number >> 8); }
 static unsigned inode_slot(const struct inode *inode) { return inode->number & 0xff; }
+/* The descriptor an entry of /proc/PID/fd or fdinfo is about. */
+static uint64_t descriptor_inode_number(pid_t pid, unsigned slot, int fd)
+{
+    return (uint64_t)(fd + 1) << 40 | inode_number(pid, slot);
+}
+static int inode_descriptor(const struct inode *inode) { return (int)(inode->number >> 40) - 1; }
 
 /* The entry with this slot in directory or below it; NULL if none. */
 static const struct procfs_entry *entry_in(const struct procfs_directory *directory, unsigned slot)
@@ -195,6 +201,32 @@ static ssize_t process_getdents(struct file *file, void *user_buffer, size_t siz
     return dirents_result(&out);
 }
 
+/* ".", "..", then one entry per open descriptor; the position after fd's is fd + 3. */
+static ssize_t descriptors_getdents(struct file *file, void *user_buffer, size_t size)
+{
+    struct procfs_dirents out = { .user_buffer = user_buffer, .size = size };
+    struct inode *directory = file->inode;
+    struct process *process = inode_process(directory);
+    const struct procfs_entry *entry = inode_entry(directory);
+    if (!process || !emit_table(&out, file, 0, NULL, 0, 0))
+        return dirents_result(&out);
+    /* Any position lseek gave past the last descriptor lists nothing more. */
+    uint64_t first = file->offset - 2;
+    for (int fd = first < FILES_MAX ? (int)first : FILES_MAX; fd < FILES_MAX; fd++) {
+        struct file *open_file = procfs_descriptor_file(process, fd);
+        if (!open_file)
+            continue;
+        char name[12];
+        snprintf(name, sizeof(name), "%d", fd);
+        uint32_t mode = entry->descriptors == PROCFS_DESCRIPTOR_LINKS ? S_IFLNK : S_IFREG;
+        uint64_t number = descriptor_inode_number(process->pid, inode_slot(directory), fd);
+        if (!procfs_emit_dirent(&out, number, fd + 3, mode, name))
+            break;
+        file->offset = (uint64_t)fd + 3;
+    }
+    return dirents_result(&out);
+}
+
 static ssize_t subdirectory_getdents(struct file *file, void *user_buffer, size_t size)
 {
     struct procfs_dirents out = { .user_buffer = user_buffer, .size = size };
@@ -203,6 +235,20 @@ static ssize_t subdirectory_getdents(struct file *file, void *user_buffer, size_
 }
 
 /* ---- files and symlinks ---- */
+
+/* The text show made (error its result) becomes what reads of file return. */
+static int keep_text(struct file *file, struct procfs_text *text, int error)
+{
+    if (!error && text->failed)
+        error = -ENOMEM;
+    if (error) {
+        kfree(text->data);
+        kfree(text);
+        return error;
+    }
+    file->private = text;
+    return 0;
+}
 
 static int entry_open(struct inode *inode, struct file *file)
 {
@@ -216,16 +262,7 @@ static int entry_open(struct inode *inode, struct file *file)
     struct procfs_text *text = kzalloc(sizeof(*text));
     if (!text)
         return -ENOMEM;
-    int error = entry->show(process, text);
-    if (!error && text->failed)
-        error = -ENOMEM;
-    if (error) {
-        kfree(text->data);
-        kfree(text);
-        return error;
-    }
-    file->private = text;
-    return 0;
+    return keep_text(file, text, entry->show(process, text));
 }
 
 static ssize_t entry_read(struct file *file, void *user_buffer, size_t length, uint64_t *offset)
@@ -275,6 +312,12 @@ static void entry_release(struct file *file)
     kfree(text);
 }
 
+static int entry_follow_file(struct inode *inode, struct file **target)
+{
+    struct process *process = inode_process(inode);
+    return process ? inode_entry(inode)->follow_file(process, target) : -ENOENT;
+}
+
 static int entry_readlink(struct inode *inode, char *buffer, size_t size)
 {
     struct process *process = NULL;
@@ -286,10 +329,41 @@ static int entry_readlink(struct inode *inode, char *buffer, size_t size)
     return inode_entry(inode)->link(process, buffer, size);
 }
 
+static int descriptor_readlink(struct inode *inode, char *buffer, size_t size)
+{
+    struct process *process = inode_process(inode);
+    return process ? procfs_descriptor_link(process, inode_descriptor(inode), buffer, size)
+                   : -ENOENT;
+}
+
+static int descriptor_follow_file(struct inode *inode, struct file **target)
+{
+    struct process *process = inode_process(inode);
+    struct file *file = process ? procfs_descriptor_file(process, inode_descriptor(inode)) : NULL;
+    if (!file)
+        return -ENOENT;
+    file_get(file);
+    *target = file;
+    return 0;
+}
+
+static int descriptor_info_open(struct inode *inode, struct file *file)
+{
+    struct process *process = inode_process(inode);
+    if (!process)
+        return -ESRCH;
+    struct procfs_text *text = kzalloc(sizeof(*text));
+    if (!text)
+        return -ENOMEM;
+    return keep_text(file, text, procfs_descriptor_info(process, inode_descriptor(inode), text));
+}
+
 static int root_lookup(struct inode *dir, const char *name, size_t length, struct inode **result);
 static int subdirectory_lookup(struct inode *dir, const char *name, size_t length,
                                struct inode **result);
 static void subdirectory_release(struct inode *directory);
+static int descriptors_lookup(struct inode *dir, const char *name, size_t length,
+                              struct inode **result);
 static int process_lookup(struct inode *dir, const char *name, size_t length,
                           struct inode **result);
 
@@ -311,7 +385,29 @@ static const struct file_operations subdirectory_file_operations = {
     .getdents = subdirectory_getdents,
     .seek = generic_seek,
 };
+static const struct inode_operations descriptors_inode_operations = {
+    .lookup = descriptors_lookup,
+    .release = subdirectory_release,
+};
+static const struct file_operations descriptors_file_operations = {
+    .getdents = descriptors_getdents,
+    .seek = generic_seek,
+};
+static const struct inode_operations descriptor_link_inode_operations = {
+    .readlink = descriptor_readlink,
+    .follow_file = descriptor_follow_file,
+};
+static const struct file_operations descriptor_info_file_operations = {
+    .open = descriptor_info_open,
+    .read = entry_read,
+    .release = entry_release,
+    .seek = generic_seek,
+};
 static const struct inode_operations entry_inode_operations = { .readlink = entry_readlink };
+static const struct inode_operations magic_link_inode_operations = {
+    .readlink = entry_readlink,
+    .follow_file = entry_follow_file,
+};
 static const struct file_operations entry_file_operations = {
     .open = entry_open,
     .read = entry_read,
@@ -347,13 +443,16 @@ static int table_inode(struct inode *dir, pid_t pid, const struct procfs_entry *
         struct inode *inode = inode_make(inode_number(pid, first_slot + i), table[i].mode);
         if (!inode)
             return -ENOMEM;
-        inode->ops = &entry_inode_operations;
+        inode->ops = table[i].follow_file ? &magic_link_inode_operations : &entry_inode_operations;
         if (S_ISREG(table[i].mode))
             inode->file_ops = table[i].store ? &writable_entry_file_operations
                                              : &entry_file_operations;
         if (S_ISDIR(table[i].mode)) {
-            inode->ops = &subdirectory_inode_operations;
-            inode->file_ops = &subdirectory_file_operations;
+            bool descriptors = table[i].descriptors != PROCFS_NO_DESCRIPTORS;
+            inode->ops = descriptors ? &descriptors_inode_operations
+                                     : &subdirectory_inode_operations;
+            inode->file_ops = descriptors ? &descriptors_file_operations
+                                          : &subdirectory_file_operations;
             inode_get(dir);
             inode->parent = dir;
             strlcpy(inode->name, table[i].name, sizeof(inode->name));
@@ -380,6 +479,48 @@ static int subdirectory_lookup(struct inode *dir, const char *name, size_t lengt
 static void subdirectory_release(struct inode *directory)
 {
     inode_put(directory->parent);
+}
+
+/* A descriptor's number: decimal without leading zeros, as the listing names it. */
+static bool parse_descriptor(const char *name, size_t length, int *fd)
+{
+    if (length == 0 || length > 4 || (name[0] == '0' && length > 1))
+        return false;
+    int value = 0;
+    for (size_t i = 0; i < length; i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return false;
+        value = value * 10 + (name[i] - '0');
+    }
+    *fd = value;
+    return true;
+}
+
+/* An entry of /proc/PID/fd (a symlink, lr-x------ 64 bytes as Linux's) or fdinfo (a file). */
+static int descriptors_lookup(struct inode *dir, const char *name, size_t length,
+                              struct inode **result)
+{
+    struct process *process = inode_process(dir);
+    int fd;
+    struct file *file = NULL;
+    if (process && parse_descriptor(name, length, &fd))
+        file = procfs_descriptor_file(process, fd);
+    if (!file)
+        return -ENOENT;
+    bool links = inode_entry(dir)->descriptors == PROCFS_DESCRIPTOR_LINKS;
+    struct inode *inode =
+        inode_make(descriptor_inode_number(process->pid, inode_slot(dir), fd),
+                   links ? procfs_descriptor_link_mode(file) : S_IFREG | 0444);
+    if (!inode)
+        return -ENOMEM;
+    if (links) {
+        inode->ops = &descriptor_link_inode_operations;
+        inode->size = 64;
+    } else {
+        inode->file_ops = &descriptor_info_file_operations;
+    }
+    *result = inode;
+    return 0;
 }
 
 static int root_lookup(struct inode *dir, const char *name, size_t length, struct inode **result)

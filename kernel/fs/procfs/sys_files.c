@@ -34,6 +34,9 @@
  * written is rounded as F_SETPIPE_SZ rounds (a power-of-two number of
  * pages, EINVAL above 2^31); pipe-user-pages-soft takes any 32-bit count
  * (Linux's is an unsigned long).
+ *
+ * kernel/tainted: Strata never taints itself, so it reads 0; it takes only
+ * 0 (EINVAL otherwise), where Linux's root may add taint flags.
  */
 #include "procfs_internal.h"
 #include <netif/port.h>
@@ -49,13 +52,14 @@
 
 /*
  * Slots (procfs_internal.h): /proc/sys's own names 160-163, sys/net 164,
- * sys/net/ipv4 165-179, sys/fs 180-187.
+ * sys/net/ipv4 165-179, sys/fs 180-187, sys/kernel 188-191.
  */
 #define SYS_SLOTS PROCFS_SYS_FIRST_SLOT
 #define SYS_NET_SLOTS (SYS_SLOTS + 4)
 #define SYS_NET_IPV4_SLOTS (SYS_NET_SLOTS + 1)
 #define SYS_FS_SLOTS (SYS_NET_IPV4_SLOTS + 15)
-#define SYS_SLOTS_END (SYS_FS_SLOTS + 8)
+#define SYS_KERNEL_SLOTS (SYS_FS_SLOTS + 8)
+#define SYS_SLOTS_END (SYS_KERNEL_SLOTS + 4)
 
 static bool is_blank(char c)
 {
@@ -194,6 +198,14 @@ static const struct procfs_directory net_directory = {
     net_entries, ARRAY_SIZE(net_entries), SYS_NET_SLOTS,
 };
 
+static const struct procfs_entry kernel_entries[] = {
+    PROCFS_SYSCTL("tainted", show_unsupported_feature, store_unsupported_feature),
+};
+static const struct procfs_directory kernel_directory = {
+    kernel_entries, ARRAY_SIZE(kernel_entries), SYS_KERNEL_SLOTS,
+};
+_Static_assert(SYS_KERNEL_SLOTS + ARRAY_SIZE(kernel_entries) <= SYS_SLOTS_END, "sys/kernel's slots");
+
 static int show_pipe_max_size(struct process *unused, struct procfs_text *text)
 {
     procfs_printf(text, "%u\n", pipe_max_size);
@@ -231,10 +243,11 @@ static const struct procfs_entry fs_entries[] = {
 static const struct procfs_directory fs_directory = {
     fs_entries, ARRAY_SIZE(fs_entries), SYS_FS_SLOTS,
 };
-_Static_assert(SYS_FS_SLOTS + ARRAY_SIZE(fs_entries) <= SYS_SLOTS_END, "sys/fs's slots");
+_Static_assert(SYS_FS_SLOTS + ARRAY_SIZE(fs_entries) <= SYS_KERNEL_SLOTS, "sys/fs's slots");
 
 static const struct procfs_entry sys_entries[] = {
     PROCFS_DIRECTORY("fs", &fs_directory),
+    PROCFS_DIRECTORY("kernel", &kernel_directory),
     PROCFS_DIRECTORY("net", &net_directory),
 };
 const struct procfs_directory procfs_sys_directory = {
