@@ -88,6 +88,12 @@ int inet_option_get(const struct inet_options *inet, int name, void *value, size
     return 0;
 }
 
+int inet_getsockopt_unknown(int level, int transport_level)
+{
+    return level == SOL_SOCKET || level == SOL_IP || level == transport_level ? -ENOPROTOOPT
+                                                                              : -EOPNOTSUPP;
+}
+
 void inet_control_messages(const struct inet_options *inet, const struct socket_packet *packet,
                            struct socket_message *message)
 {

@@ -26,6 +26,11 @@ void inet_output_options(struct socket *socket, const struct inet_options *inet,
                          struct ip_output_options *options);
 int inet_option_set(struct inet_options *inet, int name, const void *value, size_t length);
 int inet_option_get(const struct inet_options *inet, int name, void *value, size_t *length);
+/* getsockopt's answer for a name no layer of an AF_INET socket knows: at
+ * SOL_SOCKET or the kind's own level (transport_level) ENOPROTOOPT; at any
+ * other level EOPNOTSUPP, as Linux's do_ip_getsockopt answers a level that
+ * is not SOL_IP.  (setsockopt answers ENOPROTOOPT at every level.) */
+int inet_getsockopt_unknown(int level, int transport_level);
 /* Adds the control messages asked for (IP_PKTINFO, IP_TTL) about packet. */
 void inet_control_messages(const struct inet_options *inet, const struct socket_packet *packet,
                            struct socket_message *message);

@@ -217,7 +217,7 @@ static int raw_getsockopt(struct socket *socket, int level, int name, void *valu
         memcpy(value, &raw->icmp_filter, *length);
         return 0;
     }
-    return -ENOPROTOOPT;
+    return inet_getsockopt_unknown(level, SOL_RAW);
 }
 
 static int raw_shutdown(struct socket *socket, int how)

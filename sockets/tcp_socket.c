@@ -721,7 +721,7 @@ static int tcp_socket_getsockopt(struct socket *socket, int level, int name, voi
         memcpy(value, &linger, *length);
         return 0;
     }
-    return -ENOPROTOOPT;
+    return inet_getsockopt_unknown(level, SOL_TCP);
 }
 
 const socket_op_t tcp_socket_operations = {

@@ -342,7 +342,7 @@ static int udp_socket_getsockopt(struct socket *socket, int level, int name, voi
 {
     if (level == SOL_IP)
         return inet_option_get(&udp_of(socket)->inet, name, value, length);
-    return -ENOPROTOOPT;
+    return inet_getsockopt_unknown(level, IPPROTO_UDP);
 }
 
 static unsigned udp_socket_poll(struct socket *socket)
