@@ -22,6 +22,23 @@ int inet_address_to(void *address, size_t *length, uint32_t ip_address, uint16_t
     return 0;
 }
 
+void inet_destination_this_host(struct socket *socket, void *address, size_t length)
+{
+    struct sockaddr_inet inet, own = { 0 };
+    if (length < sizeof(inet))
+        return;
+    memcpy(&inet, address, sizeof(inet));
+    if (inet.family != AF_INET || inet.address != IP_ADDRESS_ANY)
+        return;
+    uint8_t name[SOCKET_ADDRESS_MAX];
+    size_t name_length = sizeof(name);
+    if (socket->ops->getsockname && !socket->ops->getsockname(socket, name, &name_length) &&
+        name_length >= sizeof(own))
+        memcpy(&own, name, sizeof(own));
+    inet.address = own.address ? own.address : net_htonl(0x7f000001);   /* INADDR_LOOPBACK */
+    memcpy(address, &inet, sizeof(inet));
+}
+
 int inet_route_source(struct socket *socket, uint32_t destination, uint32_t *source)
 {
     struct netif *netif;

@@ -19,6 +19,11 @@ struct inet_options {
 /* A sockaddr_in from the user; EINVAL if too short, EAFNOSUPPORT if not AF_INET. */
 int inet_address_from(const void *address, size_t length, struct sockaddr_inet *inet);
 int inet_address_to(void *address, size_t *length, uint32_t ip_address, uint16_t port);
+/* A destination of 0.0.0.0 in a connect or send means this host (Linux's
+ * ip_route_output_key_hash_rcu): the socket's own address, or 127.0.0.1
+ * when it has none.  Rewrites an AF_INET address in place; leaves
+ * anything else as it is.  net_lock held. */
+void inet_destination_this_host(struct socket *socket, void *address, size_t length);
 /* The source address the route to destination would use (ENETUNREACH). */
 int inet_route_source(struct socket *socket, uint32_t destination, uint32_t *source);
 struct ip_output_options;

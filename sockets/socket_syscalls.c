@@ -5,6 +5,7 @@
  * answers EOPNOTSUPP.  Layouts are Linux's arm64 ones (socket(2), recvmsg(2)).
  */
 #include "socket.h"
+#include "inet.h"
 #include <fs_internal.h>
 #include <page.h>
 #include <syscall.h>
@@ -97,6 +98,8 @@ static long with_address(uint64_t fd, uint64_t user_address, uint64_t length, bo
         error = -EOPNOTSUPP;
     } else {
         net_lock();
+        if (connect && socket->family == AF_INET)
+            inet_destination_this_host(socket, address, length);
         error = operation(socket, address, length);
         net_unlock();
     }
@@ -224,6 +227,8 @@ static long transfer(struct socket *socket, struct socket_message *message, bool
     if (!operation)
         return -EOPNOTSUPP;
     net_lock();
+    if (send && socket->family == AF_INET)
+        inet_destination_this_host(socket, message->address, message->address_length);
     long result = operation(socket, message);
     net_unlock();
     return result;
