@@ -590,6 +590,11 @@ static long tcp_socket_ioctl(struct socket *socket, unsigned command, uint64_t a
     case SIOCOUTQNSD:
         value = tcp->listening ? 0 : (int)tcp_unsent_bytes(tcp->pcb);
         break;
+    case SIOCATMARK:
+        /* The URG bit is ignored and urgent bytes stay in line (tcp/README.md),
+         * so no mark is ever pending: 0, Linux's answer without urgent data. */
+        value = 0;
+        break;
     default:
         return -ENOTTY;
     }
