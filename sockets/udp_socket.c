@@ -12,6 +12,12 @@
  * faster than its NIC waits instead of losing what send() accepted.  A
  * closed socket whose datagrams are still in flight is freed by the last
  * refund.
+ *
+ * MSG_MORE corks (Linux's up->pending): the data of sends with it gathers
+ * into one datagram, to the destination the first of them named, which
+ * leaves with the first send without it.  Too much for one datagram is
+ * EMSGSIZE and throws the whole corked datagram away, as a bad pointer
+ * does; closing throws it away too.
  */
 #include "datagram.h"
 #include "inet.h"
@@ -31,6 +37,12 @@ struct udp_socket {
     bool connected;
     bool closed;                        /* socket is gone; freed when sent.charged is 0 */
     struct pbuf_account sent;
+    /* MSG_MORE's datagram being gathered (NULL when none): cork_length
+     * bytes so far, of UDP_PAYLOAD_MAX, for cork_destination:cork_port. */
+    uint8_t *cork;
+    size_t cork_length;
+    uint32_t cork_destination;
+    uint16_t cork_port;
 };
 
 static struct udp_socket *udp_of(struct socket *socket) { return socket->private; }
@@ -100,6 +112,7 @@ static void udp_socket_close(struct socket *socket)
     struct udp_socket *udp = udp_of(socket);
     udp_pcb_remove(&udp->pcb);
     socket_queue_clear(&udp->queue);
+    net_free(udp->cork);
     if (udp->sent.charged) {
         udp->closed = true;
         udp->socket = NULL;
@@ -307,6 +320,87 @@ static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *
      * LAB(udp) END */
 }
 
+/* The first send with MSG_MORE: its destination checked as sendmsg checks
+ * it, then an empty datagram to gather into. */
+static int cork_start(struct socket *socket, struct udp_socket *udp,
+                      const struct socket_message *message)
+{
+    uint32_t destination = udp->pcb.remote_address;
+    uint16_t port = udp->pcb.remote_port;
+    int error = send_stopped(socket);
+    if (error)
+        return error;
+    if (message->address_length) {
+        struct sockaddr_inet inet;
+        if ((error = inet_address_from(message->address, message->address_length, &inet)))
+            return error;
+        destination = inet.address;
+        port = inet.port;
+    } else if (!udp->connected) {
+        return -EDESTADDRREQ;
+    }
+    if (!port)
+        return -EINVAL;
+    if (destination == IP_ADDRESS_BROADCAST && !socket->broadcast)
+        return -EACCES;
+    if ((error = bind_ephemeral(udp)))
+        return error;
+    udp->cork = net_zalloc(UDP_PAYLOAD_MAX);
+    if (!udp->cork)
+        return -ENOBUFS;
+    udp->cork_length = 0;
+    udp->cork_destination = destination;
+    udp->cork_port = port;
+    return 0;
+}
+
+static void cork_discard(struct udp_socket *udp)
+{
+    net_free(udp->cork);
+    udp->cork = NULL;
+}
+
+/* Sends the gathered datagram (Linux's udp_push_pending_frames). */
+static int cork_push(struct socket *socket, struct udp_socket *udp, int flags)
+{
+    int error = send_buffer_wait(socket, udp, flags);
+    struct pbuf *payload = error ? NULL : pbuf_alloc(PBUF_TRANSPORT, udp->cork_length);
+    if (payload)
+        memcpy(payload->data, udp->cork, udp->cork_length);
+    cork_discard(udp);
+    if (!payload)
+        return error ? error : -ENOBUFS;
+    pbuf_charge(payload, &udp->sent);
+    struct ip_output_options options;
+    inet_output_options(socket, &udp->inet, &options);
+    return udp_send(&udp->pcb, payload, udp->cork_destination, udp->cork_port, &options);
+}
+
+/* sendmsg: with MSG_MORE, or while data is corked, the data joins the
+ * corked datagram; otherwise it is a datagram of its own. */
+static ssize_t udp_socket_send(struct socket *socket, struct socket_message *message)
+{
+    struct udp_socket *udp = udp_of(socket);
+    if (!udp->cork && !(message->flags & MSG_MORE))
+        return udp_socket_sendmsg(socket, message);
+    int error = udp->cork ? 0 : cork_start(socket, udp, message);
+    if (error)
+        return error;
+    if (message->length > UDP_PAYLOAD_MAX - udp->cork_length) {
+        cork_discard(udp);
+        return -EMSGSIZE;
+    }
+    if (socket_message_copy_in(message, udp->cork + udp->cork_length, message->length)) {
+        cork_discard(udp);
+        return -EFAULT;
+    }
+    udp->cork_length += message->length;
+    if (message->flags & MSG_MORE)
+        return (ssize_t)message->length;
+    error = cork_push(socket, udp, message->flags);
+    return error ? error : (ssize_t)message->length;
+}
+
 static ssize_t udp_socket_recvmsg(struct socket *socket, struct socket_message *message)
 {
     /* LAB(udp) BEGIN: wait for the first queued datagram (datagram_wait: blocking,
@@ -369,7 +463,7 @@ const socket_op_t udp_socket_operations = {
     .getpeername = udp_socket_getpeername,
     .getsockopt = udp_socket_getsockopt,
     .setsockopt = udp_socket_setsockopt,
-    .sendmsg = udp_socket_sendmsg,
+    .sendmsg = udp_socket_send,
     .recvmsg = udp_socket_recvmsg,
     .poll = udp_socket_poll,
     .ioctl = udp_socket_ioctl,
