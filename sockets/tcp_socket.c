@@ -476,7 +476,8 @@ static ssize_t tcp_socket_sendmsg(struct socket *socket, struct socket_message *
             size_t count = MIN(MIN(space, message->length - sent), sizeof(bounce));
             if (socket_message_copy_in(message, bounce, count))
                 return sent ? (ssize_t)sent : -EFAULT;
-            long queued = tcp_send(pcb, bounce, count);
+            long queued = message->flags & MSG_MORE ? tcp_send_more(pcb, bounce, count)
+                                                    : tcp_send(pcb, bounce, count);
             if (queued < 0)
                 return sent ? (ssize_t)sent : queued;
             sent += (size_t)queued;
