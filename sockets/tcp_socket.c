@@ -112,6 +112,7 @@ static int tcp_socket_create(struct socket *socket)
         return -ENOMEM;
     }
     tcp->socket = socket;
+    inet_options_init(&tcp->inet);
     socket->protocol = IPPROTO_TCP;  /* SO_PROTOCOL answers 6 for protocol 0 too */
     socket->private = tcp;
     adopt(tcp, pcb);
@@ -702,6 +703,13 @@ static int tcp_socket_setsockopt(struct socket *socket, int level, int name, con
     struct tcp_socket *tcp = tcp_of(socket);
     if (level == SOL_TCP)
         return tcp_option_set(tcp, name, value, length);
+    /* Linux's do_ip_setsockopt: no groups for a connection (EPROTO), no
+     * multicast TTL or interface either (EINVAL). */
+    if (level == SOL_IP && (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP ||
+                            name == MCAST_JOIN_GROUP || name == MCAST_LEAVE_GROUP))
+        return -EPROTO;
+    if (level == SOL_IP && (name == IP_MULTICAST_TTL || name == IP_MULTICAST_IF))
+        return -EINVAL;
     if (level == SOL_IP)
         return inet_option_set(&tcp->inet, name, value, length);
     if (level == SOL_SOCKET && name == SO_LINGER) {

@@ -52,13 +52,17 @@ static void udp_socket_receive(struct udp_pcb *pcb, struct pbuf *datagram, uint3
 {
     struct udp_socket *udp = pcb->owner;
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(datagram);
+    int ifindex = datagram->netif ? datagram->netif->index : 0;
+    if (ip_address_is_multicast(ip->destination) &&
+        !inet_multicast_accepts(&udp->inet, ip->destination, ifindex))
+        return;
     struct socket_packet info = {
         .offset = (uint16_t)(datagram->data - datagram->start),
         .length = (uint16_t)pbuf_length(datagram),
         .source = source,
         .destination = ip->destination,
         .source_port = source_port,
-        .ifindex = datagram->netif ? datagram->netif->index : 0,
+        .ifindex = ifindex,
     };
     if (!socket_queue_push(&udp->queue, datagram, &info, (size_t)udp->socket->receive_buffer)) {
         NET_COUNT(UDP_RCVBUF_ERRORS);
@@ -103,6 +107,7 @@ static int udp_socket_create(struct socket *socket)
     udp->pcb.owner = udp;
     udp->sent.refunded = udp_socket_refunded;
     socket_queue_init(&udp->queue);
+    inet_options_init(&udp->inet);
     socket->private = udp;
     return 0;
 }
@@ -112,6 +117,7 @@ static void udp_socket_close(struct socket *socket)
     struct udp_socket *udp = udp_of(socket);
     udp_pcb_remove(&udp->pcb);
     socket_queue_clear(&udp->queue);
+    inet_options_release(&udp->inet);
     net_free(udp->cork);
     if (udp->sent.charged) {
         udp->closed = true;
@@ -311,7 +317,7 @@ static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *
     }
     pbuf_charge(payload, &udp->sent);
     struct ip_output_options options;
-    inet_output_options(socket, &udp->inet, &options);
+    inet_output_options(socket, &udp->inet, destination, &options);
     error = udp_send(&udp->pcb, payload, destination, port, &options);
     return error ? error : (ssize_t)message->length;
     /* LAB(udp) STUB
@@ -372,7 +378,7 @@ static int cork_push(struct socket *socket, struct udp_socket *udp, int flags)
         return error ? error : -ENOBUFS;
     pbuf_charge(payload, &udp->sent);
     struct ip_output_options options;
-    inet_output_options(socket, &udp->inet, &options);
+    inet_output_options(socket, &udp->inet, udp->cork_destination, &options);
     return udp_send(&udp->pcb, payload, udp->cork_destination, udp->cork_port, &options);
 }
 
