@@ -35,7 +35,11 @@ void inet_destination_this_host(struct socket *socket, void *address, size_t len
     if (socket->ops->getsockname && !socket->ops->getsockname(socket, name, &name_length) &&
         name_length >= sizeof(own))
         memcpy(&own, name, sizeof(own));
-    inet.address = own.address ? own.address : net_htonl(0x7f000001);   /* INADDR_LOOPBACK */
+    /* A socket bound to a group or a broadcast has no source address of its
+     * own (Linux's inet_bind leaves inet_saddr 0). */
+    bool unicast = own.address && !ip_address_is_multicast(own.address) &&
+                   !ip_address_is_broadcast(NULL, own.address);
+    inet.address = unicast ? own.address : net_htonl(0x7f000001);   /* INADDR_LOOPBACK */
     memcpy(address, &inet, sizeof(inet));
 }
 

@@ -88,6 +88,15 @@ static void test_any_address_is_this_host(void)
 	check(source_of_next(receiver, data, sizeof data, &length) == htonl(INADDR_LOOPBACK) &&
 	      length == 2, "and it arrives on 127.0.0.1", "length %zd", length);
 	close(sender);
+	sender = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in group = { .sin_family = AF_INET };
+	group.sin_addr.s_addr = inet_addr("224.1.2.3");
+	bind(sender, (struct sockaddr *)&group, sizeof group);
+	check_ok(connect(sender, (struct sockaddr *)&to, sizeof to),
+		 "UDP bound to a group: connect to 0.0.0.0 succeeds");
+	check(peer_is_loopback(sender, port_of(receiver)),
+	      "and goes to 127.0.0.1, a group being no address of its own", NULL);
+	close(sender);
 	close(receiver);
 }
 
