@@ -15,7 +15,7 @@ SETUP_OK  := $(BUILD)/.setup-ok
 
 # The network stack's layers live beside the kernel, one folder each (docs/design.md);
 # netif/host/ is the porting boundary's host implementation, not built here.
-NET_DIRECTORIES := netif eth arp ip icmp udp tcp sockets
+NET_DIRECTORIES := netif eth arp ip icmp igmp udp tcp sockets
 KERNEL_SOURCES := $(shell find kernel $(wildcard $(NET_DIRECTORIES)) -path netif/host -prune \
 	-o \( -name '*.c' -o -name '*.S' \) -print | sort)
 KERNEL_OBJECTS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SOURCES))

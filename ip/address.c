@@ -4,6 +4,7 @@
  */
 #include "ip_private.h"
 #include "../arp/arp.h"
+#include "../igmp/igmp.h"
 
 static bool is_broadcast_on(const struct netif *netif, uint32_t address)
 {
@@ -32,11 +33,14 @@ static bool is_local_on(const struct netif *netif, uint32_t address)
 
 /*
  * A host accepts datagrams for any of its addresses on any interface (the
- * weak host model, RFC 1122 3.3.4.2, as Linux does), and broadcasts on the
- * interface they arrived on.
+ * weak host model, RFC 1122 3.3.4.2, as Linux does), and broadcasts and
+ * the groups it joined on the interface they arrived on.
  */
 bool ip_address_is_local(const struct netif *netif, uint32_t address)
 {
+    /* RFC 1112 6.2: a datagram to a group is for us on an interface that joined it. */
+    if (netif && ip_address_is_multicast(address))
+        return igmp_is_member(netif, address);
     if (netif && ip_address_is_broadcast(netif, address))
         return true;
     list_for_each(node, netif_list()) {

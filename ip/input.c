@@ -160,7 +160,7 @@ void ip_input(struct netif *netif, struct pbuf *packet)
     }
     /* A host discards datagrams that are not for it (3.3.4.2: we do not
      * forward), counted as RFC 4293's ipSystemStatsInAddrErrors, as Linux
-     * does.  Multicast groups are not joined in this version. */
+     * does.  A group is ours where it was joined (igmp_is_member). */
     if (!ip_address_is_local(netif, header->destination)) {
         NET_COUNT(IP_IN_ADDR_ERRORS);
         pbuf_put(packet);

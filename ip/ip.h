@@ -33,6 +33,7 @@ struct ip_header {
 } __attribute__((packed));
 
 #define IP_FRAGMENT_OFFSET_MASK 0x1fff    /* flags_and_fragment_offset, in 8-byte units */
+#define IP_FLAG_DONT_FRAGMENT 0x4000      /* RFC 791 3.1, flags_and_fragment_offset */
 
 /* The header's length in bytes, from its IHL (RFC 791 3.1), as the header says it. */
 static inline size_t ip_header_length(const struct ip_header *header)

@@ -3,7 +3,6 @@
 #define IP_IP_PRIVATE_H
 #include "ip.h"
 
-#define IP_FLAG_DONT_FRAGMENT  0x4000     /* RFC 791 3.1, flags_and_fragment_offset */
 #define IP_FLAG_MORE_FRAGMENTS 0x2000
 #define IP_MAXIMUM_LENGTH 65535
 

@@ -139,7 +139,16 @@ int ip_route_lookup_on(int ifindex, uint32_t destination, struct netif **netif,
      * hop is its gateway, or the destination itself on a connected route (RFC 1122
      * 3.3.1.1); the source is the interface's address.  No route: a limited broadcast
      * still leaves by the first addressed interface (or the bound one), else
-     * -ENETUNREACH. */
+     * -ENETUNREACH.  A multicast destination on a named interface needs no route: it
+     * leaves by that interface (if up), to the group itself. */
+    struct netif *named = ifindex ? netif_by_index(ifindex) : NULL;
+    if (named && (named->flags & NETIF_UP) && ip_address_is_multicast(destination)) {
+        /* IP_MULTICAST_IF, IGMP: as Linux's ip_route_output_key_hash_rcu */
+        *netif = named;
+        *next_hop = destination;
+        *source = named->ipv4_address;
+        return 0;
+    }
     struct netif *loopback = ip_loopback_netif();
     if (loopback && !ifindex &&
         (ip_address_is_loopback(destination) ||

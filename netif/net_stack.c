@@ -15,6 +15,7 @@
 #include "../arp/arp.h"
 #include "../ip/ip.h"
 #include "../icmp/icmp.h"
+#include "../igmp/igmp.h"
 #include "../udp/udp.h"
 #include "../tcp/tcp.h"
 #include <devicetree.h>
@@ -26,6 +27,7 @@ static void net_stack_init(void)
     arp_init();
     ip_init();
     icmp_init();
+    igmp_init();
     udp_init();
     tcp_init();
     if (loopback_init())

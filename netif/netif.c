@@ -30,6 +30,7 @@ int netif_register(struct netif *netif)
         return -EEXIST;
     netif->index = ++last_index;
     netif->promiscuous_users = 0;
+    list_init(&netif->multicast_groups);
     pbuf_queue_init(&netif->transmit_queue, SIZE_MAX);
     netif->transmit_ready = false;
     list_push_back(&netifs, &netif->node);

@@ -83,6 +83,9 @@ struct netif {
     bool carrier;                           /* the driver sees the link up */
     uint32_t promiscuous_users;             /* PACKET_MR_PROMISC memberships */
     uint32_t ipv4_address, ipv4_netmask, ipv4_broadcast;   /* network order */
+    /* The multicast groups joined here (igmp/igmp.h's struct igmp_group),
+     * each once, however many sockets joined it. */
+    struct list_node multicast_groups;
     const struct netif_operations *ops;
     struct netif_statistics statistics;
     /* Set by the driver.  A received frame, data at the link header, in

@@ -6,8 +6,9 @@ PCAP_HARNESS := $(PCAP_BUILD)/harness
 PCAP_GUEST := $(PCAP_BUILD)/pcap_guest
 # The fixtures' peers in the guest (pcap_tests/guest/*.c but pcap_guest.c),
 # started by a fixture's guest_setup: pcap_tcp is the guest application of
-# the TCP conversations.
-PCAP_GUEST_PEERS := $(PCAP_BUILD)/packet_echo $(PCAP_BUILD)/raw_echo $(PCAP_BUILD)/pcap_tcp
+# the TCP conversations, multicast_member the member of an IGMP fixture's group.
+PCAP_GUEST_PEERS := $(PCAP_BUILD)/packet_echo $(PCAP_BUILD)/raw_echo $(PCAP_BUILD)/pcap_tcp \
+	$(PCAP_BUILD)/multicast_member
 PCAP_HARNESS_SOURCES := $(wildcard pcap_tests/harness/*.c)
 PCAP_HARNESS_HEADERS := $(wildcard pcap_tests/harness/*.h) pcap_tests/common/end_of_test.h
 

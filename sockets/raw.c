@@ -73,6 +73,7 @@ static int raw_create(struct socket *socket)
     raw->socket = socket;
     socket_queue_init(&raw->queue);
     /* IPPROTO_RAW implies IP_HDRINCL and receives nothing (raw(7)). */
+    inet_options_init(&raw->inet);
     raw->inet.header_included = socket->protocol == IPPROTO_RAW;
     raw->listener.datagram = raw_datagram;
     if (socket->protocol != IPPROTO_RAW)
@@ -87,6 +88,7 @@ static void raw_close(struct socket *socket)
     if (socket->protocol != IPPROTO_RAW)
         ip_raw_listener_remove(&raw->listener);
     socket_queue_clear(&raw->queue);
+    inet_options_release(&raw->inet);
     net_free(raw);
 }
 
@@ -161,7 +163,7 @@ static ssize_t raw_sendmsg(struct socket *socket, struct socket_message *message
         return -EFAULT;
     }
     struct ip_output_options options;
-    inet_output_options(socket, &raw->inet, &options);
+    inet_output_options(socket, &raw->inet, destination, &options);
     int error;
     if (header_included) {
         /* raw(7): the destination given wins over the header's. */
@@ -217,7 +219,7 @@ static int raw_getsockopt(struct socket *socket, int level, int name, void *valu
         memcpy(value, &raw->icmp_filter, *length);
         return 0;
     }
-    return -ENOPROTOOPT;
+    return inet_getsockopt_unknown(level, SOL_RAW);
 }
 
 static int raw_shutdown(struct socket *socket, int how)

@@ -102,6 +102,9 @@ extern const socket_op_t tcp_socket_operations;
 
 /* socket_fs.c */
 int socket_create(int family, int type, int protocol, struct socket **result);
+/* socketpair(2)'s answer, as no kind pairs up yet: the errors socket(2)
+ * gives these arguments (AF_UNIX's checks too), else EOPNOTSUPP. */
+int socket_pair_check(int family, int type, int protocol);
 /* The socket behind fd (its file referenced in *file), -EBADF or -ENOTSOCK. */
 int socket_from_fd(int fd, struct socket **socket, struct file **file);
 /* A file (refcount 1) for socket; flags are SOCK_NONBLOCK.  On failure (NULL) the socket is gone. */

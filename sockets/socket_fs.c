@@ -112,6 +112,30 @@ static int socket_kind(int family, int type, int protocol, const socket_op_t **o
     }
 }
 
+/* Linux's unix_create: the argument checks, which hold before AF_UNIX
+ * sockets exist here. */
+static int unix_kind_check(int type, int protocol)
+{
+    if (protocol && protocol != AF_UNIX)
+        return -EPROTONOSUPPORT;
+    if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET && type != SOCK_RAW)
+        return -ESOCKTNOSUPPORT;
+    return 0;
+}
+
+int socket_pair_check(int family, int type, int protocol)
+{
+    if (family < 0 || family >= AF_MAX)
+        return -EAFNOSUPPORT;
+    if (type < 0 || type >= SOCK_MAX)
+        return -EINVAL;
+    const socket_op_t *ops;
+    int error = family == AF_UNIX                             ? unix_kind_check(type, protocol)
+                : family == AF_INET || family == AF_PACKET ? socket_kind(family, type, protocol, &ops)
+                                                          : 0;
+    return error ? error : -EOPNOTSUPP;
+}
+
 int socket_create(int family, int type, int protocol, struct socket **result)
 {
     if (type < 0 || type >= SOCK_MAX)
@@ -185,6 +209,11 @@ int socket_from_fd(int fd, struct socket **socket, struct file **file)
     struct file *found = fd_get(fd);
     if (!found)
         return -EBADF;
+    /* Linux's sockfd_lookup uses fdget, which does not see O_PATH files. */
+    if (found->flags & O_PATH) {
+        file_put(found);
+        return -EBADF;
+    }
     if (found->ops != &socket_file_operations) {
         file_put(found);
         return -ENOTSOCK;

@@ -5,6 +5,7 @@
  * answers EOPNOTSUPP.  Layouts are Linux's arm64 ones (socket(2), recvmsg(2)).
  */
 #include "socket.h"
+#include "inet.h"
 #include <fs_internal.h>
 #include <page.h>
 #include <syscall.h>
@@ -66,14 +67,17 @@ static long sys_socket(uint64_t family, uint64_t type, uint64_t protocol)
 }
 SYSCALL(__NR_socket, sys_socket);
 
-/* No kind pairs up yet (AF_UNIX comes later): EOPNOTSUPP, as Linux answers AF_INET. */
+/* No kind pairs up yet (AF_UNIX comes later): socket(2)'s errors, else
+ * EOPNOTSUPP, as Linux answers AF_INET. */
 static long sys_socketpair(uint64_t family, uint64_t type, uint64_t protocol, uint64_t user_fds)
 {
     if ((int)type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -EINVAL;
-    if (family >= AF_MAX)
-        return -EAFNOSUPPORT;
-    return -EOPNOTSUPP;
+    /* Linux 6.1 stores the two descriptor numbers before it makes the
+     * sockets, so a bad pointer is EFAULT whatever else is wrong. */
+    if (user_range_prepare((void *)user_fds, 2 * sizeof(int), true))
+        return -EFAULT;
+    return socket_pair_check((int)family, (int)type & SOCK_TYPE_MASK, (int)protocol);
 }
 SYSCALL(__NR_socketpair, sys_socketpair);
 
@@ -94,6 +98,8 @@ static long with_address(uint64_t fd, uint64_t user_address, uint64_t length, bo
         error = -EOPNOTSUPP;
     } else {
         net_lock();
+        if (connect && socket->family == AF_INET)
+            inet_destination_this_host(socket, address, length);
         error = operation(socket, address, length);
         net_unlock();
     }
@@ -221,6 +227,8 @@ static long transfer(struct socket *socket, struct socket_message *message, bool
     if (!operation)
         return -EOPNOTSUPP;
     net_lock();
+    if (send && socket->family == AF_INET)
+        inet_destination_this_host(socket, message->address, message->address_length);
     long result = operation(socket, message);
     net_unlock();
     return result;

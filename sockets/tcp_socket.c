@@ -112,6 +112,7 @@ static int tcp_socket_create(struct socket *socket)
         return -ENOMEM;
     }
     tcp->socket = socket;
+    inet_options_init(&tcp->inet);
     socket->protocol = IPPROTO_TCP;  /* SO_PROTOCOL answers 6 for protocol 0 too */
     socket->private = tcp;
     adopt(tcp, pcb);
@@ -476,7 +477,8 @@ static ssize_t tcp_socket_sendmsg(struct socket *socket, struct socket_message *
             size_t count = MIN(MIN(space, message->length - sent), sizeof(bounce));
             if (socket_message_copy_in(message, bounce, count))
                 return sent ? (ssize_t)sent : -EFAULT;
-            long queued = tcp_send(pcb, bounce, count);
+            long queued = message->flags & MSG_MORE ? tcp_send_more(pcb, bounce, count)
+                                                    : tcp_send(pcb, bounce, count);
             if (queued < 0)
                 return sent ? (ssize_t)sent : queued;
             sent += (size_t)queued;
@@ -590,6 +592,11 @@ static long tcp_socket_ioctl(struct socket *socket, unsigned command, uint64_t a
     case SIOCOUTQNSD:
         value = tcp->listening ? 0 : (int)tcp_unsent_bytes(tcp->pcb);
         break;
+    case SIOCATMARK:
+        /* The URG bit is ignored and urgent bytes stay in line (tcp/README.md),
+         * so no mark is ever pending: 0, Linux's answer without urgent data. */
+        value = 0;
+        break;
     default:
         return -ENOTTY;
     }
@@ -696,6 +703,13 @@ static int tcp_socket_setsockopt(struct socket *socket, int level, int name, con
     struct tcp_socket *tcp = tcp_of(socket);
     if (level == SOL_TCP)
         return tcp_option_set(tcp, name, value, length);
+    /* Linux's do_ip_setsockopt: no groups for a connection (EPROTO), no
+     * multicast TTL or interface either (EINVAL). */
+    if (level == SOL_IP && (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP ||
+                            name == MCAST_JOIN_GROUP || name == MCAST_LEAVE_GROUP))
+        return -EPROTO;
+    if (level == SOL_IP && (name == IP_MULTICAST_TTL || name == IP_MULTICAST_IF))
+        return -EINVAL;
     if (level == SOL_IP)
         return inet_option_set(&tcp->inet, name, value, length);
     if (level == SOL_SOCKET && name == SO_LINGER) {
@@ -721,7 +735,7 @@ static int tcp_socket_getsockopt(struct socket *socket, int level, int name, voi
         memcpy(value, &linger, *length);
         return 0;
     }
-    return -ENOPROTOOPT;
+    return inet_getsockopt_unknown(level, SOL_TCP);
 }
 
 const socket_op_t tcp_socket_operations = {

@@ -12,6 +12,12 @@
  * faster than its NIC waits instead of losing what send() accepted.  A
  * closed socket whose datagrams are still in flight is freed by the last
  * refund.
+ *
+ * MSG_MORE corks (Linux's up->pending): the data of sends with it gathers
+ * into one datagram, to the destination the first of them named, which
+ * leaves with the first send without it.  Too much for one datagram is
+ * EMSGSIZE and throws the whole corked datagram away, as a bad pointer
+ * does; closing throws it away too.
  */
 #include "datagram.h"
 #include "inet.h"
@@ -31,6 +37,12 @@ struct udp_socket {
     bool connected;
     bool closed;                        /* socket is gone; freed when sent.charged is 0 */
     struct pbuf_account sent;
+    /* MSG_MORE's datagram being gathered (NULL when none): cork_length
+     * bytes so far, of UDP_PAYLOAD_MAX, for cork_destination:cork_port. */
+    uint8_t *cork;
+    size_t cork_length;
+    uint32_t cork_destination;
+    uint16_t cork_port;
 };
 
 static struct udp_socket *udp_of(struct socket *socket) { return socket->private; }
@@ -40,13 +52,17 @@ static void udp_socket_receive(struct udp_pcb *pcb, struct pbuf *datagram, uint3
 {
     struct udp_socket *udp = pcb->owner;
     const struct ip_header *ip = (const struct ip_header *)pbuf_l3(datagram);
+    int ifindex = datagram->netif ? datagram->netif->index : 0;
+    if (ip_address_is_multicast(ip->destination) &&
+        !inet_multicast_accepts(&udp->inet, ip->destination, ifindex))
+        return;
     struct socket_packet info = {
         .offset = (uint16_t)(datagram->data - datagram->start),
         .length = (uint16_t)pbuf_length(datagram),
         .source = source,
         .destination = ip->destination,
         .source_port = source_port,
-        .ifindex = datagram->netif ? datagram->netif->index : 0,
+        .ifindex = ifindex,
     };
     if (!socket_queue_push(&udp->queue, datagram, &info, (size_t)udp->socket->receive_buffer)) {
         NET_COUNT(UDP_RCVBUF_ERRORS);
@@ -91,6 +107,7 @@ static int udp_socket_create(struct socket *socket)
     udp->pcb.owner = udp;
     udp->sent.refunded = udp_socket_refunded;
     socket_queue_init(&udp->queue);
+    inet_options_init(&udp->inet);
     socket->private = udp;
     return 0;
 }
@@ -100,6 +117,8 @@ static void udp_socket_close(struct socket *socket)
     struct udp_socket *udp = udp_of(socket);
     udp_pcb_remove(&udp->pcb);
     socket_queue_clear(&udp->queue);
+    inet_options_release(&udp->inet);
+    net_free(udp->cork);
     if (udp->sent.charged) {
         udp->closed = true;
         udp->socket = NULL;
@@ -298,13 +317,94 @@ static ssize_t udp_socket_sendmsg(struct socket *socket, struct socket_message *
     }
     pbuf_charge(payload, &udp->sent);
     struct ip_output_options options;
-    inet_output_options(socket, &udp->inet, &options);
+    inet_output_options(socket, &udp->inet, destination, &options);
     error = udp_send(&udp->pcb, payload, destination, port, &options);
     return error ? error : (ssize_t)message->length;
     /* LAB(udp) STUB
      * (void)socket, (void)message, (void)send_buffer_wait;
      * return -EOPNOTSUPP;
      * LAB(udp) END */
+}
+
+/* The first send with MSG_MORE: its destination checked as sendmsg checks
+ * it, then an empty datagram to gather into. */
+static int cork_start(struct socket *socket, struct udp_socket *udp,
+                      const struct socket_message *message)
+{
+    uint32_t destination = udp->pcb.remote_address;
+    uint16_t port = udp->pcb.remote_port;
+    int error = send_stopped(socket);
+    if (error)
+        return error;
+    if (message->address_length) {
+        struct sockaddr_inet inet;
+        if ((error = inet_address_from(message->address, message->address_length, &inet)))
+            return error;
+        destination = inet.address;
+        port = inet.port;
+    } else if (!udp->connected) {
+        return -EDESTADDRREQ;
+    }
+    if (!port)
+        return -EINVAL;
+    if (destination == IP_ADDRESS_BROADCAST && !socket->broadcast)
+        return -EACCES;
+    if ((error = bind_ephemeral(udp)))
+        return error;
+    udp->cork = net_zalloc(UDP_PAYLOAD_MAX);
+    if (!udp->cork)
+        return -ENOBUFS;
+    udp->cork_length = 0;
+    udp->cork_destination = destination;
+    udp->cork_port = port;
+    return 0;
+}
+
+static void cork_discard(struct udp_socket *udp)
+{
+    net_free(udp->cork);
+    udp->cork = NULL;
+}
+
+/* Sends the gathered datagram (Linux's udp_push_pending_frames). */
+static int cork_push(struct socket *socket, struct udp_socket *udp, int flags)
+{
+    int error = send_buffer_wait(socket, udp, flags);
+    struct pbuf *payload = error ? NULL : pbuf_alloc(PBUF_TRANSPORT, udp->cork_length);
+    if (payload)
+        memcpy(payload->data, udp->cork, udp->cork_length);
+    cork_discard(udp);
+    if (!payload)
+        return error ? error : -ENOBUFS;
+    pbuf_charge(payload, &udp->sent);
+    struct ip_output_options options;
+    inet_output_options(socket, &udp->inet, udp->cork_destination, &options);
+    return udp_send(&udp->pcb, payload, udp->cork_destination, udp->cork_port, &options);
+}
+
+/* sendmsg: with MSG_MORE, or while data is corked, the data joins the
+ * corked datagram; otherwise it is a datagram of its own. */
+static ssize_t udp_socket_send(struct socket *socket, struct socket_message *message)
+{
+    struct udp_socket *udp = udp_of(socket);
+    if (!udp->cork && !(message->flags & MSG_MORE))
+        return udp_socket_sendmsg(socket, message);
+    int error = udp->cork ? 0 : cork_start(socket, udp, message);
+    if (error)
+        return error;
+    if (message->length > UDP_PAYLOAD_MAX - udp->cork_length) {
+        cork_discard(udp);
+        return -EMSGSIZE;
+    }
+    if (socket_message_copy_in(message, udp->cork + udp->cork_length, message->length)) {
+        cork_discard(udp);
+        return -EFAULT;
+    }
+    udp->cork_length += message->length;
+    if (message->flags & MSG_MORE)
+        return (ssize_t)message->length;
+    error = cork_push(socket, udp, message->flags);
+    return error ? error : (ssize_t)message->length;
 }
 
 static ssize_t udp_socket_recvmsg(struct socket *socket, struct socket_message *message)
@@ -342,7 +442,7 @@ static int udp_socket_getsockopt(struct socket *socket, int level, int name, voi
 {
     if (level == SOL_IP)
         return inet_option_get(&udp_of(socket)->inet, name, value, length);
-    return -ENOPROTOOPT;
+    return inet_getsockopt_unknown(level, IPPROTO_UDP);
 }
 
 static unsigned udp_socket_poll(struct socket *socket)
@@ -369,7 +469,7 @@ const socket_op_t udp_socket_operations = {
     .getpeername = udp_socket_getpeername,
     .getsockopt = udp_socket_getsockopt,
     .setsockopt = udp_socket_setsockopt,
-    .sendmsg = udp_socket_sendmsg,
+    .sendmsg = udp_socket_send,
     .recvmsg = udp_socket_recvmsg,
     .poll = udp_socket_poll,
     .ioctl = udp_socket_ioctl,

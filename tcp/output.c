@@ -305,8 +305,9 @@ void tcp_send_reset_for(const struct tcp_segment *incoming)
  * worth sending when it is full (tcp_segment_room), when it takes all that is queued and
  * nothing is outstanding, or TCP_NODELAY (nodelay) is set, when it takes the last bytes
  * before a queued FIN, or when nothing is outstanding and it is at least half the largest
- * window the peer offered (max_snd_wnd).  Otherwise wait for an ACK, or for the persist
- * timer when nothing is outstanding.  (The reference's helper is worth_sending.) */
+ * window the peer offered (max_snd_wnd); but never a partial segment while corked
+ * (MSG_MORE).  Otherwise wait for an ACK, or for the persist timer when nothing is
+ * outstanding.  (The reference's helper is worth_sending.) */
 /*
  * Sender SWS avoidance and Nagle (RFC 1122 4.2.3.4): send a segment of
  * length bytes (of available queued ones) when it is full, when it empties
@@ -316,6 +317,8 @@ void tcp_send_reset_for(const struct tcp_segment *incoming)
  */
 static bool worth_sending(const struct tcp_pcb *pcb, uint32_t length, uint32_t available)
 {
+    if (pcb->corked && length < tcp_segment_room(pcb))
+        return false;             /* MSG_MORE: more data is coming to fill it */
     bool idle = pcb->snd_nxt == pcb->snd_una;
     if (length >= tcp_segment_room(pcb))      /* a full segment (SACK blocks come out of it) */
         return true;

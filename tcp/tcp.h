@@ -93,6 +93,7 @@ struct tcp_pcb {
     bool wscale_ok;
     bool sack_ok;                 /* both sides sent SACK-permitted (RFC 2018 2) */
     bool nodelay;                 /* TCP_NODELAY: no Nagle (RFC 896) */
+    bool corked;                  /* during tcp_send_more's push only: a partial segment waits */
     bool keepalive;               /* SO_KEEPALIVE */
     bool reuse_address;           /* SO_REUSEADDR */
     uint32_t keepalive_idle_ms, keepalive_interval_ms, keepalive_probes;
@@ -173,6 +174,11 @@ int tcp_connect(struct tcp_pcb *pcb, uint32_t address, uint16_t port);
  * full), or -EPIPE (after SHUT_WR or in a closing state), -ENOTCONN, the
  * pending error (ECONNRESET...). */
 long tcp_send(struct tcp_pcb *pcb, const void *data, size_t length);
+/* MSG_MORE: as tcp_send, but a partial segment waits for more data (Linux's
+ * TCP_NAGLE_CORK for this push).  It goes with the next push (a send, an
+ * ACK), or when the persist timer fires while nothing is outstanding, as
+ * Linux's probe timer sends it. */
+long tcp_send_more(struct tcp_pcb *pcb, const void *data, size_t length);
 /* Copies up to length bytes out of the receive queue and opens the window;
  * returns how many, 0 at end of stream (FIN read), -EAGAIN when nothing
  * is there yet, -ENOTCONN, or the pending error. */

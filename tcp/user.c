@@ -27,6 +27,17 @@ long tcp_send(struct tcp_pcb *pcb, const void *data, size_t length)
     return (long)accepted;
 }
 
+long tcp_send_more(struct tcp_pcb *pcb, const void *data, size_t length)
+{
+    pcb->corked = true;
+    long accepted = tcp_send(pcb, data, length);
+    pcb->corked = false;
+    if (accepted > 0 && tcp_unsent_bytes(pcb) && pcb->snd_nxt == pcb->snd_una &&
+        (pcb->state == TCP_ESTABLISHED || pcb->state == TCP_CLOSE_WAIT))
+        tcp_arm_persist(pcb);
+    return accepted;
+}
+
 long tcp_receive(struct tcp_pcb *pcb, void *data, size_t length)
 {
     size_t count = MIN(length, pcb->receive.length);

@@ -19,7 +19,7 @@ GUEST_PROGRAM = os.path.join(ROOT, "build", "pcap_tests", "pcap_guest")
 # The peers a fixture's guest_setup may start (pcap_tests/guest/): each is
 # put in the guest's /bin when guest_setup names it.
 GUEST_PEERS = [os.path.join(ROOT, "build", "pcap_tests", name)
-               for name in ("packet_echo", "raw_echo", "pcap_tcp")]
+               for name in ("packet_echo", "raw_echo", "pcap_tcp", "multicast_member")]
 RUNNERS = {"strata": os.path.join(ROOT, "tools", "guestrun"),
            "linux": os.path.join(ROOT, "tools", "linuxrun")}
 # Linux would otherwise send IPv6 router solicitations and MLD reports

@@ -7,6 +7,7 @@
 #include "arp/arp.h"
 #include "ip/ip.h"
 #include "icmp/icmp.h"
+#include "igmp/igmp.h"
 #include "udp/udp.h"
 #include "user/sniff/decode.h"
 
@@ -204,6 +205,7 @@ void stack_setup(void)
     arp_init();
     ip_init();
     icmp_init();
+    igmp_init();
     udp_init();
     CHECK_EQUAL(loopback_init(), 0);
     lo = loopback_netif();

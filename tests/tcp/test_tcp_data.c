@@ -134,6 +134,36 @@ static void test_tcp_nagle_holds_small_segment_until_ack(void)
     CHECK_EQUAL(data.length, 1);
 }
 
+/* MSG_MORE (Linux's TCP_NAGLE_CORK for one push; no RFC rule): with
+ * nothing outstanding a partial segment waits for more data; the next
+ * plain send takes it along; alone it leaves when the persist timer fires
+ * (one RTO, as Linux's probe timer sends it). */
+static void test_tcp_send_more_holds_partial_segment(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1460, 8000, &isn);
+    struct captured data;
+    CHECK_EQUAL(tcp_send_more(pcb, "aaaa", 4), 4);
+    check_no_frame();
+    CHECK_EQUAL(tcp_send(pcb, "bb", 2), 2);
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, isn + 1, PEER_ISN + 1);
+    CHECK_EQUAL(data.length, 6);
+    CHECK_BYTES(data.payload, "aaaabb", 6);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 7,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    check_no_frame();
+    CHECK_EQUAL(tcp_send_more(pcb, "cc", 2), 2);
+    check_no_frame();
+    CHECK_EQUAL(pcb->rto_ms, 200);
+    net_host_clock_advance(199);
+    check_no_frame();
+    net_host_clock_advance(1);
+    expect_flags(&data, TCP_FLAG_ACK | TCP_FLAG_PSH, isn + 7, PEER_ISN + 1);
+    CHECK_EQUAL(data.length, 2);
+    CHECK_BYTES(data.payload, "cc", 2);
+}
+
 /* RFC 9293 3.8.6.1: with the peer's window closed the sender probes it
  * (one byte beyond the window), backing off; the window reopening lets data go. */
 static void test_tcp_zero_window_probe(void)
@@ -240,6 +270,7 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_tcp_out_of_order_segment_buffered_then_delivered),
         TEST_ENTRY(test_tcp_duplicate_segment_acked_not_delivered_twice),
         TEST_ENTRY(test_tcp_nagle_holds_small_segment_until_ack),
+        TEST_ENTRY(test_tcp_send_more_holds_partial_segment),
         TEST_ENTRY(test_tcp_zero_window_probe),
         TEST_ENTRY(test_tcp_data_beyond_window_trimmed),
         TEST_ENTRY(test_tcp_send_respects_mss_and_window),

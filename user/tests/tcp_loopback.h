@@ -39,7 +39,7 @@ static int listener(int backlog)
 
 /* A port nobody listens on: *holder is bound to it, never listening, so
  * that no other socket takes it while the test connects there (RST). */
-static struct sockaddr_in closed_port(int *holder)
+__attribute__((unused)) static struct sockaddr_in closed_port(int *holder)
 {
 	struct sockaddr_in a = loopback(0);
 	*holder = socket(AF_INET, SOCK_STREAM, 0);
@@ -58,7 +58,7 @@ static int pair(int l, int *client, int *server)
 	return *server < 0 ? -1 : 0;
 }
 
-static long long mono_ms(void)
+__attribute__((unused)) static long long mono_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
