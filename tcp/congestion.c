@@ -4,13 +4,18 @@
  * two duplicate ACKs (RFC 3042), fast retransmit on the third, then fast
  * recovery: NewReno's (RFC 5681 3.2, RFC 6582), or with SACK RFC 6675's,
  * which also starts when the SACKed bytes show the first hole lost and
- * sends by the pipe estimate (sack.c, and output.c's loop).
+ * sends by the pipe estimate (sack.c, and output.c's loop).  cwnd grows
+ * only while the sender uses it (congestion window validation, RFC 7661,
+ * by Linux's rule: tcp/README.md says why).
  */
 #include "tcp_private.h"
 #include "../netif/counters.h"
 
 void tcp_congestion_init(struct tcp_pcb *pcb)
 {
+    pcb->cwnd_limited = false;
+    pcb->max_flight_size = 0;
+    pcb->cwnd_usage_end = pcb->iss;
     /* LAB(tcp-data) BEGIN: a new connection, its MSS known: cwnd = the initial window of
      * RFC 6928, min(10 MSS, max(2 MSS, 14600)); ssthresh "arbitrarily high" (RFC 5681 3.1);
      * no duplicate ACKs, no recovery, recover = ISS (RFC 6582 3.2 step 1).  The stub's cwnd
@@ -50,6 +55,40 @@ uint32_t tcp_congestion_window(const struct tcp_pcb *pcb)
     /* LAB(tcp-data) STUB
      * return pcb->cwnd;
      * LAB(tcp-data) END */
+}
+
+/*
+ * How much of cwnd the sender used, by stretches of one window of data
+ * (about an RTT): a stretch ends when SND.UNA reaches the SND.NXT it
+ * started at.  Within it, being held back by cwnd once is remembered;
+ * else the largest FlightSize is.  This is the sender's view of RFC
+ * 7661's pipeACK (4.2) taken when sending rather than from ACKs.
+ */
+void tcp_congestion_on_sent(struct tcp_pcb *pcb, bool cwnd_limited)
+{
+    uint32_t flight = tcp_flight_size(pcb);
+    if (seq_geq(pcb->snd_una, pcb->cwnd_usage_end) || cwnd_limited ||
+        (!pcb->cwnd_limited && flight > pcb->max_flight_size)) {
+        pcb->cwnd_limited = cwnd_limited;
+        pcb->max_flight_size = flight;
+        pcb->cwnd_usage_end = pcb->snd_nxt;
+    }
+}
+
+/*
+ * RFC 7661 4.3: while the sender does not use its cwnd (an application
+ * writing less, or the peer's window smaller), ACKs say nothing about
+ * what the path could carry, so cwnd must not grow on them.  Linux's rule
+ * (tcp_is_cwnd_limited): grow when cwnd held the sender back in this
+ * stretch; in slow start also while cwnd is below twice the largest
+ * FlightSize, so that a sender filling its window as ACKs free it keeps
+ * doubling.
+ */
+bool tcp_congestion_window_used(const struct tcp_pcb *pcb)
+{
+    if (pcb->cwnd_limited)
+        return true;
+    return pcb->cwnd < pcb->ssthresh && pcb->cwnd / 2 < pcb->max_flight_size;
 }
 
 /* LAB(tcp-data) BEGIN: fast retransmit, on the third duplicate ACK (or, with SACK, when
@@ -96,7 +135,8 @@ void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked)
      * segment at SND.UNA and deflates cwnd by the bytes acknowledged, adding back one SMSS
      * when at least one SMSS was (step 4), never below one SMSS; with SACK cwnd stays
      * (tcp_output's NextSeg finds the holes).  Outside recovery the duplicate ACK count
-     * restarts, and cwnd grows: slow start (cwnd < ssthresh) by min(acked, SMSS), RFC 5681
+     * restarts, and, if the sender used cwnd (tcp_congestion_window_used, given), cwnd
+     * grows: slow start (cwnd < ssthresh) by min(acked, SMSS), RFC 5681
      * equation 2; congestion avoidance by one SMSS per cwnd of acknowledged bytes (byte
      * counting, RFC 3465, in bytes_acked).  The stub never grows cwnd. */
     if (pcb->in_recovery) {
@@ -118,6 +158,8 @@ void tcp_congestion_on_ack(struct tcp_pcb *pcb, uint32_t acked)
         return;
     }
     pcb->dupacks = 0;
+    if (!tcp_congestion_window_used(pcb))
+        return;                     /* RFC 7661 4.3: not used, not grown */
     if (pcb->cwnd < pcb->ssthresh) {
         pcb->cwnd += MIN(acked, (uint32_t)pcb->mss);       /* slow start, L = 1 SMSS */
     } else {

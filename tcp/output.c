@@ -330,6 +330,26 @@ static bool worth_sending(const struct tcp_pcb *pcb, uint32_t length, uint32_t a
 }
 /* LAB(tcp-data) END */
 
+/*
+ * Is cwnd what holds the sender back after the send loop?  Yes when what
+ * is in flight (the pipe, in SACK recovery) fills the congestion window,
+ * or when data waits and the window's room is below the next segment,
+ * whatever the peer's window says (Linux's tcp_write_xmit checks cwnd
+ * first too).  No when nothing waits or the peer's window alone stops it.
+ */
+static bool held_by_congestion_window(const struct tcp_pcb *pcb)
+{
+    uint32_t in_flight = pcb->snd_nxt - pcb->snd_una;
+    uint32_t pipe = pcb->in_recovery && pcb->sack_ok ? tcp_sack_pipe(pcb) : in_flight;
+    uint32_t congestion_window = tcp_congestion_window(pcb);
+    if (pipe >= congestion_window)
+        return true;
+    uint32_t offset = pcb->snd_nxt - pcb->snd_buffer_seq;
+    uint32_t waiting = seq_lt(pcb->snd_nxt, fin_sequence(pcb))
+                           ? (uint32_t)pcb->send.length - offset : 0;
+    return waiting && congestion_window - pipe < MIN(waiting, tcp_segment_room(pcb));
+}
+
 void tcp_output(struct tcp_pcb *pcb)
 {
     switch (pcb->state) {
@@ -346,6 +366,7 @@ void tcp_output(struct tcp_pcb *pcb)
     default:
         break;
     }
+    uint32_t sent_from = pcb->snd_nxt;
     /* LAB(tcp-data) BEGIN: the send loop (RFC 9293 3.8.6, RFC 5681, RFC 1122 4.2.3.4): from
      * SND.NXT, send what the usable window allows, the smaller of the send window (SND.UNA
      * + SND.WND - SND.NXT) and the congestion window (tcp_congestion_window) less what is
@@ -409,6 +430,10 @@ void tcp_output(struct tcp_pcb *pcb)
             break;                    /* nothing went: never spin */
     }
     /* LAB(tcp-data) END */
+    /* Congestion window validation (RFC 7661): how much of cwnd was used. */
+    bool cwnd_limited = held_by_congestion_window(pcb);
+    if (pcb->snd_nxt != sent_from || cwnd_limited)
+        tcp_congestion_on_sent(pcb, cwnd_limited);
     if (pcb->ack_now)
         tcp_send_ack(pcb);
 }

@@ -110,6 +110,12 @@ struct tcp_pcb {
     uint32_t cwnd, ssthresh, bytes_acked;
     uint32_t dupacks, recover;
     bool in_recovery;
+    /* Congestion window validation (RFC 7661, by Linux's rule; congestion.c):
+     * over the data sent up to cwnd_usage_end, whether the sender was ever
+     * held back by cwnd, and else the largest FlightSize it reached.  A new
+     * stretch starts once SND.UNA reaches cwnd_usage_end. */
+    bool cwnd_limited;
+    uint32_t max_flight_size, cwnd_usage_end;
     /* SACK scoreboard (RFC 6675 3): what the peer reported holding beyond
      * snd_una.  Invariant: sorted, disjoint, non-adjacent, every range
      * inside (snd_una, snd_max].  high_rxt: in SACK loss recovery, holes

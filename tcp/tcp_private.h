@@ -178,6 +178,11 @@ void tcp_congestion_on_duplicate_ack(struct tcp_pcb *pcb);
 void tcp_congestion_on_sack(struct tcp_pcb *pcb);
 /* What the sender may have in flight: cwnd, or more during limited transmit (RFC 3042). */
 uint32_t tcp_congestion_window(const struct tcp_pcb *pcb);
+/* After the send loop: new data went out, or cwnd held data back
+ * (cwnd_limited); remembers how much of cwnd the sender used. */
+void tcp_congestion_on_sent(struct tcp_pcb *pcb, bool cwnd_limited);
+/* May an ACK grow cwnd: has the sender used it (RFC 7661 4.3)? */
+bool tcp_congestion_window_used(const struct tcp_pcb *pcb);
 void tcp_congestion_on_timeout(struct tcp_pcb *pcb);
 
 #endif

@@ -4,8 +4,8 @@
 # machine's memory, ps finds a process by its /proc/PID entries, and the
 # sysctls /proc/sys/net/ipv4/ipfrag_time and tcp_syn_retries read and
 # write as on Linux, Strata's own tcp_msl_ms (TIME-WAIT is twice it) the
-# same way, tcp_sack is 1 or 0, and tcp_timestamps and tcp_early_retrans
-# read 0 and take only 0 (Strata has neither).
+# same way, tcp_sack is 1 or 0, and tcp_timestamps, tcp_early_retrans and
+# tcp_slow_start_after_idle read 0 and take only 0 (Strata has none of them).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failures=0
@@ -42,4 +42,7 @@ check "tcp_syn_retries is 6 (Linux), takes 1, refuses 0 and 128 (EINVAL)" \
 check "tcp_early_retrans is 0, takes 0, refuses 3 (EINVAL)" "0 ok Invalid argument" \
     "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/tcp_early_retrans; cat $f
         echo 0 >$f && echo ok; e=$( (echo 3 >$f) 2>&1); echo ${e##*: }' | tr '\n' ' ' | sed 's/ $//')"
+check "tcp_slow_start_after_idle is 0, takes 0, refuses 1 (EINVAL)" "0 ok Invalid argument" \
+    "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/tcp_slow_start_after_idle; cat $f
+        echo 0 >$f && echo ok; e=$( (echo 1 >$f) 2>&1); echo ${e##*: }' | tr '\n' ' ' | sed 's/ $//')"
 [ $failures -eq 0 ]

@@ -24,6 +24,10 @@
  * net/ipv4/tcp_early_retrans likewise:
  * Strata has neither early retransmit (RFC 5827) nor tail loss probes
  * (RFC 8985 7), which Linux's default 3 turns on.
+ * net/ipv4/tcp_slow_start_after_idle likewise: Strata neither restarts
+ * slow start after an idle RTO (RFC 5681 4.1) nor shrinks a cwnd left
+ * unused for an RTO (RFC 2861, Linux's tcp_cwnd_application_limited),
+ * which Linux's default 1 turns on.
  *
  * net/ipv4/tcp_syn_retries: how many times an unanswered SYN is sent again
  * before connect fails with ETIMEDOUT (RFC 1122 4.2.3.5's R2 for a SYN);
@@ -183,6 +187,8 @@ static const struct procfs_entry ipv4_entries[] = {
     PROCFS_SYSCTL("tcp_early_retrans", show_unsupported_feature, store_unsupported_feature),
     PROCFS_SYSCTL("tcp_msl_ms", show_tcp_msl, store_tcp_msl),
     PROCFS_SYSCTL("tcp_sack", show_tcp_sack, store_tcp_sack),
+    PROCFS_SYSCTL("tcp_slow_start_after_idle", show_unsupported_feature,
+                  store_unsupported_feature),
     PROCFS_SYSCTL("tcp_syn_retries", show_tcp_syn_retries, store_tcp_syn_retries),
     PROCFS_SYSCTL("tcp_timestamps", show_unsupported_feature, store_unsupported_feature),
 };
