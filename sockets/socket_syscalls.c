@@ -66,14 +66,60 @@ static long sys_socket(uint64_t family, uint64_t type, uint64_t protocol)
 }
 SYSCALL(__NR_socket, sys_socket);
 
-/* No kind pairs up yet (AF_UNIX comes later): EOPNOTSUPP, as Linux answers AF_INET. */
+/* Linux's __sys_socketpair: the flags, the user array (EFAULT), then two
+ * sockets made as socket(2) makes them and joined by the kind (EOPNOTSUPP
+ * for a kind that does not pair, as AF_INET). */
 static long sys_socketpair(uint64_t family, uint64_t type, uint64_t protocol, uint64_t user_fds)
 {
+    int flags = (int)type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int32_t *fds = (int32_t *)user_fds;
     if ((int)type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -EINVAL;
-    if (family >= AF_MAX)
-        return -EAFNOSUPPORT;
-    return -EOPNOTSUPP;
+    if (PUT_USER(-1, &fds[0]) || PUT_USER(-1, &fds[1]))
+        return -EFAULT;
+    struct socket *first, *second = NULL;
+    int error = socket_create((int)family, (int)type & SOCK_TYPE_MASK, (int)protocol, &first);
+    if (error)
+        return error;
+    if (!first->ops->socketpair)
+        error = -EOPNOTSUPP;
+    else
+        error = socket_create((int)family, (int)type & SOCK_TYPE_MASK, (int)protocol, &second);
+    if (!error) {
+        net_lock();
+        error = first->ops->socketpair(first, second);
+        net_unlock();
+    }
+    if (error) {
+        socket_destroy(first);
+        if (second)
+            socket_destroy(second);
+        return error;
+    }
+    struct file *first_file = socket_file(first, flags), *second_file = NULL;
+    if (first_file)
+        second_file = socket_file(second, flags);
+    else
+        socket_destroy(second);
+    int first_fd = -ENOMEM, second_fd = -ENOMEM;
+    if (second_file && (first_fd = fd_install(first_file, flags & SOCK_CLOEXEC)) >= 0)
+        second_fd = fd_install(second_file, flags & SOCK_CLOEXEC);
+    if (second_fd >= 0 && !PUT_USER(first_fd, &fds[0]) && !PUT_USER(second_fd, &fds[1]))
+        return 0;
+    if (second_fd >= 0) {
+        fd_close(second_fd);
+        second_file = NULL;
+        error = -EFAULT;
+    } else {
+        error = first_fd < 0 ? first_fd : second_fd;
+    }
+    if (first_fd >= 0)
+        fd_close(first_fd);
+    else if (first_file)
+        file_put(first_file);
+    if (second_file)
+        file_put(second_file);
+    return error;
 }
 SYSCALL(__NR_socketpair, sys_socketpair);
 
@@ -298,6 +344,18 @@ static int message_from_user(uint64_t user_header, struct user_message_header *h
         message->address_length = (size_t)header->name_length;
     }
     message->control_capacity = header->control_length;
+    /* ____sys_sendmsg: more than INT_MAX or than optmem_max is ENOBUFS. */
+    if (send && header->control_length) {
+        if (header->control_length > SOCKET_SEND_CONTROL_MAX)
+            return -ENOBUFS;
+        uint8_t *control = kmalloc(header->control_length);
+        if (!control)
+            return -ENOBUFS;
+        message->sent_control = control;
+        message->sent_control_length = header->control_length;
+        if (copy_from_user(control, (void *)header->control, header->control_length))
+            return -EFAULT;
+    }
     return 0;
 }
 
@@ -346,6 +404,7 @@ static long message_call(uint64_t fd, uint64_t user_header, uint64_t flags, bool
     if (file)
         file_put(file);
     kfree(message->iov);
+    kfree((void *)message->sent_control);
     kfree(message);
     return result;
 }
