@@ -7,7 +7,9 @@
  * to the abstract name space, autobind, listen's backlog, accept's
  * addresses, the address lengths of getsockname/getpeername, datagram
  * connect/sendto semantics, SCM_RIGHTS, SCM_CREDENTIALS with SO_PASSCRED,
- * SO_PEERCRED, SO_SNDBUF, and readiness through poll and epoll.
+ * SO_PEERCRED, SO_SNDBUF, SO_RCVTIMEO, EINTR, MSG_WAITALL, readiness through
+ * poll, select and epoll, and /proc/net/unix.  (Control data cut to a short
+ * buffer is tests/test_unix_control_truncation.sh's: qemu-user never cuts it.)
  * Paths are under /tmp and abstract names carry the pid, so that two runs
  * never meet.  Children report through exit statuses.
  */
@@ -20,7 +22,9 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <time.h>
@@ -735,6 +739,151 @@ static void test_epoll(void)
 	close(sv[1]);
 }
 
+static void on_alarm(int sig) { (void)sig; }
+
+static void test_blocking(void)
+{
+	int sv[2];
+	char buffer[16];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	struct timeval timeout = { 0, 50000 };
+	check_ok(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout), "SO_RCVTIMEO 50 ms");
+	check_errno(read(sv[0], buffer, sizeof buffer), EAGAIN, "a read that times out: EAGAIN");
+	struct sigaction action = { .sa_handler = on_alarm };
+	sigaction(SIGALRM, &action, NULL);
+	timeout.tv_usec = 0;
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+	struct itimerval timer = { .it_value = { 0, 50000 } };
+	setitimer(ITIMER_REAL, &timer, NULL);
+	check_errno(read(sv[0], buffer, sizeof buffer), EINTR, "a signal without SA_RESTART interrupts a read: EINTR");
+	signal(SIGALRM, SIG_DFL);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		write(sv[1], "ab", 2);
+		struct timespec pause = { 0, 20000000 };
+		nanosleep(&pause, NULL);
+		write(sv[1], "cd", 2);
+		_exit(0);
+	}
+	check_eq(recv(sv[0], buffer, 4, MSG_WAITALL), 4, "MSG_WAITALL gathers two writes");
+	waitpid(pid, NULL, 0);
+	fd_set readable;
+	FD_ZERO(&readable);
+	FD_SET(sv[0], &readable);
+	struct timeval zero = { 0, 0 };
+	check_eq(select(sv[0] + 1, &readable, NULL, NULL, &zero), 0, "select: nothing to read");
+	write(sv[1], "s", 1);
+	FD_SET(sv[0], &readable);
+	check(select(sv[0] + 1, &readable, NULL, NULL, &zero) == 1 && FD_ISSET(sv[0], &readable),
+	      "select: readable after a write", NULL);
+	struct sockaddr_un address;
+	socklen_t length = path_address(&address, "unused");
+	check_errno(sendto(sv[1], "x", 1, 0, (struct sockaddr *)&address, length), EISCONN,
+		    "sendto with an address on a connected stream: EISCONN");
+	int lone = socket(AF_UNIX, SOCK_STREAM, 0);
+	check_errno(sendto(lone, "x", 1, 0, (struct sockaddr *)&address, length), EOPNOTSUPP,
+		    "on an unconnected stream: EOPNOTSUPP");
+	close(lone);
+	close(sv[0]);
+	close(sv[1]);
+
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	check_ok(shutdown(sv[0], SHUT_RD), "datagram shutdown(SHUT_RD)");
+	check_errno(recv(sv[0], buffer, sizeof buffer, MSG_DONTWAIT), EAGAIN, "then a non-blocking read: EAGAIN");
+	check_eq(recv(sv[0], buffer, sizeof buffer, 0), 0, "and a blocking one returns 0");
+	check_eq(poll_mask(sv[0], POLLIN | POLLRDHUP), POLLIN | POLLRDHUP, "it polls POLLIN|POLLRDHUP");
+	check_errno(send(sv[1], "x", 1, 0), EPIPE, "a datagram sent to it: EPIPE (and no SIGPIPE)");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static int queue_sender(void *arg)
+{
+	int fd = *(int *)arg;
+	for (int i = 0; i < 20; i++)
+		if (send(fd, "d", 1, 0) != 1)
+			return 1;
+	return 0;
+}
+
+static void test_datagram_blocking(void)
+{
+	struct sockaddr_un address;
+	socklen_t length = abstract_address(&address, "queue");
+	int server = socket(AF_UNIX, SOCK_DGRAM, 0);
+	bind(server, (struct sockaddr *)&address, length);
+	int client = socket(AF_UNIX, SOCK_DGRAM, 0);
+	connect(client, (struct sockaddr *)&address, length);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(queue_sender(&client));
+	char buffer[4];
+	int received = 0;
+	while (received < 20 && recv(server, buffer, sizeof buffer, 0) == 1)
+		received++;
+	int status;
+	waitpid(pid, &status, 0);
+	check_exited(status, 0, "a blocking sender of 20 datagrams waits on a full queue and finishes");
+	check_eq(received, 20, "the receiver gets all 20");
+	close(client);
+	close(server);
+}
+
+static void test_rights_in_flight(void)
+{
+	int sv[2], pipe_fds[2];
+	char buffer[4];
+	socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv);
+	pipe(pipe_fds);
+	check_eq(send_fds(sv[0], &pipe_fds[1], 1, "seq"), 3, "SCM_RIGHTS over a seqpacket pair");
+	close(pipe_fds[1]);
+	fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
+	check_errno(read(pipe_fds[0], buffer, sizeof buffer), EAGAIN,
+		    "the pipe's write end lives on in flight after the sender closed it");
+	close(sv[1]);
+	check_eq(read(pipe_fds[0], buffer, sizeof buffer), 0,
+		 "closing the receiver drops the file in flight: the pipe sees its last writer go");
+	close(pipe_fds[0]);
+	close(sv[0]);
+
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	static int many[254];
+	for (int i = 0; i < 254; i++)
+		many[i] = 0;
+	char control[CMSG_SPACE(sizeof many)];
+	struct iovec iov = { "m", 1 };
+	struct msghdr message = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+				  .msg_controllen = CMSG_SPACE(sizeof(int) * 254) };
+	struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+	header->cmsg_level = SOL_SOCKET;
+	header->cmsg_type = SCM_RIGHTS;
+	header->cmsg_len = CMSG_LEN(sizeof(int) * 254);
+	memcpy(CMSG_DATA(header), many, sizeof many);
+	check_errno(sendmsg(sv[0], &message, 0), EINVAL, "254 descriptors in one message: EINVAL");
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void test_long_path(void)
+{
+	struct sockaddr_un address = { .sun_family = AF_UNIX }, got;
+	int prefix = snprintf(address.sun_path, sizeof address.sun_path, "/tmp/t_unix.%d.", (int)getpid());
+	memset(address.sun_path + prefix, 'p', sizeof address.sun_path - prefix);
+	char path[sizeof address.sun_path + 1];
+	memcpy(path, address.sun_path, sizeof address.sun_path);
+	path[sizeof address.sun_path] = 0;
+	unlink(path);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	check_ok(bind(s, (struct sockaddr *)&address, sizeof address), "bind to a 108-byte path with no NUL");
+	socklen_t length = sizeof got;
+	check(getsockname(s, (struct sockaddr *)&got, &length) == 0 && length == sizeof address + 1,
+	      "getsockname says offsetof + 108 + 1 = 111", "length %u", length);
+	check_ok(access(path, F_OK), "the path exists");
+	unlink(path);
+	close(s);
+}
+
 static void test_proc_net_unix(void)
 {
 	struct sockaddr_un address;
@@ -759,6 +908,11 @@ static void test_proc_net_unix(void)
 		line--;
 	check(row && line && strstr(line, row_end) && strstr(line, row_end) < row,
 	      "a listener's row: flags 00010000, type 0001, state 01, and its path", NULL);
+	struct stat st;
+	fstat(s, &st);
+	char inode_and_path[160];
+	snprintf(inode_and_path, sizeof inode_and_path, "%5lu %s\n", (unsigned long)st.st_ino, address.sun_path);
+	check(strstr(text, inode_and_path) != NULL, "its Inode column is the socket's st_ino", NULL);
 	close(s);
 	unlink(address.sun_path);
 }
@@ -778,6 +932,10 @@ static const struct tap_section sections[] = {
 	{ "rights", test_rights },
 	{ "credentials", test_credentials },
 	{ "epoll", test_epoll },
+	{ "blocking", test_blocking },
+	{ "datagram_blocking", test_datagram_blocking },
+	{ "rights_in_flight", test_rights_in_flight },
+	{ "long_path", test_long_path },
 	{ "proc_net_unix", test_proc_net_unix },
 };
 
