@@ -82,15 +82,20 @@ static int datagram_connect(struct unix_socket *unix_socket, const void *address
             unix_put(other);
             return -EPERM;
         }
+        /* Linux marks both ends established (only /proc/net/unix's St shows it). */
         unix_socket->state = UNIX_CONNECTED;
+        other->state = UNIX_CONNECTED;
     }
     struct unix_socket *old_peer = unix_socket->peer;
     unix_socket->peer = other;
     if (!other)
         unix_socket->state = UNIX_UNCONNECTED;
     if (old_peer) {
-        if (old_peer != other)
+        if (old_peer != other) {
             unix_datagram_disconnected(unix_socket, old_peer);
+            if (!old_peer->peer)
+                old_peer->state = UNIX_UNCONNECTED;
+        }
         unix_wake_senders(old_peer);
         unix_put(old_peer);
     }

@@ -359,19 +359,19 @@ const socket_op_t unix_socket_operations = {
 };
 
 /*
- * /proc/net/unix in Linux's format: the kernel address column is 0 (as
- * Linux shows it to readers without CAP_SYSLOG's kptr_restrict pass),
- * Flags __SO_ACCEPTCON (1 << 16) for a listener, St SS_UNCONNECTED (1) or
- * SS_CONNECTED (3), an abstract name's NULs as '@'.
+ * /proc/net/unix in Linux's format (unix_seq_show): the kernel address
+ * column is 0, as Linux shows it to readers kptr_restrict keeps from
+ * addresses; Flags __SO_ACCEPTCON (1 << 16) for a listener; St
+ * SS_UNCONNECTED (1) or SS_CONNECTED (3), and for a connection not yet
+ * accepted SS_CONNECTING (2) with inode 0; an abstract name's NULs as '@'.
  */
 size_t unix_sockets_format(char *buffer, size_t size)
 {
-    size_t used = 0;
     int length = snprintf(buffer, size, "Num       RefCount Protocol Flags    Type St Inode Path\n");
-    used = length < 0 ? 0 : MIN((size_t)length, size);
+    size_t used = length < 0 ? 0 : MIN((size_t)length, size);
     list_for_each(node, &unix_all_sockets) {
         struct unix_socket *unix_socket = container_of(node, struct unix_socket, all_node);
-        if (unix_socket->closed || !unix_socket->socket)
+        if (unix_socket->closed)
             continue;
         char path[UNIX_SOCKADDR_SIZE + 2] = "";
         size_t name_length = unix_socket->address.length;
@@ -385,11 +385,13 @@ size_t unix_sockets_format(char *buffer, size_t size)
                 path[i + 1] = name[i] ? (char)name[i] : '@';
             path[count + 1] = '\0';
         }
+        struct socket *socket = unix_socket->socket;
+        bool connected = unix_socket->state == UNIX_CONNECTED;
+        int state = socket ? (connected ? 3 : 1) : (connected ? 2 : 4);
         length = snprintf(buffer + used, size - used, "%016x: %08X %08X %08X %04X %02X %5llu%s\n",
                           0, unix_socket->references + 1, 0,
                           unix_socket->state == UNIX_LISTENING ? 1 << 16 : 0, unix_socket->type,
-                          unix_socket->state == UNIX_CONNECTED ? 3 : 1,
-                          (unsigned long long)unix_socket->socket->inode->number, path);
+                          state, socket ? (unsigned long long)socket->inode->number : 0ULL, path);
         if (length < 0 || (size_t)length >= size - used)
             return size;
         used += (size_t)length;
