@@ -8,6 +8,7 @@
 # oracle (qemu-user) cannot run this: it would bind the host's /dev/log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source tests/strata_and_linux.sh
 out=build/test-results/unix_busybox_syslog
 mkdir -p "$out"
 cat >"$out/expected" <<'LINES'
@@ -29,16 +30,4 @@ sed "s/^[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]* [^ ]* //" /tmp/messages
 awk "NR == 1 { \$1 = \$1; print } NR > 1 { print \$3, \$4, \$5, \$6, \$8 }" /proc/net/unix
 kill %1
 '
-failed=0
-for runner in guestrun linuxrun; do
-    status=0
-    "tools/$runner" --timeout 120 -- sh -c "$commands" >"$out/$runner.out" 2>"$out/$runner.err" || status=$?
-    if [ $status -eq 0 ] && cmp -s "$out/expected" "$out/$runner.out"; then
-        echo "ok - $runner: syslogd and logger over /dev/log, /proc/net/unix's row"
-    else
-        echo "not ok - $runner (status $status):"
-        diff "$out/expected" "$out/$runner.out" | sed 's/^/  /'
-        failed=1
-    fi
-done
-exit $failed
+on_strata_and_linux "$out" "syslogd and logger over /dev/log, /proc/net/unix's row" -- sh -c "$commands"

@@ -7,6 +7,7 @@
 # host test and not part of t_socket_unix.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source tests/strata_and_linux.sh
 out=build/test-results/unix_control_truncation
 mkdir -p "$out" build/tests
 program=build/tests/unix_control_truncation
@@ -20,17 +21,4 @@ credentials, room 8: 1 controllen 0 MSG_CTRUNC installed 0
 credentials and 2 fds, room for both: 1 controllen 56 first cmsg_len 28 SCM_CREDENTIALS installed 2
 credentials and 1 fd, room CMSG_SPACE(12) + 10: 1 controllen 32 MSG_CTRUNC first cmsg_len 28 SCM_CREDENTIALS installed 0
 LINES
-failed=0
-for runner in guestrun linuxrun; do
-    status=0
-    "tools/$runner" --timeout 120 --add "$program:/bin/unix_control_truncation" -- \
-        unix_control_truncation >"$out/$runner.out" 2>"$out/$runner.err" || status=$?
-    if [ $status -eq 0 ] && cmp -s "$out/expected" "$out/$runner.out"; then
-        echo "ok - $runner: control data cut as Linux cuts it"
-    else
-        echo "not ok - $runner (status $status):"
-        diff "$out/expected" "$out/$runner.out" | sed 's/^/  /'
-        failed=1
-    fi
-done
-exit $failed
+on_strata_and_linux "$out" "control data cut as Linux cuts it" --add "$program:/bin/unix_control_truncation" -- unix_control_truncation
