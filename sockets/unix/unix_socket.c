@@ -12,6 +12,7 @@
 #include <asm/socket.h>
 
 #define FIONREAD 0x541B              /* SIOCINQ */
+#define SIOCOUTQ 0x5411              /* TIOCOUTQ */
 
 /* Every AF_UNIX socket not yet freed, for name lookups and /proc/net/unix. */
 struct list_node unix_all_sockets = LIST_HEAD_INIT(unix_all_sockets);
@@ -292,15 +293,21 @@ static unsigned unix_poll(struct socket *socket)
     return mask;
 }
 
-/* FIONREAD (SIOCINQ): a stream's unread bytes, a datagram socket's next datagram. */
+/*
+ * FIONREAD (SIOCINQ): the unread bytes of a stream or seqpacket socket, a
+ * datagram socket's next datagram.  SIOCOUTQ: this socket's bytes its
+ * peers have not read (Linux adds each skb's overhead).
+ */
 static long unix_ioctl(struct socket *socket, unsigned command, uint64_t argument)
 {
     struct unix_socket *unix_socket = unix_of(socket);
+    size_t amount = 0;
+    if (command == SIOCOUTQ)
+        return PUT_USER((int32_t)unix_socket->send_queued, (int32_t *)argument) ? -EFAULT : 0;
     if (command != FIONREAD)
         return -ENOTTY;
     if (unix_socket->state == UNIX_LISTENING)
         return -EINVAL;
-    size_t amount = 0;
     list_for_each(node, &unix_socket->receive_queue) {
         struct unix_message *message = container_of(node, struct unix_message, node);
         amount += message->length - message->offset;

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
 #include <sys/select.h>
 #include <sys/stat.h>
@@ -71,8 +72,16 @@ static void test_socketpair_flags(void)
 	check(fstat(sv[0], &st) == 0 && S_ISSOCK(st.st_mode), "fstat says S_IFSOCK", NULL);
 	char buffer[16];
 	check_errno(read(sv[0], buffer, sizeof buffer), EAGAIN, "empty non-blocking read: EAGAIN");
+	int queued = -1;
+	check(ioctl(sv[0], SIOCOUTQ, &queued) == 0 && queued == 0, "SIOCOUTQ: 0 with nothing unread",
+	      "got %d", queued);
 	check_eq(write(sv[0], "ping", 4), 4, "write 4 bytes one way");
-	check(read(sv[1], buffer, sizeof buffer) == 4 && !memcmp(buffer, "ping", 4),
+	check(ioctl(sv[0], SIOCOUTQ, &queued) == 0 && queued > 0, "SIOCOUTQ counts what the peer has not read",
+	      "got %d", queued);
+	check_eq(write(sv[0], "!", 1), 1, "write 1 more byte");
+	check(ioctl(sv[1], FIONREAD, &queued) == 0 && queued == 5, "FIONREAD on a stream: all 5 unread bytes",
+	      "got %d", queued);
+	check(read(sv[1], buffer, sizeof buffer) == 5 && !memcmp(buffer, "ping!", 5),
 	      "the other end reads them", NULL);
 	check_eq(write(sv[1], "pong!", 5), 5, "write 5 bytes back");
 	check_eq(recv(sv[0], buffer, sizeof buffer, 0), 5, "and they arrive");
@@ -355,6 +364,8 @@ static void test_path_bind(void)
 	check_errno(listen(second, 1), EINVAL, "listen on an unbound socket: EINVAL");
 	check_errno(accept(listener, NULL, NULL), EINVAL, "accept before listen: EINVAL");
 	check_ok(listen(listener, 5), "listen");
+	int unread = 0;
+	check_errno(ioctl(listener, FIONREAD, &unread), EINVAL, "FIONREAD on a listener: EINVAL");
 	check_eq(poll_mask(listener, POLLIN | POLLOUT), 0, "an idle listener polls nothing (not even POLLOUT)");
 	check_ok(connect(second, (struct sockaddr *)&address, length), "connect to the path");
 	check_eq(poll_mask(listener, POLLIN) & POLLIN, POLLIN, "the listener polls POLLIN");
