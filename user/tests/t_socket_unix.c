@@ -509,14 +509,24 @@ static void test_backlog(void)
 	check_errno(accept(listener, NULL, NULL), EAGAIN, "a non-blocking accept with nothing pending: EAGAIN");
 	for (int i = 0; i < 3; i++)
 		close(clients[i]);
+	char buffer[4];
+	int gone = socket(AF_UNIX, SOCK_STREAM, 0);
+	connect(gone, (struct sockaddr *)&address, length);
+	write(gone, "bye", 3);
+	close(gone);
+	int accepted = accept(listener, NULL, NULL);
+	check(accepted >= 0 && read(accepted, buffer, sizeof buffer) == 3,
+	      "a connector that wrote and closed before accept: its data is accepted", NULL);
+	check_eq(read(accepted, buffer, sizeof buffer), 0, "then end of file");
+	close(accepted);
 	int pending = socket(AF_UNIX, SOCK_STREAM, 0);
 	connect(pending, (struct sockaddr *)&address, length);
 	close(listener);
-	char buffer[4];
 	check_errno(read(pending, buffer, sizeof buffer), ECONNRESET,
 		    "a connection never accepted sees ECONNRESET when the listener closes");
 	close(pending);
 }
+
 
 static void test_datagram_addresses(void)
 {
@@ -540,6 +550,14 @@ static void test_datagram_addresses(void)
 	check(recvfrom(server, buffer, sizeof buffer, 0, (struct sockaddr *)&from, &from_length) == 5 &&
 	      from_length == client_length && !memcmp(&from, &client_address, client_length),
 	      "a bound sender's abstract name comes with its datagram", "length %u", from_length);
+	int passing = socket(AF_UNIX, SOCK_DGRAM, 0), on = 1;
+	setsockopt(passing, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+	sendto(passing, "p", 1, 0, (struct sockaddr *)&server_address, server_length);
+	from_length = sizeof from;
+	check(recvfrom(server, buffer, sizeof buffer, 0, (struct sockaddr *)&from, &from_length) == 1 &&
+	      from_length == 8 && from.sun_path[0] == 0,
+	      "an unbound sender with SO_PASSCRED is autobound by sendto", "length %u", from_length);
+	close(passing);
 	check_ok(connect(server, (struct sockaddr *)&client_address, client_length), "the server connects to the client");
 	int third = socket(AF_UNIX, SOCK_DGRAM, 0);
 	check_errno(sendto(third, "x", 1, 0, (struct sockaddr *)&server_address, server_length), EPERM,
@@ -728,6 +746,45 @@ static void test_credentials(void)
 	      none.uid == (uid_t)-1 && none.gid == (gid_t)-1,
 	      "SO_PEERCRED unconnected: pid 0, uid and gid -1", "pid %d uid %d", none.pid, (int)none.uid);
 	close(s);
+}
+
+static void test_stream_credentials(void)
+{
+	int sv[2], on = 1;
+	char buffer[16];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	write(sv[0], "a", 1);
+	if (fork() == 0)
+		_exit(write(sv[0], "b", 1) == 1 ? 0 : 1);
+	wait(NULL);
+	check_eq(read(sv[1], buffer, sizeof buffer), 2, "without SO_PASSCRED, two writers' bytes are read together");
+	setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+	write(sv[0], "a", 1);
+	if (fork() == 0)
+		_exit(write(sv[0], "b", 1) == 1 ? 0 : 1);
+	wait(NULL);
+	check_eq(read(sv[1], buffer, sizeof buffer), 1, "with SO_PASSCRED, a read stops where the writer changes");
+	check_eq(read(sv[1], buffer, sizeof buffer), 1, "the next read gets the other writer's byte");
+	close(sv[0]);
+	close(sv[1]);
+
+	struct sockaddr_un address, got;
+	socklen_t length = abstract_address(&address, "passcred");
+	int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+	bind(listener, (struct sockaddr *)&address, length);
+	listen(listener, 1);
+	int client = socket(AF_UNIX, SOCK_STREAM, 0);
+	setsockopt(client, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+	connect(client, (struct sockaddr *)&address, length);
+	socklen_t got_length = sizeof got;
+	check(getsockname(client, (struct sockaddr *)&got, &got_length) == 0 && got_length == 8,
+	      "connect with SO_PASSCRED autobinds the connector", "length %u", got_length);
+	got_length = sizeof got;
+	int accepted = accept(listener, (struct sockaddr *)&got, &got_length);
+	check(accepted >= 0 && got_length == 8, "accept reports its autobind name", "length %u", got_length);
+	close(accepted);
+	close(client);
+	close(listener);
 }
 
 static void test_epoll(void)
@@ -942,6 +999,7 @@ static const struct tap_section sections[] = {
 	{ "datagram_addresses", test_datagram_addresses },
 	{ "rights", test_rights },
 	{ "credentials", test_credentials },
+	{ "stream_credentials", test_stream_credentials },
 	{ "epoll", test_epoll },
 	{ "blocking", test_blocking },
 	{ "datagram_blocking", test_datagram_blocking },
