@@ -11,15 +11,17 @@
  * length, without Linux's per-skb overhead).
  *
  * Locking: AF_UNIX needs no lock of its own (one CPU, no kernel
- * preemption: state changes only where a task sleeps).  Its operations
- * run under net_lock because socket_fs.c and socket_syscalls.c take it
- * around every kind's operation; it costs nothing and keeps one rule for
- * all kinds.  Two places must drop it: sleeping (unix_wait) and putting
- * the files of a message in flight (unix_message_free), since closing
- * such a file may close a socket, which takes net_lock itself.
+ * preemption: another task runs only where this one sleeps, and every
+ * sleeper re-checks its condition).  Its operations run under net_lock
+ * because socket_fs.c and socket_syscalls.c take it around every kind's
+ * operation; it costs nothing and keeps one rule for all kinds.  Two
+ * places drop it: sleeping (unix_wait, socket_wait) and putting the files
+ * of a message in flight (unix_control_drop), since closing such a file
+ * may close a socket, which takes net_lock itself; both happen only when
+ * the state is settled (a dying socket's queue is detached first).
  *
  * Invariants:
- *  - references counts: the owner (the struct socket, or for a connection
+ *  - references counts the owner (the struct socket, or for a connection
  *    not yet accepted the listener's queued message), the peer pointer of
  *    another socket, each message the socket sent and that is still queued,
  *    and any task waiting on peer_wait.  The structure outlives its struct
@@ -33,8 +35,12 @@
  *    (getpeername still answers, as on Linux) until this socket closes; a
  *    datagram socket's peer is dropped by the first send that finds it
  *    closed (ECONNREFUSED).
- *  - address.length is 0 while unbound; a closed socket's name is free
- *    again at once (lookups skip closed sockets).
+ *  - address.length is 0 while unbound.  bound says the name is this
+ *    socket's in the name space; an accepted socket carries a copy of its
+ *    listener's name without it.  A closed socket's name is free again at
+ *    once (lookups skip closed sockets); its path's inode stays.
+ *  - shutdown, not struct socket's shut_read/shut_write, says which ways
+ *    are shut; a stream or seqpacket peer's close shuts both.
  */
 #ifndef SOCKETS_UNIX_UNIX_H
 #define SOCKETS_UNIX_UNIX_H
@@ -88,7 +94,7 @@ struct unix_socket {
     struct socket *socket;
     int type;
     enum unix_state state;
-    unsigned shutdown;                /* UNIX_SHUT_* bits */
+    unsigned shutdown;                /* UNIX_SHUT_* bits (struct socket's shut_* are not used) */
     bool closed;
     bool pass_credentials;            /* SO_PASSCRED */
     bool bound;                       /* address is this socket's in the name space (not an accepted copy) */

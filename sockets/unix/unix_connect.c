@@ -214,8 +214,6 @@ int unix_accept(struct socket *socket, struct socket **accepted, int flags)
     embryo->socket = fresh;
     embryo->pass_credentials = listener->pass_credentials;
     fresh->error = embryo->embryo_error;
-    fresh->shut_read = embryo->shutdown & UNIX_SHUT_RECEIVE;
-    fresh->shut_write = embryo->shutdown & UNIX_SHUT_SEND;
     *accepted = fresh;
     return 0;
 }

@@ -244,8 +244,6 @@ static int unix_shutdown(struct socket *socket, int how)
     struct unix_socket *unix_socket = unix_of(socket);
     unsigned mode = (unsigned)how + 1;          /* SHUT_RD 0 -> 1, SHUT_WR 1 -> 2, SHUT_RDWR -> 3 */
     unix_socket->shutdown |= mode;
-    socket->shut_read = unix_socket->shutdown & UNIX_SHUT_RECEIVE;
-    socket->shut_write = unix_socket->shutdown & UNIX_SHUT_SEND;
     struct unix_socket *peer = unix_socket->peer;
     if (peer && unix_socket->type != SOCK_DGRAM) {
         if (mode & UNIX_SHUT_RECEIVE)
