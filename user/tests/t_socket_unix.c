@@ -952,6 +952,48 @@ static void test_long_path(void)
 	close(s);
 }
 
+static int signal_pipe_writer = -1;
+static void on_usr1(int sig)
+{
+	(void)sig;
+	write(signal_pipe_writer, "", 1);
+}
+
+/*
+ * What tokio's signal driver (mio) does at start-up: a non-blocking,
+ * close-on-exec stream pair, the reading end in an edge-triggered epoll
+ * set for reading, writing and EPOLLRDHUP; a signal handler writes a byte,
+ * the loop drains until EAGAIN.
+ */
+static void test_signal_pipe(void)
+{
+	int sv[2];
+	check_ok(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv),
+		 "tokio's socketpair(AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC)");
+	signal_pipe_writer = sv[0];
+	int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event event = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.u64 = 7 };
+	check_ok(epoll_ctl(epoll_fd, EPOLL_CTL_ADD, sv[1], &event), "the receiver joins an edge-triggered epoll set");
+	struct epoll_event got[2];
+	check(epoll_wait(epoll_fd, got, 2, 0) == 1 && got[0].events == EPOLLOUT && got[0].data.u64 == 7,
+	      "first wait: EPOLLOUT only", "events 0x%x", got[0].events);
+	check_eq(epoll_wait(epoll_fd, got, 2, 0), 0, "then nothing new");
+	signal(SIGUSR1, on_usr1);
+	raise(SIGUSR1);
+	raise(SIGUSR1);
+	check(epoll_wait(epoll_fd, got, 2, 1000) == 1 && (got[0].events & EPOLLIN),
+	      "the handler's write wakes the loop: EPOLLIN", "events 0x%x", got[0].events);
+	char buffer[8];
+	int drained = 0;
+	while (read(sv[1], buffer, sizeof buffer) > 0)
+		drained++;
+	check(drained >= 1 && errno == EAGAIN, "drained until EAGAIN", NULL);
+	signal(SIGUSR1, SIG_DFL);
+	close(epoll_fd);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void test_proc_net_unix(void)
 {
 	struct sockaddr_un address;
@@ -1005,6 +1047,7 @@ static const struct tap_section sections[] = {
 	{ "datagram_blocking", test_datagram_blocking },
 	{ "rights_in_flight", test_rights_in_flight },
 	{ "long_path", test_long_path },
+	{ "signal_pipe", test_signal_pipe },
 	{ "proc_net_unix", test_proc_net_unix },
 };
 
