@@ -96,30 +96,34 @@ static long sys_socketpair(uint64_t family, uint64_t type, uint64_t protocol, ui
             socket_destroy(second);
         return error;
     }
-    struct file *first_file = socket_file(first, flags), *second_file = NULL;
-    if (first_file)
-        second_file = socket_file(second, flags);
-    else
+    struct file *first_file = socket_file(first, flags);
+    if (!first_file) {
         socket_destroy(second);
-    int first_fd = -ENOMEM, second_fd = -ENOMEM;
-    if (second_file && (first_fd = fd_install(first_file, flags & SOCK_CLOEXEC)) >= 0)
-        second_fd = fd_install(second_file, flags & SOCK_CLOEXEC);
-    if (second_fd >= 0 && !PUT_USER(first_fd, &fds[0]) && !PUT_USER(second_fd, &fds[1]))
-        return 0;
-    if (second_fd >= 0) {
-        fd_close(second_fd);
-        second_file = NULL;
-        error = -EFAULT;
-    } else {
-        error = first_fd < 0 ? first_fd : second_fd;
+        return -ENOMEM;
     }
-    if (first_fd >= 0)
-        fd_close(first_fd);
-    else if (first_file)
+    struct file *second_file = socket_file(second, flags);
+    if (!second_file) {
         file_put(first_file);
-    if (second_file)
+        return -ENOMEM;
+    }
+    int first_fd = fd_install(first_file, flags & SOCK_CLOEXEC);
+    if (first_fd < 0) {
+        file_put(first_file);
         file_put(second_file);
-    return error;
+        return first_fd;
+    }
+    int second_fd = fd_install(second_file, flags & SOCK_CLOEXEC);
+    if (second_fd < 0) {
+        fd_close(first_fd);
+        file_put(second_file);
+        return second_fd;
+    }
+    if (PUT_USER(first_fd, &fds[0]) || PUT_USER(second_fd, &fds[1])) {
+        fd_close(first_fd);
+        fd_close(second_fd);
+        return -EFAULT;
+    }
+    return 0;
 }
 SYSCALL(__NR_socketpair, sys_socketpair);
 

@@ -123,6 +123,21 @@ static void test_socketpair_flags(void)
 	close(s);
 }
 
+/* With room for one more descriptor only: EMFILE, and nothing left open. */
+static int socketpair_one_slot(void *unused)
+{
+	(void)unused;
+	int sv[2], lowest = dup(0);
+	close(lowest);
+	struct rlimit limit = { (rlim_t)lowest + 1, (rlim_t)lowest + 1 };
+	if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+		return 3;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != -1 || errno != EMFILE)
+		return 1;
+	int again = dup(0);
+	return again == lowest ? 0 : 2;
+}
+
 static void test_socketpair_errors(void)
 {
 	int sv[2];
@@ -131,6 +146,8 @@ static void test_socketpair_errors(void)
 		    "protocol 2: EPROTONOSUPPORT");
 	check_errno(socketpair(AF_UNIX, SOCK_RDM, 0, sv), ESOCKTNOSUPPORT, "SOCK_RDM: ESOCKTNOSUPPORT");
 	check_errno(socketpair(AF_UNIX, SOCK_STREAM, 0, NULL), EFAULT, "NULL array: EFAULT");
+	check_exited(run_in_child(socketpair_one_slot, NULL), 0,
+		     "room for one descriptor: EMFILE, and no descriptor left behind");
 	check_errno(socket(AF_UNIX, SOCK_STREAM, 2), EPROTONOSUPPORT, "socket with protocol 2: EPROTONOSUPPORT");
 }
 
