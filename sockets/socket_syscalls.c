@@ -66,9 +66,13 @@ static long sys_socket(uint64_t family, uint64_t type, uint64_t protocol)
 }
 SYSCALL(__NR_socket, sys_socket);
 
-/* Linux's __sys_socketpair: the flags, the user array (EFAULT), then two
- * sockets made as socket(2) makes them and joined by the kind (EOPNOTSUPP
- * for a kind that does not pair, as AF_INET). */
+/*
+ * Linux's __sys_socketpair: the flags, the user array (EFAULT), then two
+ * sockets made as socket(2) makes them and joined by the kind; a kind that
+ * does not pair (AF_INET) answers EOPNOTSUPP, and so does a family Linux
+ * has and Strata does not (AF_INET6, AF_NETLINK): Linux would make its
+ * sockets and then refuse to pair them.
+ */
 static long sys_socketpair(uint64_t family, uint64_t type, uint64_t protocol, uint64_t user_fds)
 {
     int flags = (int)type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -79,6 +83,8 @@ static long sys_socketpair(uint64_t family, uint64_t type, uint64_t protocol, ui
         return -EFAULT;
     struct socket *first, *second = NULL;
     int error = socket_create((int)family, (int)type & SOCK_TYPE_MASK, (int)protocol, &first);
+    if (error == -EAFNOSUPPORT && family < AF_MAX)
+        return -EOPNOTSUPP;
     if (error)
         return error;
     if (!first->ops->socketpair)

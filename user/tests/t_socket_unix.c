@@ -142,6 +142,11 @@ static void test_socketpair_errors(void)
 {
 	int sv[2];
 	check_errno(socketpair(AF_INET, SOCK_STREAM, 0, sv), EOPNOTSUPP, "AF_INET: EOPNOTSUPP");
+	check_errno(socketpair(AF_INET, SOCK_SEQPACKET, 0, sv), ESOCKTNOSUPPORT,
+		    "AF_INET with a type it lacks: socket(2)'s ESOCKTNOSUPPORT");
+	check_errno(socketpair(AF_INET6, SOCK_STREAM, 0, sv), EOPNOTSUPP, "AF_INET6: EOPNOTSUPP");
+	check_errno(socketpair(AF_NETLINK, SOCK_DGRAM, 0, sv), EOPNOTSUPP, "AF_NETLINK: EOPNOTSUPP");
+	check_errno(socketpair(AF_MAX, SOCK_STREAM, 0, sv), EAFNOSUPPORT, "AF_MAX: EAFNOSUPPORT");
 	check_errno(socketpair(AF_UNIX, SOCK_STREAM, 2, sv), EPROTONOSUPPORT,
 		    "protocol 2: EPROTONOSUPPORT");
 	check_errno(socketpair(AF_UNIX, SOCK_RDM, 0, sv), ESOCKTNOSUPPORT, "SOCK_RDM: ESOCKTNOSUPPORT");
