@@ -125,6 +125,9 @@ static int socket_kind(int family, int type, int protocol, const socket_op_t **o
 
 int socket_create(int family, int type, int protocol, struct socket **result)
 {
+    /* Linux's __sock_create: the family's range before the type's. */
+    if (family < 0 || family >= AF_MAX)
+        return -EAFNOSUPPORT;
     if (type < 0 || type >= SOCK_MAX)
         return -EINVAL;
     const socket_op_t *ops;

@@ -147,6 +147,9 @@ static void test_socketpair_errors(void)
 	check_errno(socketpair(AF_INET6, SOCK_STREAM, 0, sv), EOPNOTSUPP, "AF_INET6: EOPNOTSUPP");
 	check_errno(socketpair(AF_NETLINK, SOCK_DGRAM, 0, sv), EOPNOTSUPP, "AF_NETLINK: EOPNOTSUPP");
 	check_errno(socketpair(AF_MAX, SOCK_STREAM, 0, sv), EAFNOSUPPORT, "AF_MAX: EAFNOSUPPORT");
+	check_errno(socketpair(AF_MAX, 12, 0, sv), EAFNOSUPPORT, "AF_MAX with type 12: the family is checked first");
+	check_errno(socket(AF_MAX, 12, 0), EAFNOSUPPORT, "socket(2) too");
+	check_errno(socketpair(AF_UNIX, 12, 0, sv), EINVAL, "AF_UNIX with type 12: EINVAL");
 	check_errno(socketpair(AF_UNIX, SOCK_STREAM, 2, sv), EPROTONOSUPPORT,
 		    "protocol 2: EPROTONOSUPPORT");
 	check_errno(socketpair(AF_UNIX, SOCK_RDM, 0, sv), ESOCKTNOSUPPORT, "SOCK_RDM: ESOCKTNOSUPPORT");
