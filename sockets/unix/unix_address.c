@@ -97,6 +97,16 @@ int unix_autobind(struct unix_socket *unix_socket)
     return -ENOSPC;
 }
 
+static bool name_exists(struct inode *directory, const char *name, size_t length)
+{
+    struct inode *node;
+    if (!directory->ops || !directory->ops->lookup ||
+        directory->ops->lookup(directory, name, length, &node))
+        return false;
+    inode_put(node);
+    return true;
+}
+
 /*
  * Makes the socket inode (mode 0777 less the umask, as Linux's
  * unix_bind_bsd): an existing name is EADDRINUSE; a socket already bound
@@ -111,25 +121,24 @@ static int bind_path(struct unix_socket *unix_socket, const struct unix_address 
     int error = path_lookup_parent(AT_FDCWD, path, &directory, &leaf, &leaf_length);
     if (error)
         return error;
+    const struct inode_operations *ops = directory->ops;
     bool special = leaf_length == 0 || (leaf_length == 1 && leaf[0] == '.') ||
                    (leaf_length == 2 && leaf[0] == '.' && leaf[1] == '.');
     uint32_t mode = S_IFSOCK | (0777 & ~current->process->fs->umask);
-    if (special || (directory->ops->lookup &&
-                    !directory->ops->lookup(directory, leaf, leaf_length, &node) &&
-                    (inode_put(node), true)))
+    if (special || name_exists(directory, leaf, leaf_length))
         error = -EADDRINUSE;
-    else if (directory->link_count == 0)
+    /* A file system that makes no nodes here is procfs, whose lookup of a
+     * missing name already fails on Linux: ENOENT. */
+    else if (directory->link_count == 0 || !ops || !ops->mknod || !ops->lookup || !ops->unlink)
         error = -ENOENT;
-    else if (!directory->ops->mknod || !directory->ops->lookup)
-        error = -EPERM;
     else
-        error = directory->ops->mknod(directory, leaf, leaf_length, mode, 0);
+        error = ops->mknod(directory, leaf, leaf_length, mode, 0);
     if (!error && unix_socket->address.length) {
-        directory->ops->unlink(directory, leaf, leaf_length);
+        ops->unlink(directory, leaf, leaf_length);
         error = -EINVAL;
     }
     if (!error)
-        error = directory->ops->lookup(directory, leaf, leaf_length, &node);
+        error = ops->lookup(directory, leaf, leaf_length, &node);
     if (!error) {
         unix_socket->path_inode = node;
         unix_socket->address = *name;

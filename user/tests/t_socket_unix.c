@@ -468,6 +468,12 @@ static void test_address_checks(void)
 	check_ok(bind(s, (struct sockaddr *)&address, sizeof(sa_family_t)), "autobind again does nothing");
 	close(s);
 	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	struct sockaddr_un proc = { .sun_family = AF_UNIX, .sun_path = "/proc/t_unix_socket" };
+	check_errno(bind(s, (struct sockaddr *)&proc, sizeof proc), ENOENT,
+		    "bind in /proc, which makes no nodes: ENOENT");
+	strcpy(proc.sun_path, "/proc/self/status");
+	check_errno(connect(s, (struct sockaddr *)&proc, sizeof proc), ECONNREFUSED,
+		    "connect to /proc/self/status: ECONNREFUSED");
 	check_errno(bind(s, (struct sockaddr *)&(struct sockaddr_un){ .sun_family = AF_UNIX,
 							      .sun_path = "/nonexistent/dir/sock" },
 			 sizeof(struct sockaddr_un)), ENOENT, "bind in a missing directory: ENOENT");
