@@ -31,7 +31,9 @@
 #define SOCKET_BUFFER_MIN_RECEIVE 2304          /* SOCK_MIN_RCVBUF, already doubled */
 #define SOCKET_BUFFER_MIN_SEND 4608             /* SOCK_MIN_SNDBUF */
 #define SOCKET_BUFFER_MAX 212992                /* net.core.rmem_max: the cap before doubling */
-#define SOCKET_CONTROL_MAX 128
+/* recvmsg's control room: SCM_CREDENTIALS and SCM_RIGHTS' 253 descriptors fit. */
+#define SOCKET_CONTROL_MAX 1088
+#define SOCKET_SEND_CONTROL_MAX 20480           /* net.core.optmem_max: sendmsg's msg_controllen */
 
 struct socket;
 struct poll_table;
@@ -49,6 +51,8 @@ struct socket_message {
     uint8_t control[SOCKET_CONTROL_MAX];   /* receive: control messages built here */
     size_t control_length;
     size_t control_capacity;            /* what the caller's msg_controllen allows */
+    const uint8_t *sent_control;        /* send: a kernel copy of msg_control, or NULL */
+    size_t sent_control_length;
 };
 
 /*
@@ -61,6 +65,7 @@ struct socket_message {
 typedef struct socket_operations {
     int (*socket)(struct socket *socket);   /* sets up private; 0 or -errno */
     void (*close)(struct socket *socket);
+    int (*socketpair)(struct socket *first, struct socket *second);   /* connects two new sockets */
     int (*bind)(struct socket *socket, const void *address, size_t length);
     int (*connect)(struct socket *socket, const void *address, size_t length);
     int (*listen)(struct socket *socket, int backlog);
@@ -91,6 +96,7 @@ struct socket {
     int bound_interface;                /* SO_BINDTODEVICE ifindex, 0 = any */
     int error;                          /* SO_ERROR: pending asynchronous error */
     bool shut_read, shut_write;
+    bool accepting;                     /* SO_ACCEPTCONN: listen succeeded (kinds that set it) */
     void *private;                      /* the kind's own state */
 };
 
@@ -102,17 +108,18 @@ extern const socket_op_t tcp_socket_operations;
 
 /* socket_fs.c */
 int socket_create(int family, int type, int protocol, struct socket **result);
-/* socketpair(2)'s answer, as no kind pairs up yet: the errors socket(2)
- * gives these arguments (AF_UNIX's checks too), else EOPNOTSUPP. */
-int socket_pair_check(int family, int type, int protocol);
 /* The socket behind fd (its file referenced in *file), -EBADF or -ENOTSOCK. */
 int socket_from_fd(int fd, struct socket **socket, struct file **file);
 /* A file (refcount 1) for socket; flags are SOCK_NONBLOCK.  On failure (NULL) the socket is gone. */
 struct file *socket_file(struct socket *socket, int flags);
+/* Undoes socket_create for a socket no file was made for (net_lock not held). */
+void socket_destroy(struct socket *socket);
 bool socket_nonblocking(const struct socket *socket, int message_flags);
 void socket_wake(struct socket *socket);
 /* /proc/net/sockstat: sockets in use by kind, and the pbufs alive. */
 size_t socket_statistics_format(char *buffer, size_t size);
+/* /proc/net/unix: every open AF_UNIX socket, in Linux's format (unix/unix_socket.c). */
+size_t unix_sockets_format(char *buffer, size_t size);
 /*
  * Sleeps (net_lock dropped) until woken, the deadline (monotonic ns, 0 =
  * none) or a signal: 0, -EAGAIN on timeout (SO_RCVTIMEO), -ERESTARTSYS.

@@ -5,6 +5,7 @@
  * (family, type, protocol) as Linux's socket(2) does.
  */
 #include "socket.h"
+#include "unix/unix.h"
 #include <fs_internal.h>
 #include <clock.h>
 #include <page.h>
@@ -17,8 +18,8 @@
 static const struct file_operations socket_file_operations;
 
 /* Open sockets, for /proc/net/sockstat and leak checks: all, and by kind. */
-static size_t sockets_in_use, sockets_by_kind[4];
-enum { KIND_UDP, KIND_RAW, KIND_PACKET, KIND_TCP };
+static size_t sockets_in_use, sockets_by_kind[5];
+enum { KIND_UDP, KIND_RAW, KIND_PACKET, KIND_TCP, KIND_UNIX };
 
 static size_t *kind_count(const struct socket *socket)
 {
@@ -28,6 +29,8 @@ static size_t *kind_count(const struct socket *socket)
         return &sockets_by_kind[KIND_RAW];
     if (socket->ops == &tcp_socket_operations)
         return &sockets_by_kind[KIND_TCP];
+    if (socket->ops == &unix_socket_operations)
+        return &sockets_by_kind[KIND_UNIX];
     return &sockets_by_kind[KIND_PACKET];
 }
 
@@ -72,9 +75,9 @@ static struct super_block *socket_super_block(void)
 
 /*
  * Which table serves (family, type, protocol); errno values as Linux's
- * socket(2) answers them.  AF_INET6, AF_UNIX and AF_NETLINK are not
- * implemented: EAFNOSUPPORT, on which busybox falls back to AF_INET (nc,
- * httpd) or fails cleanly (ip).
+ * socket(2) answers them.  AF_INET6 and AF_NETLINK are not implemented:
+ * EAFNOSUPPORT, on which busybox falls back to AF_INET (nc, httpd) or
+ * fails cleanly (ip).
  */
 static int socket_kind(int family, int type, int protocol, const socket_op_t **ops)
 {
@@ -107,37 +110,24 @@ static int socket_kind(int family, int type, int protocol, const socket_op_t **o
             return -ESOCKTNOSUPPORT;
         *ops = &packet_socket_operations;
         return 0;
+    case AF_UNIX:
+        /* Linux's unix_create; SOCK_RAW is taken as SOCK_DGRAM by the kind. */
+        if (protocol != 0 && protocol != AF_UNIX)
+            return -EPROTONOSUPPORT;
+        if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET && type != SOCK_RAW)
+            return -ESOCKTNOSUPPORT;
+        *ops = &unix_socket_operations;
+        return 0;
     default:
         return -EAFNOSUPPORT;
     }
 }
 
-/* Linux's unix_create: the argument checks, which hold before AF_UNIX
- * sockets exist here. */
-static int unix_kind_check(int type, int protocol)
-{
-    if (protocol && protocol != AF_UNIX)
-        return -EPROTONOSUPPORT;
-    if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET && type != SOCK_RAW)
-        return -ESOCKTNOSUPPORT;
-    return 0;
-}
-
-int socket_pair_check(int family, int type, int protocol)
-{
-    if (family < 0 || family >= AF_MAX)
-        return -EAFNOSUPPORT;
-    if (type < 0 || type >= SOCK_MAX)
-        return -EINVAL;
-    const socket_op_t *ops;
-    int error = family == AF_UNIX                             ? unix_kind_check(type, protocol)
-                : family == AF_INET || family == AF_PACKET ? socket_kind(family, type, protocol, &ops)
-                                                          : 0;
-    return error ? error : -EOPNOTSUPP;
-}
-
 int socket_create(int family, int type, int protocol, struct socket **result)
 {
+    /* Linux's __sock_create: the family's range before the type's. */
+    if (family < 0 || family >= AF_MAX)
+        return -EAFNOSUPPORT;
     if (type < 0 || type >= SOCK_MAX)
         return -EINVAL;
     const socket_op_t *ops;
@@ -178,8 +168,7 @@ int socket_create(int family, int type, int protocol, struct socket **result)
     return 0;
 }
 
-/* Undoes socket_create when no file could be made for the socket. */
-static void socket_destroy(struct socket *socket)
+void socket_destroy(struct socket *socket)
 {
     socket_count(socket, -1);
     net_lock();

@@ -45,20 +45,30 @@ struct control_header {
 };
 #define CONTROL_ALIGN(x) ALIGN_UP((x), sizeof(uint64_t))
 
+/*
+ * Linux's put_cmsg: with no room for a header, only MSG_CTRUNC; with room
+ * for part of the data, a header saying what was written and MSG_CTRUNC.
+ * The space used is the aligned size, cut to the room left.
+ */
 void socket_message_control(struct socket_message *message, int level, int type,
                             const void *data, size_t length)
 {
     size_t capacity = MIN(message->control_capacity, sizeof(message->control));
-    size_t space = CONTROL_ALIGN(sizeof(struct control_header) + length);
-    if (message->control_length + space > capacity) {
+    size_t room = capacity - MIN(capacity, message->control_length);
+    size_t full = sizeof(struct control_header) + length, written = full;
+    if (room < sizeof(struct control_header)) {
         message->result_flags |= MSG_CTRUNC;
         return;
     }
-    struct control_header header = { .length = sizeof(header) + length, .level = level,
-                                      .type = type };
+    if (room < full) {
+        message->result_flags |= MSG_CTRUNC;
+        written = room;
+    }
+    struct control_header header = { .length = written, .level = level, .type = type };
     uint8_t *at = message->control + message->control_length;
+    size_t space = MIN(CONTROL_ALIGN(full), room);
     memset(at, 0, space);
     memcpy(at, &header, sizeof(header));
-    memcpy(at + sizeof(header), data, length);
+    memcpy(at + sizeof(header), data, written - sizeof(header));
     message->control_length += space;
 }

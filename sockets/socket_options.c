@@ -129,7 +129,7 @@ int socket_option_get(struct socket *socket, int name, void *value, size_t *leng
         number = socket->error;
         socket->error = 0;
         break;
-    case SO_ACCEPTCONN: number = 0; break;
+    case SO_ACCEPTCONN: number = socket->accepting; break;
     default:
         return -ENOPROTOOPT;
     }

@@ -67,17 +67,70 @@ static long sys_socket(uint64_t family, uint64_t type, uint64_t protocol)
 }
 SYSCALL(__NR_socket, sys_socket);
 
-/* No kind pairs up yet (AF_UNIX comes later): socket(2)'s errors, else
- * EOPNOTSUPP, as Linux answers AF_INET. */
+/*
+ * Linux's __sys_socketpair: the flags, the user array (EFAULT), then two
+ * sockets made as socket(2) makes them and joined by the kind; a kind that
+ * does not pair (AF_INET) answers EOPNOTSUPP, and so does a family Linux
+ * has and Strata does not (AF_INET6, AF_NETLINK): Linux would make its
+ * sockets and then refuse to pair them.
+ */
 static long sys_socketpair(uint64_t family, uint64_t type, uint64_t protocol, uint64_t user_fds)
 {
+    int flags = (int)type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int32_t *fds = (int32_t *)user_fds;
     if ((int)type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -EINVAL;
-    /* Linux 6.1 stores the two descriptor numbers before it makes the
-     * sockets, so a bad pointer is EFAULT whatever else is wrong. */
-    if (user_range_prepare((void *)user_fds, 2 * sizeof(int), true))
+    if (PUT_USER(-1, &fds[0]) || PUT_USER(-1, &fds[1]))
         return -EFAULT;
-    return socket_pair_check((int)family, (int)type & SOCK_TYPE_MASK, (int)protocol);
+    struct socket *first, *second = NULL;
+    int error = socket_create((int)family, (int)type & SOCK_TYPE_MASK, (int)protocol, &first);
+    if (error == -EAFNOSUPPORT && family < AF_MAX)
+        return -EOPNOTSUPP;
+    if (error)
+        return error;
+    if (!first->ops->socketpair)
+        error = -EOPNOTSUPP;
+    else
+        error = socket_create((int)family, (int)type & SOCK_TYPE_MASK, (int)protocol, &second);
+    if (!error) {
+        net_lock();
+        error = first->ops->socketpair(first, second);
+        net_unlock();
+    }
+    if (error) {
+        socket_destroy(first);
+        if (second)
+            socket_destroy(second);
+        return error;
+    }
+    struct file *first_file = socket_file(first, flags);
+    if (!first_file) {
+        socket_destroy(second);
+        return -ENOMEM;
+    }
+    struct file *second_file = socket_file(second, flags);
+    if (!second_file) {
+        file_put(first_file);
+        return -ENOMEM;
+    }
+    int first_fd = fd_install(first_file, flags & SOCK_CLOEXEC);
+    if (first_fd < 0) {
+        file_put(first_file);
+        file_put(second_file);
+        return first_fd;
+    }
+    int second_fd = fd_install(second_file, flags & SOCK_CLOEXEC);
+    if (second_fd < 0) {
+        fd_close(first_fd);
+        file_put(second_file);
+        return second_fd;
+    }
+    if (PUT_USER(first_fd, &fds[0]) || PUT_USER(second_fd, &fds[1])) {
+        fd_close(first_fd);
+        fd_close(second_fd);
+        return -EFAULT;
+    }
+    return 0;
 }
 SYSCALL(__NR_socketpair, sys_socketpair);
 
@@ -306,6 +359,18 @@ static int message_from_user(uint64_t user_header, struct user_message_header *h
         message->address_length = (size_t)header->name_length;
     }
     message->control_capacity = header->control_length;
+    /* ____sys_sendmsg: more than INT_MAX or than optmem_max is ENOBUFS. */
+    if (send && header->control_length) {
+        if (header->control_length > SOCKET_SEND_CONTROL_MAX)
+            return -ENOBUFS;
+        uint8_t *control = kmalloc(header->control_length);
+        if (!control)
+            return -ENOBUFS;
+        message->sent_control = control;
+        message->sent_control_length = header->control_length;
+        if (copy_from_user(control, (void *)header->control, header->control_length))
+            return -EFAULT;
+    }
     return 0;
 }
 
@@ -351,6 +416,7 @@ long socket_message_call(struct socket *socket, uint64_t user_header, int flags,
     if (length)
         *length = message->length;
     kfree(message->iov);
+    kfree((void *)message->sent_control);
     kfree(message);
     return result;
 }

@@ -2,7 +2,7 @@
  * /proc/net (proc(5)): the network stack's tables in Linux's formats, so
  * that ifconfig, route, arp and netstat parse them unchanged.  The layers
  * format their own tables; this file only gives them a buffer, under
- * net_lock.  The IPv6, raw, unix and TCP tables are headers only for now.
+ * net_lock.  The IPv6 and raw tables are headers only for now.
  */
 #include "procfs_internal.h"
 #include <page.h>
@@ -98,8 +98,7 @@ static int show_udp6(struct process *unused, struct procfs_text *text)
 
 static int show_unix(struct process *unused, struct procfs_text *text)
 {
-    procfs_printf(text, "Num       RefCount Protocol Flags    Type St Inode Path\n");
-    return 0;
+    return show_formatted(text, unix_sockets_format);
 }
 
 /* Linux's dev_seq_show layout; fifo, compressed, multicast, colls, carrier are 0. */
