@@ -32,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include "../user/tests/tap.h"
+#include "net_loopback.h"
 
 #define PORT 47011
 #define PAYLOAD "strata-ring"   /* 11 bytes: frames of 14 + 20 + 8 + 11 = 53 */
@@ -47,16 +48,10 @@ static struct sock_filter icmp_only[] = {
 static int lo_index;
 static int udp_sender, udp_receiver;
 
-static void lo_up(void)
+/* lo up, its index, and a UDP sender and receiver on 127.0.0.1. */
+static void loopback_setup(void)
 {
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	struct ifreq request = { 0 };
-	strcpy(request.ifr_name, "lo");
-	if (ioctl(s, SIOCGIFFLAGS, &request) == 0 && !(request.ifr_flags & IFF_UP)) {
-		request.ifr_flags |= IFF_UP;
-		ioctl(s, SIOCSIFFLAGS, &request);
-	}
-	close(s);
+	loopback_up();
 	lo_index = (int)if_nametoindex("lo");
 	udp_receiver = socket(AF_INET, SOCK_DGRAM, 0);
 	udp_sender = socket(AF_INET, SOCK_DGRAM, 0);
@@ -265,22 +260,25 @@ static void test_v2(void)
 struct v3_ring {
 	int socket;
 	uint8_t *memory;
+	unsigned blocks;
 };
 
-static int v3_open(struct v3_ring *ring, unsigned timeout_ms)
+/* A ring of blocks of one page (two frames of 2048 as far as the request goes). */
+static int v3_open(struct v3_ring *ring, unsigned blocks, unsigned timeout_ms)
 {
 	ring->socket = packet_socket();
+	ring->blocks = blocks;
 	set_int(ring->socket, SOL_PACKET, PACKET_VERSION, TPACKET_V3);
-	struct tpacket_req3 request = { .tp_block_size = 4096, .tp_block_nr = 2, .tp_frame_size = 2048,
-					.tp_frame_nr = 4, .tp_retire_blk_tov = timeout_ms };
+	struct tpacket_req3 request = { .tp_block_size = 4096, .tp_block_nr = blocks, .tp_frame_size = 2048,
+					.tp_frame_nr = 2 * blocks, .tp_retire_blk_tov = timeout_ms };
 	int result = setsockopt(ring->socket, SOL_PACKET, PACKET_RX_RING, &request, sizeof request);
-	ring->memory = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, ring->socket, 0);
+	ring->memory = mmap(NULL, blocks * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ring->socket, 0);
 	return result == 0 && ring->memory != MAP_FAILED;
 }
 
 static void v3_close(struct v3_ring *ring)
 {
-	munmap(ring->memory, 8192);
+	munmap(ring->memory, ring->blocks * 4096);
 	close(ring->socket);
 }
 
@@ -294,8 +292,13 @@ static uint32_t v3_status(struct v3_ring *ring, int block)
 	return __atomic_load_n(&v3_block(ring, block)->block_status, __ATOMIC_ACQUIRE);
 }
 
-/* The frames of a block: lo's pairs, each 8-aligned after Linux's offsets. */
-static void check_v3_frames(struct v3_ring *ring, int block, uint32_t count, uint32_t data_length)
+/*
+ * Whether the count frames of a block are lo's copies of datagrams of
+ * data_length bytes, first_index counting frames across blocks (even:
+ * PACKET_OUTGOING, odd: PACKET_HOST), each 8-aligned after Linux's offsets.
+ */
+static int v3_frames_good(struct v3_ring *ring, int block, uint32_t count, uint32_t data_length,
+			  uint32_t first_index)
 {
 	struct tpacket_hdr_v1 *header = v3_block(ring, block);
 	const uint8_t *frame = (const uint8_t *)header - offsetof(struct tpacket_block_desc, hdr) +
@@ -312,54 +315,81 @@ static void check_v3_frames(struct v3_ring *ring, int block, uint32_t count, uin
 			packet->hv1.tp_vlan_tci == 0 && packet->hv1.tp_vlan_tpid == 0 &&
 			packet->tp_next_offset == (i + 1 < count ? step : 0) &&
 			link->sll_ifindex == lo_index && link->sll_protocol == htons(ETH_P_IP) &&
-			link->sll_pkttype == (i % 2 ? PACKET_HOST : PACKET_OUTGOING) &&
+			link->sll_pkttype == ((first_index + i) % 2 ? PACKET_HOST : PACKET_OUTGOING) &&
 			!memcmp(frame + packet->tp_mac + 42, PAYLOAD, sizeof PAYLOAD - 1);
 		frame += packet->tp_next_offset;
 	}
-	check(good, "its frames: tp_len, tp_snaplen, tp_mac 82, tp_net 96, no VLAN, tp_next_offset, "
-	      "sockaddr_ll, data", "a frame differs");
+	return good;
+}
+
+/*
+ * Takes the blocks the timeout retires, from block *next on, until they
+ * held frames frames, and gives each back.  How the timer splits the
+ * frames into blocks depends on timing, so only what every split shares
+ * is checked: each block timed out, with consecutive seq_num from
+ * *sequence, Linux's header fields, and the frames in order.
+ */
+static void v3_take_timed_out(struct v3_ring *ring, unsigned *next, uint64_t *sequence, uint32_t frames,
+			      const char *what)
+{
+	uint32_t seen = 0;
+	int good = 1;
+	while (seen < frames && good) {
+		struct tpacket_hdr_v1 *block = v3_block(ring, (int)*next);
+		for (int waits = 0; waits < 50 && v3_status(ring, (int)*next) == TP_STATUS_KERNEL; waits++)
+			poll_in(ring->socket, 100);
+		const struct tpacket_block_desc *descriptor =
+			(const struct tpacket_block_desc *)(ring->memory + *next * 4096);
+		/* The block header is sizeof(struct tpacket_block_desc), 48 bytes, aligned to 8. */
+		good = v3_status(ring, (int)*next) == (TP_STATUS_USER | TP_STATUS_BLK_TMO) &&
+		       descriptor->version == TPACKET_V3 && descriptor->offset_to_priv == 48 &&
+		       block->offset_to_first_pkt == 48 && block->seq_num == *sequence &&
+		       block->num_pkts >= 1 && seen + block->num_pkts <= frames &&
+		       block->blk_len == 48 + block->num_pkts * 136 &&
+		       v3_frames_good(ring, (int)*next, block->num_pkts, FRAME_LENGTH, seen);
+		if (!good)
+			break;
+		seen += block->num_pkts;
+		__atomic_store_n(&block->block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+		*next = (*next + 1) % ring->blocks;
+		++*sequence;
+	}
+	check(good && seen == frames, what, "block %u: status %x seq %llu packets %u length %u after %u frames",
+	      *next, v3_status(ring, (int)*next), (unsigned long long)v3_block(ring, (int)*next)->seq_num,
+	      v3_block(ring, (int)*next)->num_pkts, v3_block(ring, (int)*next)->blk_len, seen);
 }
 
 static void test_v3(void)
 {
 	struct v3_ring ring;
-	check(v3_open(&ring, 50), "TPACKET_V3 ring of 2 blocks, tp_retire_blk_tov 50 ms, mapped", "errno %d", errno);
-	struct tpacket_hdr_v1 *block = v3_block(&ring, 0);
+	unsigned next = 0;
+	uint64_t sequence = 1;
+	check(v3_open(&ring, 8, 50), "TPACKET_V3 ring of 8 blocks, tp_retire_blk_tov 50 ms, mapped", "errno %d", errno);
 	check_eq(poll_in(ring.socket, 300), 0, "an empty block is not retired: no POLLIN in 300 ms");
-	check_eq(send_datagrams(2, sizeof PAYLOAD - 1), 2, "two datagrams, four frames in block 0");
-	check_eq(poll_in(ring.socket, 5000), 1, "poll: POLLIN when the timeout retires the block");
-	check_eq(v3_status(&ring, 0), TP_STATUS_USER | TP_STATUS_BLK_TMO, "block 0: TP_STATUS_USER | TP_STATUS_BLK_TMO");
-	const struct tpacket_block_desc *descriptor = (const struct tpacket_block_desc *)ring.memory;
-	/* The block header is sizeof(struct tpacket_block_desc), 48 bytes, aligned to 8. */
-	check(descriptor->version == TPACKET_V3 && descriptor->offset_to_priv == 48 && block->num_pkts == 4 &&
-	      block->seq_num == 1 && block->offset_to_first_pkt == 48 && block->blk_len == 48 + 4 * 136,
-	      "block 0: version, offset_to_priv 48, 4 packets, seq_num 1, first at 48, blk_len 592",
-	      "version %u priv %u packets %u seq %llu first %u length %u", descriptor->version,
-	      descriptor->offset_to_priv, block->num_pkts, (unsigned long long)block->seq_num,
-	      block->offset_to_first_pkt, block->blk_len);
-	check_v3_frames(&ring, 0, 4, FRAME_LENGTH);
-	check_eq(v3_status(&ring, 1), TP_STATUS_KERNEL, "block 1 is the kernel's");
-	__atomic_store_n(&block->block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-	check_eq(poll_in(ring.socket, 0), 0, "poll: no POLLIN once block 0 is given back");
-	check_eq(send_datagrams(1, sizeof PAYLOAD - 1), 1, "one more datagram, into block 1");
-	check_eq(poll_in(ring.socket, 5000), 1, "poll: POLLIN when block 1 times out");
-	check(v3_status(&ring, 1) == (TP_STATUS_USER | TP_STATUS_BLK_TMO) && v3_block(&ring, 1)->seq_num == 2 &&
-	      v3_block(&ring, 1)->num_pkts == 2, "block 1: timed out, seq_num 2, 2 packets", "status %x",
-	      v3_status(&ring, 1));
+	check_eq(send_datagrams(2, sizeof PAYLOAD - 1), 2, "two datagrams: four frames");
+	check_eq(poll_in(ring.socket, 5000), 1, "poll: POLLIN when the timeout retires a block");
+	v3_take_timed_out(&ring, &next, &sequence, 4,
+			  "blocks retired by the timeout (TP_STATUS_USER | TP_STATUS_BLK_TMO, seq_num from 1, "
+			  "version, offset_to_priv 48, first at 48, blk_len) hold the four frames in order: "
+			  "tp_len, tp_snaplen, tp_mac 82, tp_net 96, no VLAN, tp_next_offset, sockaddr_ll, data");
+	check_eq(poll_in(ring.socket, 0), 0, "poll: no POLLIN once the blocks are given back");
+	check_eq(send_datagrams(1, sizeof PAYLOAD - 1), 1, "one more datagram");
+	v3_take_timed_out(&ring, &next, &sequence, 2, "the next blocks time out with its two frames");
 	v3_close(&ring);
 
-	check(v3_open(&ring, 0), "TPACKET_V3 ring with tp_retire_blk_tov 0 (Linux's default, 8 ms here)",
+	check(v3_open(&ring, 2, 0), "TPACKET_V3 ring with tp_retire_blk_tov 0 (Linux's default: 8 ms for lo)",
 	      "errno %d", errno);
 	check_eq(send_datagrams(1, sizeof PAYLOAD - 1), 1, "one datagram");
 	check_eq(poll_in(ring.socket, 5000), 1, "poll: POLLIN when the default timeout retires the block");
 	v3_close(&ring);
 
 	/* 1400-byte datagrams: frames of 82 + 1442 bytes, two to a block. */
-	check(v3_open(&ring, 60000), "TPACKET_V3 ring with a 60 s timeout", "errno %d", errno);
+	check(v3_open(&ring, 2, 60000), "TPACKET_V3 ring of 2 blocks with a 60 s timeout", "errno %d", errno);
 	check_eq(send_datagrams(2, 1400), 2, "two 1400-byte datagrams: four frames of 82 + 1442 bytes");
 	check_eq(v3_status(&ring, 0), TP_STATUS_USER, "block 0 retired full: TP_STATUS_USER without BLK_TMO");
 	check_eq(v3_block(&ring, 0)->num_pkts, 2, "block 0 holds 2 frames");
-	check_v3_frames(&ring, 0, 2, 1442);
+	check(v3_frames_good(&ring, 0, 2, 1442, 0), "its frames: tp_len, tp_snaplen, tp_mac 82, tp_net 96, "
+	      "no VLAN, tp_next_offset, sockaddr_ll, data", "a frame differs");
 	check_eq(v3_status(&ring, 1), TP_STATUS_KERNEL, "block 1 (2 frames) is still the kernel's");
 	check_eq(send_datagrams(1, 1400), 1, "a third datagram: block 1 full, block 0 still the user's");
 	check_eq(v3_status(&ring, 1), TP_STATUS_USER, "block 1 retired full");
@@ -390,40 +420,6 @@ static int attach(int s, struct sock_filter *program, unsigned short length)
 	return setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog);
 }
 
-static uint16_t checksum(const void *data, size_t length)
-{
-	const uint8_t *bytes = data;
-	uint32_t sum = 0;
-	for (size_t i = 0; i + 1 < length; i += 2)
-		sum += (uint32_t)(bytes[i] << 8 | bytes[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
-/* An ICMP echo to 127.0.0.1; returns once its reply came back. */
-static int ping_self(void)
-{
-	int s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct icmphdr echo = { .type = ICMP_ECHO, .un.echo.id = htons(ECHO_ID), .un.echo.sequence = htons(1) };
-	echo.checksum = checksum(&echo, sizeof echo);
-	struct timeval timeout = { 5, 0 };
-	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-	sendto(s, &echo, sizeof echo, 0, (struct sockaddr *)&to, sizeof to);
-	int replied = 0;
-	for (int tries = 0; tries < 10 && !replied; tries++) {
-		uint8_t buffer[256];
-		ssize_t n = recv(s, buffer, sizeof buffer, 0);
-		if (n < 0)
-			break;
-		struct icmphdr *icmp = (struct icmphdr *)(buffer + 20);
-		replied = n >= 28 && icmp->type == ICMP_ECHOREPLY && icmp->un.echo.id == htons(ECHO_ID);
-	}
-	close(s);
-	return replied;
-}
-
 /* The frames queued on s: how many, and how many are IPv4 of protocol. */
 static int drain(int s, int protocol, int *matching, int *outgoing)
 {
@@ -450,7 +446,7 @@ static void test_filter(void)
 	check_ok(attach(s, icmp_only, sizeof icmp_only / sizeof icmp_only[0]),
 		 "SO_ATTACH_FILTER with tcpdump -dd icmp");
 	check_eq(send_datagrams(1, sizeof PAYLOAD - 1), 1, "a UDP datagram");
-	check(ping_self(), "an ICMP echo to 127.0.0.1 and its reply", "no reply");
+	check(loopback_ping(ECHO_ID, "", 0), "an ICMP echo to 127.0.0.1 and its reply", "no reply");
 	int count = drain(s, IPPROTO_ICMP, &matching, &outgoing);
 	check(count == 4 && matching == 4 && outgoing == 2,
 	      "the filter keeps the echo and its reply (out and in), not the UDP frames",
@@ -570,7 +566,7 @@ int main(int argc, char **argv)
 		{ "v3", test_v3 },         { "filter", test_filter },
 		{ "membership", test_membership },
 	};
-	lo_up();
+	loopback_setup();
 	tap_run_sections(sections, sizeof sections / sizeof sections[0], argc, argv);
 	return tap_done("net_packet_ring.c");
 }
