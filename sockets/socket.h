@@ -149,6 +149,16 @@ int socket_option_get(struct socket *socket, int name, void *value, size_t *leng
  * when there is no filter, 0 to drop it.  Runs with net_lock held.
  */
 uint32_t socket_filter_run(const struct socket *socket, const struct bpf_classic_packet *packet);
+/*
+ * The same for an IPv4 packet a UDP or raw socket receives: the filter
+ * sees it from data on (Linux runs these kinds' filters from the UDP header
+ * and from the IP header), with the link and network headers of pbuf
+ * behind it for negative offsets.  Returns the bytes from data to keep,
+ * never fewer than minimum (Linux's sk_filter_trim_cap), or 0 to drop it.
+ */
+struct pbuf;
+uint32_t socket_filter_run_ip(const struct socket *socket, const struct pbuf *pbuf,
+                              const uint8_t *data, uint32_t length, uint32_t minimum);
 /* Frees the attached filter (at close). */
 void socket_filter_free(struct socket *socket);
 /* An int option value (Linux reads an int from optlen >= 4, or a byte from 1..3). */

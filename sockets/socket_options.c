@@ -9,6 +9,7 @@
 #include <uaccess.h>
 #include <netif/netif.h>
 #include <asm/socket.h>
+#include <linux/if_ether.h>
 #include <linux/time_types.h>
 
 int socket_option_int(const void *value, size_t length, int *result)
@@ -91,6 +92,26 @@ uint32_t socket_filter_run(const struct socket *socket, const struct bpf_classic
     if (!socket->filter)
         return packet->frame_length - packet->data_offset;
     return bpf_classic_run(socket->filter->program, socket->filter->length, packet);
+}
+
+uint32_t socket_filter_run_ip(const struct socket *socket, const struct pbuf *pbuf,
+                              const uint8_t *data, uint32_t length, uint32_t minimum)
+{
+    if (!socket->filter)
+        return length;
+    const uint8_t *frame = pbuf->l2_offset != PBUF_OFFSET_UNSET ? pbuf_l2(pbuf) : pbuf_l3(pbuf);
+    struct bpf_classic_packet packet = {
+        .frame = frame,
+        .frame_length = (uint32_t)(data - frame) + length,
+        .data_offset = (uint32_t)(data - frame),
+        .network_offset = (uint32_t)(pbuf_l3(pbuf) - frame),
+        .protocol = ETH_P_IP,
+        .hardware_type = pbuf->netif ? pbuf->netif->type : 0,
+        .packet_type = pbuf->packet_type,
+        .ifindex = pbuf->netif ? pbuf->netif->index : 0,
+    };
+    uint32_t kept = bpf_classic_run(socket->filter->program, socket->filter->length, &packet);
+    return kept ? MIN(MAX(kept, minimum), length) : 0;
 }
 
 int socket_option_set(struct socket *socket, int name, const void *value, size_t length)

@@ -10,7 +10,7 @@
  * drops in PACKET_STATISTICS), TPACKET_V3 capture (blocks retired by the
  * timeout and when full, a frozen queue), socket filters (tcpdump's
  * compiled "icmp", ancillary loads, the checker's errors, detach and
- * lock, PACKET_AUXDATA), and memberships.  The expected offsets are
+ * lock, PACKET_AUXDATA; on UDP and raw sockets too), and memberships.  The expected offsets are
  * those of Linux's tpacket_rcv, and Linux confirms them.  Traffic is UDP
  * to 127.0.0.1 and ICMP echoes to it, so a packet socket bound to lo sees
  * every frame twice: PACKET_OUTGOING, then PACKET_HOST.
@@ -533,9 +533,46 @@ static void test_filter(void)
 	check_errno(set_int(s, SOL_SOCKET, SO_LOCK_FILTER, 0), EPERM, "unlocking: EPERM");
 	close(s);
 
-	int udp = socket(AF_INET, SOCK_DGRAM, 0);
-	check_ok(attach(udp, icmp_only, 6), "SO_ATTACH_FILTER on a UDP socket");
-	close(udp);
+}
+
+/* Linux runs socket filters on every kind: UDP from its header, raw sockets from the IP header. */
+static void test_filter_other_kinds(void)
+{
+	/* Datagrams whose payload starts with 'k', cut to the UDP header and 4 bytes. */
+	struct sock_filter first_byte_k[] = {
+		{ BPF_LD | BPF_B | BPF_ABS, 0, 0, 8 },
+		{ BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 'k' },
+		{ BPF_RET | BPF_K, 0, 0, 8 + 4 },
+		{ BPF_RET | BPF_K, 0, 0, 0 },
+	};
+	check_ok(attach(udp_receiver, first_byte_k, 4), "SO_ATTACH_FILTER on a UDP socket");
+	send(udp_sender, "drop me", 7, 0);
+	send(udp_sender, "keep me", 7, 0);
+	char buffer[64];
+	ssize_t n = recv(udp_receiver, buffer, sizeof buffer, 0);
+	check(n == 4 && !memcmp(buffer, "keep", 4), "the UDP socket gets only the kept datagram, cut to 4 bytes",
+	      "n %zd", n);
+	check_errno(recv(udp_receiver, buffer, sizeof buffer, MSG_DONTWAIT), EAGAIN, "and nothing else");
+	check_ok(setsockopt(udp_receiver, SOL_SOCKET, SO_DETACH_FILTER, &n, sizeof(int)), "detach it");
+
+	/* ICMP (SKF_NET_OFF + 9 is the IP protocol) echo replies (type 0 after a 20-byte header). */
+	struct sock_filter echo_replies[] = {
+		{ BPF_LD | BPF_B | BPF_ABS, 0, 0, SKF_NET_OFF + 9 },
+		{ BPF_JMP | BPF_JEQ | BPF_K, 0, 3, IPPROTO_ICMP },
+		{ BPF_LD | BPF_B | BPF_ABS, 0, 0, 20 },
+		{ BPF_JMP | BPF_JEQ | BPF_K, 0, 1, ICMP_ECHOREPLY },
+		{ BPF_RET | BPF_K, 0, 0, 0xffff },
+		{ BPF_RET | BPF_K, 0, 0, 0 },
+	};
+	int raw = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	check_ok(attach(raw, echo_replies, 6), "SO_ATTACH_FILTER on a raw ICMP socket");
+	check(loopback_ping(ECHO_ID, "", 0), "an ICMP echo to 127.0.0.1 and its reply", "no reply");
+	uint8_t packet[256];
+	n = recv(raw, packet, sizeof packet, MSG_DONTWAIT);
+	check(n == 28 && packet[20] == ICMP_ECHOREPLY, "the raw socket gets the reply, IP header included",
+	      "n %zd type %d", n, n > 20 ? packet[20] : -1);
+	check_errno(recv(raw, packet, sizeof packet, MSG_DONTWAIT), EAGAIN, "not the request");
+	close(raw);
 }
 
 static void test_membership(void)
@@ -564,6 +601,7 @@ int main(int argc, char **argv)
 	static const struct tap_section sections[] = {
 		{ "setup", test_setup },   { "v2", test_v2 },
 		{ "v3", test_v3 },         { "filter", test_filter },
+		{ "filter-udp-raw", test_filter_other_kinds },
 		{ "membership", test_membership },
 	};
 	loopback_setup();
