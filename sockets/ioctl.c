@@ -7,6 +7,8 @@
 #include <ip/ip.h>
 #include <netif/port.h>
 #include <uaccess.h>
+#include <linux/ethtool.h>
+#include <linux/net_tstamp.h>
 #include <linux/sockios.h>
 
 #define INTERFACE_QUEUE_LENGTH 1000     /* txqueuelen Linux gives both eth0 and lo */
@@ -93,6 +95,28 @@ static long route_change(unsigned command, uint64_t argument)
     return ip_route_add(destination & netmask, netmask, gateway, netif, metric);
 }
 
+/*
+ * SIOCETHTOOL: only ETHTOOL_GET_TS_INFO, which libpcap asks of every
+ * interface it opens.  The answer is Linux's ethtool_op_get_ts_info, which
+ * lo and virtio-net use: software time stamps, no PTP clock.  Any other
+ * command: EOPNOTSUPP, Linux's answer when the driver lacks the operation.
+ */
+static long interface_ethtool(uint64_t user_command)
+{
+    uint32_t command;
+    if (GET_USER(command, (uint32_t *)user_command))
+        return -EFAULT;
+    if (command != ETHTOOL_GET_TS_INFO)
+        return -EOPNOTSUPP;
+    struct ethtool_ts_info info = {
+        .cmd = command,
+        .so_timestamping = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_RX_SOFTWARE |
+                           SOF_TIMESTAMPING_SOFTWARE,
+        .phc_index = -1,
+    };
+    return copy_to_user((void *)user_command, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
 /* The ifreq requests; netif has been found by name (or by index for SIOCGIFNAME). */
 static long interface_request(unsigned command, struct netif *netif,
                               struct interface_request *request, bool *write_back)
@@ -128,6 +152,7 @@ static long interface_request(unsigned command, struct netif *netif,
     case SIOCGIFMETRIC: request->value = 0; return 0;
     case SIOCGIFTXQLEN: request->value = INTERFACE_QUEUE_LENGTH; return 0;
     case SIOCGIFMAP: memset(&request->map, 0, sizeof(request->map)); return 0;
+    case SIOCETHTOOL: *write_back = false; return interface_ethtool(request->data);
     }
     *write_back = false;
     switch (command) {
@@ -200,7 +225,7 @@ long socket_interface_ioctl(unsigned command, uint64_t argument)
     case SIOCGIFDSTADDR: case SIOCGIFBRDADDR: case SIOCSIFBRDADDR: case SIOCGIFNETMASK:
     case SIOCSIFNETMASK: case SIOCGIFHWADDR: case SIOCSIFHWADDR: case SIOCGIFINDEX:
     case SIOCGIFNAME: case SIOCGIFMTU: case SIOCSIFMTU: case SIOCGIFMETRIC: case SIOCSIFMETRIC:
-    case SIOCGIFTXQLEN: case SIOCSIFTXQLEN: case SIOCGIFMAP: case SIOCSIFMAP:
+    case SIOCGIFTXQLEN: case SIOCSIFTXQLEN: case SIOCGIFMAP: case SIOCSIFMAP: case SIOCETHTOOL:
         result = interface_ioctl(command, argument);
         break;
     default:

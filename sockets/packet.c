@@ -4,10 +4,15 @@
  * a reference to those of its protocol (ETH_P_ALL: all), outgoing ones
  * marked PACKET_OUTGOING.  SOCK_RAW reads and writes whole frames;
  * SOCK_DGRAM strips the Ethernet header on input and has the kernel build
- * it on output from sll_addr and sll_protocol (arping, udhcpc).
+ * it on output from sll_addr and sll_protocol (arping, udhcpc).  A socket
+ * filter (SO_ATTACH_FILTER) decides what is kept of each frame; with a
+ * receive ring (PACKET_RX_RING, packet_ring.h) frames go to the ring, which
+ * user space maps, instead of the queue (libpcap's way).
  */
 #include "datagram.h"
+#include "packet_ring.h"
 #include <eth/eth.h>
+#include <asm/poll.h>
 #include <netif/port.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -22,6 +27,12 @@ struct packet_socket {
     int ifindex;                        /* bound interface; 0 = all */
     bool sending;                       /* in sendmsg: its own frame leaving is not shown to it */
     int promiscuous[PACKET_MEMBERSHIPS_MAX];   /* ifindexes of PACKET_MR_PROMISC memberships */
+    int version;                        /* PACKET_VERSION: TPACKET_V1 (0) until set */
+    uint32_t reserve;                   /* PACKET_RESERVE */
+    bool auxdata;                       /* PACKET_AUXDATA: recvmsg adds a tpacket_auxdata */
+    struct packet_ring *ring;           /* PACKET_RX_RING; NULL: frames go to queue */
+    /* PACKET_STATISTICS since it was last read: frames kept, frames dropped. */
+    uint32_t packets, drops;
 };
 
 static struct packet_socket *packet_of(struct socket *socket) { return socket->private; }
@@ -40,20 +51,60 @@ static void packet_frame(struct netif_tap *tap, struct netif *netif, struct pbuf
     bool all = packet->protocol == net_htons(ETH_P_ALL);
     if (!all && (packet->protocol != eth->type || frame->packet_type == PBUF_OUTGOING))
         return;
-    struct socket_packet info = {
-        .offset = (uint16_t)(frame->data - frame->start),
-        .length = (uint16_t)pbuf_length(frame),
-        .ifindex = netif->index,
+    /* SOCK_DGRAM sockets see (and their filters load) from the network header on. */
+    uint32_t data_offset = packet->socket->type == SOCK_DGRAM ? ETH_HEADER_SIZE : 0;
+    struct bpf_classic_packet filtered = {
+        .frame = (const uint8_t *)eth,
+        .frame_length = (uint32_t)pbuf_length(frame),
+        .data_offset = data_offset,
+        .network_offset = ETH_HEADER_SIZE,
+        .protocol = net_ntohs(eth->type),
+        .hardware_type = netif->type,
         .packet_type = frame->packet_type,   /* enum pbuf_packet_type has sll_pkttype's values */
-        .protocol = eth->type,
+        .ifindex = netif->index,
     };
-    memcpy(info.hardware_source, eth->source, ETHERNET_ADDRESS_SIZE);
-    if (packet->socket->type == SOCK_DGRAM) {
-        info.offset += ETH_HEADER_SIZE;
-        info.length -= ETH_HEADER_SIZE;
+    uint32_t length = filtered.frame_length - data_offset;
+    uint32_t kept = MIN(socket_filter_run(packet->socket, &filtered), length);
+    if (!kept)
+        return;
+    bool stored;
+    if (packet->ring) {
+        struct packet_ring_frame ring_frame = {
+            .data = filtered.frame + data_offset,
+            .length = length,
+            .snap_length = kept,
+            .link_header_length = ETH_HEADER_SIZE - data_offset,
+            .link = { .sll_family = AF_PACKET, .sll_protocol = eth->type,
+                      .sll_ifindex = netif->index, .sll_hatype = netif->type,
+                      .sll_pkttype = frame->packet_type, .sll_halen = ETHERNET_ADDRESS_SIZE },
+            .losing = packet->drops != 0,
+        };
+        memcpy(ring_frame.link.sll_addr, eth->source, ETHERNET_ADDRESS_SIZE);
+        stored = packet_ring_store(packet->ring, &ring_frame);
+    } else {
+        struct socket_packet info = {
+            .offset = (uint16_t)((const uint8_t *)eth - frame->start + data_offset),
+            .length = (uint16_t)kept,
+            .full_length = (uint16_t)length,
+            .ifindex = netif->index,
+            .packet_type = frame->packet_type,
+            .protocol = eth->type,
+        };
+        memcpy(info.hardware_source, eth->source, ETHERNET_ADDRESS_SIZE);
+        stored = socket_queue_push(&packet->queue, frame, &info,
+                                   (size_t)packet->socket->receive_buffer);
+        if (stored)
+            socket_wake(packet->socket);
     }
-    if (socket_queue_push(&packet->queue, frame, &info, (size_t)packet->socket->receive_buffer))
-        socket_wake(packet->socket);
+    if (stored)
+        packet->packets++;
+    else
+        packet->drops++;
+}
+
+static void packet_ring_wake(void *argument)
+{
+    socket_wake(argument);
 }
 
 static int packet_create(struct socket *socket)
@@ -80,6 +131,8 @@ static void packet_close(struct socket *socket)
             netif_promiscuous(netif, false);
     }
     socket_queue_clear(&packet->queue);
+    if (packet->ring)
+        packet_ring_destroy(packet->ring);
     net_free(packet);
 }
 
@@ -194,6 +247,16 @@ static ssize_t packet_recvmsg(struct socket *socket, struct socket_message *mess
     memcpy(link.address, entry->hardware_source, ETHERNET_ADDRESS_SIZE);
     memcpy(message->address, &link, sizeof(link));
     message->address_length = offsetof(struct sockaddr_link, address) + link.halen;
+    if (packet->auxdata) {
+        /* Linux's packet_recvmsg: no checksum offload here, so only TP_STATUS_USER. */
+        struct tpacket_auxdata auxdata = {
+            .tp_status = TP_STATUS_USER,
+            .tp_len = entry->full_length,
+            .tp_snaplen = entry->length,
+            .tp_net = socket->type == SOCK_DGRAM ? 0 : ETH_HEADER_SIZE,
+        };
+        socket_message_control(message, SOL_PACKET, PACKET_AUXDATA, &auxdata, sizeof(auxdata));
+    }
     return datagram_deliver(&packet->queue, entry, message);
 }
 
@@ -219,20 +282,170 @@ static int packet_membership(struct packet_socket *packet, const void *value, si
     return add ? -ENOBUFS : -EADDRNOTAVAIL;
 }
 
-/* PACKET_AUXDATA and the rest are not offered: ENOPROTOOPT (udhcpc carries on). */
+/*
+ * PACKET_RX_RING, in the order of Linux's packet_set_ring: a mapped ring
+ * cannot change (EBUSY); a request with blocks makes a ring (EBUSY when
+ * one exists, packet_ring_create's EINVAL and ENOMEM), one without blocks
+ * (and without frames, else EINVAL) removes it.  Queued frames are dropped.
+ */
+static int packet_set_ring(struct packet_socket *packet, const void *value, size_t length)
+{
+    struct tpacket_req3 request = { 0 };
+    size_t request_size = packet->version == TPACKET_V3 ? sizeof(struct tpacket_req3)
+                                                         : sizeof(struct tpacket_req);
+    if (length < request_size)
+        return -EINVAL;
+    memcpy(&request, value, request_size);
+    if (packet->ring && packet_ring_mapped(packet->ring))
+        return -EBUSY;
+    struct packet_ring *ring = NULL;
+    if (request.tp_block_nr) {
+        if (packet->ring)
+            return -EBUSY;
+        int error = packet_ring_create(packet->version, packet->reserve, &request,
+                                       packet_ring_wake, packet->socket, &ring);
+        if (error)
+            return error;
+    } else if (request.tp_frame_nr) {
+        return -EINVAL;
+    }
+    if (packet->ring)
+        packet_ring_destroy(packet->ring);
+    packet->ring = ring;
+    socket_queue_clear(&packet->queue);
+    return 0;
+}
+
+/* An unsigned int option of exactly 4 bytes (PACKET_VERSION, PACKET_RESERVE). */
+static int packet_option_exact(const void *value, size_t length, uint32_t *result)
+{
+    if (length != sizeof(*result))
+        return -EINVAL;
+    memcpy(result, value, sizeof(*result));
+    return 0;
+}
+
+/* Options Linux has and Strata does not (PACKET_TX_RING, PACKET_FANOUT, ...): ENOPROTOOPT. */
 static int packet_setsockopt(struct socket *socket, int level, int name, const void *value,
                              size_t length)
 {
+    struct packet_socket *packet = packet_of(socket);
+    uint32_t number;
+    int error;
     if (level != SOL_PACKET)
         return -ENOPROTOOPT;
-    if (name == PACKET_ADD_MEMBERSHIP || name == PACKET_DROP_MEMBERSHIP)
-        return packet_membership(packet_of(socket), value, length, name == PACKET_ADD_MEMBERSHIP);
-    return -ENOPROTOOPT;
+    switch (name) {
+    case PACKET_ADD_MEMBERSHIP:
+    case PACKET_DROP_MEMBERSHIP:
+        return packet_membership(packet, value, length, name == PACKET_ADD_MEMBERSHIP);
+    case PACKET_RX_RING:
+        return packet_set_ring(packet, value, length);
+    case PACKET_VERSION:
+        if ((error = packet_option_exact(value, length, &number)))
+            return error;
+        if (number != TPACKET_V1 && number != TPACKET_V2 && number != TPACKET_V3)
+            return -EINVAL;
+        if (packet->ring)
+            return -EBUSY;
+        packet->version = (int)number;
+        return 0;
+    case PACKET_RESERVE:
+        if ((error = packet_option_exact(value, length, &number)))
+            return error;
+        if (number > INT32_MAX)
+            return -EINVAL;
+        if (packet->ring)
+            return -EBUSY;
+        packet->reserve = number;
+        return 0;
+    case PACKET_AUXDATA:
+        if (length < sizeof(int))
+            return -EINVAL;
+        memcpy(&number, value, sizeof(number));
+        packet->auxdata = number != 0;
+        return 0;
+    default:
+        return -ENOPROTOOPT;
+    }
+}
+
+/* PACKET_STATISTICS: read and reset; kept frames include the dropped ones, as on Linux. */
+static size_t packet_statistics(struct packet_socket *packet, void *value)
+{
+    struct tpacket_stats_v3 statistics = {
+        .tp_packets = packet->packets + packet->drops,
+        .tp_drops = packet->drops,
+    };
+    if (packet->ring) {
+        statistics.tp_freeze_q_cnt = packet->ring->freezes;
+        packet->ring->freezes = 0;
+    }
+    packet->packets = packet->drops = 0;
+    memcpy(value, &statistics, sizeof(statistics));
+    return packet->version == TPACKET_V3 ? sizeof(struct tpacket_stats_v3)
+                                         : sizeof(struct tpacket_stats);
+}
+
+/* Linux's packet_getsockopt: at most the option's size is copied. */
+static int packet_getsockopt(struct socket *socket, int level, int name, void *value,
+                             size_t *length)
+{
+    struct packet_socket *packet = packet_of(socket);
+    uint8_t answer[sizeof(struct tpacket_stats_v3)];
+    size_t answer_length = sizeof(int);
+    int number;
+    if (level != SOL_PACKET)
+        return -ENOPROTOOPT;
+    switch (name) {
+    case PACKET_STATISTICS:
+        answer_length = packet_statistics(packet, answer);
+        break;
+    case PACKET_AUXDATA: number = packet->auxdata; break;
+    case PACKET_VERSION: number = packet->version; break;
+    case PACKET_RESERVE: number = (int)packet->reserve; break;
+    case PACKET_HDRLEN:
+        if (*length < sizeof(int))
+            return -EINVAL;
+        memcpy(&number, value, sizeof(number));   /* the version asked about */
+        switch (number) {
+        case TPACKET_V1: number = sizeof(struct tpacket_hdr); break;
+        case TPACKET_V2: number = sizeof(struct tpacket2_hdr); break;
+        case TPACKET_V3: number = sizeof(struct tpacket3_hdr); break;
+        default: return -EINVAL;
+        }
+        break;
+    default:
+        return -ENOPROTOOPT;
+    }
+    if (name != PACKET_STATISTICS)
+        memcpy(answer, &number, sizeof(number));
+    *length = MIN(*length, answer_length);
+    memcpy(value, answer, *length);
+    return 0;
 }
 
 static unsigned packet_poll(struct socket *socket)
 {
-    return datagram_poll(socket, &packet_of(socket)->queue);
+    struct packet_socket *packet = packet_of(socket);
+    unsigned mask = datagram_poll(socket, &packet->queue);
+    if (packet->ring && packet_ring_readable(packet->ring))
+        mask |= POLLIN | POLLRDNORM;
+    return mask;
+}
+
+/* Linux's packet_mmap: the whole ring from offset 0, else EINVAL. */
+static int packet_mmap(struct socket *socket, uint64_t offset, uint64_t length)
+{
+    struct packet_ring *ring = packet_of(socket)->ring;
+    if (offset || !ring || length != packet_ring_size(ring))
+        return -EINVAL;
+    return 0;
+}
+
+static int packet_map_page(struct socket *socket, uint64_t index, void **page)
+{
+    struct packet_ring *ring = packet_of(socket)->ring;
+    return ring ? packet_ring_map_page(ring, index, page) : -ENXIO;
 }
 
 static long packet_ioctl(struct socket *socket, unsigned command, uint64_t argument)
@@ -246,8 +459,11 @@ const socket_op_t packet_socket_operations = {
     .bind = packet_bind,
     .getsockname = packet_getsockname,
     .setsockopt = packet_setsockopt,
+    .getsockopt = packet_getsockopt,
     .sendmsg = packet_sendmsg,
     .recvmsg = packet_recvmsg,
     .poll = packet_poll,
     .ioctl = packet_ioctl,
+    .mmap = packet_mmap,
+    .map_page = packet_map_page,
 };

@@ -52,6 +52,10 @@ static bool raw_datagram(struct ip_raw_listener *listener, struct pbuf *datagram
     length = MIN(length, (size_t)net_ntohs(ip->total_length));
     if (!raw_wants(raw, ip, length))
         return false;
+    /* A socket filter sees the IP header on, and keeps at least a byte (raw_rcv_skb). */
+    length = socket_filter_run_ip(raw->socket, datagram, (const uint8_t *)ip, (uint32_t)length, 1);
+    if (!length)
+        return false;
     struct socket_packet info = {
         .offset = datagram->l3_offset,
         .length = (uint16_t)length,

@@ -24,6 +24,7 @@
 #include <wait.h>
 #include <linux/uio.h>
 #include "socket_abi.h"
+#include "bpf_classic.h"
 
 /* Linux's limits: the largest sockaddr and the default buffer sizes. */
 #define SOCKET_ADDRESS_MAX 128
@@ -37,6 +38,12 @@
 
 struct socket;
 struct poll_table;
+
+/* An attached socket filter (SO_ATTACH_FILTER): a program bpf_classic_check accepted. */
+struct socket_filter {
+    size_t length;
+    struct sock_filter program[];
+};
 
 /* One sendmsg/recvmsg in flight: data stays in user iovecs. */
 struct socket_message {
@@ -79,6 +86,14 @@ typedef struct socket_operations {
     ssize_t (*sendmsg)(struct socket *socket, struct socket_message *message);
     ssize_t (*recvmsg)(struct socket *socket, struct socket_message *message);
     unsigned (*poll)(struct socket *socket);  /* readiness now (the caller registers) */
+    /*
+     * mmap(2) of the socket: mmap may refuse a mapping (without it: ENODEV,
+     * Linux's sock_no_mmap); map_page gives the page at index, referenced,
+     * or -ENXIO.  map_page runs from page faults, without net_lock (the
+     * kernel is not preemptive and it does not sleep).
+     */
+    int (*mmap)(struct socket *socket, uint64_t offset, uint64_t length);
+    int (*map_page)(struct socket *socket, uint64_t index, void **page);
     long (*ioctl)(struct socket *socket, unsigned command, uint64_t argument);
 } socket_op_t;
 
@@ -97,6 +112,8 @@ struct socket {
     int error;                          /* SO_ERROR: pending asynchronous error */
     bool shut_read, shut_write;
     bool accepting;                     /* SO_ACCEPTCONN: listen succeeded (kinds that set it) */
+    struct socket_filter *filter;       /* NULL: none; freed with the socket */
+    bool filter_locked;                 /* SO_LOCK_FILTER: no attach or detach */
     void *private;                      /* the kind's own state */
 };
 
@@ -145,6 +162,23 @@ void socket_message_control(struct socket_message *message, int level, int type,
 /* socket_options.c: SOL_SOCKET options of every kind. */
 int socket_option_set(struct socket *socket, int name, const void *value, size_t length);
 int socket_option_get(struct socket *socket, int name, void *value, size_t *length);
+/*
+ * What the attached filter keeps of a packet (bpf_classic_run): its length
+ * when there is no filter, 0 to drop it.  Runs with net_lock held.
+ */
+uint32_t socket_filter_run(const struct socket *socket, const struct bpf_classic_packet *packet);
+/*
+ * The same for an IPv4 packet a UDP or raw socket receives: the filter
+ * sees it from data on (Linux runs these kinds' filters from the UDP header
+ * and from the IP header), with the link and network headers of pbuf
+ * behind it for negative offsets.  Returns the bytes from data to keep,
+ * never fewer than minimum (Linux's sk_filter_trim_cap), or 0 to drop it.
+ */
+struct pbuf;
+uint32_t socket_filter_run_ip(const struct socket *socket, const struct pbuf *pbuf,
+                              const uint8_t *data, uint32_t length, uint32_t minimum);
+/* Frees the attached filter (at close). */
+void socket_filter_free(struct socket *socket);
 /* An int option value (Linux reads an int from optlen >= 4, or a byte from 1..3). */
 int socket_option_int(const void *value, size_t length, int *result);
 

@@ -69,6 +69,7 @@ struct interface_request {
             uint8_t irq, dma, port;
         } map;
         char new_name[INTERFACE_NAME_SIZE];
+        uint64_t data;          /* SIOCETHTOOL: user pointer to the command */
         uint8_t padding[24];
     };
 };

@@ -174,6 +174,7 @@ void socket_destroy(struct socket *socket)
     net_lock();
     if (socket->ops->close)
         socket->ops->close(socket);
+    socket_filter_free(socket);
     net_unlock();
     socket->inode->private = NULL;
     inode_put(socket->inode);
@@ -305,10 +306,30 @@ static void socket_release(struct file *file)
     net_lock();
     if (socket->ops->close)
         socket->ops->close(socket);
+    socket_filter_free(socket);
     net_unlock();
     socket_wake(socket);
     file->inode->private = NULL;
     kfree(socket);
+}
+
+static int socket_mmap(struct file *file, uint64_t offset, uint64_t length)
+{
+    struct socket *socket = file->inode->private;
+    if (!socket->ops->mmap)
+        return -ENODEV;
+    net_lock();
+    int error = socket->ops->mmap(socket, offset, length);
+    net_unlock();
+    return error;
+}
+
+static int socket_map_page(struct file *file, uint64_t index, void **page)
+{
+    struct socket *socket = file->inode->private;
+    if (!socket->ops->map_page)
+        return -ENXIO;
+    return socket->ops->map_page(socket, index, page);
 }
 
 static const struct file_operations socket_file_operations = {
@@ -318,4 +339,6 @@ static const struct file_operations socket_file_operations = {
     .ioctl = socket_ioctl,
     .seek = no_seek,
     .release = socket_release,
+    .map_page = socket_map_page,
+    .mmap = socket_mmap,
 };

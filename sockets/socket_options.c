@@ -5,8 +5,11 @@
  */
 #include "socket.h"
 #include <clock.h>
+#include <page.h>
+#include <uaccess.h>
 #include <netif/netif.h>
 #include <asm/socket.h>
+#include <linux/if_ether.h>
 #include <linux/time_types.h>
 
 int socket_option_int(const void *value, size_t length, int *result)
@@ -45,6 +48,72 @@ static int timeout_set(uint64_t *timeout_ns, const void *value, size_t length)
     return 0;
 }
 
+/*
+ * SO_ATTACH_FILTER, in the order of Linux's sk_attach_filter: a locked
+ * filter (EPERM), no program or a bad length (EINVAL), the copy (EFAULT),
+ * the checker (EINVAL).  The new filter replaces the old one.
+ */
+static int filter_attach(struct socket *socket, const void *value, size_t length)
+{
+    struct sock_fprog program;
+    if (length != sizeof(program))
+        return -EINVAL;
+    memcpy(&program, value, sizeof(program));
+    if (socket->filter_locked)
+        return -EPERM;
+    if (!program.filter || program.len == 0 || program.len > BPF_MAXINSNS)
+        return -EINVAL;
+    struct socket_filter *filter =
+        kmalloc(sizeof(*filter) + program.len * sizeof(struct sock_filter));
+    if (!filter)
+        return -ENOMEM;
+    filter->length = program.len;
+    int error = copy_from_user(filter->program, program.filter,
+                               program.len * sizeof(struct sock_filter)) ? -EFAULT : 0;
+    if (!error)
+        error = bpf_classic_check(filter->program, filter->length);
+    if (error) {
+        kfree(filter);
+        return error;
+    }
+    socket_filter_free(socket);
+    socket->filter = filter;
+    return 0;
+}
+
+void socket_filter_free(struct socket *socket)
+{
+    kfree(socket->filter);
+    socket->filter = NULL;
+}
+
+uint32_t socket_filter_run(const struct socket *socket, const struct bpf_classic_packet *packet)
+{
+    if (!socket->filter)
+        return packet->frame_length - packet->data_offset;
+    return bpf_classic_run(socket->filter->program, socket->filter->length, packet);
+}
+
+uint32_t socket_filter_run_ip(const struct socket *socket, const struct pbuf *pbuf,
+                              const uint8_t *data, uint32_t length, uint32_t minimum)
+{
+    if (!socket->filter)
+        return length;
+    const uint8_t *frame = pbuf->l2_offset != PBUF_OFFSET_UNSET ? pbuf_l2(pbuf) : pbuf_l3(pbuf);
+    struct bpf_classic_packet packet = {
+        .frame = frame,
+        .frame_length = (uint32_t)(data - frame) + length,
+        .data_offset = (uint32_t)(data - frame),
+        .network_offset = (uint32_t)(pbuf_l3(pbuf) - frame),
+        .protocol = ETH_P_IP,
+        .hardware_type = pbuf->netif ? pbuf->netif->type : 0,
+        .packet_type = pbuf->packet_type,
+        .ifindex = pbuf->netif ? pbuf->netif->index : 0,
+    };
+    uint32_t kept = bpf_classic_run(socket->filter->program, socket->filter->length, &packet);
+    return kept ? MIN(MAX(kept, minimum), length) : 0;
+}
+
 int socket_option_set(struct socket *socket, int name, const void *value, size_t length)
 {
     int number = 0;
@@ -65,10 +134,28 @@ int socket_option_set(struct socket *socket, int name, const void *value, size_t
         socket->bound_interface = netif->index;
         return 0;
     }
+    /* Linux's sock_setsockopt wants an int's room for every other option. */
+    if ((name == SO_ATTACH_FILTER || name == SO_DETACH_FILTER || name == SO_LOCK_FILTER) &&
+        length < sizeof(int))
+        return -EINVAL;
+    if (name == SO_ATTACH_FILTER)
+        return filter_attach(socket, value, length);
     int error = socket_option_int(value, length, &number);
     if (error)
         return error;
     switch (name) {
+    case SO_DETACH_FILTER:
+        if (socket->filter_locked)
+            return -EPERM;
+        if (!socket->filter)
+            return -ENOENT;
+        socket_filter_free(socket);
+        return 0;
+    case SO_LOCK_FILTER:
+        if (socket->filter_locked && !number)
+            return -EPERM;
+        socket->filter_locked = number != 0;
+        return 0;
     case SO_REUSEADDR: socket->reuse_address = number != 0; return 0;
     case SO_BROADCAST: socket->broadcast = number != 0; return 0;
     case SO_KEEPALIVE: socket->keepalive = number != 0; return 0;
@@ -130,6 +217,8 @@ int socket_option_get(struct socket *socket, int name, void *value, size_t *leng
         socket->error = 0;
         break;
     case SO_ACCEPTCONN: number = socket->accepting; break;
+    case SO_LOCK_FILTER: number = socket->filter_locked; break;
+    case SO_BPF_EXTENSIONS: number = SKF_AD_MAX; break;   /* every ancillary load is known */
     default:
         return -ENOPROTOOPT;
     }

@@ -18,6 +18,7 @@ struct socket_packet {
     struct pbuf *pbuf;                  /* one reference, held by this entry */
     uint16_t offset;                    /* from pbuf->start to the first byte read */
     uint16_t length;                    /* bytes a reader gets */
+    uint16_t full_length;               /* (packet sockets) before a socket filter cut it */
     uint32_t source, destination;       /* IPv4, network order (UDP, raw) */
     uint16_t source_port;               /* network order (UDP) */
     int ifindex;                        /* interface it arrived on / left by */

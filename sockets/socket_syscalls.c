@@ -493,8 +493,12 @@ static long sys_getsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t 
     long result = socket_from_fd((int)fd, &socket, &file);
     if (result)
         return result;
-    uint8_t value[128];
+    uint8_t value[128] = { 0 };
     size_t length = MIN((size_t)room, sizeof(value));
+    /* A few options read their value first (PACKET_HDRLEN's version); a
+     * buffer that cannot be read fails only when the answer is copied. */
+    if (length && copy_from_user(value, (void *)user_value, length))
+        memset(value, 0, sizeof(value));
     net_lock();
     if ((int)level == SOL_SOCKET)
         result = socket_option_get(socket, (int)name, value, &length);

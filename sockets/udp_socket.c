@@ -56,9 +56,17 @@ static void udp_socket_receive(struct udp_pcb *pcb, struct pbuf *datagram, uint3
     if (ip_address_is_multicast(ip->destination) &&
         !inet_multicast_accepts(&udp->inet, ip->destination, ifindex))
         return;
+    /* A socket filter sees the UDP header too, and keeps at least it (udp_queue_rcv_one_skb). */
+    uint32_t header = sizeof(struct udp_header);
+    uint32_t kept = socket_filter_run_ip(udp->socket, datagram, datagram->data - header,
+                                         (uint32_t)pbuf_length(datagram) + header, header);
+    if (!kept) {
+        NET_COUNT(UDP_IN_ERRORS);
+        return;
+    }
     struct socket_packet info = {
         .offset = (uint16_t)(datagram->data - datagram->start),
-        .length = (uint16_t)pbuf_length(datagram),
+        .length = (uint16_t)(kept - header),
         .source = source,
         .destination = ip->destination,
         .source_port = source_port,

@@ -30,6 +30,9 @@ void page_allocator_reserve(uint64_t physical_start, uint64_t physical_end);
 void page_allocator_ready(void);
 
 void *pages_alloc(unsigned order);           /* NULL when out of memory */
+/* 2^order contiguous pages, each with its own reference count of 1, so that
+ * each is freed by its own page_put (a ring user space maps page by page). */
+void *pages_alloc_separate(unsigned order);
 void pages_free(void *address, unsigned order);
 void *page_alloc(void);
 void *page_alloc_zeroed(void);

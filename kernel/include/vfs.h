@@ -77,6 +77,9 @@ struct file_operations {
      * if maps_anonymous (/dev/zero, as on Linux), else not at all (ENODEV).
      */
     int (*map_page)(struct file *file, uint64_t index, void **page);
+    /* Optional: may refuse a mapping of length bytes at offset (Linux's
+     * f_op->mmap; a packet socket's ring is mapped whole or not at all). */
+    int (*mmap)(struct file *file, uint64_t offset, uint64_t length);
     bool maps_anonymous;
 };
 

@@ -32,9 +32,11 @@ SYSCALL(__NR_brk, sys_brk);
 
 /*
  * What a file mapping needs of its file, in do_mmap's order: read access,
- * write access for a writable shared mapping, a file that can be mapped.
+ * write access for a writable shared mapping, a file that can be mapped,
+ * then what the file's own mmap check says of offset and length.
  */
-static int check_file_mapping(struct file *file, uint64_t protection, uint64_t flags)
+static int check_file_mapping(struct file *file, uint64_t protection, uint64_t flags,
+                              uint64_t offset, uint64_t length)
 {
     uint32_t access = file->flags & O_ACCMODE;
     if ((flags & MAP_SHARED) && (protection & PROT_WRITE) && access == O_RDONLY)
@@ -43,7 +45,7 @@ static int check_file_mapping(struct file *file, uint64_t protection, uint64_t f
         return -EACCES;
     if (!file->ops->map_page && !file->ops->maps_anonymous)
         return -ENODEV;
-    return 0;
+    return file->ops->mmap ? file->ops->mmap(file, offset, length) : 0;
 }
 
 /* Where a mapping of length bytes goes: address itself (MAP_FIXED), the hint
@@ -77,7 +79,7 @@ static long map(uint64_t address, uint64_t length, uint64_t protection, uint64_t
     if (file) {
         if (offset + length < offset)
             return -EOVERFLOW;
-        int error = check_file_mapping(file, protection, flags);
+        int error = check_file_mapping(file, protection, flags, offset, length);
         if (error)
             return error;
         if ((file->flags & O_ACCMODE) == O_RDONLY && (flags & MAP_SHARED))

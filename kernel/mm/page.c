@@ -112,6 +112,19 @@ void pages_free(void *address, unsigned order)
     free_block(index, order);
 }
 
+void *pages_alloc_separate(unsigned order)
+{
+    void *first = pages_alloc(order);
+    if (!first)
+        return NULL;
+    uint64_t index = page_number_of(first);
+    for (uint64_t i = 0; i < (1UL << order); i++) {
+        pages[index + i].order = 0;
+        pages[index + i].refcount = 1;
+    }
+    return first;
+}
+
 void *page_alloc(void) { return pages_alloc(0); }
 
 void *page_alloc_zeroed(void)
