@@ -81,7 +81,7 @@ $(BUILD)/user/%: user/%.c | $(SETUP_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
-$(INITRAMFS): $(USER_PROGRAMS) tools/mkinitramfs $(SETUP_OK)
+$(INITRAMFS): $(USER_PROGRAMS) tools/mkinitramfs $(wildcard user/etc/*) $(SETUP_OK)
 	tools/mkinitramfs $@ $(USER_PROGRAMS)
 
 run: all
