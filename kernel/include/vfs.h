@@ -97,6 +97,10 @@ struct inode {
     struct inode *mountpoint;  /* a file system's root: where it is mounted */
     struct list_node mapped_areas;  /* struct area.file_node of every area
                                      * mapping it (address_space.h) */
+    /* Linux's i_writecount: > 0, the files open for writing on a regular
+     * file; < 0, minus the address spaces running it as their program,
+     * which deny writing (ETXTBSY).  Never both. */
+    int32_t write_count;
     void *private;
 };
 
@@ -106,8 +110,16 @@ struct file {
     uint64_t offset;
     uint32_t flags;            /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
     uint32_t refcount;
+    bool counted_writer;       /* holds one of inode->write_count */
     void *private;
 };
+
+/* get_write_access / deny_write_access: -ETXTBSY when the other kind holds
+ * the inode; the matching put gives it back. */
+int inode_get_write_access(struct inode *inode);
+void inode_put_write_access(struct inode *inode);
+int inode_deny_write_access(struct inode *inode);
+void inode_allow_write_access(struct inode *inode);
 
 struct inode *inode_new(struct super_block *super_block, uint32_t mode);
 void inode_get(struct inode *inode);

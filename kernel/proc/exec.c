@@ -446,6 +446,13 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
         error = open_executable(current_path, &file);
         if (error)
             goto fail;
+        /* No writer while it is read and run: ETXTBSY otherwise (do_open_execat). */
+        error = inode_deny_write_access(file->inode);
+        if (error) {
+            file_put(file);
+            file = NULL;
+            goto fail;
+        }
         char line[SCRIPT_LINE_MAX];
         ssize_t got = kernel_read(file, line, sizeof(line) - 1, 0);
         if (got >= 2 && line[0] == '#' && line[1] == '!') {
@@ -468,6 +475,7 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
                 while (tail > argument && (tail[-1] == ' ' || tail[-1] == '\t'))
                     *--tail = 0;
             }
+            inode_allow_write_access(file->inode);
             file_put(file);
             file = NULL;
             error = depth >= 4 ? -ELOOP : (*interpreter ? 0 : -ENOEXEC);
@@ -520,6 +528,9 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
     process_kill_other_threads();
     struct address_space *old = process->address_space;
     process->address_space = space;
+    /* The space keeps exec's denial of writing for as long as it runs the program. */
+    space->program = file->inode;
+    inode_get(space->program);
     space->heap_start = space->heap_end = image.brk;
     space->stack_start = USER_STACK_TOP - USER_STACK_MAX;
     address_space_activate(space);
@@ -551,8 +562,10 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
     return 0;
 
 fail:
-    if (file)
+    if (file) {
+        inode_allow_write_access(file->inode);
         file_put(file);
+    }
     kfree(current_path);
     return error;
 }
