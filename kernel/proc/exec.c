@@ -280,28 +280,40 @@ static int read_interpreter_path(struct file *file, const Elf64_Ehdr *header,
     return 0;
 }
 
+static int open_executable(const char *path, struct file **result)
+{
+    struct inode *inode;
+    int error = path_lookup(AT_FDCWD, path, true, &inode);
+    if (error)
+        return error;
+    /* execve(2): EACCES unless a regular file with an execute bit. */
+    bool runnable = (inode->mode & 0170000) == 0100000 && (inode->mode & 0111) != 0;
+    inode_put(inode);
+    if (!runnable)
+        return -EACCES;
+    return vfs_open(path, 0 /* O_RDONLY */, 0, result);
+}
+
 /*
- * Loads the program interpreter (ld.so) named by PT_INTERP into space.  A
- * file that is not an aarch64 ELF, or that wants an interpreter itself,
- * gives ELIBBAD, as on Linux.
+ * Loads the program interpreter (ld.so) named by PT_INTERP into space.  It
+ * must be runnable as the program must (EACCES otherwise); a file that is
+ * not an aarch64 ELF gives ELIBBAD, as on Linux, which also ignores an
+ * interpreter's own PT_INTERP.
  */
 static int load_interpreter(struct address_space *space, const char *path,
                             struct loaded_image *image)
 {
     struct file *file;
-    int error = vfs_open(path, 0 /* O_RDONLY */, 0, &file);
+    int error = open_executable(path, &file);
     if (error)
         return error;
     Elf64_Ehdr header;
     Elf64_Phdr *segments = NULL;
     if (kernel_read(file, &header, sizeof(header), 0) != sizeof(header) ||
-        !elf_header_valid(&header) || header.e_type != ET_DYN)
+        !elf_header_valid(&header))
         error = -ELIBBAD;
     if (!error)
         error = read_program_headers(file, &header, &segments);
-    for (int i = 0; !error && i < header.e_phnum; i++)
-        if (segments[i].p_type == PT_INTERP)
-            error = -ELIBBAD;
     if (!error)
         error = load_elf(space, file, &header, segments, true, image);
     kfree(segments);
@@ -383,20 +395,6 @@ static void record_command_line(struct process *process, struct exec_strings *st
         memcpy(process->command_line, strings->buffer, length);
     const char *base = strrchr(path, '/');
     strlcpy(process->name, base ? base + 1 : path, sizeof(process->name));
-}
-
-static int open_executable(const char *path, struct file **result)
-{
-    struct inode *inode;
-    int error = path_lookup(AT_FDCWD, path, true, &inode);
-    if (error)
-        return error;
-    /* execve(2): EACCES unless a regular file with an execute bit. */
-    bool runnable = (inode->mode & 0170000) == 0100000 && (inode->mode & 0111) != 0;
-    inode_put(inode);
-    if (!runnable)
-        return -EACCES;
-    return vfs_open(path, 0 /* O_RDONLY */, 0, result);
 }
 
 /*
