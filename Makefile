@@ -39,9 +39,12 @@ USER_PROGRAMS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 #   TAP=IFNAME         with NET=tap, an existing tap (default tap0)
 #   FWD="8080:80 ..."  with NET=user, the host's 127.0.0.1:8080 reaches the guest's port 80
 #   GDB_PORT=PORT      where `make gdb` waits for gdb, on 127.0.0.1 (default 1234)
+#   DEBS="iperf3 ..."  Debian arm64 packages, with their dependencies, in the guest
+#   MEM=SIZE           guest memory (default 128M, 512M with DEBS)
 GDB_PORT ?= 1234
 RUN_OPTIONS = $(if $(NET),--net $(NET)) $(if $(TAP),--tap $(TAP)) \
-	$(foreach forward,$(FWD),--forward $(forward))
+	$(foreach forward,$(FWD),--forward $(forward)) \
+	$(foreach package,$(DEBS),--deb $(package)) $(if $(MEM),--mem $(MEM))
 
 .PHONY: all run gdb test setup clean user-tests
 all: $(KERNEL_IMAGE) $(INITRAMFS) impair-bridge
@@ -81,7 +84,7 @@ $(BUILD)/user/%: user/%.c | $(SETUP_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
-$(INITRAMFS): $(USER_PROGRAMS) tools/mkinitramfs $(SETUP_OK)
+$(INITRAMFS): $(USER_PROGRAMS) tools/mkinitramfs $(wildcard user/etc/*) $(SETUP_OK)
 	tools/mkinitramfs $@ $(USER_PROGRAMS)
 
 run: all

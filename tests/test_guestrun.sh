@@ -19,6 +19,7 @@ tools/guestrun -- true; check "status 0 of a command that succeeds" 0 $?
 tools/guestrun -- sh -c 'exit 7'; check "the command's exit status" 7 $?
 tools/guestrun -- sh -c 'kill -TERM $$'; check "128+N when signal N kills the command" 143 $?
 tools/guestrun -- no-such-command 2>/dev/null; check "127 for a command not found" 127 $?
+tools/guestrun -- poweroff -f; check "busybox's poweroff -f powers off (reboot(2) with glibc's sign-extended magic)" 0 $?
 
 tools/guestrun -- sh -c 'echo to-stdout; echo to-stderr >&2' >"$scratch/out" 2>"$scratch/err"
 check "stdout carries only the command's stdout" to-stdout "$(cat "$scratch/out")"

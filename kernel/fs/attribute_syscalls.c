@@ -171,7 +171,12 @@ static long sys_truncate(uint64_t user_path, uint64_t length)
     long result = user_path_lookup(AT_FDCWD, (const char *)user_path, 0, &inode);
     if (result)
         return result;
-    result = truncate_inode(inode, (int64_t)length);
+    /* vfs_truncate takes write access after its other checks: ETXTBSY for a
+     * running program. */
+    if ((int64_t)length >= 0 && S_ISREG(inode->mode) && inode->write_count < 0)
+        result = -ETXTBSY;
+    else
+        result = truncate_inode(inode, (int64_t)length);
     inode_put(inode);
     return result;
 }

@@ -163,6 +163,16 @@ int vfs_open_at(int dirfd, const char *path, uint32_t flags, uint32_t mode, stru
         *result = file;
         return 0;
     }
+    /* A regular file being run cannot be opened for writing (do_dentry_open). */
+    if (S_ISREG(inode->mode) && file_writable(file)) {
+        error = inode_get_write_access(inode);
+        if (error) {
+            file->ops = &path_only_file_operations;
+            file_put(file);
+            return error;
+        }
+        file->counted_writer = true;
+    }
     if (file->ops && file->ops->open) {
         error = file->ops->open(inode, file);
         if (error) {

@@ -20,6 +20,34 @@ struct file *file_new(struct inode *inode, uint32_t flags)
     return file;
 }
 
+int inode_get_write_access(struct inode *inode)
+{
+    if (inode->write_count < 0)
+        return -ETXTBSY;
+    inode->write_count++;
+    return 0;
+}
+
+void inode_put_write_access(struct inode *inode)
+{
+    ASSERT(inode->write_count > 0);
+    inode->write_count--;
+}
+
+int inode_deny_write_access(struct inode *inode)
+{
+    if (inode->write_count > 0)
+        return -ETXTBSY;
+    inode->write_count--;
+    return 0;
+}
+
+void inode_allow_write_access(struct inode *inode)
+{
+    ASSERT(inode->write_count < 0);
+    inode->write_count++;
+}
+
 void file_get(struct file *file)
 {
     file->refcount++;
@@ -37,6 +65,8 @@ void file_put(struct file *file)
     if (file->directory)
         inode_put(file->directory);
     kfree(file->name);
+    if (file->counted_writer)
+        inode_put_write_access(file->inode);
     inode_put(file->inode);
     kfree(file);
 }

@@ -55,6 +55,8 @@ struct address_space {
     uint64_t heap_start, heap_end;   /* brk */
     uint64_t mmap_next;              /* where the next unhinted mmap is tried */
     uint64_t stack_start;
+    struct inode *program;     /* referenced, writing denied (ETXTBSY) while
+                                * this space runs it; NULL before exec */
 };
 
 struct address_space *address_space_new(void);

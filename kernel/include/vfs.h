@@ -117,6 +117,10 @@ struct inode {
     struct list_node mapped_areas;  /* struct area.file_node of every area
                                      * mapping it (address_space.h) */
     struct file_lock_context *locks;   /* fcntl and flock locks (fs/locks.h), NULL if none */
+    /* Linux's i_writecount: > 0, the files open for writing on a regular
+     * file; < 0, minus the address spaces running it as their program,
+     * which deny writing (ETXTBSY).  Never both. */
+    int32_t write_count;
     void *private;
 };
 
@@ -126,6 +130,7 @@ struct file {
     uint64_t offset;
     uint32_t flags;            /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
     uint32_t refcount;
+    bool counted_writer;       /* holds one of inode->write_count */
     void *private;
     /*
      * A non-directory opened by a path: the directory that held the name it
@@ -135,6 +140,13 @@ struct file {
     struct inode *directory;
     char *name;
 };
+
+/* get_write_access / deny_write_access: -ETXTBSY when the other kind holds
+ * the inode; the matching put gives it back. */
+int inode_get_write_access(struct inode *inode);
+void inode_put_write_access(struct inode *inode);
+int inode_deny_write_access(struct inode *inode);
+void inode_allow_write_access(struct inode *inode);
 
 struct inode *inode_new(struct super_block *super_block, uint32_t mode);
 void inode_get(struct inode *inode);

@@ -102,6 +102,10 @@ void address_space_put(struct address_space *space)
     page_table_free(space->page_table);
     list_for_each_safe(node, &space->areas)
         area_free(container_of(node, struct area, node));
+    if (space->program) {
+        inode_allow_write_access(space->program);
+        inode_put(space->program);
+    }
     if ((space->asid & ~0xffUL) == asid_generation)
         tlb_flush_asid(space->asid);
     kfree(space);
@@ -486,6 +490,12 @@ struct address_space *address_space_fork(struct address_space *parent)
     child->heap_end = parent->heap_end;
     child->mmap_next = parent->mmap_next;
     child->stack_start = parent->stack_start;
+    /* The child runs the same program: one more denial (Linux's dup_mm_exe_file). */
+    child->program = parent->program;
+    if (child->program) {
+        inode_get(child->program);
+        inode_deny_write_access(child->program);
+    }
     list_for_each(node, &parent->areas) {
         struct area *area = container_of(node, struct area, node);
         struct area *copy = kmalloc(sizeof(*copy));

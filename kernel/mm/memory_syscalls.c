@@ -66,6 +66,11 @@ static uint64_t placement(struct address_space *s, uint64_t address, uint64_t le
 static long map(uint64_t address, uint64_t length, uint64_t protection, uint64_t flags,
                 struct file *file, uint64_t offset)
 {
+    /* MAP_FIXED_NOREPLACE is MAP_FIXED that fails with EEXIST where
+     * anything is mapped already; do_mmap checks that after the address and
+     * length, before the file. */
+    if (flags & MAP_FIXED_NOREPLACE)
+        flags |= MAP_FIXED;
     if (length == 0 || (address & (PAGE_SIZE - 1) && (flags & MAP_FIXED)))
         return -EINVAL;
     if (!(flags & (MAP_PRIVATE | MAP_SHARED)))
@@ -75,6 +80,9 @@ static long map(uint64_t address, uint64_t length, uint64_t protection, uint64_t
         return -ENOMEM;
     if ((flags & MAP_FIXED) && (address + length > USER_ADDRESS_LIMIT || address + length < address))
         return -EINVAL;
+    struct address_space *s = space();
+    if ((flags & MAP_FIXED_NOREPLACE) && area_overlaps(s, address, address + length))
+        return -EEXIST;
     uint32_t area_flags = (flags & MAP_SHARED) ? AREA_SHARED : 0;
     if (file) {
         if (offset + length < offset)
@@ -87,7 +95,6 @@ static long map(uint64_t address, uint64_t length, uint64_t protection, uint64_t
         if (!file->ops->map_page)
             file = NULL;           /* maps_anonymous */
     }
-    struct address_space *s = space();
     uint64_t start = placement(s, address, length, flags);
     if (!start)
         return -ENOMEM;

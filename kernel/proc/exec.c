@@ -1,7 +1,8 @@
 /*
- * execve: load a static ELF executable (ET_EXEC, or ET_DYN for static-pie)
- * or a "#!" script, and build the initial stack the way Linux does
- * (argc, argv, envp, auxv; see the System V ABI and getauxval(3)).
+ * execve: load an ELF executable (ET_EXEC, or ET_DYN for static-pie and
+ * PIE) with the interpreter its PT_INTERP names, or a "#!" script, and build
+ * the initial stack the way Linux does (argc, argv, envp, auxv; see the
+ * System V ABI and getauxval(3)).
  */
 #include <task.h>
 #include <vfs.h>
@@ -16,6 +17,7 @@
 #include <linux/elf.h>
 #include <linux/fcntl.h>
 #include <linux/auxvec.h>
+#include <linux/limits.h>
 #include <asm/hwcap.h>
 
 #define ARGUMENTS_MAX (256 * 1024)      /* bytes of argv + envp strings */
@@ -157,29 +159,70 @@ struct loaded_image {
     uint64_t entry, program_headers, program_header_count, bias, brk;
 };
 
-static int load_elf(struct address_space *space, struct file *file, const Elf64_Ehdr *header,
-                    struct loaded_image *image)
+/* Is header that of an aarch64 ELF executable or shared object? */
+static bool elf_header_valid(const Elf64_Ehdr *header)
 {
-    if (header->e_phentsize != sizeof(Elf64_Phdr) || header->e_phnum == 0 || header->e_phnum > 64)
-        return -ENOEXEC;
+    return memcmp(header->e_ident, ELFMAG, SELFMAG) == 0 && header->e_ident[EI_CLASS] == ELFCLASS64 &&
+           header->e_machine == EM_AARCH64 &&
+           (header->e_type == ET_EXEC || header->e_type == ET_DYN) &&
+           header->e_phentsize == sizeof(Elf64_Phdr) && header->e_phnum > 0 && header->e_phnum <= 64;
+}
+
+/* The program header table, in a kmalloc'd buffer the caller frees. */
+static int read_program_headers(struct file *file, const Elf64_Ehdr *header, Elf64_Phdr **result)
+{
     size_t table_size = header->e_phnum * sizeof(Elf64_Phdr);
     Elf64_Phdr *segments = kmalloc(table_size);
     if (!segments)
         return -ENOMEM;
-    int error = 0;
     if (kernel_read(file, segments, table_size, header->e_phoff) != (ssize_t)table_size) {
-        error = -ENOEXEC;
-        goto out;
+        kfree(segments);
+        return -ENOEXEC;
     }
-    image->bias = header->e_type == ET_DYN ? USER_PIE_BASE : 0;
+    *result = segments;
+    return 0;
+}
+
+/*
+ * Where an image goes: an ET_EXEC where it was linked; the program's own
+ * ET_DYN (static-pie or PIE) at USER_PIE_BASE; the interpreter, an ET_DYN,
+ * in a free gap of the mmap region, as Linux's load_elf_interp puts it.
+ */
+static int choose_bias(struct address_space *space, const Elf64_Ehdr *header,
+                       const Elf64_Phdr *segments, bool interpreter, uint64_t *bias)
+{
+    *bias = 0;
+    if (header->e_type != ET_DYN)
+        return 0;
+    if (!interpreter) {
+        *bias = USER_PIE_BASE;
+        return 0;
+    }
+    uint64_t low = UINT64_MAX, high = 0;
+    for (int i = 0; i < header->e_phnum; i++) {
+        if (segments[i].p_type != PT_LOAD)
+            continue;
+        low = MIN(low, ALIGN_DOWN(segments[i].p_vaddr, PAGE_SIZE));
+        high = MAX(high, segments[i].p_vaddr + segments[i].p_memsz);
+    }
+    if (high <= low || high - low > USER_MMAP_TOP / 2)
+        return -ENOEXEC;
+    uint64_t start = area_find_free(space, ALIGN_UP(high - low, PAGE_SIZE));
+    if (!start)
+        return -ENOMEM;
+    *bias = start - low;
+    return 0;
+}
+
+static int load_elf(struct address_space *space, struct file *file, const Elf64_Ehdr *header,
+                    const Elf64_Phdr *segments, bool interpreter, struct loaded_image *image)
+{
+    size_t table_size = header->e_phnum * sizeof(Elf64_Phdr);
+    int error = choose_bias(space, header, segments, interpreter, &image->bias);
     image->program_headers = 0;
     image->brk = 0;
     for (int i = 0; i < header->e_phnum && !error; i++) {
         const Elf64_Phdr *segment = &segments[i];
-        if (segment->p_type == PT_INTERP) {
-            error = -ENOEXEC;      /* static executables only */
-            break;
-        }
         if (segment->p_type != PT_LOAD)
             continue;
         if (segment->p_filesz > segment->p_memsz ||
@@ -216,8 +259,72 @@ static int load_elf(struct address_space *space, struct file *file, const Elf64_
     }
     image->entry = header->e_entry + image->bias;
     image->program_header_count = header->e_phnum;
-out:
+    return error;
+}
+
+/*
+ * The path named by the program's PT_INTERP into path (size bytes), or ""
+ * when it has none.  Linux checks the same: one NUL-terminated string that
+ * fits (ENOEXEC otherwise).
+ */
+static int read_interpreter_path(struct file *file, const Elf64_Ehdr *header,
+                                 const Elf64_Phdr *segments, char *path, size_t size)
+{
+    path[0] = 0;
+    for (int i = 0; i < header->e_phnum; i++) {
+        const Elf64_Phdr *segment = &segments[i];
+        if (segment->p_type != PT_INTERP)
+            continue;
+        if (segment->p_filesz < 2 || segment->p_filesz > size)
+            return -ENOEXEC;
+        if (kernel_read(file, path, segment->p_filesz, segment->p_offset) !=
+            (ssize_t)segment->p_filesz)
+            return -EIO;
+        if (path[segment->p_filesz - 1] != 0 || strlen(path) != segment->p_filesz - 1)
+            return -ENOEXEC;
+        return 0;
+    }
+    return 0;
+}
+
+static int open_executable(const char *path, struct file **result)
+{
+    struct inode *inode;
+    int error = path_lookup(AT_FDCWD, path, true, &inode);
+    if (error)
+        return error;
+    /* execve(2): EACCES unless a regular file with an execute bit. */
+    bool runnable = (inode->mode & 0170000) == 0100000 && (inode->mode & 0111) != 0;
+    inode_put(inode);
+    if (!runnable)
+        return -EACCES;
+    return vfs_open(path, 0 /* O_RDONLY */, 0, result);
+}
+
+/*
+ * Loads the program interpreter (ld.so) named by PT_INTERP into space.  It
+ * must be runnable as the program must (EACCES otherwise); a file that is
+ * not an aarch64 ELF gives ELIBBAD, as on Linux, which also ignores an
+ * interpreter's own PT_INTERP.
+ */
+static int load_interpreter(struct address_space *space, const char *path,
+                            struct loaded_image *image)
+{
+    struct file *file;
+    int error = open_executable(path, &file);
+    if (error)
+        return error;
+    Elf64_Ehdr header;
+    Elf64_Phdr *segments = NULL;
+    if (kernel_read(file, &header, sizeof(header), 0) != sizeof(header) ||
+        !elf_header_valid(&header))
+        error = -ELIBBAD;
+    if (!error)
+        error = read_program_headers(file, &header, &segments);
+    if (!error)
+        error = load_elf(space, file, &header, segments, true, image);
     kfree(segments);
+    file_put(file);
     return error;
 }
 
@@ -229,7 +336,8 @@ static int push_bytes(uint64_t *stack_pointer, const void *data, size_t length)
 
 /* Builds argc/argv/envp/auxv on the new stack (in the now current address space). */
 static int build_stack(struct exec_strings *strings, struct loaded_image *image,
-                       const char *executable, uint64_t *stack_pointer_out)
+                       uint64_t interpreter_base, const char *executable,
+                       uint64_t *stack_pointer_out)
 {
     uint64_t sp = USER_STACK_TOP;
     uint8_t random[16];
@@ -252,11 +360,12 @@ static int build_stack(struct exec_strings *strings, struct loaded_image *image,
     uint64_t auxv[][2] = {
         { AT_HWCAP, hardware_capabilities() }, { AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, 100 },
         { AT_PHDR, image->program_headers },   { AT_PHENT, sizeof(Elf64_Phdr) },
-        { AT_PHNUM, image->program_header_count }, { AT_BASE, 0 }, { AT_FLAGS, 0 },
+        { AT_PHNUM, image->program_header_count }, { AT_BASE, interpreter_base }, { AT_FLAGS, 0 },
         { AT_ENTRY, image->entry }, { AT_UID, user->real }, { AT_EUID, user->effective },
         { AT_GID, group->real }, { AT_EGID, group->effective },
         /* Linux's secure-exec rule for a binary without set-id bits. */
-        { AT_SECURE, user->effective != user->real || group->effective != group->real }, { AT_RANDOM, random_address }, { AT_HWCAP2, 0 },
+        { AT_SECURE, user->effective != user->real || group->effective != group->real },
+        { AT_RANDOM, random_address }, { AT_HWCAP2, 0 },
         { AT_EXECFN, executable_address }, { AT_PLATFORM, platform_address }, { AT_NULL, 0 },
     };
     int pointer_count = 1 + strings->argument_count + 1 + strings->environment_count + 1;
@@ -299,20 +408,6 @@ static void record_command_line(struct process *process, struct exec_strings *st
     strlcpy(process->name, base ? base + 1 : path, sizeof(process->name));
 }
 
-static int open_executable(const char *path, struct file **result)
-{
-    struct inode *inode;
-    int error = path_lookup(AT_FDCWD, path, true, &inode);
-    if (error)
-        return error;
-    /* execve(2): EACCES unless a regular file with an execute bit. */
-    bool runnable = (inode->mode & 0170000) == 0100000 && (inode->mode & 0111) != 0;
-    inode_put(inode);
-    if (!runnable)
-        return -EACCES;
-    return vfs_open(path, 0 /* O_RDONLY */, 0, result);
-}
-
 /* Kills the other threads of the process: execve leaves only the caller. */
 void process_kill_other_threads(void);
 
@@ -329,6 +424,13 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
         error = open_executable(current_path, &file);
         if (error)
             goto fail;
+        /* No writer while it is read and run: ETXTBSY otherwise (do_open_execat). */
+        error = inode_deny_write_access(file->inode);
+        if (error) {
+            file_put(file);
+            file = NULL;
+            goto fail;
+        }
         char line[SCRIPT_LINE_MAX];
         ssize_t got = kernel_read(file, line, sizeof(line) - 1, 0);
         if (got >= 2 && line[0] == '#' && line[1] == '!') {
@@ -351,6 +453,7 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
                 while (tail > argument && (tail[-1] == ' ' || tail[-1] == '\t'))
                     *--tail = 0;
             }
+            inode_allow_write_access(file->inode);
             file_put(file);
             file = NULL;
             error = depth >= 4 ? -ELOOP : (*interpreter ? 0 : -ENOEXEC);
@@ -364,9 +467,7 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
         }
         if (got < (ssize_t)sizeof(header) ||
             kernel_read(file, &header, sizeof(header), 0) != sizeof(header) ||
-            memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64 ||
-            header.e_machine != EM_AARCH64 ||
-            (header.e_type != ET_EXEC && header.e_type != ET_DYN)) {
+            !elf_header_valid(&header)) {
             error = -ENOEXEC;
             goto fail;
         }
@@ -378,8 +479,20 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
         error = -ENOMEM;
         goto fail;
     }
-    struct loaded_image image;
-    error = load_elf(space, file, &header, &image);
+    /* A dynamically linked program starts in its interpreter, which finds
+     * the program through AT_PHDR and AT_ENTRY and loads its libraries. */
+    struct loaded_image image, interpreter = { 0 };
+    Elf64_Phdr *segments = NULL;
+    char *interpreter_path = kmalloc(PATH_MAX);
+    error = interpreter_path ? read_program_headers(file, &header, &segments) : -ENOMEM;
+    if (!error)
+        error = read_interpreter_path(file, &header, segments, interpreter_path, PATH_MAX);
+    if (!error)
+        error = load_elf(space, file, &header, segments, false, &image);
+    if (!error && interpreter_path[0])
+        error = load_interpreter(space, interpreter_path, &interpreter);
+    kfree(segments);
+    kfree(interpreter_path);
     if (!error)
         error = area_map(space, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
                          AREA_READ | AREA_WRITE, AREA_STACK);
@@ -393,6 +506,9 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
     process_kill_other_threads();
     struct address_space *old = process->address_space;
     process->address_space = space;
+    /* The space keeps exec's denial of writing for as long as it runs the program. */
+    space->program = file->inode;
+    inode_get(space->program);
     space->heap_start = space->heap_end = image.brk;
     space->stack_start = USER_STACK_TOP - USER_STACK_MAX;
     address_space_activate(space);
@@ -413,14 +529,14 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
     kfree(current_path);
 
     uint64_t stack_pointer;
-    error = build_stack(strings, &image, path, &stack_pointer);
+    error = build_stack(strings, &image, interpreter.bias, path, &stack_pointer);
     if (error) {
         signal_send_simple(process, SIGSEGV);
         return 0;
     }
     memset(frame, 0, sizeof(*frame));
     frame->sp = stack_pointer;
-    frame->pc = image.entry;
+    frame->pc = interpreter.entry ? interpreter.entry : image.entry;
     frame->pstate = 0;             /* EL0t, interrupts unmasked */
     current->tls = 0;
     write_sysreg(tpidr_el0, 0);
@@ -430,8 +546,10 @@ static int do_execve(const char *path, struct exec_strings *strings, struct trap
     return 0;
 
 fail:
-    if (file)
+    if (file) {
+        inode_allow_write_access(file->inode);
         file_put(file);
+    }
     kfree(current_path);
     return error;
 }

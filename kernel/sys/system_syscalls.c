@@ -129,9 +129,15 @@ static long sys_sysinfo(uint64_t user_info)
 }
 SYSCALL(__NR_sysinfo, sys_sysinfo);
 
+/* reboot(2): the magic numbers are ints, as glibc passes them (sign-extended:
+ * 0xfee1dead arrives as 0xfffffffffee1dead), and any of the four second
+ * magic numbers will do. */
 static long sys_reboot(uint64_t magic1, uint64_t magic2, uint64_t command)
 {
-    if (magic1 != LINUX_REBOOT_MAGIC1 || magic2 != LINUX_REBOOT_MAGIC2)
+    uint32_t second = (uint32_t)magic2;
+    if ((uint32_t)magic1 != LINUX_REBOOT_MAGIC1 ||
+        (second != LINUX_REBOOT_MAGIC2 && second != LINUX_REBOOT_MAGIC2A &&
+         second != LINUX_REBOOT_MAGIC2B && second != LINUX_REBOOT_MAGIC2C))
         return -EINVAL;
     switch ((uint32_t)command) {
     case LINUX_REBOOT_CMD_POWER_OFF:
