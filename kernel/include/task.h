@@ -141,6 +141,21 @@ void reschedule_soon(void);
 /* Sets (0 clears) the time SIGALRM is due; returns the previous deadline. */
 uint64_t process_alarm_set(struct process *process, uint64_t deadline);
 
+/*
+ * A kernel timer calls expire from the timer interrupt once its deadline
+ * (monotonic ns) has passed; expire may re-arm its own timer, and no other.
+ * A timer is armed (on the scheduler's list) or not; arming an armed timer
+ * moves it.  Its owner cancels it before freeing it.
+ */
+struct kernel_timer {
+    struct list_node node;
+    uint64_t deadline;
+    void (*expire)(struct kernel_timer *timer);
+};
+void kernel_timer_init(struct kernel_timer *timer, void (*expire)(struct kernel_timer *timer));
+void kernel_timer_arm(struct kernel_timer *timer, uint64_t deadline);
+void kernel_timer_cancel(struct kernel_timer *timer);
+
 struct task *task_by_tid(pid_t tid);
 struct process *process_by_pid(pid_t pid);
 pid_t pid_allocate(void);
