@@ -50,7 +50,7 @@ static const struct file_operations null_operations = {
     .read = read_nothing, .write = write_discard, .seek = memory_seek,
 };
 static const struct file_operations zero_operations = {
-    .read = read_zeros, .write = write_discard, .seek = memory_seek,
+    .read = read_zeros, .write = write_discard, .seek = memory_seek, .maps_anonymous = true,
 };
 static const struct file_operations full_operations = {
     .read = read_zeros, .write = write_full, .seek = memory_seek,

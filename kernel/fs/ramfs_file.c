@@ -1,9 +1,11 @@
 /*
- * ramfs regular files: the data is an array of whole pages, so that exec
- * can map them without copying (ramfs_file_page).  Pages are allocated on
- * first write; a missing page is a hole and reads as zeros.
+ * ramfs regular files: the data is an array of whole pages, so that exec and
+ * mmap map them without copying (ramfs_map_page): they are the page cache.
+ * Pages are allocated on first write; a missing page is a hole and reads as
+ * zeros.
  */
 #include "ramfs_internal.h"
+#include <address_space.h>
 #include <page.h>
 #include <uaccess.h>
 #include <linux/fs.h>
@@ -66,14 +68,30 @@ void ramfs_file_free(struct inode *inode)
     kfree(data);
 }
 
-void *ramfs_file_page(struct inode *inode, uint64_t index)
+static int ramfs_map_page(struct file *file, uint64_t index, void **page)
 {
-    if (!S_ISREG(inode->mode) || index >= ALIGN_UP(inode->size, PAGE_SIZE) / PAGE_SIZE)
-        return NULL;
-    void *page = page_for_write(inode, index);
-    if (page)
-        page_get(page);
-    return page;
+    struct inode *inode = file->inode;
+    if (index >= ALIGN_UP(inode->size, PAGE_SIZE) / PAGE_SIZE)
+        return -ENXIO;
+    *page = page_for_write(inode, index);
+    if (!*page)
+        return -ENOMEM;
+    page_get(*page);
+    return 0;
+}
+
+/*
+ * Before the size grows: the bytes past the old end in its page may hold
+ * what a store through a shared mapping left there (mmap(2): they are not
+ * part of the file); what the file gains must read as zeros (POSIX
+ * ftruncate, write).
+ */
+static void zero_past_end(struct inode *inode)
+{
+    uint8_t *last = page_at(inode, inode->size / PAGE_SIZE);
+    size_t in_page = inode->size % PAGE_SIZE;
+    if (last && in_page)
+        memset(last + in_page, 0, PAGE_SIZE - in_page);
 }
 
 static ssize_t ramfs_read(struct file *file, void *user_buffer, size_t length, uint64_t *offset)
@@ -115,6 +133,8 @@ static ssize_t write_data(struct inode *inode, uint64_t offset, const void *sour
     if (offset >= RAMFS_FILE_MAX)
         return -EFBIG;
     length = MIN(length, RAMFS_FILE_MAX - offset);
+    if (offset + length > inode->size)
+        zero_past_end(inode);
     size_t done = 0;
     int error = 0;
     while (done < length) {
@@ -160,15 +180,19 @@ int ramfs_write_kernel(struct inode *inode, uint64_t offset, const void *data, s
 }
 
 /*
- * truncate(2): bytes past a new, smaller size are dropped (whole pages freed,
- * the tail of the last page zeroed, keeping the invariant that a later
- * extension reads zeros); a larger size just leaves a hole.
+ * truncate(2): bytes past a new, smaller size are dropped (whole pages
+ * unmapped from every mapping and freed, the tail of the last page zeroed,
+ * which its mappings see); a larger size just leaves a hole.
  */
 int ramfs_truncate(struct inode *inode, uint64_t size)
 {
     if (size > RAMFS_FILE_MAX)
         return -EFBIG;
     struct ramfs_file *data = inode->private;
+    if (size > inode->size)
+        zero_past_end(inode);
+    if (size < inode->size)
+        file_mappings_truncate(inode, size);
     if (size < inode->size && data) {
         uint64_t first_dropped = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
         for (uint64_t i = first_dropped; i < data->page_slots; i++) {
@@ -218,4 +242,5 @@ const struct file_operations ramfs_regular_file_operations = {
     .read = ramfs_read,
     .write = ramfs_write,
     .seek = ramfs_seek,
+    .map_page = ramfs_map_page,
 };

@@ -13,7 +13,9 @@
  *    ".." and getcwd work from a removed cwd; a removed directory has
  *    link_count 0 and accepts no new entries.
  *  - A regular file's bytes past inode->size are zero in every allocated
- *    page; missing pages (holes) read as zeros.
+ *    page, but for stores through a shared mapping into the last page,
+ *    which growing the file zeroes first; missing pages (holes) read as
+ *    zeros.
  */
 #ifndef RAMFS_INTERNAL_H
 #define RAMFS_INTERNAL_H

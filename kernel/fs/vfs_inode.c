@@ -23,6 +23,7 @@ struct inode *inode_new(struct super_block *super_block, uint32_t mode)
     inode->mode = mode;
     inode->super_block = super_block;
     inode->refcount = 1;
+    list_init(&inode->mapped_areas);
     inode->access_time = inode->modify_time = inode->change_time = vfs_now();
     return inode;
 }

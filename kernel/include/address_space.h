@@ -7,6 +7,15 @@
  * A private writable page shared after fork is mapped read-only with PTE_COW
  * in every address space that holds it; the first write copies it (or just
  * makes it writable when its reference count has dropped to one).
+ *
+ * A file-backed area maps its file's pages (file_operations.map_page: for
+ * ramfs, the file's own pages are the page cache).  A shared one maps them
+ * as they are, so every mapping, read(2) and write(2) see one copy.  A
+ * private one maps them with PTE_COW whatever its protection, so that a
+ * write, even one after mprotect, copies the page first; until then it
+ * sees the file's later writes, as on Linux.  Every file-backed area is on
+ * its inode's mapped_areas list, so that truncation can unmap what lies
+ * past the new end.
  */
 #ifndef ADDRESS_SPACE_H
 #define ADDRESS_SPACE_H
@@ -15,18 +24,27 @@
 /* Linux's PROT_* and MAP_* values. */
 #include <linux/mman.h>
 
+struct file;
+struct inode;
+
 enum {
     AREA_READ = PROT_READ,
     AREA_WRITE = PROT_WRITE,
     AREA_EXEC = PROT_EXEC,
 };
-enum { AREA_SHARED = 1, AREA_STACK = 2, AREA_HEAP = 4 };
+/* AREA_WRITE_DENIED: a shared mapping of a file not open for writing, which
+ * mprotect may never make writable (Linux's VM_MAYWRITE clear). */
+enum { AREA_SHARED = 1, AREA_STACK = 2, AREA_HEAP = 4, AREA_WRITE_DENIED = 8 };
 
 struct area {
     uint64_t start, end;
     uint32_t protection;       /* AREA_READ | AREA_WRITE | AREA_EXEC */
     uint32_t flags;            /* AREA_SHARED ... */
-    struct list_node node;
+    struct address_space *space;   /* the space whose list holds it */
+    struct list_node node;     /* on space->areas */
+    struct file *file;         /* referenced; NULL for anonymous memory */
+    uint64_t file_offset;      /* the file's byte at start (page aligned) */
+    struct list_node file_node;    /* on file->inode->mapped_areas, when file */
 };
 
 struct address_space {
@@ -53,10 +71,25 @@ struct area *area_find(struct address_space *space, uint64_t address);
 /* Adds [start, end) replacing what was there (MAP_FIXED semantics). */
 int area_map(struct address_space *space, uint64_t start, uint64_t end,
              uint32_t protection, uint32_t flags);
+/* The same, backed by file from byte offset on (the area takes its own
+ * reference); pages come in on first access. */
+int area_map_file(struct address_space *space, uint64_t start, uint64_t end,
+                  uint32_t protection, uint32_t flags, struct file *file, uint64_t offset);
 /* Does any area intersect [start, end)? */
 bool area_overlaps(struct address_space *space, uint64_t start, uint64_t end);
 int area_unmap(struct address_space *space, uint64_t start, uint64_t end);
+/* mprotect: -ENOMEM if part of the range is unmapped, -EACCES if it would
+ * make an AREA_WRITE_DENIED area writable. */
 int area_protect(struct address_space *space, uint64_t start, uint64_t end, uint32_t protection);
+/* Drops the pages of [start, end) (MADV_DONTNEED) but for those of
+ * anonymous shared areas, which hold the only copy. */
+void area_discard(struct address_space *space, uint64_t start, uint64_t end);
+/* Does [start, end) lie wholly inside areas? */
+bool area_covers(struct address_space *space, uint64_t start, uint64_t end);
+/* Truncation of inode to size: unmaps, in every area mapping it, the pages
+ * from the first whole page past size on, private copies included (a later
+ * access there gives SIGBUS, as Linux's truncate_pagecache does). */
+void file_mappings_truncate(struct inode *inode, uint64_t size);
 /* Finds a free gap of length bytes, top-down below mmap_next. */
 uint64_t area_find_free(struct address_space *space, uint64_t length);
 
@@ -67,7 +100,8 @@ int address_space_insert_page(struct address_space *space, uint64_t address, voi
 /*
  * Resolves a fault at address for access (write / exec).  Returns 0 when the
  * access may be retried, -EFAULT (no area: SEGV_MAPERR) or -EACCES
- * (protection: SEGV_ACCERR), -ENOMEM when out of memory.
+ * (protection: SEGV_ACCERR), -ENXIO for a page of a file-backed area past
+ * the end of its file (SIGBUS, BUS_ADRERR), -ENOMEM when out of memory.
  */
 int address_space_fault(struct address_space *space, uint64_t address, bool write, bool exec);
 /* The kernel address of the page mapped at address, or NULL. */

@@ -63,6 +63,14 @@ struct file_operations {
     long (*ioctl)(struct file *file, unsigned command, uint64_t argument);
     int64_t (*seek)(struct file *file, int64_t offset, int whence);   /* NULL: generic */
     void (*release)(struct file *file);
+    /*
+     * mmap(2).  map_page: the page holding byte index * PAGE_SIZE, referenced
+     * (page_get), a hole filled in; -ENXIO past the end of the file.  It is
+     * what makes a file mappable: without it, a file maps as anonymous memory
+     * if maps_anonymous (/dev/zero, as on Linux), else not at all (ENODEV).
+     */
+    int (*map_page)(struct file *file, uint64_t index, void **page);
+    bool maps_anonymous;
 };
 
 struct super_block {
@@ -87,6 +95,8 @@ struct inode {
     char name[256];            /* directories: the name in parent (getcwd) */
     struct inode *mounted;     /* directories: root of the file system mounted here */
     struct inode *mountpoint;  /* a file system's root: where it is mounted */
+    struct list_node mapped_areas;  /* struct area.file_node of every area
+                                     * mapping it (address_space.h) */
     void *private;
 };
 
@@ -160,8 +170,5 @@ void poll_wait(struct poll_table *table, struct wait_queue *queue);
 /* The initramfs (newc cpio) unpacked into the root ramfs. */
 void initramfs_unpack(const void *archive, size_t size);
 struct inode *ramfs_create_root(void);
-/* For exec: the page holding byte offset index*PAGE_SIZE of a regular ramfs
- * file, referenced with page_get, or NULL past the end. */
-void *ramfs_file_page(struct inode *inode, uint64_t index);
 
 #endif

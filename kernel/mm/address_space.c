@@ -2,6 +2,7 @@
 #include <address_space.h>
 #include <page.h>
 #include <page_table.h>
+#include <vfs.h>
 
 static uint64_t asid_generation = 1 << 8;
 static uint64_t next_asid = 1;
@@ -62,6 +63,28 @@ struct address_space *address_space_new(void)
 
 void address_space_get(struct address_space *space) { space->refcount++; }
 
+/* Makes area (a new one, or a copy) a mapping of file from offset on, or of
+ * nothing when file is NULL. */
+static void area_attach_file(struct area *area, struct file *file, uint64_t offset)
+{
+    area->file = file;
+    area->file_offset = offset;
+    if (file) {
+        file_get(file);
+        list_push_back(&file->inode->mapped_areas, &area->file_node);
+    }
+}
+
+static void area_free(struct area *area)
+{
+    list_remove(&area->node);
+    if (area->file) {
+        list_remove(&area->file_node);
+        file_put(area->file);
+    }
+    kfree(area);
+}
+
 static void release_page(uint64_t *entry, uint64_t address, void *context)
 {
     (void)address, (void)context;
@@ -77,10 +100,8 @@ void address_space_put(struct address_space *space)
         address_space_activate(NULL);   /* a kernel thread kept it active */
     page_table_walk(space->page_table, 0, USER_ADDRESS_LIMIT, release_page, NULL);
     page_table_free(space->page_table);
-    list_for_each_safe(node, &space->areas) {
-        list_remove(node);
-        kfree(container_of(node, struct area, node));
-    }
+    list_for_each_safe(node, &space->areas)
+        area_free(container_of(node, struct area, node));
     if ((space->asid & ~0xffUL) == asid_generation)
         tlb_flush_asid(space->asid);
     kfree(space);
@@ -161,6 +182,7 @@ static int split_at(struct address_space *space, uint64_t address)
         return -ENOMEM;
     *upper = *area;
     upper->start = address;
+    area_attach_file(upper, area->file, area->file_offset + (address - area->start));
     area->end = address;
     list_insert_before(area->node.next, &upper->node);
     return 0;
@@ -175,18 +197,16 @@ int area_unmap(struct address_space *space, uint64_t start, uint64_t end)
         return error;
     list_for_each_safe(node, &space->areas) {
         struct area *area = container_of(node, struct area, node);
-        if (area->start >= start && area->end <= end) {
-            list_remove(node);
-            kfree(area);
-        }
+        if (area->start >= start && area->end <= end)
+            area_free(area);
     }
     page_table_walk(space->page_table, start, end, release_page, NULL);
     flush(space);
     return 0;
 }
 
-int area_map(struct address_space *space, uint64_t start, uint64_t end, uint32_t protection,
-             uint32_t flags)
+int area_map_file(struct address_space *space, uint64_t start, uint64_t end,
+                  uint32_t protection, uint32_t flags, struct file *file, uint64_t offset)
 {
     int error = area_unmap(space, start, end);
     if (error)
@@ -198,6 +218,8 @@ int area_map(struct address_space *space, uint64_t start, uint64_t end, uint32_t
     area->end = end;
     area->protection = protection;
     area->flags = flags;
+    area->space = space;
+    area_attach_file(area, file, offset);
     struct list_node *position = &space->areas;
     list_for_each(node, &space->areas) {
         if (container_of(node, struct area, node)->start >= end) {
@@ -207,6 +229,23 @@ int area_map(struct address_space *space, uint64_t start, uint64_t end, uint32_t
     }
     list_insert_before(position, &area->node);
     return 0;
+}
+
+int area_map(struct address_space *space, uint64_t start, uint64_t end, uint32_t protection,
+             uint32_t flags)
+{
+    return area_map_file(space, start, end, protection, flags, NULL, 0);
+}
+
+bool area_covers(struct address_space *space, uint64_t start, uint64_t end)
+{
+    for (uint64_t address = start; address < end;) {
+        struct area *area = area_find(space, address);
+        if (!area)
+            return false;
+        address = area->end;
+    }
+    return true;
 }
 
 struct protect_context {
@@ -224,11 +263,13 @@ static void reprotect_page(uint64_t *entry, uint64_t address, void *context)
 
 int area_protect(struct address_space *space, uint64_t start, uint64_t end, uint32_t protection)
 {
-    for (uint64_t address = start; address < end;) {
-        struct area *area = area_find(space, address);
-        if (!area)
-            return -ENOMEM;      /* mprotect: part of the range is unmapped */
-        address = area->end;
+    if (!area_covers(space, start, end))
+        return -ENOMEM;
+    list_for_each(node, &space->areas) {
+        struct area *area = container_of(node, struct area, node);
+        if (area->start < end && area->end > start && (protection & AREA_WRITE) &&
+            (area->flags & AREA_WRITE_DENIED))
+            return -EACCES;
     }
     int error = split_at(space, start);
     if (!error)
@@ -244,6 +285,34 @@ int area_protect(struct address_space *space, uint64_t start, uint64_t end, uint
     page_table_walk(space->page_table, start, end, reprotect_page, &change);
     flush(space);
     return 0;
+}
+
+void area_discard(struct address_space *space, uint64_t start, uint64_t end)
+{
+    list_for_each(node, &space->areas) {
+        struct area *area = container_of(node, struct area, node);
+        if (area->start >= end || area->end <= start ||
+            ((area->flags & AREA_SHARED) && !area->file))
+            continue;
+        page_table_walk(space->page_table, MAX(start, area->start), MIN(end, area->end),
+                        release_page, NULL);
+    }
+    flush(space);
+}
+
+void file_mappings_truncate(struct inode *inode, uint64_t size)
+{
+    uint64_t first_dropped = ALIGN_UP(size, PAGE_SIZE);
+    list_for_each(node, &inode->mapped_areas) {
+        struct area *area = container_of(node, struct area, file_node);
+        if (first_dropped >= area->file_offset + (area->end - area->start))
+            continue;
+        uint64_t start = area->start;
+        if (first_dropped > area->file_offset)
+            start += first_dropped - area->file_offset;
+        page_table_walk(area->space->page_table, start, area->end, release_page, NULL);
+        flush(area->space);
+    }
 }
 
 uint64_t area_find_free(struct address_space *space, uint64_t length)
@@ -281,6 +350,36 @@ int address_space_insert_page(struct address_space *space, uint64_t address, voi
     return 0;
 }
 
+/*
+ * The page of a file-backed area at address (page aligned), not yet present:
+ * the file's page, copy-on-write in a private area (see address_space.h),
+ * or, for a write to a private area, its copy made at once.
+ */
+static int map_file_page(struct area *area, uint64_t address, bool write, uint64_t *entry)
+{
+    uint64_t index = (area->file_offset + (address - area->start)) / PAGE_SIZE;
+    void *page;
+    int error = area->file->ops->map_page(area->file, index, &page);
+    if (error)
+        return error;
+    bool copy_on_write = !(area->flags & AREA_SHARED);
+    if (copy_on_write && write) {
+        void *copy = page_alloc();
+        if (!copy) {
+            page_put(page);
+            return -ENOMEM;
+        }
+        memcpy(copy, page, PAGE_SIZE);
+        page_put(page);
+        page = copy;
+        copy_on_write = false;
+    }
+    if (area->protection & AREA_EXEC)
+        cache_sync_instructions(page, PAGE_SIZE);
+    *entry = page_table_make_entry(page, area->protection, copy_on_write);
+    return 0;
+}
+
 int address_space_fault(struct address_space *space, uint64_t address, bool write, bool exec)
 {
     address = ALIGN_DOWN(address, PAGE_SIZE);
@@ -293,6 +392,8 @@ int address_space_fault(struct address_space *space, uint64_t address, bool writ
     uint64_t *entry = page_table_entry(space->page_table, address, true);
     if (!entry)
         return -ENOMEM;
+    if (!(*entry & PTE_VALID) && area->file)
+        return map_file_page(area, address, write, entry);
     if (!(*entry & PTE_VALID)) {
         void *page = page_alloc_zeroed();
         if (!page)
@@ -354,12 +455,13 @@ static void fork_page(uint64_t *entry, uint64_t address, void *context)
     *child_entry = *entry;
 }
 
-/* Shared areas must be present before fork, or each side would fault in its own page. */
+/* Anonymous shared areas must be present before fork, or each side would
+ * fault in its own page (a file-backed one's pages are the file's). */
 static int populate_shared_areas(struct address_space *space)
 {
     list_for_each(node, &space->areas) {
         struct area *area = container_of(node, struct area, node);
-        if (!(area->flags & AREA_SHARED))
+        if (!(area->flags & AREA_SHARED) || area->file)
             continue;
         for (uint64_t address = area->start; address < area->end; address += PAGE_SIZE) {
             uint64_t *entry = page_table_entry(space->page_table, address, false);
@@ -392,6 +494,8 @@ struct address_space *address_space_fork(struct address_space *parent)
             return NULL;
         }
         *copy = *area;
+        copy->space = child;
+        area_attach_file(copy, area->file, area->file_offset);
         list_push_back(&child->areas, &copy->node);
     }
     struct fork_context fork = { child, 0 };

@@ -1,9 +1,10 @@
-/* brk, mmap, munmap, mprotect, madvise (mmap(2), brk(2)). */
+/* brk, mmap, munmap, mprotect, madvise, msync (mmap(2), brk(2), msync(2)). */
 #include <address_space.h>
 #include <syscall.h>
 #include <task.h>
 #include <vfs.h>
 #include <page.h>
+#include <linux/fcntl.h>
 
 static struct address_space *space(void) { return current->process->address_space; }
 
@@ -29,75 +30,86 @@ static long sys_brk(uint64_t requested)
 }
 SYSCALL(__NR_brk, sys_brk);
 
-static int fill_from_file(uint64_t start, uint64_t length, int fd, uint64_t offset)
+/*
+ * What a file mapping needs of its file, in do_mmap's order: read access,
+ * write access for a writable shared mapping, a file that can be mapped.
+ */
+static int check_file_mapping(struct file *file, uint64_t protection, uint64_t flags)
 {
-    struct file *file = fd_get(fd);
-    if (!file)
-        return -EBADF;
-    int result = 0;
-    for (uint64_t done = 0; done < length; done += PAGE_SIZE) {
-        void *page = page_alloc_zeroed();
-        if (!page) {
-            result = -ENOMEM;
-            break;
-        }
-        ssize_t got = kernel_read(file, page, PAGE_SIZE, offset + done);
-        if (got < 0) {
-            page_put(page);
-            result = (int)got;
-            break;
-        }
-        struct area *area = area_find(space(), start + done);
-        result = address_space_insert_page(space(), start + done, page, area->protection, false);
-        if (result < 0)
-            break;
-    }
-    file_put(file);
-    return result;
+    uint32_t access = file->flags & O_ACCMODE;
+    if ((flags & MAP_SHARED) && (protection & PROT_WRITE) && access == O_RDONLY)
+        return -EACCES;
+    if (access == O_WRONLY)
+        return -EACCES;
+    if (!file->ops->map_page && !file->ops->maps_anonymous)
+        return -ENODEV;
+    return 0;
 }
 
-static long sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uint64_t flags,
-                     uint64_t fd, uint64_t offset)
+/* Where a mapping of length bytes goes: address itself (MAP_FIXED), the hint
+ * if it is free, else a free gap; 0 when there is none. */
+static uint64_t placement(struct address_space *s, uint64_t address, uint64_t length,
+                          uint64_t flags)
 {
-    if (length == 0 || (offset & (PAGE_SIZE - 1)) || (address & (PAGE_SIZE - 1) && (flags & MAP_FIXED)))
+    if (flags & MAP_FIXED)
+        return address;
+    if (address && address + length <= USER_STACK_TOP - USER_STACK_MAX) {
+        uint64_t start = ALIGN_DOWN(address, PAGE_SIZE);
+        if (!area_overlaps(s, start, start + length))
+            return start;
+    }
+    return area_find_free(s, length);
+}
+
+static long map(uint64_t address, uint64_t length, uint64_t protection, uint64_t flags,
+                struct file *file, uint64_t offset)
+{
+    if (length == 0 || (address & (PAGE_SIZE - 1) && (flags & MAP_FIXED)))
         return -EINVAL;
     if (!(flags & (MAP_PRIVATE | MAP_SHARED)))
         return -EINVAL;
     length = ALIGN_UP(length, PAGE_SIZE);
     if (length > USER_ADDRESS_LIMIT)
         return -ENOMEM;
-    struct address_space *s = space();
-    uint64_t start;
-    if (flags & MAP_FIXED) {
-        start = address;
-        if (start + length > USER_ADDRESS_LIMIT || start + length < start)
-            return -EINVAL;
-    } else {
-        start = 0;
-        if (address && address + length <= USER_STACK_TOP - USER_STACK_MAX) {
-            start = ALIGN_DOWN(address, PAGE_SIZE);
-            if (area_overlaps(s, start, start + length))
-                start = 0;
-        }
-        if (!start)
-            start = area_find_free(s, length);
-        if (!start)
-            return -ENOMEM;
-    }
-    bool anonymous = flags & MAP_ANONYMOUS;
-    uint32_t area_flags = ((flags & MAP_SHARED) && anonymous) ? AREA_SHARED : 0;
-    int error = area_map(s, start, start + length, (uint32_t)protection & 7, area_flags);
-    if (error)
-        return error;
-    if (!anonymous) {
-        /* File mappings are private copies made now (no page cache sharing yet). */
-        error = fill_from_file(start, length, (int)fd, offset);
-        if (error) {
-            area_unmap(s, start, start + length);
+    if ((flags & MAP_FIXED) && (address + length > USER_ADDRESS_LIMIT || address + length < address))
+        return -EINVAL;
+    uint32_t area_flags = (flags & MAP_SHARED) ? AREA_SHARED : 0;
+    if (file) {
+        if (offset + length < offset)
+            return -EOVERFLOW;
+        int error = check_file_mapping(file, protection, flags);
+        if (error)
             return error;
-        }
+        if ((file->flags & O_ACCMODE) == O_RDONLY && (flags & MAP_SHARED))
+            area_flags |= AREA_WRITE_DENIED;
+        if (!file->ops->map_page)
+            file = NULL;           /* maps_anonymous */
     }
-    return (long)start;
+    struct address_space *s = space();
+    uint64_t start = placement(s, address, length, flags);
+    if (!start)
+        return -ENOMEM;
+    int error = area_map_file(s, start, start + length, (uint32_t)protection & 7, area_flags,
+                              file, offset);
+    return error ? error : (long)start;
+}
+
+static long sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uint64_t flags,
+                     uint64_t fd, uint64_t offset)
+{
+    if (offset & (PAGE_SIZE - 1))
+        return -EINVAL;
+    if (flags & MAP_ANONYMOUS)
+        return map(address, length, protection, flags, NULL, 0);
+    struct file *file = fd_get((int)fd);
+    if (!file || (file->flags & O_PATH)) {
+        if (file)
+            file_put(file);
+        return -EBADF;
+    }
+    long result = map(address, length, protection, flags, file, offset);
+    file_put(file);
+    return result;
 }
 SYSCALL(__NR_mmap, sys_mmap);
 
@@ -120,19 +132,34 @@ static long sys_mprotect(uint64_t address, uint64_t length, uint64_t protection)
 }
 SYSCALL(__NR_mprotect, sys_mprotect);
 
-/* Advice is only advice: accepted and ignored, except that DONTNEED drops pages. */
+/* Advice is only advice: accepted and ignored, except that DONTNEED drops
+ * pages (a private page then reads anew from its file, or as zeros). */
 static long sys_madvise(uint64_t address, uint64_t length, uint64_t advice)
 {
     if (address & (PAGE_SIZE - 1))
         return -EINVAL;
-    if (advice == MADV_DONTNEED) {
-        struct area *area = area_find(space(), address);
-        if (area && !(area->flags & AREA_SHARED)) {
-            uint32_t protection = area->protection, flags = area->flags;
-            uint64_t end = address + ALIGN_UP(length, PAGE_SIZE);
-            return area_map(space(), address, MIN(end, area->end), protection, flags);
-        }
-    }
+    if (advice == MADV_DONTNEED)
+        area_discard(space(), address, address + ALIGN_UP(length, PAGE_SIZE));
     return 0;
 }
 SYSCALL(__NR_madvise, sys_madvise);
+
+/*
+ * msync(2): a shared mapping's pages are the file's (ramfs keeps files in
+ * memory), so there is nothing to write back; what is left are Linux's
+ * checks, in its order: flags and alignment (EINVAL), then a range with
+ * unmapped pages in it (ENOMEM).
+ */
+static long sys_msync(uint64_t address, uint64_t length, uint64_t flags)
+{
+    if ((flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) || (address & (PAGE_SIZE - 1)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return -EINVAL;
+    uint64_t end = address + ALIGN_UP(length, PAGE_SIZE);
+    if (end < address)
+        return -ENOMEM;
+    if (end == address)
+        return 0;
+    return area_covers(space(), address, end) ? 0 : -ENOMEM;
+}
+SYSCALL(__NR_msync, sys_msync);

@@ -128,12 +128,12 @@ static int load_segment_page(struct address_space *space, struct file *file, uin
     uint64_t file_end = segment_start + segment->p_filesz;
     uint64_t file_offset_of_page = segment->p_offset - (segment_start - page_address);
     bool fully_from_file = page_address >= segment_start && page_address + PAGE_SIZE <= file_end;
-    if (fully_from_file && !(file_offset_of_page & (PAGE_SIZE - 1))) {
-        void *shared = ramfs_file_page(file->inode, file_offset_of_page / PAGE_SIZE);
-        if (shared)
-            return address_space_insert_page(space, page_address, shared, protection,
-                                              (protection & AREA_WRITE) != 0);
-    }
+    void *shared;
+    if (fully_from_file && !(file_offset_of_page & (PAGE_SIZE - 1)) && file->ops->map_page &&
+        file->ops->map_page(file, file_offset_of_page / PAGE_SIZE, &shared) == 0)
+        /* Copy-on-write even when read-only, or mprotect would let a write
+         * reach the file. */
+        return address_space_insert_page(space, page_address, shared, protection, true);
     if (page_address >= file_end)
         return 0;       /* all bss: demand-zero */
     void *page = page_alloc_zeroed();

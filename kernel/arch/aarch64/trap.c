@@ -33,6 +33,10 @@ static void user_abort(uint64_t esr, uint64_t far, bool instruction)
             signal_send_simple(current->process, SIGKILL);
             return;
         }
+        if (error == -ENXIO) {              /* a file mapping past the file's end */
+            fault_signal(SIGBUS, BUS_ADRERR, far);
+            return;
+        }
         fault_signal(SIGSEGV, error == -EACCES ? SEGV_ACCERR : SEGV_MAPERR, far);
         return;
     }
