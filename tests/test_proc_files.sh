@@ -5,7 +5,9 @@
 # sysctls /proc/sys/net/ipv4/ipfrag_time and tcp_syn_retries read and
 # write as on Linux, Strata's own tcp_msl_ms (TIME-WAIT is twice it) the
 # same way, tcp_sack is 1 or 0, and tcp_timestamps and tcp_early_retrans
-# read 0 and take only 0 (Strata has neither).
+# read 0 and take only 0 (Strata has neither).  /proc/self/stat's utime and
+# stime count a loop's CPU time and agree with getrusage (t_cpu_time
+# proc-stat), as on Linux 6.1 (tools/linuxrun; qemu-user fakes that file).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failures=0
@@ -42,4 +44,10 @@ check "tcp_syn_retries is 6 (Linux), takes 1, refuses 0 and 128 (EINVAL)" \
 check "tcp_early_retrans is 0, takes 0, refuses 3 (EINVAL)" "0 ok Invalid argument" \
     "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/tcp_early_retrans; cat $f
         echo 0 >$f && echo ok; e=$( (echo 3 >$f) 2>&1); echo ${e##*: }' | tr '\n' ' ' | sed 's/ $//')"
+make -s build/user/tests/t_cpu_time || exit 1
+proc_stat_expected=$(tools/linuxrun --add build/user/tests/t_cpu_time -- t_cpu_time proc-stat)
+check "Linux 6.1: t_cpu_time proc-stat passes (the expectation is sound)" \
+    "# t_cpu_time.c proc-stat: 2 passed, 0 failed" "$(echo "$proc_stat_expected" | tail -n 1)"
+check "/proc/self/stat's utime and stime as on Linux 6.1: t_cpu_time proc-stat prints the same" \
+    "$proc_stat_expected" "$(tools/guestrun --add build/user/tests/t_cpu_time -- t_cpu_time proc-stat)"
 [ $failures -eq 0 ]

@@ -188,7 +188,7 @@ void scheduler_task_started(void)
 void schedule(void)
 {
     struct task *previous = current;
-    previous->cpu_time_ns += clock_monotonic_ns() - previous->switched_in_at;
+    cpu_time_charge_system();
     if (previous->state == TASK_RUNNING)
         task_make_runnable(previous);
     else if (previous->state == TASK_DEAD)
@@ -211,7 +211,7 @@ void schedule(void)
     uint64_t now = clock_monotonic_ns();
     slice_end = now + TIME_SLICE_NS;
     timer_rearm();
-    next->switched_in_at = now;
+    next->cpu_time_mark = now;
     if (next == previous)
         return;
 
