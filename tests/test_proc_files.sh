@@ -44,6 +44,15 @@ check "tcp_syn_retries is 6 (Linux), takes 1, refuses 0 and 128 (EINVAL)" \
 check "tcp_early_retrans is 0, takes 0, refuses 3 (EINVAL)" "0 ok Invalid argument" \
     "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/tcp_early_retrans; cat $f
         echo 0 >$f && echo ok; e=$( (echo 3 >$f) 2>&1); echo ${e##*: }' | tr '\n' ' ' | sed 's/ $//')"
+# The rows and columns of /proc/net/snmp and /proc/net/netstat: the name
+# lines (and IcmpMsg's, after one ping on lo) are Linux 6.1's, line for line.
+counter_names='ifconfig lo 127.0.0.1 up; ping -c 1 127.0.0.1 >/dev/null
+    cat /proc/net/snmp /proc/net/netstat | awk "\$2 !~ /^-?[0-9]+\$/"'
+check "/proc/net/snmp and /proc/net/netstat have Linux 6.1's rows and columns" \
+    "$(tools/linuxrun -- sh -c "$counter_names")" "$(tools/guestrun -- sh -c "$counter_names")"
+check "/proc/net/snmp_link pairs Strata's Eth and Arp names with values" \
+    "Eth: 6 Eth: 6 Arp: 8 Arp: 8" \
+    "$(tools/guestrun -- cat /proc/net/snmp_link | awk '{printf "%s%s %s", (NR > 1 ? " " : ""), $1, NF}')"
 make -s build/user/tests/t_cpu_time || exit 1
 proc_stat_expected=$(tools/linuxrun --add build/user/tests/t_cpu_time -- t_cpu_time proc-stat)
 check "Linux 6.1: t_cpu_time proc-stat passes (the expectation is sound)" \
