@@ -99,9 +99,10 @@ gdb: all
 include user/tests/Makefile.inc
 include user/sniff/Makefile.inc
 include user/tools/Makefile.inc
+include user/tokio/Makefile.inc
 $(USER_TESTS): | $(SETUP_OK)
 
-test: all user-tests
+test: all user-tests tokio-programs
 	tools/run-tests $(TESTS)
 
 include tools/bench.mk

@@ -2,10 +2,11 @@
  * Protocol counters, named and grouped as Linux's /proc/net/snmp names them
  * (RFC 1213 / RFC 4293 MIB names).  Each layer counts what it received,
  * sent and dropped, by reason: NET_COUNT(IP_IN_HDR_ERRORS).  The tables
- * below are the single place that lists them: /proc/net/snmp is rendered
- * from NET_COUNTER_TABLE and /proc/net/netstat (Linux's extended counters,
- * TcpExt and IpExt) from NET_NETSTAT_COUNTER_TABLE, each in its order, and
- * host tests read counters of either by the same names.
+ * below are the single place that lists what Strata counts, and host tests
+ * read counters by the same names.  /proc/net/snmp and /proc/net/netstat
+ * print Linux 6.1's rows and columns (counters_layout.c), each counter
+ * under its name and 0 under the names Strata does not count; the Eth and
+ * Arp sections, which Linux does not have, are /proc/net/snmp_link.
  */
 #ifndef NETIF_COUNTERS_H
 #define NETIF_COUNTERS_H
@@ -45,6 +46,10 @@
     X(ICMP, "Icmp", "OutTimeExcds", ICMP_OUT_TIME_EXCDS)                       \
     X(ICMP, "Icmp", "OutEchos", ICMP_OUT_ECHOS)                                \
     X(ICMP, "Icmp", "OutEchoReps", ICMP_OUT_ECHO_REPS)                         \
+    X(TCP, "Tcp", "RtoAlgorithm", TCP_RTO_ALGORITHM)                           \
+    X(TCP, "Tcp", "RtoMin", TCP_RTO_MIN)                                       \
+    X(TCP, "Tcp", "RtoMax", TCP_RTO_MAX)                                       \
+    X(TCP, "Tcp", "MaxConn", TCP_MAX_CONN)                                     \
     X(TCP, "Tcp", "ActiveOpens", TCP_ACTIVE_OPENS)                             \
     X(TCP, "Tcp", "PassiveOpens", TCP_PASSIVE_OPENS)                           \
     X(TCP, "Tcp", "AttemptFails", TCP_ATTEMPT_FAILS)                           \
@@ -101,8 +106,6 @@
     X(TCPEXT, "TcpExt", "TCPSynRetrans", TCPEXT_TCP_SYN_RETRANS)               \
     X(IPEXT, "IpExt", "InTruncatedPkts", IPEXT_IN_TRUNCATED_PKTS)
 
-/* Eth and Arp are Strata's own sections (Linux has no such lines); they
- * follow Linux's in /proc/net/snmp so that Linux-format parsers still work. */
 /* One array holds both tables: /proc/net/snmp's counters, then from
  * NET_SNMP_COUNTER_COUNT on those of /proc/net/netstat. */
 enum net_counter {
@@ -119,10 +122,22 @@ extern uint64_t net_counters[NET_COUNTER_COUNT];
 #define NET_COUNT(id) (net_counters[NET_##id]++)
 #define NET_COUNT_ADD(id, n) (net_counters[NET_##id] += (n))
 
-/* Writes /proc/net/snmp's text ("Ip: Forwarding ...\nIp: 2 ...\n") into buffer. */
-size_t net_counters_format(char *buffer, size_t size);
-/* Writes /proc/net/netstat's text ("TcpExt: ...\nTcpExt: ...\nIpExt: ..."). */
-size_t net_netstat_format(char *buffer, size_t size);
+/* One section of Linux's files: its name and its columns, in order, blank-separated. */
+struct net_counter_section {
+    const char *section;
+    const char *names;
+};
+extern const struct net_counter_section net_snmp_layout[], net_netstat_layout[];
+extern const size_t net_snmp_layout_count, net_netstat_layout_count;
+
+/*
+ * The files' text, pairs of lines ("Ip: Forwarding ...\nIp: 2 ...\n"), written
+ * into buffer; each returns the length written, at most size - 1.  Values
+ * print signed: Tcp MaxConn is -1 ("no fixed limit", RFC 2012), as on Linux.
+ */
+size_t net_counters_format(char *buffer, size_t size);        /* /proc/net/snmp */
+size_t net_netstat_format(char *buffer, size_t size);         /* /proc/net/netstat */
+size_t net_link_counters_format(char *buffer, size_t size);   /* /proc/net/snmp_link: Eth, Arp */
 /* Reads a counter by its /proc/net/snmp or /proc/net/netstat names ("Ip",
  * "InHdrErrors"; "IpExt", "InTruncatedPkts"); -1 if unknown. */
 int64_t net_counter_by_name(const char *section, const char *name);

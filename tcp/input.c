@@ -765,6 +765,9 @@ static void tcp_error(uint8_t type, uint8_t code, struct pbuf *quoted)
 
 void tcp_init(void)
 {
+    /* /proc/net/snmp's Tcp RtoMin and RtoMax are the bounds in use, in ms. */
+    net_counters[NET_TCP_RTO_MIN] = TCP_RTO_MIN_MS;
+    net_counters[NET_TCP_RTO_MAX] = TCP_RTO_MAX_MS;
     ip_register(IP_PROTOCOL_TCP, tcp_input);
     icmp_register_error_handler(IP_PROTOCOL_TCP, tcp_error);
 }

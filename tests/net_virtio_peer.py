@@ -28,7 +28,7 @@ while [ $i -lt 400 ]; do
     i=$((i + 1))
 done
 cat /proc/net/dev
-cat /proc/net/snmp
+cat /proc/net/snmp_link
 """
 
 results = []

@@ -20,10 +20,11 @@ tools/guestrun --net user,restrict=on --append "ip=10.0.2.15::10.0.2.2:255.255.2
         ping -c 1 127.0.0.1
         ping -c 1 -W 6 10.0.2.99
         echo "== arp"; cat /proc/net/arp
-        echo "== snmp"; cat /proc/net/snmp' >"$out" 2>&1
+        echo "== snmp"; cat /proc/net/snmp /proc/net/snmp_link' >"$out" 2>&1
 source tests/tap.sh
 has() { grep -Eq -- "$1" "$out"; }
-# counter SECTION NAME: the value under NAME in /proc/net/snmp's SECTION lines.
+# counter SECTION NAME: the value under NAME in the SECTION lines of
+# /proc/net/snmp (Linux's) or /proc/net/snmp_link (Strata's Eth and Arp).
 counter() {
     sed -n '/^== snmp/,$p' "$out" | awk -v section="$1:" -v name="$2" '
         $1 == section && !seen { for (i = 2; i <= NF; i++) column[$i] = i; seen = 1; next }

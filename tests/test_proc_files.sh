@@ -6,6 +6,9 @@
 # write as on Linux, Strata's own tcp_msl_ms (TIME-WAIT is twice it) the
 # same way, tcp_sack is 1 or 0, and tcp_timestamps, tcp_early_retrans and
 # tcp_slow_start_after_idle read 0 and take only 0 (Strata has none of them).
+# /proc/self/stat's utime and stime count a loop's CPU time and agree with
+# getrusage (t_cpu_time proc-stat), as on Linux 6.1 (tools/linuxrun;
+# qemu-user fakes that file).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 failures=0
@@ -45,4 +48,19 @@ check "tcp_early_retrans is 0, takes 0, refuses 3 (EINVAL)" "0 ok Invalid argume
 check "tcp_slow_start_after_idle is 0, takes 0, refuses 1 (EINVAL)" "0 ok Invalid argument" \
     "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/tcp_slow_start_after_idle; cat $f
         echo 0 >$f && echo ok; e=$( (echo 1 >$f) 2>&1); echo ${e##*: }' | tr '\n' ' ' | sed 's/ $//')"
+# The rows and columns of /proc/net/snmp and /proc/net/netstat: the name
+# lines (and IcmpMsg's, after one ping on lo) are Linux 6.1's, line for line.
+counter_names='ifconfig lo 127.0.0.1 up; ping -c 1 127.0.0.1 >/dev/null
+    cat /proc/net/snmp /proc/net/netstat | awk "\$2 !~ /^-?[0-9]+\$/"'
+check "/proc/net/snmp and /proc/net/netstat have Linux 6.1's rows and columns" \
+    "$(tools/linuxrun -- sh -c "$counter_names")" "$(tools/guestrun -- sh -c "$counter_names")"
+check "/proc/net/snmp_link pairs Strata's Eth and Arp names with values" \
+    "Eth: 6 Eth: 6 Arp: 8 Arp: 8" \
+    "$(tools/guestrun -- cat /proc/net/snmp_link | awk '{printf "%s%s %s", (NR > 1 ? " " : ""), $1, NF}')"
+make -s build/user/tests/t_cpu_time || exit 1
+proc_stat_expected=$(tools/linuxrun --add build/user/tests/t_cpu_time -- t_cpu_time proc-stat)
+check "Linux 6.1: t_cpu_time proc-stat passes (the expectation is sound)" \
+    "# t_cpu_time.c proc-stat: 2 passed, 0 failed" "$(echo "$proc_stat_expected" | tail -n 1)"
+check "/proc/self/stat's utime and stime as on Linux 6.1: t_cpu_time proc-stat prints the same" \
+    "$proc_stat_expected" "$(tools/guestrun --add build/user/tests/t_cpu_time -- t_cpu_time proc-stat)"
 [ $failures -eq 0 ]

@@ -20,7 +20,15 @@ uint64_t clock_monotonic_ns(void)
 
 uint64_t clock_realtime_ns(void) { return clock_monotonic_ns() + realtime_offset_ns; }
 
-void clock_set_realtime_ns(uint64_t now) { realtime_offset_ns = now - clock_monotonic_ns(); }
+static uint64_t realtime_settings;
+
+void clock_set_realtime_ns(uint64_t now)
+{
+    realtime_offset_ns = now - clock_monotonic_ns();
+    realtime_settings++;
+}
+
+uint64_t clock_realtime_settings(void) { return realtime_settings; }
 
 void clock_set_realtime_base(uint64_t seconds_since_epoch)
 {

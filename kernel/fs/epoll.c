@@ -185,30 +185,13 @@ static const struct file_operations epoll_file_operations = {
     .release = epoll_release,
 };
 
-static struct super_block *epoll_super_block(void)
-{
-    static struct super_block *super_block;
-    if (!super_block)
-        super_block = pseudo_super_block_new("anon_inodefs", "anon_inode");
-    return super_block;
-}
-
 static long sys_epoll_create1(uint64_t flags)
 {
     if (flags & ~(uint64_t)EPOLL_CLOEXEC)
         return -EINVAL;
-    struct super_block *super_block = epoll_super_block();
-    struct inode *inode = super_block ? inode_new(super_block, 0600) : NULL;
     struct epoll *epoll = kzalloc(sizeof(*epoll));
-    struct file *file = NULL;
-    if (inode && epoll) {
-        inode->link_count = 1;
-        inode->file_ops = &epoll_file_operations;
-        strlcpy(inode->name, "[eventpoll]", sizeof(inode->name));   /* anon_inode:[eventpoll] */
-        file = file_new(inode, O_RDWR);
-    }
-    if (inode)
-        inode_put(inode);
+    struct file *file = epoll ? anon_inode_file_new("[eventpoll]", &epoll_file_operations, epoll,
+                                                    O_RDWR) : NULL;
     if (!file) {
         kfree(epoll);
         return -ENOMEM;
@@ -216,7 +199,6 @@ static long sys_epoll_create1(uint64_t flags)
     list_init(&epoll->items);
     list_init(&epoll->watchers);
     wait_queue_init(&epoll->wait);
-    file->private = epoll;
     int fd = fd_install(file, flags & EPOLL_CLOEXEC);
     if (fd < 0)
         file_put(file);

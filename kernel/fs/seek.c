@@ -40,3 +40,8 @@ int64_t no_seek(struct file *file, int64_t offset, int whence)
 {
     return -ESPIPE;
 }
+
+int64_t seek_stays(struct file *file, int64_t offset, int whence)
+{
+    return (int64_t)file->offset;
+}

@@ -14,6 +14,8 @@ uint64_t clock_monotonic_ns(void);
 uint64_t clock_realtime_ns(void);
 void clock_set_realtime_ns(uint64_t now);
 void clock_set_realtime_base(uint64_t seconds_since_epoch);
+/* How many times CLOCK_REALTIME has been set (timerfd's TFD_TIMER_CANCEL_ON_SET). */
+uint64_t clock_realtime_settings(void);
 /* Programs the timer interrupt for deadline (monotonic ns); 0 disables it. */
 void clock_arm_timer(uint64_t deadline);
 

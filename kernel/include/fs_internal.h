@@ -30,6 +30,16 @@ struct super_block *super_block_new(const char *name);
 /* The same for a pseudo file system (pipes, sockets): see super_block.pseudo_name. */
 struct super_block *pseudo_super_block_new(const char *name, const char *pseudo_name);
 
+/*
+ * anon_inode.c: a file with no name in any directory (epoll, eventfd,
+ * timerfd), on the one "anon_inodefs" instance, as Linux's anon_inode_getfile.
+ * Its inode is mode 0600 with no file type, as fstat shows on Linux, and keeps
+ * kind ("[eventfd]") in its name for /proc/PID/fd's "anon_inode:[eventfd]".
+ * Returns a file (refcount 1) with private set, or NULL when out of memory.
+ */
+struct file *anon_inode_file_new(const char *kind, const struct file_operations *ops,
+                                 void *private, uint32_t flags);
+
 /* pipe.c: the operations of FIFO inodes (named pipes). */
 extern const struct file_operations fifo_file_operations;
 /* fcntl F_GETPIPE_SZ and F_SETPIPE_SZ on a pipe or FIFO; -EBADF on other files. */
@@ -109,5 +119,7 @@ void inode_fill_stat(const struct inode *inode, struct stat *stat);
 int64_t generic_seek(struct file *file, int64_t offset, int whence);
 /* For pipes, sockets and terminals: lseek and pread answer ESPIPE. */
 int64_t no_seek(struct file *file, int64_t offset, int whence);
+/* For eventfd and timerfd: lseek succeeds and the position stays 0 (Linux's noop_llseek). */
+int64_t seek_stays(struct file *file, int64_t offset, int whence);
 
 #endif

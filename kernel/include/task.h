@@ -36,6 +36,11 @@ struct fp_state {
 
 enum task_state { TASK_RUNNABLE, TASK_RUNNING, TASK_SLEEPING, TASK_DEAD };
 
+/* CPU time, split as getrusage(2) and times(2) report it. */
+struct cpu_times {
+    uint64_t user_ns, system_ns;
+};
+
 struct task {
     pid_t tid;
     enum task_state state;
@@ -63,8 +68,8 @@ struct task {
 
     uint64_t clear_child_tid;         /* user address, set_tid_address/CLONE_CHILD_CLEARTID */
     uint64_t robust_list_head, robust_list_length;
-    uint64_t cpu_time_ns;             /* time spent running */
-    uint64_t switched_in_at;
+    struct cpu_times cpu_time;        /* up to cpu_time_mark (cpu_time.c) */
+    uint64_t cpu_time_mark;           /* when the running task last changed mode */
     bool kernel_buffers;              /* see uaccess.h */
     bool killed;                      /* must exit at the next return to user mode */
     uint64_t alternate_stack, alternate_stack_size;   /* sigaltstack */
@@ -113,7 +118,8 @@ struct process {
     uint64_t alarm_deadline;          /* alarm()/ITIMER_REAL, monotonic ns, 0 = none */
     struct list_node alarm_node;
     uint64_t alarm_interval;          /* ITIMER_REAL reload, ns */
-    uint64_t children_cpu_time_ns;
+    struct cpu_times exited_threads_cpu_time;
+    struct cpu_times children_cpu_time;   /* children waited for, and theirs */
     uint64_t start_time_ns;
     char name[16];                    /* comm: basename of the executable */
     struct file *executable;          /* loaded by exec, for /proc/PID/exe; NULL once exited */
@@ -144,6 +150,48 @@ bool reschedule_pending(void);
 void reschedule_soon(void);
 /* Sets (0 clears) the time SIGALRM is due; returns the previous deadline. */
 uint64_t process_alarm_set(struct process *process, uint64_t deadline);
+
+/*
+ * CPU time accounting (cpu_time.c).  The running task's time since its
+ * cpu_time_mark is charged as user time when the kernel is entered from user
+ * mode (the exception vectors call cpu_time_charge_user), and as system time
+ * when it returns to user mode or gives up the CPU (cpu_time_charge_system);
+ * schedule() sets the mark of the task it switches to.  The readers below
+ * count the running slice of the caller, which is in the kernel, as system
+ * time.
+ */
+void cpu_time_charge_user(void);
+void cpu_time_charge_system(void);
+struct cpu_times task_cpu_time(struct task *task);
+/* When a thread exits: its time stays in its process's and in cpu_time_all's. */
+void cpu_time_task_exited(struct task *task);
+/* Every thread's, the exited ones' included (RUSAGE_SELF). */
+struct cpu_times process_cpu_time(struct process *process);
+/* At reaping: the child's time and its children's go to its parent (RUSAGE_CHILDREN). */
+void cpu_time_add_child(struct process *parent, struct process *child);
+/* Every task's since boot, those of exited processes included (/proc/stat). */
+struct cpu_times cpu_time_all(void);
+/* Writes a struct rusage holding times (the rest 0) to user memory: 0 or -EFAULT. */
+int cpu_time_copy_rusage(uint64_t user_usage, struct cpu_times times);
+static inline uint64_t cpu_times_total(struct cpu_times times)
+{
+    return times.user_ns + times.system_ns;
+}
+
+/*
+ * A kernel timer calls expire from the timer interrupt once its deadline
+ * (monotonic ns) has passed; expire may re-arm its own timer, and no other.
+ * A timer is armed (on the scheduler's list) or not; arming an armed timer
+ * moves it.  Its owner cancels it before freeing it.
+ */
+struct kernel_timer {
+    struct list_node node;
+    uint64_t deadline;
+    void (*expire)(struct kernel_timer *timer);
+};
+void kernel_timer_init(struct kernel_timer *timer, void (*expire)(struct kernel_timer *timer));
+void kernel_timer_arm(struct kernel_timer *timer, uint64_t deadline);
+void kernel_timer_cancel(struct kernel_timer *timer);
 
 struct task *task_by_tid(pid_t tid);
 struct process *process_by_pid(pid_t pid);

@@ -98,7 +98,6 @@ static void process_finish(struct process *process)
         }
         signal_send_process(parent, &info);
     }
-    parent->children_cpu_time_ns += process->children_cpu_time_ns;
     if (parent_discards_children(parent))
         process_free(process);
     else
@@ -115,7 +114,7 @@ void task_exit(int status)
             futex_wake_address(task->clear_child_tid, 1);
     }
     task_complete_vfork(task);
-    process->children_cpu_time_ns += task->cpu_time_ns;
+    cpu_time_task_exited(task);
     list_remove(&task->thread_node);
     if (!process->exiting)
         process->exit_status = status;
@@ -202,8 +201,13 @@ static long sys_wait4(uint64_t pid_argument, uint64_t user_status, uint64_t opti
             pid_t child_pid = child->pid;
             if (user_status && PUT_USER((int32_t)child->exit_status, (int32_t *)user_status) < 0)
                 return -EFAULT;
-            if (user_usage && clear_user((void *)user_usage, 144) < 0)
+            /* The child's own time and its children's, as Linux's RUSAGE_BOTH. */
+            struct cpu_times usage = process_cpu_time(child);
+            usage.user_ns += child->children_cpu_time.user_ns;
+            usage.system_ns += child->children_cpu_time.system_ns;
+            if (user_usage && cpu_time_copy_rusage(user_usage, usage) < 0)
                 return -EFAULT;
+            cpu_time_add_child(current->process, child);
             process_free(child);
             return child_pid;
         }

@@ -207,8 +207,10 @@ void return_to_user_work(struct trap_frame *frame)
             continue;
         }
         signal_finish_syscall(frame);
-        if (!reschedule_pending())
+        if (!reschedule_pending()) {
+            cpu_time_charge_system();
             return;
+        }
         schedule();
     }
 }

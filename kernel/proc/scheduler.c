@@ -60,6 +60,7 @@ void task_wake(struct task *task)
 }
 
 static struct list_node alarms = LIST_HEAD_INIT(alarms);   /* processes with alarm() set */
+static struct list_node kernel_timers = LIST_HEAD_INIT(kernel_timers);   /* armed, any order */
 
 static uint64_t earliest(uint64_t a, uint64_t b) { return !a ? b : (!b ? a : MIN(a, b)); }
 
@@ -70,6 +71,8 @@ static void timer_rearm(void)
         next = container_of(sleepers.next, struct task, timer_node)->wake_deadline;
     list_for_each(node, &alarms)
         next = earliest(next, container_of(node, struct process, alarm_node)->alarm_deadline);
+    list_for_each(node, &kernel_timers)
+        next = earliest(next, container_of(node, struct kernel_timer, node)->deadline);
     /* The end of the slice matters only while it has not yet been noted. */
     if (!list_empty(&run_queue) && !need_reschedule)
         next = earliest(next, slice_end);
@@ -85,6 +88,28 @@ uint64_t process_alarm_set(struct process *process, uint64_t deadline)
         list_push_back(&alarms, &process->alarm_node);
     timer_rearm();
     return previous;
+}
+
+void kernel_timer_init(struct kernel_timer *timer, void (*expire)(struct kernel_timer *timer))
+{
+    list_init(&timer->node);
+    timer->deadline = 0;
+    timer->expire = expire;
+}
+
+void kernel_timer_arm(struct kernel_timer *timer, uint64_t deadline)
+{
+    list_remove(&timer->node);
+    /* Deadline 0 would read as "no deadline" in timer_rearm. */
+    timer->deadline = deadline ? deadline : 1;
+    list_push_back(&kernel_timers, &timer->node);
+    timer_rearm();
+}
+
+void kernel_timer_cancel(struct kernel_timer *timer)
+{
+    list_remove(&timer->node);
+    timer_rearm();
 }
 
 void timer_sleep_add(struct task *task, uint64_t deadline)
@@ -128,6 +153,13 @@ void scheduler_timer_interrupt(void)
             signal_send_process(process, &info);
         }
     }
+    list_for_each_safe(node, &kernel_timers) {
+        struct kernel_timer *timer = container_of(node, struct kernel_timer, node);
+        if (timer->deadline <= now) {
+            list_remove(node);
+            timer->expire(timer);
+        }
+    }
     if (now >= slice_end && !list_empty(&run_queue))
         need_reschedule = true;
     timer_rearm();
@@ -156,7 +188,7 @@ void scheduler_task_started(void)
 void schedule(void)
 {
     struct task *previous = current;
-    previous->cpu_time_ns += clock_monotonic_ns() - previous->switched_in_at;
+    cpu_time_charge_system();
     if (previous->state == TASK_RUNNING)
         task_make_runnable(previous);
     else if (previous->state == TASK_DEAD)
@@ -179,7 +211,7 @@ void schedule(void)
     uint64_t now = clock_monotonic_ns();
     slice_end = now + TIME_SLICE_NS;
     timer_rearm();
-    next->switched_in_at = now;
+    next->cpu_time_mark = now;
     if (next == previous)
         return;
 

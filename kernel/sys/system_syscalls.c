@@ -76,42 +76,43 @@ static long sys_sched_yield(void)
 }
 SYSCALL(__NR_sched_yield, sys_sched_yield);
 
-static struct __kernel_old_timeval to_timeval(uint64_t nanoseconds)
-{
-    return (struct __kernel_old_timeval){ (long)(nanoseconds / NANOSECONDS_PER_SECOND),
-                                          (long)(nanoseconds % NANOSECONDS_PER_SECOND / 1000) };
-}
-
 static long sys_getrusage(uint64_t who, uint64_t user_usage)
 {
-    struct rusage usage;
-    memset(&usage, 0, sizeof(usage));
-    uint64_t time = 0;
-    if ((int)who == RUSAGE_CHILDREN) {
-        time = current->process->children_cpu_time_ns;
-    } else if ((int)who == RUSAGE_SELF || (int)who == RUSAGE_THREAD) {
-        list_for_each(node, &current->process->threads)
-            time += container_of(node, struct task, thread_node)->cpu_time_ns;
-    } else {
+    struct cpu_times times;
+    switch ((int)who) {
+    case RUSAGE_SELF:
+        times = process_cpu_time(current->process);
+        break;
+    case RUSAGE_CHILDREN:
+        times = current->process->children_cpu_time;
+        break;
+    case RUSAGE_THREAD:
+        times = task_cpu_time(current);
+        break;
+    default:
         return -EINVAL;
     }
-    usage.ru_utime = to_timeval(time);
-    return copy_to_user((void *)user_usage, &usage, sizeof(usage));
+    return cpu_time_copy_rusage(user_usage, times);
 }
 SYSCALL(__NR_getrusage, sys_getrusage);
 
+/* times(2) counts in clock ticks of USER_HZ, 100 per second on arm64 Linux. */
+static uint64_t to_clock_ticks(uint64_t nanoseconds)
+{
+    return nanoseconds / (NANOSECONDS_PER_SECOND / 100);
+}
+
 static long sys_times(uint64_t user_times)
 {
-    uint64_t ticks = clock_monotonic_ns() / (NANOSECONDS_PER_SECOND / 100);
     if (user_times) {
-        uint64_t own = 0;
-        list_for_each(node, &current->process->threads)
-            own += container_of(node, struct task, thread_node)->cpu_time_ns;
-        uint64_t values[4] = { own / 10000000, 0, current->process->children_cpu_time_ns / 10000000, 0 };
+        struct cpu_times own = process_cpu_time(current->process);
+        struct cpu_times children = current->process->children_cpu_time;
+        uint64_t values[4] = { to_clock_ticks(own.user_ns), to_clock_ticks(own.system_ns),
+                               to_clock_ticks(children.user_ns), to_clock_ticks(children.system_ns) };
         if (copy_to_user((void *)user_times, values, sizeof(values)) < 0)
             return -EFAULT;
     }
-    return (long)ticks;
+    return (long)to_clock_ticks(clock_monotonic_ns());
 }
 SYSCALL(__NR_times, sys_times);
 

@@ -19,17 +19,11 @@ static int clock_now(int clock, uint64_t *now)
     case CLOCK_BOOTTIME:
         *now = clock_monotonic_ns();
         return 0;
-    case CLOCK_PROCESS_CPUTIME_ID: {
-        uint64_t total = 0;
-        list_for_each(node, &current->process->threads) {
-            struct task *task = container_of(node, struct task, thread_node);
-            total += task->cpu_time_ns;
-        }
-        *now = total + (clock_monotonic_ns() - current->switched_in_at);
+    case CLOCK_PROCESS_CPUTIME_ID:
+        *now = cpu_times_total(process_cpu_time(current->process));
         return 0;
-    }
     case CLOCK_THREAD_CPUTIME_ID:
-        *now = current->cpu_time_ns + (clock_monotonic_ns() - current->switched_in_at);
+        *now = cpu_times_total(task_cpu_time(current));
         return 0;
     default:
         return -EINVAL;

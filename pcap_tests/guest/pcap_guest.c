@@ -6,9 +6,10 @@
  *   == /proc/net/snmp          (each file's text, or "== PATH missing")
  *   == /proc/net/netstat
  *   == /proc/net/dev
+ *   == /proc/net/snmp_link
  *   PCAP-READY
  *   PCAP-COUNTERS after
- *   ... the same three files ...
+ *   ... the same four files ...
  *   PCAP-DONE
  *
  * The packet socket is open before PCAP-READY, so the end frame cannot come
@@ -28,6 +29,7 @@ static const char *const counter_files[] = {
 	"/proc/net/snmp",
 	"/proc/net/netstat",
 	"/proc/net/dev",
+	"/proc/net/snmp_link",    /* Strata's Eth and Arp; missing on Linux */
 };
 
 static void print_counters(const char *when)

@@ -276,7 +276,7 @@ def trace_lines(told):
     lines = ["frames (X marks where it went wrong; times from the first frame):"]
     lines += ["  " + line for line in conversation_lines(told["conversation"])]
     if told["counters_shown"]:
-        lines.append("counters (/proc/net/snmp, /proc/net/netstat, /proc/net/dev):")
+        lines.append("counters (/proc/net/snmp, /proc/net/netstat, /proc/net/dev, /proc/net/snmp_link):")
         lines += ["  " + line for line in counter_lines(told["counters"])]
     if told["guest_lines"]:
         lines.append("the guest program printed: %s" % ("; ".join(told["guest_said"]) or "nothing"))

@@ -87,12 +87,14 @@ kernel_irq:
 
 user_sync:
     save_registers 1
+    bl      cpu_time_charge_user
     mov     x0, sp
     bl      trap_user_sync
     b       return_to_user
 
 user_irq:
     save_registers 1
+    bl      cpu_time_charge_user
     mov     x0, sp
     bl      trap_irq
     b       return_to_user

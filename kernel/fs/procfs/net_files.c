@@ -58,6 +58,12 @@ static int show_netstat(struct process *unused, struct procfs_text *text)
     return show_formatted(text, net_netstat_format);
 }
 
+/* Strata's Eth and Arp counters, which Linux has no file for, in snmp's format. */
+static int show_snmp_link(struct process *unused, struct procfs_text *text)
+{
+    return show_formatted(text, net_link_counters_format);
+}
+
 static int show_sockstat(struct process *unused, struct procfs_text *text)
 {
     return show_formatted(text, socket_statistics_format);
@@ -128,6 +134,7 @@ static const struct procfs_entry procfs_net_entries[] = {
     PROCFS_FILE("raw6", show_udp6),   /* the same columns as udp6 */
     PROCFS_FILE("route", show_route),
     PROCFS_FILE("snmp", show_snmp),
+    PROCFS_FILE("snmp_link", show_snmp_link),
     PROCFS_FILE("sockstat", show_sockstat),
     PROCFS_FILE("tcp", show_tcp),
     PROCFS_FILE("tcp6", show_tcp6),

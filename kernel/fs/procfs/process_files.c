@@ -16,18 +16,6 @@
 /* Linux's RLIMIT_RSS, for the rsslim field. */
 #define RLIMIT_RSS_INDEX 5
 
-uint64_t procfs_process_cpu_ns(struct process *process)
-{
-    uint64_t total = 0;
-    list_for_each(node, &process->threads) {
-        struct task *task = container_of(node, struct task, thread_node);
-        total += task->cpu_time_ns;
-        if (task == current)
-            total += clock_monotonic_ns() - task->switched_in_at;
-    }
-    return total;
-}
-
 /* proc(5) states: R running or runnable, S sleeping, T stopped, Z zombie. */
 static char process_state(struct process *process)
 {
@@ -105,8 +93,10 @@ static int show_stat(struct process *process, struct procfs_text *text)
     /* flags minflt cminflt majflt cmajflt */
     procfs_printf(text, "0 0 0 0 0 ");
     /* utime stime cutime cstime priority nice num_threads itrealvalue */
-    procfs_printf(text, "%lu 0 %lu 0 20 0 %d 0 ", ns_to_clock_ticks(procfs_process_cpu_ns(process)),
-                  ns_to_clock_ticks(process->children_cpu_time_ns), process->live_threads);
+    struct cpu_times own = process_cpu_time(process), children = process->children_cpu_time;
+    procfs_printf(text, "%lu %lu %lu %lu 20 0 %d 0 ", ns_to_clock_ticks(own.user_ns),
+                  ns_to_clock_ticks(own.system_ns), ns_to_clock_ticks(children.user_ns),
+                  ns_to_clock_ticks(children.system_ns), process->live_threads);
     /* starttime vsize rss rsslim */
     procfs_printf(text, "%lu %lu %lu %lu ", ns_to_clock_ticks(process->start_time_ns),
                   virtual_size(space), resident_pages(space),

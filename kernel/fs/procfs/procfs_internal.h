@@ -118,7 +118,5 @@ static inline uint64_t ns_to_clock_ticks(uint64_t ns)
 {
     return ns / (1000000000UL / USER_HZ);
 }
-/* CPU time of process's live threads, including the running one's current slice. */
-uint64_t procfs_process_cpu_ns(struct process *process);
 
 #endif

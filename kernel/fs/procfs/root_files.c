@@ -19,20 +19,10 @@ static int link_self(struct process *unused, char *buffer, size_t size)
     return (int)MIN((size_t)length, size);
 }
 
-/*
- * CPU time used by every process since boot: each live process's threads,
- * plus what its exited threads and finished children left in
- * children_cpu_time_ns.  A zombie's time is already in its parent's count.
- */
+/* CPU time used by every task since boot, exited ones included. */
 static uint64_t busy_ns(void)
 {
-    uint64_t busy = 0;
-    list_for_each(node, &all_processes) {
-        struct process *process = container_of(node, struct process, all_node);
-        if (!process->zombie)
-            busy += procfs_process_cpu_ns(process) + process->children_cpu_time_ns;
-    }
-    return busy;
+    return cpu_times_total(cpu_time_all());
 }
 
 static uint64_t idle_ns(uint64_t uptime, uint64_t busy)
@@ -87,13 +77,15 @@ static int count_tasks(bool runnable_only)
     return count;
 }
 
-/* One CPU: the "cpu" total and "cpu0" lines are the same.  Busy time counts as user time. */
+/* One CPU: the "cpu" total and "cpu0" lines are the same. */
 static int show_stat(struct process *unused, struct procfs_text *text)
 {
-    uint64_t uptime = clock_monotonic_ns(), busy = busy_ns();
-    uint64_t user = ns_to_clock_ticks(busy), idle = ns_to_clock_ticks(idle_ns(uptime, busy));
-    procfs_printf(text, "cpu  %lu 0 0 %lu 0 0 0 0 0 0\n", user, idle);
-    procfs_printf(text, "cpu0 %lu 0 0 %lu 0 0 0 0 0 0\n", user, idle);
+    uint64_t uptime = clock_monotonic_ns();
+    struct cpu_times busy = cpu_time_all();
+    uint64_t user = ns_to_clock_ticks(busy.user_ns), system = ns_to_clock_ticks(busy.system_ns);
+    uint64_t idle = ns_to_clock_ticks(idle_ns(uptime, cpu_times_total(busy)));
+    procfs_printf(text, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
+    procfs_printf(text, "cpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
     procfs_printf(text, "btime %lu\n",
                   (clock_realtime_ns() - uptime) / NANOSECONDS_PER_SECOND);
     procfs_printf(text, "procs_running %d\nprocs_blocked 0\n", count_tasks(true));
