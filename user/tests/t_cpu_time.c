@@ -7,7 +7,9 @@
  *
  * Work is measured by the clocks, never by wall time, and every check is a
  * bound that holds on any machine: after 200 ms of CPU spent in a loop in
- * user mode, at least half of it is user time; after reading 256 MiB of
+ * user mode, at least a quarter of it is user time (Linux splits a task's
+ * time between user and system by sampling ticks, so the split of a short
+ * run varies, the more so on a loaded host); after reading 256 MiB of
  * /dev/zero, some of it is system time; figures from different calls agree
  * within a few clock ticks.
  */
@@ -61,7 +63,7 @@ static void test_self(void)
 	spin(200 * MS);
 	usage_of(RUSAGE_SELF, &user1, &system1);
 	long long clock1 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-	check(user1 - user0 >= 100 * MS, "200 ms of CPU in a user-mode loop: at least 100 ms of ru_utime",
+	check(user1 - user0 >= 50 * MS, "200 ms of CPU in a user-mode loop: at least 50 ms of ru_utime",
 	      "ru_utime grew by %lld ns", user1 - user0);
 	check(user1 + system1 <= clock1 + TICK_NS && user1 + system1 >= clock1 - (clock1 - clock0) / 2,
 	      "RUSAGE_SELF's user + system agrees with CLOCK_PROCESS_CPUTIME_ID",
@@ -157,16 +159,21 @@ static void test_children(void)
 	struct rusage child_usage;
 	pid_t waited = wait4(child, &status, 0, &child_usage);
 	check(waited == child && WIFEXITED(status), "wait4 reaps the spinning child", "wait4 %d", waited);
-	check(timeval_ns(child_usage.ru_utime) >= 100 * MS, "wait4's rusage holds the child's user time",
-	      "ru_utime %lld ns", timeval_ns(child_usage.ru_utime));
+	long long child_total = timeval_ns(child_usage.ru_utime) + timeval_ns(child_usage.ru_stime);
+	check(child_total >= 150 * MS && timeval_ns(child_usage.ru_utime) >= 50 * MS,
+	      "wait4's rusage holds the child's time, a good part of it user time",
+	      "ru_utime %lld ns, ru_stime %lld ns", timeval_ns(child_usage.ru_utime),
+	      timeval_ns(child_usage.ru_stime));
 	long long user1, system1;
 	usage_of(RUSAGE_CHILDREN, &user1, &system1);
-	check(user1 - user0 >= 100 * MS, "RUSAGE_CHILDREN counts the child once it is waited for",
-	      "grew by %lld ns", user1 - user0);
+	check(user1 + system1 - user0 - system0 >= 150 * MS,
+	      "RUSAGE_CHILDREN counts the child once it is waited for",
+	      "grew by %lld ns", user1 + system1 - user0 - system0);
 	struct tms ticks;
 	times(&ticks);
-	check((long long)ticks.tms_cutime * TICK_NS >= user1 - 3 * TICK_NS,
-	      "times: tms_cutime counts the child", "%ld ticks", (long)ticks.tms_cutime);
+	check((long long)(ticks.tms_cutime + ticks.tms_cstime) * TICK_NS >= user1 + system1 - 3 * TICK_NS,
+	      "times: tms_cutime + tms_cstime count the child", "%ld + %ld ticks",
+	      (long)ticks.tms_cutime, (long)ticks.tms_cstime);
 
 	errno = 0;
 	check_errno(getrusage(7, &child_usage), EINVAL, "getrusage with an unknown who gives EINVAL");
