@@ -11,9 +11,8 @@
 #   libpcap (linked statically from libpcap0.8-dev:arm64; skipped without
 #   it): pcap_activate, pcap_setfilter("icmp"), pcap_next_ex, pcap_stats,
 #   with TPACKET_V3 and in immediate mode with TPACKET_V2.
-# Once Debian's dynamically linked tcpdump runs in the guest (tools/guestrun
-# --deb tcpdump), "tcpdump -i lo -n -c 2 icmp" belongs here too, beside
-# Linux's lines for the same ping.
+# Debian's tcpdump itself, dynamically linked, captures on eth0 beside Linux
+# in tests/test_tcpdump.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=build/test-results/net_packet_ring

@@ -91,6 +91,12 @@ struct resource_limit { uint64_t current, maximum; };
 /* A process's user or group ids, as credentials(7) names them. */
 struct ids { uint32_t real, effective, saved; };
 
+/* Linux allows NGROUPS_MAX (65536) supplementary groups; Strata keeps 32
+ * and answers EINVAL for more.  ids[0..count) are in ascending order, as
+ * Linux's groups_sort leaves them for getgroups. */
+#define SUPPLEMENTARY_GROUPS_MAX 32
+struct supplementary_groups { uint32_t count; uint32_t ids[SUPPLEMENTARY_GROUPS_MAX]; };
+
 struct process {
     pid_t pid, pgid, sid;
     struct process *parent;
@@ -127,6 +133,7 @@ struct process {
     size_t command_line_length;
     struct resource_limit limits[16];
     struct ids user_ids, group_ids;   /* inherited by fork, kept by exec; init's are 0 */
+    struct supplementary_groups supplementary_groups;   /* inherited by fork, kept by exec; init has none */
 };
 
 extern struct task *current;

@@ -121,6 +121,7 @@ struct process *process_allocate(struct process *parent)
         memcpy(process->limits, parent->limits, sizeof(process->limits));
         process->user_ids = parent->user_ids;
         process->group_ids = parent->group_ids;
+        process->supplementary_groups = parent->supplementary_groups;
         if (parent->command_line) {
             process->command_line = kmalloc(parent->command_line_length);
             if (process->command_line) {

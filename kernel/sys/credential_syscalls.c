@@ -3,7 +3,8 @@
  * and a saved id of each kind, inherited by fork.  A process whose effective
  * user id is 0 is privileged (it stands for CAP_SETUID and CAP_SETGID) and may
  * set any id; any other may only set an id to one of its current three, and
- * gets EPERM otherwise.  An argument of -1 leaves that id unchanged.
+ * gets EPERM otherwise.  An argument of -1 leaves that id unchanged.  The
+ * supplementary groups (getgroups, setgroups) are a list only root sets.
  *
  * Nothing else looks at these ids yet: permission checks on files, signals
  * and IPC still allow everything, so a process that drops root keeps
@@ -133,3 +134,49 @@ static long sys_getresgid(uint64_t real, uint64_t effective, uint64_t saved)
     return put_ids(&current->process->group_ids, real, effective, saved);
 }
 SYSCALL(__NR_getresgid, sys_getresgid);
+
+/*
+ * getgroups(2): the supplementary group ids; a size of 0 asks only for their
+ * number, a smaller list than that is EINVAL.
+ */
+static long sys_getgroups(uint64_t size_argument, uint64_t list)
+{
+    const struct supplementary_groups *groups = &current->process->supplementary_groups;
+    int size = (int)size_argument;
+    if (size < 0)
+        return -EINVAL;
+    if (size == 0)
+        return groups->count;
+    if ((uint32_t)size < groups->count)
+        return -EINVAL;
+    if (copy_to_user((void *)list, groups->ids, groups->count * sizeof(groups->ids[0])))
+        return -EFAULT;
+    return groups->count;
+}
+SYSCALL(__NR_getgroups, sys_getgroups);
+
+/*
+ * setgroups(2), privileged only (EPERM), as initgroups(3) calls it when a
+ * program such as tcpdump drops root.  The ids are kept sorted, as Linux's
+ * set_groups sorts them, so getgroups answers in ascending order.
+ */
+static long sys_setgroups(uint64_t size_argument, uint64_t list)
+{
+    int size = (int)size_argument;
+    if (!privileged())
+        return -EPERM;
+    if (size < 0 || size > SUPPLEMENTARY_GROUPS_MAX)
+        return -EINVAL;
+    struct supplementary_groups groups = { .count = (uint32_t)size };
+    if (copy_from_user(groups.ids, (const void *)list, groups.count * sizeof(groups.ids[0])))
+        return -EFAULT;
+    for (uint32_t sorted = 1; sorted < groups.count; sorted++) {
+        uint32_t id = groups.ids[sorted], place = sorted;
+        for (; place > 0 && groups.ids[place - 1] > id; place--)
+            groups.ids[place] = groups.ids[place - 1];
+        groups.ids[place] = id;
+    }
+    current->process->supplementary_groups = groups;
+    return 0;
+}
+SYSCALL(__NR_setgroups, sys_setgroups);

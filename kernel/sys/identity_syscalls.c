@@ -1,5 +1,5 @@
 /* Process identity: process, thread, group and session ids (user and group
- * ids are in credential_syscalls.c). */
+ * ids, supplementary groups too, are in credential_syscalls.c). */
 #include <task.h>
 #include <syscall.h>
 #include <uaccess.h>
@@ -33,11 +33,6 @@ static long sys_set_robust_list(uint64_t head, uint64_t length)
     return 0;
 }
 SYSCALL(__NR_set_robust_list, sys_set_robust_list);
-
-static long sys_getgroups(uint64_t size, uint64_t list) { (void)size, (void)list; return 0; }
-SYSCALL(__NR_getgroups, sys_getgroups);
-static long sys_setgroups(uint64_t size, uint64_t list) { (void)list; return size ? -EPERM : 0; }
-SYSCALL(__NR_setgroups, sys_setgroups);
 
 static long sys_setpgid(uint64_t pid_argument, uint64_t pgid_argument)
 {

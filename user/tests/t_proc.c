@@ -7,7 +7,8 @@
  * set_robust_list(2), ENOSYS for an unknown system call number, and user
  * and group ids: setresuid(2)/getresuid(2) and their group twins, setuid,
  * setreuid, seteuid, what an unprivileged process may set, inheritance by
- * fork and the saved ids after execve.
+ * fork and the saved ids after execve; setgroups(2)/getgroups(2), as
+ * initgroups(3) uses them when tcpdump drops root.
  *
  * The program re-executes itself (/proc/self/exe) with argv[1] naming a
  * child mode; in child modes it prints nothing and reports through its
@@ -15,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <elf.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -395,6 +397,49 @@ static int ids_fork_and_exec(void *arg)
 	return 3;
 }
 
+static int groups_inherit_child(void *arg)
+{
+	(void)arg;
+	gid_t groups[4] = { 0 };
+	return getgroups(4, groups) == 3 && groups[0] == 100 && groups[1] == 200 &&
+			       groups[2] == 300
+		       ? 0 : 1;
+}
+
+/* setgroups keeps the list sorted (Linux's groups_sort), getgroups wants
+ * room for all of it, fork inherits it, /proc/self/status shows it, and
+ * only a privileged process may set it. */
+static int groups_set_and_drop(void *arg)
+{
+	(void)arg;
+	gid_t set[3] = { 300, 100, 200 }, got[3] = { 0 };
+	if (setgroups(3, set) != 0 || getgroups(0, NULL) != 3)
+		return 1;
+	if (getgroups(2, got) != -1 || errno != EINVAL)
+		return 2;
+	if (getgroups(3, got) != 3 || got[0] != 100 || got[1] != 200 || got[2] != 300)
+		return 3;
+	int status = run_in_child(groups_inherit_child, NULL);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return 4;
+	char status_text[4096] = { 0 };
+	FILE *file = fopen("/proc/self/status", "r");
+	if (!file)
+		return 5;
+	size_t length = fread(status_text, 1, sizeof(status_text) - 1, file);
+	fclose(file);
+	status_text[length] = '\0';
+	if (!strstr(status_text, "\nGroups:\t100 200 300 \n"))
+		return 6;
+	if (setgroups(0, NULL) != 0 || getgroups(0, NULL) != 0)
+		return 7;
+	if (setresuid(1000, 1000, 1000) != 0)
+		return 8;
+	if (setgroups(1, set) != -1 || errno != EPERM || setgroups(0, NULL) != -1 || errno != EPERM)
+		return 9;
+	return 0;
+}
+
 static void test_ids(void)
 {
 	if (getuid() != 0 || geteuid() != 0) {
@@ -407,6 +452,8 @@ static void test_ids(void)
 		     "seteuid(0) from a saved 0, setuid sets all three ids when privileged");
 	check_exited(run_in_child(ids_fork_and_exec, NULL), 42,
 		     "ids are inherited by fork; execve copies the effective ids to the saved ones");
+	check_exited(run_in_child(groups_set_and_drop, NULL), 0,
+		     "setgroups sorts, getgroups wants room, fork inherits, only root sets them");
 	uid_t r = 1, e = 1, s = 1;
 	check(getresuid(&r, &e, &s) == 0 && r == 0 && e == 0 && s == 0,
 	      "the parent's ids are untouched by its children", "got %u %u %u", r, e, s);

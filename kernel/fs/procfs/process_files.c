@@ -130,9 +130,14 @@ static int show_status(struct process *process, struct procfs_text *text)
                   process->pid, process->pid, parent_pid(process));
     /* Real, effective, saved and file-system ids; the last follows the effective one. */
     const struct ids *user = &process->user_ids, *group = &process->group_ids;
-    procfs_printf(text, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t\n",
+    procfs_printf(text, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
                   user->real, user->effective, user->saved, user->effective, group->real,
                   group->effective, group->saved, group->effective, FILES_MAX);
+    /* Space-separated, then one space more, even for none ("Groups:\t \n"), as Linux 6.1. */
+    const struct supplementary_groups *groups = &process->supplementary_groups;
+    for (uint32_t index = 0; index < groups->count; index++)
+        procfs_printf(text, index ? " %u" : "%u", groups->ids[index]);
+    procfs_printf(text, " \n");
     /* Like Linux, only processes with an address space report memory. */
     if (process->address_space) {
         struct address_space *space = process->address_space;
