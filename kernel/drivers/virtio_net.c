@@ -66,6 +66,7 @@ struct virtio_net {
     bool large_receive;                 /* GUEST_TSO4 with MRG_RXBUF negotiated */
     uint32_t receive_buffer_size;       /* of each buffer offered */
     uint16_t receive_buffers_wanted;    /* offered at once, at most the ring's size */
+    bool receive_unnotified;            /* buffers offered since the last notification */
 };
 
 static bool negotiated(const struct virtio_net *net, unsigned feature)
@@ -73,17 +74,22 @@ static bool negotiated(const struct virtio_net *net, unsigned feature)
     return net->device->features & (1ULL << feature);
 }
 
-/* Offers buffer to the device; false (buffer not taken) when the queue is full. */
+/* Offers buffer to the device; false (buffer not taken) when the queue is
+ * full.  The device hears of it at receive_refill's notification: one that
+ * found no buffers waits for that (2.6.13), however many are offered. */
 static bool receive_offer(struct virtio_net *net, struct pbuf *buffer)
 {
-    return !virtqueue_add(&net->receive_queue, virt_to_phys(buffer->data), net->receive_buffer_size,
-                          true, buffer);
+    if (virtqueue_add(&net->receive_queue, virt_to_phys(buffer->data), net->receive_buffer_size,
+                      true, buffer))
+        return false;
+    net->receive_unnotified = true;
+    return true;
 }
 
-/* Offers empty pbufs until the device holds as many as it should (or memory runs out). */
+/* Offers empty pbufs until the device holds as many as it should (or
+ * memory runs out), then tells it of every buffer offered since last time. */
 static void receive_refill(struct virtio_net *net)
 {
-    bool added = false;
     struct virtqueue *queue = &net->receive_queue;
     while (queue->free_count && queue->size - queue->free_count < net->receive_buffers_wanted) {
         struct pbuf *buffer = pbuf_alloc(PBUF_RAW, net->receive_buffer_size);
@@ -93,10 +99,11 @@ static void receive_refill(struct virtio_net *net)
             pbuf_put(buffer);
             break;
         }
-        added = true;
     }
-    if (added)
+    if (net->receive_unnotified) {
+        net->receive_unnotified = false;
         virtqueue_notify(queue);
+    }
 }
 
 /*
