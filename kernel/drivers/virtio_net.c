@@ -50,10 +50,13 @@
  * and bytes together, so that the host's largest GSO packet (Linux caps a
  * tap's at 64 KiB, gso_max_size, headers included) lands whole in one. */
 #define LARGE_RECEIVE_BUFFER_SIZE (65536 - sizeof(struct pbuf))
-/* 4 MiB of them: as many bytes as Linux's ring of 256 mergeable buffers
- * holds in full-sized GSO packets, several times the receive window's
- * worth in flight at once.  The rest of the 256-entry ring stays empty. */
-#define LARGE_RECEIVE_BUFFERS 64
+/* At most 4 MiB of them, several times a receive window's worth in flight,
+ * and at most a sixteenth of the memory: a guest booted with little keeps
+ * it for its programs (the host's packets then wait in the device).  The
+ * rest of the 256-entry ring stays empty. */
+#define LARGE_RECEIVE_BUFFERS_MAX 64
+#define LARGE_RECEIVE_MEMORY_SHARE 16
+#define LARGE_RECEIVE_BUFFERS_MIN 4
 #define QUEUE_SIZE_MAX 256
 #define TSO_FRAME_MAX (65536 - 512)
 _Static_assert(sizeof(struct virtio_net_header) <= PBUF_LINK_HEADROOM,
@@ -360,7 +363,12 @@ static int virtio_net_probe(struct virtio_device *device)
     device->driver = net;
     net->large_receive = negotiated(net, VIRTIO_NET_F_GUEST_TSO4);
     net->receive_buffer_size = net->large_receive ? LARGE_RECEIVE_BUFFER_SIZE : RECEIVE_BUFFER_SIZE;
-    net->receive_buffers_wanted = net->large_receive ? LARGE_RECEIVE_BUFFERS : QUEUE_SIZE_MAX;
+    net->receive_buffers_wanted = QUEUE_SIZE_MAX;
+    if (net->large_receive) {
+        size_t affordable = page_total_count() * PAGE_SIZE / LARGE_RECEIVE_MEMORY_SHARE / 65536;
+        net->receive_buffers_wanted = (uint16_t)MAX(LARGE_RECEIVE_BUFFERS_MIN,
+                                                    MIN(LARGE_RECEIVE_BUFFERS_MAX, affordable));
+    }
     if ((error = virtqueue_setup(device, &net->receive_queue, VIRTIO_NET_RECEIVE_QUEUE,
                                  QUEUE_SIZE_MAX)) ||
         (error = virtqueue_setup(device, &net->transmit_queue, VIRTIO_NET_TRANSMIT_QUEUE,
