@@ -33,6 +33,7 @@ int netif_register(struct netif *netif)
     list_init(&netif->multicast_groups);
     pbuf_queue_init(&netif->transmit_queue, SIZE_MAX);
     netif->transmit_ready = false;
+    netif->receive_stalled = false;
     list_push_back(&netifs, &netif->node);
     net_log("netif: %s registered as index %d\n", netif->name, netif->index);
     return 0;
@@ -94,6 +95,14 @@ void netif_receive(struct netif *netif, struct pbuf *frame)
     net_context_wake();
 }
 
+bool netif_receive_full(struct netif *netif)
+{
+    if (backlog_count < RECEIVE_BACKLOG)
+        return false;
+    netif->receive_stalled = true;
+    return true;
+}
+
 size_t netif_deliver_queued(void)
 {
     size_t delivered = 0;
@@ -103,6 +112,15 @@ size_t netif_deliver_queued(void)
         backlog_count--;
         netif_deliver(frame->netif, frame);
         delivered++;
+    }
+    /* The frames a driver held back go to the backlog now; they are
+     * delivered on the net thread's next pass (netif_receive wakes it). */
+    list_for_each(node, &netifs) {
+        struct netif *netif = container_of(node, struct netif, node);
+        if (netif->receive_stalled) {
+            netif->receive_stalled = false;
+            netif->ops->receive_resume(netif);
+        }
     }
     return delivered;
 }

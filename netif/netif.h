@@ -68,6 +68,10 @@ struct netif_operations {
     void (*transmit_done)(struct netif *netif);
     /* Optional: the device should pass frames for any address. */
     void (*set_promiscuous)(struct netif *netif, bool on);
+    /* Optional, in the network context: the backlog has room again after
+     * netif_receive_full told this driver it had none; take the frames the
+     * device holds.  A driver that asks netif_receive_full must have it. */
+    void (*receive_resume)(struct netif *netif);
 };
 
 struct netif {
@@ -102,6 +106,7 @@ struct netif {
     struct list_node node;
     struct pbuf_queue transmit_queue;       /* frames waiting for room in the device */
     bool transmit_ready;                    /* netif_transmit_ready was called */
+    bool receive_stalled;                   /* netif_receive_full said full: resume owed */
 };
 
 /* Assigns the index, links the netif in; 0, -EINVAL (no name, no
@@ -116,8 +121,16 @@ uint32_t netif_flags(const struct netif *netif);
 /* From a driver (any context): the link went up or down. */
 void netif_carrier_set(struct netif *netif, bool on);
 
-/* From a driver (any context): queue a received frame for the net thread. */
+/* From a driver (any context): queue a received frame for the net thread.
+ * A full backlog drops it (counted in receive_dropped). */
 void netif_receive(struct netif *netif, struct pbuf *frame);
+/* From a driver (any context), before it takes the next received frame from
+ * its device: true when the backlog is full.  The driver then leaves the
+ * frames in the device, which stops and makes its sender wait instead of
+ * having this host drop what it already received (the backpressure Linux's
+ * NAPI budget gives); the network context calls ops->receive_resume once it
+ * has emptied the backlog. */
+bool netif_receive_full(struct netif *netif);
 /* From the stack (network context): show to taps, then to the driver.
  * Consumes frame; 0, -ENETDOWN (not UP), -ENOBUFS (transmit queue full)
  * or the driver's error; every error is counted in transmit_dropped. */

@@ -26,6 +26,7 @@ static struct pbuf *pbuf_allocate_buffer(size_t size)
     pbuf->account = NULL;
     pbuf->charge = 0;
     pbuf->checksum_verified = false;
+    pbuf->checksum_partial = false;
     pbuf->gso_size = 0;
     live_pbufs++;
     return pbuf;
@@ -91,6 +92,7 @@ struct pbuf *pbuf_copy(const struct pbuf *pbuf)
     copy->netif = pbuf->netif;
     copy->timestamp_ms = pbuf->timestamp_ms;
     copy->checksum_verified = pbuf->checksum_verified;
+    copy->checksum_partial = pbuf->checksum_partial;
     copy->gso_size = pbuf->gso_size;
     return copy;
 }

@@ -85,6 +85,11 @@ struct pbuf {
     /* Received: the device vouched for the TCP/UDP checksum (Linux's
      * CHECKSUM_UNNECESSARY), which input then does not compute. */
     bool checksum_verified;
+    /* Received: the TCP/UDP checksum field holds only the pseudo-header's
+     * sum, because the frame comes from the host's own stack (virtio's
+     * NEEDS_CSUM, Linux's CHECKSUM_PARTIAL); checksum_verified is then
+     * true as well.  Packet sockets report it (TP_STATUS_CSUMNOTREADY). */
+    bool checksum_partial;
     /* To send: a TCP frame larger than the MTU that the device cuts into
      * segments of gso_size payload bytes (TCP segmentation offload); its
      * TCP checksum is then the pseudo-header's sum only, which the device

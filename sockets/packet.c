@@ -37,6 +37,19 @@ struct packet_socket {
 
 static struct packet_socket *packet_of(struct socket *socket) { return socket->private; }
 
+/* What Linux's packet_rcv and tpacket_rcv add to tp_status about the
+ * checksum: a frame whose TCP/UDP checksum is still partial (received so
+ * from the host's stack, or one of ours the device will complete) is "not
+ * ready"; a received one the device vouched for is "valid". */
+static uint32_t packet_checksum_status(const struct pbuf *frame)
+{
+    if (frame->checksum_partial || frame->gso_size)
+        return TP_STATUS_CSUMNOTREADY;
+    if (frame->packet_type != PBUF_OUTGOING && frame->checksum_verified)
+        return TP_STATUS_CSUM_VALID;
+    return 0;
+}
+
 static void packet_frame(struct netif_tap *tap, struct netif *netif, struct pbuf *frame)
 {
     struct packet_socket *packet = container_of(tap, struct packet_socket, tap);
@@ -78,6 +91,7 @@ static void packet_frame(struct netif_tap *tap, struct netif *netif, struct pbuf
                       .sll_ifindex = netif->index, .sll_hatype = netif->type,
                       .sll_pkttype = frame->packet_type, .sll_halen = ETHERNET_ADDRESS_SIZE },
             .losing = packet->drops != 0,
+            .checksum_status = packet_checksum_status(frame),
         };
         memcpy(ring_frame.link.sll_addr, eth->source, ETHERNET_ADDRESS_SIZE);
         stored = packet_ring_store(packet->ring, &ring_frame);
@@ -89,6 +103,7 @@ static void packet_frame(struct netif_tap *tap, struct netif *netif, struct pbuf
             .ifindex = netif->index,
             .packet_type = frame->packet_type,
             .protocol = eth->type,
+            .checksum_status = packet_checksum_status(frame),
         };
         memcpy(info.hardware_source, eth->source, ETHERNET_ADDRESS_SIZE);
         stored = socket_queue_push(&packet->queue, frame, &info,
@@ -248,9 +263,8 @@ static ssize_t packet_recvmsg(struct socket *socket, struct socket_message *mess
     memcpy(message->address, &link, sizeof(link));
     message->address_length = offsetof(struct sockaddr_link, address) + link.halen;
     if (packet->auxdata) {
-        /* Linux's packet_recvmsg: no checksum offload here, so only TP_STATUS_USER. */
         struct tpacket_auxdata auxdata = {
-            .tp_status = TP_STATUS_USER,
+            .tp_status = TP_STATUS_USER | entry->checksum_status,
             .tp_len = entry->full_length,
             .tp_snaplen = entry->length,
             .tp_net = socket->type == SOCK_DGRAM ? 0 : ETH_HEADER_SIZE,

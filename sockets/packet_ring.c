@@ -343,7 +343,7 @@ bool packet_ring_store(struct packet_ring *ring, const struct packet_ring_frame 
     }
     default: {
         struct tpacket3_hdr *header = (struct tpacket3_hdr *)slot;
-        header->tp_status |= TP_STATUS_USER;
+        header->tp_status |= TP_STATUS_USER | frame->checksum_status;
         header->tp_len = frame->length;
         header->tp_snaplen = snap;
         header->tp_mac = (uint16_t)mac;
@@ -358,7 +358,7 @@ bool packet_ring_store(struct packet_ring *ring, const struct packet_ring_frame 
     memcpy(slot + TPACKET_ALIGN(header_size), &frame->link, sizeof(frame->link));
     if (ring->version == TPACKET_V3)
         return true;   /* the user sees it when its block closes */
-    uint32_t status = TP_STATUS_USER | (frame->losing ? TP_STATUS_LOSING : 0);
+    uint32_t status = TP_STATUS_USER | (frame->losing ? TP_STATUS_LOSING : 0) | frame->checksum_status;
     if (ring->version == TPACKET_V1)
         __atomic_store_n(&((struct tpacket_hdr *)slot)->tp_status, status, __ATOMIC_RELEASE);
     else

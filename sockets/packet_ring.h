@@ -55,6 +55,7 @@ struct packet_ring_frame {
     uint32_t link_header_length;        /* bytes before the network header: 14, or 0 for SOCK_DGRAM */
     struct sockaddr_ll link;            /* written after the header */
     bool losing;                        /* drops not yet read by PACKET_STATISTICS (TP_STATUS_LOSING) */
+    uint32_t checksum_status;           /* packet_checksum_status's bits, added to tp_status */
 };
 
 /*

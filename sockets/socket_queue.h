@@ -25,6 +25,7 @@ struct socket_packet {
     uint8_t packet_type;                /* enum pbuf_packet_type (packet sockets) */
     uint16_t protocol;                  /* ethertype, network order (packet sockets) */
     uint8_t hardware_source[6];         /* (packet sockets) */
+    uint32_t checksum_status;           /* (packet sockets) TP_STATUS_CSUM* for PACKET_AUXDATA */
 };
 
 struct socket_queue {

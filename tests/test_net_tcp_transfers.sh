@@ -54,6 +54,7 @@ inside() {
         echo '== server'; ${server_ops:+tcp_xfer server $guest_port $count}
         echo \"status \$?\"
         $drain
+        echo \"received \$(sed -n 's/^ *eth0: *//p' /proc/net/dev | awk '{ print \$1, \$2 }')\"
         echo \"transmitted \$(sed -n 's/^ *eth0: *//p' /proc/net/dev | awk '{ print \$9, \$10 }')\"
         echo '== end'" >"$out/guest.out" 2>"$out/guest.err" &
     local guest_pid=$!
@@ -148,10 +149,15 @@ check "the guest's client and server exited 0" \
 check "the guest ran its script to the end and exited 0" grep -qx "guest status 0" "$out/guest.out"
 # Through the tap (no impairment: the bridge's dgram netdev offers no
 # offloads) the guest's frames average more than an Ethernet frame's 1514
-# bytes: TCP segmentation offload cut its 32 MiB sends, as Linux's do.
+# bytes each way: TCP segmentation offload cut its 32 MiB sends, as
+# Linux's do, and large receive took the host's GSO packets whole (Linux
+# counts them whole in /proc/net/dev too).
 if [ -z "$impair" ] && [[ "$client_sizes $server_sizes" == *33554432* ]]; then
     read -r bytes frames < <(sed -n 's/^transmitted //p' "$out/guest.out")
     check "the guest sent ${bytes:-?} bytes in ${frames:-?} frames: segmentation offload" \
+        test -n "${frames:-}" -a "${frames:-0}" -gt 0 -a $((${bytes:-0} / ${frames:-1})) -gt 1514
+    read -r bytes frames < <(sed -n 's/^received //p' "$out/guest.out")
+    check "the guest received ${bytes:-?} bytes in ${frames:-?} frames: large receive" \
         test -n "${frames:-}" -a "${frames:-0}" -gt 0 -a $((${bytes:-0} / ${frames:-1})) -gt 1514
 fi
 if ! checks_summary; then

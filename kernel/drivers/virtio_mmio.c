@@ -109,7 +109,8 @@ int virtio_mmio_probe_all(uint32_t device_id, int (*probe)(struct virtio_device 
     return found;
 }
 
-int virtio_negotiate(struct virtio_device *device, uint64_t wanted, uint64_t required)
+int virtio_negotiate(struct virtio_device *device, uint64_t wanted, uint64_t required,
+                     uint64_t (*drop_unusable)(uint64_t features))
 {
     /* 3.1.1: reset, then ACKNOWLEDGE and DRIVER. */
     write_register(device, MMIO_STATUS, 0);
@@ -128,6 +129,8 @@ int virtio_negotiate(struct virtio_device *device, uint64_t wanted, uint64_t req
         return -ENODEV;
     }
     device->features = offered & wanted;
+    if (drop_unusable)
+        device->features = drop_unusable(device->features);
     for (uint32_t word = 0; word < 2; word++) {
         write_register(device, MMIO_DRIVER_FEATURES_SELECT, word);
         write_register(device, MMIO_DRIVER_FEATURES, (uint32_t)(device->features >> (32 * word)));

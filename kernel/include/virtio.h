@@ -88,10 +88,13 @@ int virtio_mmio_probe_all(uint32_t device_id, int (*probe)(struct virtio_device 
 
 /*
  * Resets the device and negotiates features (3.1.1 steps 1-6): the driver
- * takes (offered & wanted); fails with -ENODEV when a required bit is not
- * offered or the device refuses FEATURES_OK.  required must be in wanted.
+ * takes (offered & wanted), less what drop_unusable (if not NULL) removes
+ * from it: features that are of use only together, for instance.  Fails
+ * with -ENODEV when a required bit is not offered or the device refuses
+ * FEATURES_OK.  required must be in wanted and survive drop_unusable.
  */
-int virtio_negotiate(struct virtio_device *device, uint64_t wanted, uint64_t required);
+int virtio_negotiate(struct virtio_device *device, uint64_t wanted, uint64_t required,
+                     uint64_t (*drop_unusable)(uint64_t features));
 /* Allocates queue index with at most max_size entries and hands it to the device. */
 int virtqueue_setup(struct virtio_device *device, struct virtqueue *queue, uint16_t index,
                     uint16_t max_size);

@@ -6,6 +6,7 @@
 /* Feature bits (5.1.3). */
 #define VIRTIO_NET_F_CSUM       0
 #define VIRTIO_NET_F_GUEST_CSUM 1
+#define VIRTIO_NET_F_GUEST_TSO4 7
 #define VIRTIO_NET_F_HOST_TSO4  11
 #define VIRTIO_NET_F_MAC       5
 #define VIRTIO_NET_F_MRG_RXBUF 15
@@ -38,6 +39,7 @@ _Static_assert(sizeof(struct virtio_net_header) == 12, "virtio-net header is 12 
 /* Header flags (5.1.6). */
 #define VIRTIO_NET_HDR_F_NEEDS_CSUM 1   /* checksum left partial (from the host's stack) */
 #define VIRTIO_NET_HDR_F_DATA_VALID 2   /* the device checked the checksum */
+#define VIRTIO_NET_HDR_GSO_NONE 0
 #define VIRTIO_NET_HDR_GSO_TCPV4 1      /* gso_type: cut into TCP/IPv4 segments */
 
 #endif

@@ -109,6 +109,8 @@ def judge(checks, who, run, document, status):
         checks.check(f"{who}, {run}: jitter reported",
                      isinstance(total.get("jitter_ms"), (int, float)) and total["jitter_ms"] >= 0,
                      f"jitter_ms {total.get('jitter_ms')}")
+        if lost is None:
+            return [f"{who}, udp: no figures"]
         return [f"{who}, udp: {total.get('bits_per_second', 0) / 1e6:.1f} Mbit/s, "
                 f"lost {total.get('lost_packets')}/{total.get('packets')} ({lost:.2f}%), "
                 f"jitter {total.get('jitter_ms', 0):.3f} ms"]
@@ -168,6 +170,9 @@ def main():
         checks.check(f"guest server, {run}: the guest's iperf3 -s -1 exits 0",
                      server_status == 0, f"status {server_status}")
     checks.check("the guest script ran to its end", "end" in sections)
+    drops = re.search(r"^eth0 receive drops (\d+)$", sections.get("end", ""), re.M)
+    checks.check("the guest dropped none of the frames it received (eth0 in /proc/net/dev)",
+                 drops and drops.group(1) == "0", drops.group(1) if drops else "no count")
     guest_status = re.search(r"^guest status (\d+)$", sections.get("end", ""), re.M)
     checks.check("the guest exited with status 0", guest_status and guest_status.group(1) == "0")
     for figure in figures:
