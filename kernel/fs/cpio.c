@@ -211,8 +211,10 @@ void initramfs_unpack(const void *archive, size_t size)
             offset = ALIGN_UP(data_offset + data_size, 4);
             continue;
         }
-        /* Names are relative ("bin/sh", "./bin/sh"); make them absolute. */
-        while (name_size > 1 && (name[0] == '/' || (name[0] == '.' && name[1] == '/'))) {
+        /* Names are relative ("bin/sh", "./bin/sh"); make them absolute.  name_size
+         * counts the name's NUL, which a corrupt "./" may lack: keep one byte. */
+        while (name_size > 1 &&
+               (name[0] == '/' || (name_size > 2 && name[0] == '.' && name[1] == '/'))) {
             size_t skip = name[0] == '/' ? 1 : 2;
             name += skip;
             name_size -= skip;
