@@ -130,7 +130,9 @@ int elf_load(struct address_space *space, struct file *file, const Elf64_Ehdr *h
                                   ALIGN_DOWN(segment->p_offset, PAGE_SIZE));
         if (!error && end > file_end)
             error = area_map(space, file_end, end, protection, 0);
-        for (uint64_t page = start; page < end && !error; page += PAGE_SIZE)
+        /* Only the pages the file covers: the bss past them is demand-zero,
+         * and a segment may claim terabytes of it. */
+        for (uint64_t page = start; page < MIN(end, file_end) && !error; page += PAGE_SIZE)
             error = load_segment_page(space, file, page, segment, image->bias, protection);
         /* The program headers live in the segment that covers their file offset. */
         if (header->e_phoff >= segment->p_offset &&
