@@ -96,6 +96,15 @@ static int choose_bias(struct address_space *space, const Elf64_Ehdr *header,
     return 0;
 }
 
+/* Does the segment, moved by bias, end below the mmap region's top?  Each
+ * term is checked apart: their sum may wrap past 2^64 (p_memsz ~0 did). */
+static bool segment_fits(const Elf64_Phdr *segment, uint64_t bias)
+{
+    uint64_t top = USER_MMAP_TOP;
+    return segment->p_vaddr < top && segment->p_memsz < top - segment->p_vaddr &&
+           bias < top - segment->p_vaddr - segment->p_memsz;
+}
+
 int elf_load(struct address_space *space, struct file *file, const Elf64_Ehdr *header,
                     const Elf64_Phdr *segments, bool interpreter, struct elf_image *image)
 {
@@ -109,7 +118,7 @@ int elf_load(struct address_space *space, struct file *file, const Elf64_Ehdr *h
             continue;
         if (segment->p_filesz > segment->p_memsz ||
             (segment->p_offset & (PAGE_SIZE - 1)) != (segment->p_vaddr & (PAGE_SIZE - 1)) ||
-            segment->p_vaddr + segment->p_memsz + image->bias >= USER_MMAP_TOP) {
+            !segment_fits(segment, image->bias)) {
             error = -ENOEXEC;
             break;
         }
