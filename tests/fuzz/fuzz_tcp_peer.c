@@ -14,22 +14,29 @@
  *
  * Input: one byte for the first connection's SYN options (bit 0 SACK
  * permitted, bit 1 window scale by the high nibble, bit 3 MSS 536 instead
- * of 1460), then records, each an operation byte (low 3 bits the kind, the
- * rest the endpoint, modulo 4) and its arguments (big-endian):
+ * of 1460), then records, each an operation byte (bits 0-2 the kind, bits
+ * 3-4 the endpoint, bits 5-7 a segment's bases) and its arguments
+ * (big-endian):
  *
- *   0, 1, 2, 6, 7  a segment: flags (1), seq offset (2, signed) from what
- *                  the stack last acknowledged on this endpoint, ack offset
- *                  (2, signed) from the highest sequence number it sent,
- *                  window (2), options length (1, at most 40) and the
- *                  options, payload length (2, at most 1500; the bytes are
- *                  a pattern); kind 7's checksum is wrong
+ *   0, 1, 2, 6, 7  a segment: flags (1), seq offset (2, signed) from the
+ *                  peer's next sequence number (bit 5: from the stack's
+ *                  last ACK), ack offset (2, signed) from the highest
+ *                  sequence number the stack sent (bit 6: from the peer's
+ *                  last ACK, for duplicate ACKs), window (2), options
+ *                  length (1, at most 40) and the options (bit 7: the
+ *                  edges of SACK blocks are offsets from the peer's last
+ *                  ACK), payload length (2, at most 1500; the bytes are a
+ *                  pattern); kind 7's checksum is wrong
  *   3              a clock step (1): 0x80 | ms for up to 127 ms, else 2^n ms
- *   4              the application (1): send (2 more: length), read all,
- *                  shutdown, close, abort, accept, TCP_NODELAY or
- *                  SO_KEEPALIVE on
+ *   4              the application (1, modulo 9): send (2 more: length),
+ *                  read all (and /proc/net/tcp), shutdown, close, abort, accept, TCP_NODELAY
+ *                  on, SO_KEEPALIVE on, send with MSG_MORE (2 more)
  *   5              an ICMP error about the last segment the stack sent on
  *                  the endpoint: type (1), code (1), next-hop MTU (2)
  *
+ * After each record the target asks every connection it holds what a
+ * socket's poll and getsockopt(TCP_INFO) ask (readable bytes, send space,
+ * end of stream, tcp_get_info).
  * An input ends with everything aborted and every timer run out; nothing
  * may leak (fuzz_stack.h).
  */
@@ -42,6 +49,10 @@
 #define PAYLOAD_MAX 1500         /* with 40 bytes of options, what inject_tcp holds */
 #define SEND_MAX 100000
 #define QUOTE_SIZE (20 + 8)         /* an ICMP error quotes the IP header and 8 bytes */
+#define SEQ_FROM_STACK_ACK 0x20     /* operation bits: a segment's bases */
+#define ACK_FROM_PEER_ACK 0x40
+#define SACK_FROM_PEER_ACK 0x80
+#define OPTION_SACK 5
 
 struct endpoint {
     uint16_t peer_port, our_port;   /* host order; our_port 0: not known yet */
@@ -50,6 +61,8 @@ struct endpoint {
     uint32_t stack_acknowledged;    /* the last ACK the stack sent */
     uint32_t stack_highest;         /* the highest sequence number it sent, + 1 */
     uint8_t quote[QUOTE_SIZE];      /* its last segment's first bytes */
+    uint32_t peer_next;             /* the peer's next sequence number */
+    uint32_t peer_acknowledged;     /* the last ACK the peer sent */
 };
 
 static struct endpoint endpoints[ENDPOINTS];
@@ -123,7 +136,34 @@ static void watch_transmitted(void)
     }
 }
 
-static void segment(struct endpoint *endpoint, struct input *input, bool corrupt)
+static void put32(uint8_t *p, uint32_t value)
+{
+    p[0] = (uint8_t)(value >> 24);
+    p[1] = (uint8_t)(value >> 16);
+    p[2] = (uint8_t)(value >> 8);
+    p[3] = (uint8_t)value;
+}
+
+/* Moves the edges of the SACK blocks (RFC 2018 3) in options by base, so
+ * that the fuzzer's small offsets become blocks the stack looks at. */
+static void rebase_sack_blocks(uint8_t *options, size_t length, uint32_t base)
+{
+    for (size_t i = 0; i < length;) {
+        if (options[i] <= 1) {            /* end of options, no-operation */
+            i++;
+            continue;
+        }
+        if (i + 1 >= length || options[i + 1] < 2)
+            return;
+        size_t size = options[i + 1];
+        if (options[i] == OPTION_SACK)
+            for (size_t edge = i + 2; edge + 4 <= MIN(i + size, length); edge += 4)
+                put32(options + edge, get32(options + edge) + base);
+        i += size;
+    }
+}
+
+static void segment(struct endpoint *endpoint, struct input *input, uint8_t operation)
 {
     uint8_t flags, options_length;
     uint16_t seq_offset, ack_offset, window, payload_length;
@@ -139,17 +179,26 @@ static void segment(struct endpoint *endpoint, struct input *input, bool corrupt
         payload[i] = (uint8_t)i;
     if (!endpoint->our_port)
         return;     /* the active connection's port is known from its SYN */
-    uint32_t seq_base = endpoint->heard && endpoint->stack_acknowledged ? endpoint->stack_acknowledged
-                                                                        : PEER_ISN;
+    uint32_t seq_base = operation & SEQ_FROM_STACK_ACK ? endpoint->stack_acknowledged
+                                                       : endpoint->peer_next;
+    uint32_t ack_base = operation & ACK_FROM_PEER_ACK ? endpoint->peer_acknowledged
+                                                      : endpoint->stack_highest;
+    uint32_t seq = seq_base + (uint32_t)(int16_t)seq_offset;
+    uint32_t ack = ack_base + (uint32_t)(int16_t)ack_offset;
+    if (operation & SACK_FROM_PEER_ACK)
+        rebase_sack_blocks(options, options_length, endpoint->peer_acknowledged);
     inject_tcp(&(struct test_segment){
-        .seq = seq_base + (uint32_t)(int16_t)seq_offset,
-        .ack = endpoint->stack_highest + (uint32_t)(int16_t)ack_offset,
-        .flags = flags, .window = window,
+        .seq = seq, .ack = ack, .flags = flags, .window = window,
         .options = options, .options_length = options_length & ~3u,
         .payload = payload, .length = payload_length,
         .source_port = endpoint->peer_port, .destination_port = endpoint->our_port,
-        .corrupt_checksum = corrupt,
+        .corrupt_checksum = (operation & 7) == 7,
     });
+    uint32_t end = seq + payload_length + !!(flags & TCP_FLAG_SYN) + !!(flags & TCP_FLAG_FIN);
+    if (after(end, endpoint->peer_next))
+        endpoint->peer_next = end;
+    if (flags & TCP_FLAG_ACK)
+        endpoint->peer_acknowledged = ack;
 }
 
 static void clock_step(struct input *input)
@@ -180,7 +229,7 @@ static void application(struct endpoint *endpoint, struct input *input)
     if (!take8(input, &action))
         return;
     struct tcp_pcb *pcb = endpoint->pcb;
-    switch (action % 8) {
+    switch (action % 9) {
     case 0:
         if (take16(input, &length) && pcb)
             tcp_send(pcb, buffer, (size_t)length * 2);
@@ -188,6 +237,7 @@ static void application(struct endpoint *endpoint, struct input *input)
     case 1:
         while (pcb && tcp_receive(pcb, buffer, sizeof(buffer)) > 0)
             ;
+        tcp_pcb_format((char *)buffer, sizeof(buffer));
         break;
     case 2:
         if (pcb)
@@ -210,10 +260,31 @@ static void application(struct endpoint *endpoint, struct input *input)
         if (pcb)
             tcp_set_nodelay(pcb, true);
         break;
-    default:
+    case 7:
         if (pcb)
             tcp_set_keepalive(pcb, true);
         break;
+    default:
+        if (take16(input, &length) && pcb)
+            tcp_send_more(pcb, buffer, length);
+        break;
+    }
+}
+
+/* What poll, FIONREAD, SIOCOUTQ and getsockopt(TCP_INFO) ask of a
+ * connection; a getter must cope with every state. */
+static void ask_everything(void)
+{
+    for (int i = 0; i < ENDPOINTS; i++) {
+        const struct tcp_pcb *pcb = endpoints[i].pcb;
+        struct tcp_pcb_info info;
+        if (!pcb)
+            continue;
+        tcp_get_info(pcb, &info);
+        if (tcp_readable_bytes(pcb) > pcb->receive.size || tcp_send_space(pcb) > pcb->send.size ||
+            tcp_unsent_bytes(pcb) > pcb->send.length)
+            fuzz_stack_finding("a TCP getter answers more than its ring holds");
+        tcp_at_end_of_stream(pcb);
     }
 }
 
@@ -252,6 +323,7 @@ static void open_connections(uint8_t syn_options)
     for (int i = 0; i < ENDPOINTS; i++) {
         endpoints[i].peer_port = (uint16_t)(PEER_PORT + i);
         endpoints[i].our_port = OUR_PORT;
+        endpoints[i].peer_next = PEER_ISN;
     }
     struct endpoint *first = &endpoints[0];
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN, .window = 65535,
@@ -259,6 +331,8 @@ static void open_connections(uint8_t syn_options)
     watch_transmitted();
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = first->stack_highest,
                                        .flags = TCP_FLAG_ACK, .window = 65535 });
+    first->peer_next = PEER_ISN + 1;
+    first->peer_acknowledged = first->stack_highest;
     accept_one();
     if (!first->pcb)
         fuzz_stack_finding("a valid handshake did not give an accepted connection");
@@ -292,14 +366,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_stack_begin_input(open_listener);
     open_connections(syn_options);
     while (take8(&input, &operation)) {
-        struct endpoint *endpoint = &endpoints[(operation >> 3) % ENDPOINTS];
+        struct endpoint *endpoint = &endpoints[(operation >> 3) & (ENDPOINTS - 1)];
         switch (operation & 7) {
         case 3: clock_step(&input); break;
         case 4: application(endpoint, &input); break;
         case 5: icmp_error(endpoint, &input); break;
-        default: segment(endpoint, &input, (operation & 7) == 7); break;
+        default: segment(endpoint, &input, operation); break;
         }
         watch_transmitted();
+        ask_everything();
     }
     close_everything();
     fuzz_stack_run_timers_out();
