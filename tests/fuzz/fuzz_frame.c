@@ -15,6 +15,10 @@
  * IPv4 header checksum and bit 1 the transport checksum (TCP, UDP, ICMP,
  * IGMP) of an unfragmented datagram, so that mutations reach past the
  * checksum checks; the seeds (fixtures' frames) come with 0, as made.
+ * Bit 2 sends an IPv4 datagram as fragments of 8 x (1 + control >> 3)
+ * bytes, in order (RFC 791 3.2's rules), so that one input reaches
+ * reassembly and, through the echo of a datagram larger than the MTU,
+ * fragmentation.
  */
 #include "fuzz_stack.h"
 #include "eth/eth.h"
@@ -22,22 +26,13 @@
 #include "ip/ip.h"
 #include "udp/udp.h"
 #include "sockets/bpf_classic.h"
+#include "tests/host/tcpdump_programs.h"
 
 #define MULTICAST_GROUP ADDRESS(224, 1, 2, 3)
 #define QUEUE_LIMIT (256 * 1024)
 #define FIX_IP_CHECKSUM 0x01
 #define FIX_TRANSPORT_CHECKSUM 0x02
-
-/* tcpdump -dd 'udp port 9' (tests/host/test_bpf_classic.c's). */
-static const struct sock_filter udp_port_9[] = {
-    { 0x28, 0, 0, 0x0000000c }, { 0x15, 0, 6, 0x000086dd }, { 0x30, 0, 0, 0x00000014 },
-    { 0x15, 0, 15, 0x00000011 }, { 0x28, 0, 0, 0x00000036 }, { 0x15, 12, 0, 0x00000009 },
-    { 0x28, 0, 0, 0x00000038 }, { 0x15, 10, 11, 0x00000009 }, { 0x15, 0, 10, 0x00000800 },
-    { 0x30, 0, 0, 0x00000017 }, { 0x15, 0, 8, 0x00000011 }, { 0x28, 0, 0, 0x00000014 },
-    { 0x45, 6, 0, 0x00001fff }, { 0xb1, 0, 0, 0x0000000e }, { 0x48, 0, 0, 0x0000000e },
-    { 0x15, 2, 0, 0x00000009 }, { 0x48, 0, 0, 0x00000010 }, { 0x15, 0, 1, 0x00000009 },
-    { 0x6, 0, 0, 0x00040000 }, { 0x6, 0, 0, 0x00000000 },
-};
+#define FRAGMENT 0x04
 
 static struct pbuf_queue packet_queue, raw_queue;
 static struct netif_tap packet_tap;
@@ -149,6 +144,38 @@ static void fix_checksums(uint8_t *frame, size_t length, uint8_t control)
     put_checksum(transport + field, test_checksum(sum, transport, size));
 }
 
+/* The frame's IPv4 datagram cut into fragments of size bytes (a multiple
+ * of 8), each injected with the frame's Ethernet header and its own IP
+ * header; a frame that holds no IPv4 header goes whole. */
+static void inject_fragments(const uint8_t *frame, size_t length, size_t size)
+{
+    static uint8_t fragment[ETH_HEADER_SIZE + 60 + 256];
+    const uint8_t *ip = frame + ETH_HEADER_SIZE;
+    size_t header_length = length >= ETH_HEADER_SIZE + 20 ? (size_t)(ip[0] & 0x0f) * 4 : 0;
+    if (header_length < 20 || length < ETH_HEADER_SIZE + header_length) {
+        fake_netif_inject(eth0, frame, length);
+        return;
+    }
+    size_t payload = length - ETH_HEADER_SIZE - header_length;
+    uint16_t flags_and_offset = (uint16_t)(ip[6] << 8 | ip[7]);
+    for (size_t offset = 0; offset == 0 || offset < payload; offset += size) {
+        size_t chunk = MIN(size, payload - offset);
+        bool more = offset + chunk < payload || (flags_and_offset & 0x2000);
+        uint16_t field = (uint16_t)((flags_and_offset & 0x4000) | (more ? 0x2000 : 0) |
+                                    (((flags_and_offset & 0x1fff) + offset / 8) & 0x1fff));
+        memcpy(fragment, frame, ETH_HEADER_SIZE + header_length);
+        memcpy(fragment + ETH_HEADER_SIZE + header_length, ip + header_length + offset, chunk);
+        uint8_t *header = fragment + ETH_HEADER_SIZE;
+        header[2] = (uint8_t)((header_length + chunk) >> 8);
+        header[3] = (uint8_t)(header_length + chunk);
+        header[6] = (uint8_t)(field >> 8);
+        header[7] = (uint8_t)field;
+        put_checksum(header + 10, 0);
+        put_checksum(header + 10, test_checksum(0, header, header_length));
+        fake_netif_inject(eth0, fragment, ETH_HEADER_SIZE + header_length + chunk);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint8_t frame[65536];
@@ -158,7 +185,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t length = size - 1;
     memcpy(frame, data + 1, length);
     fix_checksums(frame, length, data[0]);
-    fake_netif_inject(eth0, frame, length);
+    if (data[0] & FRAGMENT)
+        inject_fragments(frame, length, 8 * (1 + (size_t)(data[0] >> 3)));
+    else
+        fake_netif_inject(eth0, frame, length);
     fuzz_stack_run_timers_out();
     drain_everything();
     fuzz_stack_check_no_leak();

@@ -12,6 +12,7 @@ void *calloc(size_t count, size_t size);
 void *aligned_alloc(size_t alignment, size_t size);
 void free(void *pointer);
 _Noreturn void abort(void);
+void *memrchr(const void *memory, int byte, size_t length);
 struct _IO_FILE;
 extern struct _IO_FILE *stderr;
 int fprintf(struct _IO_FILE *stream, const char *format, ...);
@@ -261,7 +262,7 @@ int path_lookup(int dirfd, const char *path, bool follow, struct inode **result)
 }
 
 /* The last component as the kernel's path_lookup_parent takes it (trailing
- * slashes dropped), the rest walked. */
+ * slashes dropped, at most NAME_MAX bytes), the rest walked. */
 int path_lookup_parent(int dirfd, const char *path, struct inode **parent, const char **name,
                        size_t *name_length)
 {
@@ -270,17 +271,16 @@ int path_lookup_parent(int dirfd, const char *path, struct inode **parent, const
         return -ENOENT;
     if (length >= PATH_MAX)
         return -ENAMETOOLONG;
-    const char *end = path + length;
-    while (end > path && end[-1] == '/')
-        end--;
-    const char *start = end;
-    while (start > path && start[-1] != '/')
-        start--;
-    if ((size_t)(end - start) > NAME_MAX)
+    size_t last_end = length, last_start;
+    for (; last_end > 0 && path[last_end - 1] == '/'; last_end--)
+        ;
+    const char *slash = memrchr(path, '/', last_end);
+    last_start = slash ? (size_t)(slash - path) + 1 : 0;
+    if (last_end - last_start > NAME_MAX)
         return -ENAMETOOLONG;
-    *name = start;
-    *name_length = (size_t)(end - start);
-    int error = start == path ? walk("/", 1, parent) : walk(path, (size_t)(start - path), parent);
+    *name = path + last_start;
+    *name_length = last_end - last_start;
+    int error = last_start ? walk(path, last_start, parent) : walk("/", 1, parent);
     if (!error && !S_ISDIR((*parent)->mode)) {
         inode_put(*parent);
         return -ENOTDIR;
