@@ -1,7 +1,8 @@
 /*
  * Fuzz target (d): the sniffer's filter parser (user/sniff/filter_parse.c)
  * and evaluator (filter_match.c), as /bin/sniff uses them: words from the
- * command line, then every captured frame matched.
+ * command line, then every captured frame matched, and the frames it keeps
+ * decoded (decode_*.c) and dumped in hex, as sniff prints them.
  *
  * Input: the filter's words, each ended by a NUL byte (a word without its
  * NUL is not used), an empty word ending the filter; what follows is a
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "decode.h"
 #include "filter.h"
 
 #define WORDS_MAX 256
@@ -60,7 +62,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!frame)
         return 0;
     memcpy(frame, text + at, size - at);
-    filter_match(&filter, frame, size - at);
+    if (filter_match(&filter, frame, size - at)) {
+        static FILE *nowhere;
+        if (!nowhere)
+            nowhere = fopen("/dev/null", "w");
+        decode_eth(nowhere, frame, size - at);
+        print_hex_dump(nowhere, frame, size - at);
+    }
     free(frame);
     return 0;
 }
