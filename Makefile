@@ -105,6 +105,12 @@ $(USER_TESTS): | $(SETUP_OK)
 test: all user-tests tokio-programs
 	tools/run-tests $(TESTS)
 
+# The fuzz targets (tests/fuzz/README.md): FUZZ_SECONDS=N each (default 60).
+.PHONY: fuzz
+fuzz: | $(SETUP_OK)
+	$(MAKE) -j2 -f tests/fuzz/Makefile all
+	tests/fuzz/run
+
 include tools/bench.mk
 include pcap_tests/build.mk
 include tools/impair-bridge/build.mk

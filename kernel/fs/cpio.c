@@ -39,6 +39,13 @@ static bool parse_hex(const char *text, uint32_t *value)
     return true;
 }
 
+/* "." and ".." name directories that exist already, and are never names
+ * an inode operation may be given (vfs.h): a path walk resolves them. */
+static bool is_dot_or_dot_dot(const char *name, size_t length)
+{
+    return (length == 1 && name[0] == '.') || (length == 2 && name[0] == '.' && name[1] == '.');
+}
+
 /* Creates every missing directory on the way to path's last component. */
 static void make_parents(char *path)
 {
@@ -49,10 +56,12 @@ static void make_parents(char *path)
         size_t length;
         if (!path_lookup_parent(AT_FDCWD, path, &directory, &name, &length)) {
             struct inode *existing;
-            if (length && !directory->ops->lookup(directory, name, length, &existing))
-                inode_put(existing);
-            else if (length)
-                directory->ops->mkdir(directory, name, length, 0755);
+            if (length && !is_dot_or_dot_dot(name, length)) {
+                if (!directory->ops->lookup(directory, name, length, &existing))
+                    inode_put(existing);
+                else
+                    directory->ops->mkdir(directory, name, length, 0755);
+            }
             inode_put(directory);
         }
         *slash = '/';
@@ -115,6 +124,10 @@ static int unpack_entry(char *path, const uint32_t *fields, const uint8_t *data)
     int error = path_lookup_parent(AT_FDCWD, path, &directory, &name, &length);
     if (error)
         return error;
+    if (is_dot_or_dot_dot(name, length)) {
+        inode_put(directory);
+        return -EEXIST;   /* what mkdir(2) answers for "dir/.." */
+    }
     uint32_t mode = fields[FIELD_MODE];
     uint32_t size = fields[FIELD_FILE_SIZE];
     struct inode *existing;
@@ -198,8 +211,10 @@ void initramfs_unpack(const void *archive, size_t size)
             offset = ALIGN_UP(data_offset + data_size, 4);
             continue;
         }
-        /* Names are relative ("bin/sh", "./bin/sh"); make them absolute. */
-        while (name_size > 1 && (name[0] == '/' || (name[0] == '.' && name[1] == '/'))) {
+        /* Names are relative ("bin/sh", "./bin/sh"); make them absolute.  name_size
+         * counts the name's NUL, which a corrupt "./" may lack: keep one byte. */
+        while (name_size > 1 &&
+               (name[0] == '/' || (name_size > 2 && name[0] == '.' && name[1] == '/'))) {
             size_t skip = name[0] == '/' ? 1 : 2;
             name += skip;
             name_size -= skip;

@@ -1,0 +1,29 @@
+/*
+ * What the stack's fuzz targets share (fuzz_frame.c, fuzz_tcp_peer.c): the
+ * standard topology of tests/host/net_test.h set up once per process, and
+ * the end of each input, after which the stack must be as the input found
+ * it, since libFuzzer runs every input in the same process.
+ *
+ * The end of an input: every timer runs out (the virtual clock moves two
+ * hours on, longer than any TCP give-up, reassembly or ARP timeout), the
+ * captured frames are let go, and then the pbuf count and the TCP PCB list
+ * must be back to what they were after set-up.  A leak aborts, so
+ * libFuzzer records the input as a finding as it does a crash.
+ */
+#ifndef TESTS_FUZZ_FUZZ_STACK_H
+#define TESTS_FUZZ_FUZZ_STACK_H
+#include "tests/tcp/tcp_test.h"
+
+/* tcp_stack_setup (topology, TCP, the peer's MAC known, MSL 1 s) and the
+ * target's open (NULL: none), the first time only; what they hold is the
+ * baseline.  Each input starts from the same random seed, the peer known. */
+void fuzz_stack_begin_input(void (*open)(void));
+/* Runs every timer out and drops the captured frames. */
+void fuzz_stack_run_timers_out(void);
+/* Then, once the target let go of what it held: no pbuf and no TCP PCB
+ * more than after set-up. */
+void fuzz_stack_check_no_leak(void);
+/* Aborts with the reason on stderr (a finding). */
+void fuzz_stack_finding(const char *reason) __attribute__((noreturn));
+
+#endif
