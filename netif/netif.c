@@ -96,6 +96,7 @@ void netif_receive(struct netif *netif, struct pbuf *frame)
 
 size_t netif_deliver_queued(void)
 {
+    net_assert_context();
     size_t delivered = 0;
     while (backlog_count) {
         struct pbuf *frame = backlog[backlog_first];

@@ -684,6 +684,7 @@ static struct tcp_pcb *time_wait_reopen(struct tcp_pcb *pcb, const struct tcp_se
 
 static void tcp_input(struct pbuf *packet)
 {
+    net_assert_context();
     struct tcp_segment segment;
     /* RFC 1122 4.2.3.10 / RFC 9293 3.10.7.2: no connection with a broadcast
      * or multicast address; such segments are dropped unanswered, those

@@ -352,6 +352,7 @@ static bool held_by_congestion_window(const struct tcp_pcb *pcb)
 
 void tcp_output(struct tcp_pcb *pcb)
 {
+    net_assert_context();
     switch (pcb->state) {
     case TCP_CLOSED:
     case TCP_LISTEN:

@@ -33,6 +33,7 @@ static void deliver(struct udp_pcb *pcb, struct pbuf *packet, uint32_t source, u
 
 static void udp_input(struct pbuf *packet)
 {
+    net_assert_context();
     /* LAB(udp) BEGIN: drop a datagram shorter than its header or than its Length field
      * says (InErrors), trim the IP payload to Length, drop a bad checksum (InCsumErrors
      * and InErrors); then a datagram to a broadcast or multicast address goes to every
