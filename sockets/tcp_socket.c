@@ -99,6 +99,7 @@ static void adopt(struct tcp_socket *tcp, struct tcp_pcb *pcb)
     pcb->failed = pcb_failed;
     pcb->accept_ready = wake_owner;
     pcb->inode = (unsigned long)tcp->socket->inode->number;
+    tcp->socket->soft_error = &pcb->soft_error;
 }
 
 static int tcp_socket_create(struct socket *socket)

@@ -434,6 +434,10 @@ void tcp_pcb_fail(struct tcp_pcb *pcb, int error)
 {
     if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED)
         NET_COUNT(TCP_ATTEMPT_FAILS);
+    /* Linux's tcp_write_err: a connection that gives up after an ICMP
+     * error reports that error rather than ETIMEDOUT. */
+    if (error == ETIMEDOUT && pcb->soft_error)
+        error = pcb->soft_error;
     pcb->error = error;
     if (pcb->owned && pcb->failed)
         pcb->failed(pcb, error);

@@ -67,6 +67,10 @@ struct tcp_pcb {
     uint16_t local_port, remote_port;
     enum tcp_state state;
     int error;                    /* pending errno for the socket (SO_ERROR), 0 = none */
+    int soft_error;               /* the last ICMP error that left the connection up (RFC
+                                   * 1122 4.2.3.9; Linux's sk_err_soft), 0 = none: SO_ERROR
+                                   * reports it when no error is pending, a time-out reports
+                                   * it instead of ETIMEDOUT, an ACK of new data clears it */
 
     /* Send sequence variables (RFC 9293 3.3.1). */
     uint32_t iss, snd_una, snd_nxt, snd_max;   /* snd_max: highest sequence sent + 1 */
