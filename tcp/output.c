@@ -83,8 +83,8 @@ bool tcp_window_update_due(const struct tcp_pcb *pcb)
 /* A frame for segmentation offload (gso_size) carries the pseudo-header's
  * sum, folded, not complemented, and counts as the segments it becomes
  * (Linux's convention for a partial checksum, virtio 5.1.6.2). */
-static void checksum_and_send(struct pbuf *segment, uint32_t source, uint32_t destination,
-                              uint8_t flags)
+static void checksum_and_output(struct pbuf *segment, uint32_t source, uint32_t destination,
+                                uint8_t flags, const struct ip_output_options *options)
 {
     struct tcp_header *header = (struct tcp_header *)segment->data;
     uint16_t length = (uint16_t)pbuf_length(segment);
@@ -101,7 +101,22 @@ static void checksum_and_send(struct pbuf *segment, uint32_t source, uint32_t de
     pbuf_mark_l4(segment);
     if (flags & TCP_FLAG_RST)
         NET_COUNT(TCP_OUT_RSTS);
-    ip_output(segment, source, destination, IP_PROTOCOL_TCP, NULL);
+    ip_output(segment, source, destination, IP_PROTOCOL_TCP, options);
+}
+
+/* A segment no connection sends (a reset answering a stray segment): IP's defaults. */
+static void checksum_and_send(struct pbuf *segment, uint32_t source, uint32_t destination,
+                              uint8_t flags)
+{
+    checksum_and_output(segment, source, destination, flags, NULL);
+}
+
+/* A segment of pcb's connection, with its IP_TTL and IP_TOS. */
+static void send_for(const struct tcp_pcb *pcb, struct pbuf *segment, uint8_t flags)
+{
+    struct ip_output_options options = { .ttl = pcb->ttl,
+                                         .type_of_service = pcb->type_of_service };
+    checksum_and_output(segment, pcb->local_address, pcb->remote_address, flags, &options);
 }
 
 /* A segment from pcb: header with options_length bytes of room, payload
@@ -218,7 +233,7 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
     }
     if (flags & TCP_FLAG_ACK)
         ack_sent(pcb);
-    checksum_and_send(segment, pcb->local_address, pcb->remote_address, flags);
+    send_for(pcb, segment, flags);
     return true;
 }
 
@@ -231,7 +246,7 @@ void tcp_send_ack(struct tcp_pcb *pcb)
         return;
     memcpy(segment->data + TCP_HEADER_SIZE, options, options_length);
     ack_sent(pcb);
-    checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_ACK);
+    send_for(pcb, segment, TCP_FLAG_ACK);
 }
 
 /* RFC 5961 7: challenge ACKs are limited per second across the host. */
@@ -255,7 +270,7 @@ void tcp_send_keepalive_probe(struct tcp_pcb *pcb)
 {
     struct pbuf *segment = build(pcb, pcb->snd_una - 1, TCP_FLAG_ACK, 0, 0);
     if (segment)
-        checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_ACK);
+        send_for(pcb, segment, TCP_FLAG_ACK);
 }
 
 void tcp_send_reset(struct tcp_pcb *pcb)
@@ -264,7 +279,7 @@ void tcp_send_reset(struct tcp_pcb *pcb)
     if (!segment)
         return;
     ((struct tcp_header *)segment->data)->window = 0;
-    checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_RST);
+    send_for(pcb, segment, TCP_FLAG_RST);
 }
 
 /* RFC 9293 3.10.7.1: "If the ACK bit is off, sequence number zero is used,

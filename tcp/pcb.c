@@ -259,6 +259,8 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
     child->keepalive_idle_ms = listener->keepalive_idle_ms;
     child->keepalive_interval_ms = listener->keepalive_interval_ms;
     child->keepalive_probes = listener->keepalive_probes;
+    child->ttl = listener->ttl;
+    child->type_of_service = listener->type_of_service;
     child->local_address = segment->destination;
     child->local_port = segment->destination_port;
     child->remote_address = segment->source;

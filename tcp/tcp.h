@@ -100,6 +100,8 @@ struct tcp_pcb {
     bool corked;                  /* during tcp_send_more's push only: a partial segment waits */
     bool keepalive;               /* SO_KEEPALIVE */
     bool reuse_address;           /* SO_REUSEADDR */
+    uint8_t ttl;                  /* IP_TTL for every segment sent, 0 = the default */
+    uint8_t type_of_service;      /* IP_TOS for every segment sent */
     uint32_t keepalive_idle_ms, keepalive_interval_ms, keepalive_probes;
 
     /* Retransmission (RFC 6298) and congestion control (RFC 5681, RFC 6582). */
