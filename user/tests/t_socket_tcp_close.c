@@ -9,7 +9,9 @@
  * SYN and SYN-ACK (seen through an AF_PACKET socket on lo, so it needs
  * root), urgent data with SO_OOBINLINE, keepalive options and the probes
  * an idle connection sends once SO_KEEPALIVE is set, IP_TTL and IP_TOS on
- * the wire (both seen the same way), and TCP_INFO.
+ * the wire (both seen the same way), ICMP errors about an established
+ * connection (sent through a raw socket) reported once by SO_ERROR, and
+ * TCP_INFO.
  * Only ephemeral ports on 127.0.0.1 are used.
  */
 #define _GNU_SOURCE
@@ -31,6 +33,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
+#include "internet_checksum.h"
 #include "tap.h"
 #include "tcp_loopback.h"
 
@@ -570,6 +573,76 @@ static void test_ttl_and_tos_on_the_wire(void)
 	close(l);
 }
 
+/* Sends to 127.0.0.1, through a raw socket, the ICMP error of type and
+ * code about a segment from port from to port to with sequence number seq
+ * (its IP header and first 8 bytes, RFC 792). */
+static void send_icmp_about(uint8_t type, uint8_t code, uint16_t from, uint16_t to, uint32_t seq)
+{
+	unsigned char message[8 + 20 + 8] = { type, code };
+	struct iphdr *quoted = (struct iphdr *)(message + 8);
+	quoted->version = 4;
+	quoted->ihl = 5;
+	quoted->tot_len = htons(40);
+	quoted->ttl = 64;
+	quoted->protocol = IPPROTO_TCP;
+	quoted->saddr = quoted->daddr = htonl(INADDR_LOOPBACK);
+	quoted->check = internet_checksum(quoted, 20);
+	uint16_t ports[2] = { htons(from), htons(to) };
+	uint32_t sequence = htonl(seq);
+	memcpy(message + 28, ports, 4);
+	memcpy(message + 32, &sequence, 4);
+	uint16_t checksum = internet_checksum(message, sizeof message);
+	memcpy(message + 2, &checksum, 2);
+	int raw = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	struct sockaddr_in to_us = loopback(0);
+	sendto(raw, message, sizeof message, 0, (struct sockaddr *)&to_us, sizeof to_us);
+	close(raw);
+}
+
+/*
+ * An ICMP error about an established connection's segment is soft (RFC
+ * 1122 4.2.3.9, tcp(7)): the connection carries on, and SO_ERROR reports
+ * the error once (Linux's sk_err_soft), Protocol Unreachable as
+ * ENOPROTOOPT, as for UDP.  The error quotes SND.UNA, a sequence number in
+ * flight (RFC 5927 4.1), learnt from the sniffer.
+ */
+static void test_icmp_soft_error_reported_by_so_error(void)
+{
+	int l = listener(1), c, s, error;
+	check_ok(pair(l, &c, &s), "pair for ICMP soft errors");
+	int sniffer = lo_sniffer();
+	check_eq(send(c, "z", 1, 0), 1, "the client sends a byte");
+	struct seen_segment seen;
+	int got = next_data_segment(sniffer, port_of(c), port_of(l), &seen);
+	char byte;
+	check_eq(recv(s, &byte, 1, 0), 1, "received");
+	static const struct { uint8_t type, code; int error; const char *what; } cases[] = {
+		{ 3, 1, EHOSTUNREACH, "host unreachable: SO_ERROR EHOSTUNREACH" },
+		{ 3, 2, ENOPROTOOPT, "protocol unreachable: SO_ERROR ENOPROTOOPT" },
+		{ 11, 0, EHOSTUNREACH, "time exceeded: SO_ERROR EHOSTUNREACH" },
+	};
+	for (size_t i = 0; got == 0 && i < sizeof cases / sizeof cases[0]; i++) {
+		send_icmp_about(cases[i].type, cases[i].code, port_of(c), port_of(l), seen.seq + 1);
+		socklen_t len = sizeof error;
+		error = 0;
+		/* lo hands the error to TCP in the network context: a second at most. */
+		for (int tries = 0; tries < 100 && !error; tries++) {
+			getsockopt(c, SOL_SOCKET, SO_ERROR, &error, &len);
+			if (!error)
+				poll(NULL, 0, 10);
+		}
+		check_eq(error, cases[i].error, cases[i].what);
+		getsockopt(c, SOL_SOCKET, SO_ERROR, &error, &len);
+		check_eq(error, 0, "read once: SO_ERROR 0 again");
+	}
+	check_eq(send(c, "y", 1, 0), 1, "the connection carries on");
+	check_eq(recv(s, &byte, 1, 0), 1, "received");
+	close(sniffer);
+	close(c);
+	close(s);
+	close(l);
+}
+
 /*
  * TCP_INFO after a transfer.  qemu-aarch64 (the host oracle) copies only
  * the first 4 bytes of TCP_INFO back, so the figures past tcpi_state are
@@ -619,6 +692,7 @@ int main(void)
 	test_keepalive_options();
 	test_keepalive_probe_when_idle();
 	test_ttl_and_tos_on_the_wire();
+	test_icmp_soft_error_reported_by_so_error();
 	test_tcp_info();
 	return tap_done("t_socket_tcp_close.c");
 }
