@@ -83,8 +83,8 @@ bool tcp_window_update_due(const struct tcp_pcb *pcb)
 /* A frame for segmentation offload (gso_size) carries the pseudo-header's
  * sum, folded, not complemented, and counts as the segments it becomes
  * (Linux's convention for a partial checksum, virtio 5.1.6.2). */
-static void checksum_and_output(struct pbuf *segment, uint32_t source, uint32_t destination,
-                                uint8_t flags, const struct ip_output_options *options)
+static void checksum_and_send(struct pbuf *segment, uint32_t source, uint32_t destination,
+                              uint8_t flags, const struct ip_output_options *options)
 {
     struct tcp_header *header = (struct tcp_header *)segment->data;
     uint16_t length = (uint16_t)pbuf_length(segment);
@@ -104,19 +104,12 @@ static void checksum_and_output(struct pbuf *segment, uint32_t source, uint32_t 
     ip_output(segment, source, destination, IP_PROTOCOL_TCP, options);
 }
 
-/* A segment no connection sends (a reset answering a stray segment): IP's defaults. */
-static void checksum_and_send(struct pbuf *segment, uint32_t source, uint32_t destination,
-                              uint8_t flags)
-{
-    checksum_and_output(segment, source, destination, flags, NULL);
-}
-
 /* A segment of pcb's connection, with its IP_TTL and IP_TOS. */
 static void send_for(const struct tcp_pcb *pcb, struct pbuf *segment, uint8_t flags)
 {
     struct ip_output_options options = { .ttl = pcb->ttl,
                                          .type_of_service = pcb->type_of_service };
-    checksum_and_output(segment, pcb->local_address, pcb->remote_address, flags, &options);
+    checksum_and_send(segment, pcb->local_address, pcb->remote_address, flags, &options);
 }
 
 /* A segment from pcb: header with options_length bytes of room, payload
@@ -291,7 +284,8 @@ void tcp_send_reset_for(const struct tcp_segment *incoming)
      * (pbuf_alloc(PBUF_TRANSPORT, ...); no buffer: give up) with the incoming
      * segment's ports swapped and the sequence, acknowledgment and flags of RFC
      * 9293 3.10.7.1 (window 0), and send it from its destination address to its
-     * source with checksum_and_send (which counts OutSegs and OutRsts). */
+     * source with checksum_and_send (which counts OutSegs and OutRsts), with IP's
+     * default options (NULL): no connection's IP_TTL or IP_TOS applies. */
     if (incoming->flags & TCP_FLAG_RST)
         return;
     struct pbuf *segment = pbuf_alloc(PBUF_TRANSPORT, TCP_HEADER_SIZE);
@@ -309,7 +303,7 @@ void tcp_send_reset_for(const struct tcp_segment *incoming)
         header->acknowledgment = net_htonl(incoming->seq + incoming->len);
         header->flags = TCP_FLAG_RST | TCP_FLAG_ACK;
     }
-    checksum_and_send(segment, incoming->destination, incoming->source, TCP_FLAG_RST);
+    checksum_and_send(segment, incoming->destination, incoming->source, TCP_FLAG_RST, NULL);
     /* LAB(tcp-connect) STUB
      * (void)incoming;
      * LAB(tcp-connect) END */
