@@ -33,6 +33,11 @@ void icmp_send_error(struct pbuf *original, uint8_t type, uint8_t code, uint32_t
  */
 typedef void (*icmp_error_handler_t)(uint8_t type, uint8_t code, struct pbuf *quoted);
 void icmp_register_error_handler(uint8_t protocol, icmp_error_handler_t handler);
+/* The errno an error of type and code means to a socket (Linux's
+ * icmp_err_convert for Destination Unreachable, EHOSTUNREACH for Time
+ * Exceeded, EPROTO for Parameter Problem), and whether it is fatal (RFC
+ * 1122's hard error, *fatal); 0 for a message no socket hears of. */
+int icmp_error_errno(uint8_t type, uint8_t code, bool *fatal);
 /* Counts an ICMP message of type leaving the host (OutMsgs and the
  * per-type counter), whoever built it: IP calls it for every ICMP datagram
  * it sends, raw sockets' included, as Linux's icmp_out_count. */

@@ -132,6 +132,7 @@ static void deliver(struct pbuf *packet)
 
 void ip_input(struct netif *netif, struct pbuf *packet)
 {
+    net_assert_context();
     /* LAB(ip) BEGIN: count InReceives; check the header (a failure is counted and
      * dropped) and trim the link's padding; mark l3; silently drop martians (RFC 1122
      * 3.2.1.3: a broadcast or multicast source, 127/8 on any interface but lo); drop a

@@ -131,6 +131,7 @@ static int route(uint32_t destination, const struct ip_output_options *options,
 int ip_output(struct pbuf *packet, uint32_t source, uint32_t destination, uint8_t protocol,
               const struct ip_output_options *options)
 {
+    net_assert_context();
     /* LAB(ip) BEGIN: route the destination (OutNoRoutes and the lookup's error when
      * there is none; EACCES for a broadcast without permission); refuse more than
      * 65535 octets (EMSGSIZE); push and fill the header (RFC 791 3.1): version 4, IHL

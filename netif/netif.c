@@ -105,6 +105,7 @@ bool netif_receive_full(struct netif *netif)
 
 size_t netif_deliver_queued(void)
 {
+    net_assert_context();
     size_t delivered = 0;
     while (backlog_count) {
         struct pbuf *frame = backlog[backlog_first];

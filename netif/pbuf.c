@@ -69,6 +69,7 @@ void pbuf_put(struct pbuf *pbuf)
 {
     if (!pbuf)
         return;
+    NET_ASSERT(pbuf->ref > 0, "pbuf_put on a pbuf whose reference count is 0");
     if (--pbuf->ref)
         return;
     pbuf_uncharge(pbuf);
@@ -178,10 +179,14 @@ struct pbuf *pbuf_queue_pop(struct pbuf_queue *queue)
     struct pbuf_queue_entry *entry =
         container_of(queue->entries.next, struct pbuf_queue_entry, node);
     struct pbuf *pbuf = entry->pbuf;
+    NET_ASSERT(queue->count > 0 && queue->bytes >= entry->length,
+               "pbuf_queue holds an entry its count or bytes do not");
     queue->count--;
     queue->bytes -= entry->length;
     list_remove(&entry->node);
     net_free(entry);
+    NET_ASSERT(!list_empty(&queue->entries) || (queue->count == 0 && queue->bytes == 0),
+               "an empty pbuf_queue whose count or bytes are not 0");
     return pbuf;
 }
 

@@ -16,7 +16,8 @@
  * original) can find it again.  Headers are never byte-swapped in place.
  *
  * ref counts owners: the stack, each queue and each packet or raw socket
- * that holds it.  pbuf_put drops one and frees at zero.  A pbuf held by more
+ * that holds it.  pbuf_put drops one and frees at zero; a put on a pbuf
+ * whose ref is already 0 is a broken invariant (NET_ASSERT in port.h).  A pbuf held by more
  * than one owner is read-only.  There are no chains.  Queues of pbufs use
  * struct pbuf_queue, whose nodes are separate, so one pbuf can sit on
  * several sockets' queues at once.
@@ -129,7 +130,12 @@ static inline uint8_t *pbuf_l2(const struct pbuf *p) { return p->start + p->l2_o
 static inline uint8_t *pbuf_l3(const struct pbuf *p) { return p->start + p->l3_offset; }
 static inline uint8_t *pbuf_l4(const struct pbuf *p) { return p->start + p->l4_offset; }
 
-/* A bounded FIFO of pbuf references. */
+/*
+ * A bounded FIFO of pbuf references.  Invariant: count is the number of
+ * entries and bytes the sum of their lengths as pushed; pop checks it
+ * (an entry beyond count or bytes, or an empty queue with either non-zero,
+ * is a broken invariant: NET_ASSERT in port.h).
+ */
 struct pbuf_queue {
     struct list_node entries;
     size_t count, bytes, limit_bytes;

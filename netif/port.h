@@ -58,6 +58,27 @@ void net_timer_cancel(struct net_timer *timer);
 /* The one lock that system calls take to enter the stack. */
 void net_lock(void);
 void net_unlock(void);
+/* Is net_lock held?  (One CPU and no preemption: whoever runs while it is
+ * held is its holder, see port_kernel.c.) */
+bool net_lock_held(void);
+
+/*
+ * Run-time invariants, cheap enough to stay on in every build.  A broken
+ * one is a bug in the stack, never bad input: the kernel panics with the
+ * cause, a host build prints it and aborts (tests/host/test_invariants.c
+ * proves each one fires).
+ */
+_Noreturn void net_invariant_broken(const char *file, int line, const char *cause);
+#define NET_ASSERT(condition, cause)                                           \
+    do {                                                                       \
+        if (!(condition))                                                      \
+            net_invariant_broken(__FILE__, __LINE__, cause);                   \
+    } while (0)
+/* At the entry points of the network context (frame delivery, IP, TCP and
+ * UDP input and output, timers): protocol state is touched only under
+ * net_lock, by the net thread or by a system call that took it. */
+#define net_assert_context() \
+    NET_ASSERT(net_lock_held(), "network code entered without net_lock")
 
 /* Diagnostics, off unless enabled (kernel: strata.netlog on the command line). */
 void net_log(const char *format, ...) __attribute__((format(printf, 1, 2)));

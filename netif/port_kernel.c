@@ -44,6 +44,13 @@ void net_unlock(void)
     net_locked = false;
 }
 
+bool net_lock_held(void) { return net_locked; }
+
+void net_invariant_broken(const char *file, int line, const char *cause)
+{
+    panic("network invariant broken at %s:%d: %s", file, line, cause);
+}
+
 /* "strata.netlog" on the kernel command line turns the stack's log on. */
 static bool net_log_enabled(void)
 {

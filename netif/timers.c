@@ -37,6 +37,7 @@ void net_timer_cancel(struct net_timer *timer)
 
 void net_timers_run(uint64_t now_ms)
 {
+    net_assert_context();
     while (!list_empty(&timers)) {
         struct net_timer *timer = container_of(timers.next, struct net_timer, node);
         if (timer->deadline_ms > now_ms)

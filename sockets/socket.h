@@ -110,6 +110,10 @@ struct socket {
     uint64_t receive_timeout_ns, send_timeout_ns;   /* 0 = wait for ever */
     int bound_interface;                /* SO_BINDTODEVICE ifindex, 0 = any */
     int error;                          /* SO_ERROR: pending asynchronous error */
+    int *soft_error;                    /* the kind's record of an error that left the
+                                         * connection up (TCP's, Linux's sk_err_soft), or
+                                         * NULL: SO_ERROR reports and clears it when no
+                                         * error is pending */
     bool shut_read, shut_write;
     bool accepting;                     /* SO_ACCEPTCONN: listen succeeded (kinds that set it) */
     struct socket_filter *filter;       /* NULL: none; freed with the socket */

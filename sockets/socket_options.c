@@ -215,6 +215,10 @@ int socket_option_get(struct socket *socket, int name, void *value, size_t *leng
     case SO_ERROR:
         number = socket->error;
         socket->error = 0;
+        if (!number && socket->soft_error) {
+            number = *socket->soft_error;
+            *socket->soft_error = 0;
+        }
         break;
     case SO_ACCEPTCONN: number = socket->accepting; break;
     case SO_LOCK_FILTER: number = socket->filter_locked; break;

@@ -471,6 +471,13 @@ static long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t 
                 result = socket->ops->setsockopt(socket, (int)level, (int)name, value, size);
             else if ((int)level != SOL_SOCKET)
                 result = -EOPNOTSUPP;
+        } else if (!result && socket->ops->setsockopt) {
+            /* One the socket layer took is shown to the kind too, which acts on
+             * those it keeps a copy of (TCP's SO_KEEPALIVE starts the timer)
+             * and answers -ENOPROTOOPT for the rest. */
+            int kind_result = socket->ops->setsockopt(socket, (int)level, (int)name, value, size);
+            if (kind_result != -ENOPROTOOPT)
+                result = kind_result;
         }
         net_unlock();
     }

@@ -99,6 +99,7 @@ static void adopt(struct tcp_socket *tcp, struct tcp_pcb *pcb)
     pcb->failed = pcb_failed;
     pcb->accept_ready = wake_owner;
     pcb->inode = (unsigned long)tcp->socket->inode->number;
+    tcp->socket->soft_error = &pcb->soft_error;
 }
 
 static int tcp_socket_create(struct socket *socket)
@@ -154,12 +155,14 @@ static void tcp_socket_close(struct socket *socket)
     net_free(tcp);
 }
 
-/* SOL_SOCKET values the pcb keeps its own copy of. */
+/* SOL_SOCKET and SOL_IP values the pcb keeps its own copy of. */
 static void sync_options(struct tcp_socket *tcp)
 {
     if (tcp->pcb->keepalive != tcp->socket->keepalive)
         tcp_set_keepalive(tcp->pcb, tcp->socket->keepalive);
     tcp->pcb->reuse_address = tcp->socket->reuse_address;
+    tcp->pcb->ttl = (uint8_t)tcp->inet.ttl;
+    tcp->pcb->type_of_service = tcp->inet.type_of_service;
 }
 
 /*
@@ -710,8 +713,29 @@ static int tcp_socket_setsockopt(struct socket *socket, int level, int name, con
         return -EPROTO;
     if (level == SOL_IP && (name == IP_MULTICAST_TTL || name == IP_MULTICAST_IF))
         return -EINVAL;
-    if (level == SOL_IP)
-        return inet_option_set(&tcp->inet, name, value, length);
+    int type_of_service;
+    if (level == SOL_IP && name == IP_TOS) {
+        /* Linux's __ip_sock_set_tos: the ECN field (RFC 3168 5, the low two
+         * bits) of a stream's TOS is TCP's to set, never the user's. */
+        int error = socket_option_int(value, length, &type_of_service);
+        if (error)
+            return error;
+        type_of_service &= ~0x03;
+        value = &type_of_service;
+        length = sizeof(type_of_service);
+    }
+    if (level == SOL_IP) {
+        int error = inet_option_set(&tcp->inet, name, value, length);
+        if (!error)
+            sync_options(tcp);        /* IP_TTL and IP_TOS: the next segment carries them */
+        return error;
+    }
+    /* The socket layer took these; the pcb's copy follows at once, so an
+     * idle connection starts its keepalive timer (Linux's sk_prot->keepalive). */
+    if (level == SOL_SOCKET && (name == SO_KEEPALIVE || name == SO_REUSEADDR)) {
+        sync_options(tcp);
+        return 0;
+    }
     if (level == SOL_SOCKET && name == SO_LINGER) {
         if (length < sizeof(tcp->linger))
             return -EINVAL;

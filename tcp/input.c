@@ -538,9 +538,10 @@ static bool process_synchronized(struct tcp_pcb *pcb, struct tcp_segment *segmen
     }
     /* LAB(tcp-connect) END */
     tcp_sack_update(pcb, segment);
-    if (seq_gt(segment->ack, pcb->snd_una))
+    if (seq_gt(segment->ack, pcb->snd_una)) {
+        pcb->soft_error = 0;              /* something got through (Linux's tcp_ack) */
         new_data_acknowledged(pcb, segment->ack);
-    else if (duplicate_ack(pcb, segment))
+    } else if (duplicate_ack(pcb, segment))
         tcp_congestion_on_duplicate_ack(pcb);
     if (segment->sack_count)
         tcp_congestion_on_sack(pcb);
@@ -684,6 +685,7 @@ static struct tcp_pcb *time_wait_reopen(struct tcp_pcb *pcb, const struct tcp_se
 
 static void tcp_input(struct pbuf *packet)
 {
+    net_assert_context();
     struct tcp_segment segment;
     /* RFC 1122 4.2.3.10 / RFC 9293 3.10.7.2: no connection with a broadcast
      * or multicast address; such segments are dropped unanswered, those
@@ -736,14 +738,21 @@ static void tcp_input(struct pbuf *packet)
     pbuf_put(packet);
 }
 
-/* Hard ICMP errors end a connection still opening (RFC 1122 4.2.3.9:
- * they "SHOULD" abort it only then; later ones are soft, kept for
- * SO_ERROR), as Linux's tcp_v4_err.  The quoted sequence number must be
- * one in flight (RFC 5927 4.1). */
+/*
+ * ICMP errors about our segments (RFC 1122 4.2.3.9), by Linux's tcp_v4_err
+ * (tcp(7): "either ETIMEDOUT or the last received error on this connection
+ * is reported").  The errno is ICMP's one table (icmp_error_errno).  Any
+ * error ends an attempt in SYN-SENT, and a simultaneous open in
+ * SYN-RECEIVED; a listener's half-open child goes only for a hard one.
+ * Later every error is soft: kept in soft_error, the connection carries on.
+ * The quoted sequence number must be one in flight (RFC 5927 4.1).
+ */
 static void tcp_error(uint8_t type, uint8_t code, struct pbuf *quoted)
 {
-    if (type != ICMP_DESTINATION_UNREACHABLE)
-        return;
+    bool fatal;
+    int error = icmp_error_errno(type, code, &fatal);
+    if (!error || (type == ICMP_DESTINATION_UNREACHABLE && code == ICMP_FRAGMENTATION_NEEDED))
+        return;                       /* path MTU discovery is not implemented */
     const struct ip_header *ip = (const struct ip_header *)quoted->data;
     size_t ip_length = (size_t)(ip->version_and_header_length & 0x0f) * 4;
     if (pbuf_length(quoted) < ip_length + 8)
@@ -754,13 +763,10 @@ static void tcp_error(uint8_t type, uint8_t code, struct pbuf *quoted)
     uint32_t seq = net_ntohl(tcp->sequence);
     if (!pcb || !pcb->remote_port || !seq_in(seq, pcb->snd_una, pcb->snd_max + 1))
         return;
-    int error = code == ICMP_PORT_UNREACHABLE || code == ICMP_PROTOCOL_UNREACHABLE
-                    ? ECONNREFUSED
-                    : code == ICMP_NETWORK_UNREACHABLE ? ENETUNREACH : EHOSTUNREACH;
-    if (code == ICMP_FRAGMENTATION_NEEDED)
-        return;                       /* path MTU discovery is not implemented */
-    if (pcb->state == TCP_SYN_SENT)
+    if (pcb->state == TCP_SYN_SENT || (pcb->state == TCP_SYN_RECEIVED && (fatal || !pcb->listener)))
         tcp_pcb_fail(pcb, error);
+    else if (pcb->state != TCP_SYN_RECEIVED)
+        pcb->soft_error = error;
 }
 
 void tcp_init(void)

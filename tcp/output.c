@@ -84,7 +84,7 @@ bool tcp_window_update_due(const struct tcp_pcb *pcb)
  * sum, folded, not complemented, and counts as the segments it becomes
  * (Linux's convention for a partial checksum, virtio 5.1.6.2). */
 static void checksum_and_send(struct pbuf *segment, uint32_t source, uint32_t destination,
-                              uint8_t flags)
+                              uint8_t flags, const struct ip_output_options *options)
 {
     struct tcp_header *header = (struct tcp_header *)segment->data;
     uint16_t length = (uint16_t)pbuf_length(segment);
@@ -101,7 +101,15 @@ static void checksum_and_send(struct pbuf *segment, uint32_t source, uint32_t de
     pbuf_mark_l4(segment);
     if (flags & TCP_FLAG_RST)
         NET_COUNT(TCP_OUT_RSTS);
-    ip_output(segment, source, destination, IP_PROTOCOL_TCP, NULL);
+    ip_output(segment, source, destination, IP_PROTOCOL_TCP, options);
+}
+
+/* A segment of pcb's connection, with its IP_TTL and IP_TOS. */
+static void send_for(const struct tcp_pcb *pcb, struct pbuf *segment, uint8_t flags)
+{
+    struct ip_output_options options = { .ttl = pcb->ttl,
+                                         .type_of_service = pcb->type_of_service };
+    checksum_and_send(segment, pcb->local_address, pcb->remote_address, flags, &options);
 }
 
 /* A segment from pcb: header with options_length bytes of room, payload
@@ -218,7 +226,7 @@ bool tcp_send_segment(struct tcp_pcb *pcb, uint32_t seq, uint32_t max_length,
     }
     if (flags & TCP_FLAG_ACK)
         ack_sent(pcb);
-    checksum_and_send(segment, pcb->local_address, pcb->remote_address, flags);
+    send_for(pcb, segment, flags);
     return true;
 }
 
@@ -231,7 +239,7 @@ void tcp_send_ack(struct tcp_pcb *pcb)
         return;
     memcpy(segment->data + TCP_HEADER_SIZE, options, options_length);
     ack_sent(pcb);
-    checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_ACK);
+    send_for(pcb, segment, TCP_FLAG_ACK);
 }
 
 /* RFC 5961 7: challenge ACKs are limited per second across the host. */
@@ -255,7 +263,7 @@ void tcp_send_keepalive_probe(struct tcp_pcb *pcb)
 {
     struct pbuf *segment = build(pcb, pcb->snd_una - 1, TCP_FLAG_ACK, 0, 0);
     if (segment)
-        checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_ACK);
+        send_for(pcb, segment, TCP_FLAG_ACK);
 }
 
 void tcp_send_reset(struct tcp_pcb *pcb)
@@ -264,7 +272,7 @@ void tcp_send_reset(struct tcp_pcb *pcb)
     if (!segment)
         return;
     ((struct tcp_header *)segment->data)->window = 0;
-    checksum_and_send(segment, pcb->local_address, pcb->remote_address, TCP_FLAG_RST);
+    send_for(pcb, segment, TCP_FLAG_RST);
 }
 
 /* RFC 9293 3.10.7.1: "If the ACK bit is off, sequence number zero is used,
@@ -276,7 +284,8 @@ void tcp_send_reset_for(const struct tcp_segment *incoming)
      * (pbuf_alloc(PBUF_TRANSPORT, ...); no buffer: give up) with the incoming
      * segment's ports swapped and the sequence, acknowledgment and flags of RFC
      * 9293 3.10.7.1 (window 0), and send it from its destination address to its
-     * source with checksum_and_send (which counts OutSegs and OutRsts). */
+     * source with checksum_and_send (which counts OutSegs and OutRsts), with IP's
+     * default options (NULL): no connection's IP_TTL or IP_TOS applies. */
     if (incoming->flags & TCP_FLAG_RST)
         return;
     struct pbuf *segment = pbuf_alloc(PBUF_TRANSPORT, TCP_HEADER_SIZE);
@@ -294,7 +303,7 @@ void tcp_send_reset_for(const struct tcp_segment *incoming)
         header->acknowledgment = net_htonl(incoming->seq + incoming->len);
         header->flags = TCP_FLAG_RST | TCP_FLAG_ACK;
     }
-    checksum_and_send(segment, incoming->destination, incoming->source, TCP_FLAG_RST);
+    checksum_and_send(segment, incoming->destination, incoming->source, TCP_FLAG_RST, NULL);
     /* LAB(tcp-connect) STUB
      * (void)incoming;
      * LAB(tcp-connect) END */
@@ -352,6 +361,7 @@ static bool held_by_congestion_window(const struct tcp_pcb *pcb)
 
 void tcp_output(struct tcp_pcb *pcb)
 {
+    net_assert_context();
     switch (pcb->state) {
     case TCP_CLOSED:
     case TCP_LISTEN:

@@ -259,6 +259,8 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
     child->keepalive_idle_ms = listener->keepalive_idle_ms;
     child->keepalive_interval_ms = listener->keepalive_interval_ms;
     child->keepalive_probes = listener->keepalive_probes;
+    child->ttl = listener->ttl;
+    child->type_of_service = listener->type_of_service;
     child->local_address = segment->destination;
     child->local_port = segment->destination_port;
     child->remote_address = segment->source;
@@ -434,6 +436,10 @@ void tcp_pcb_fail(struct tcp_pcb *pcb, int error)
 {
     if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED)
         NET_COUNT(TCP_ATTEMPT_FAILS);
+    /* Linux's tcp_write_err: a connection that gives up after an ICMP
+     * error reports that error rather than ETIMEDOUT. */
+    if (error == ETIMEDOUT && pcb->soft_error)
+        error = pcb->soft_error;
     pcb->error = error;
     if (pcb->owned && pcb->failed)
         pcb->failed(pcb, error);

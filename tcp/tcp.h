@@ -67,6 +67,10 @@ struct tcp_pcb {
     uint16_t local_port, remote_port;
     enum tcp_state state;
     int error;                    /* pending errno for the socket (SO_ERROR), 0 = none */
+    int soft_error;               /* the last ICMP error that left the connection up (RFC
+                                   * 1122 4.2.3.9; Linux's sk_err_soft), 0 = none: SO_ERROR
+                                   * reports it when no error is pending, a time-out reports
+                                   * it instead of ETIMEDOUT, an ACK of new data clears it */
 
     /* Send sequence variables (RFC 9293 3.3.1). */
     uint32_t iss, snd_una, snd_nxt, snd_max;   /* snd_max: highest sequence sent + 1 */
@@ -96,6 +100,8 @@ struct tcp_pcb {
     bool corked;                  /* during tcp_send_more's push only: a partial segment waits */
     bool keepalive;               /* SO_KEEPALIVE */
     bool reuse_address;           /* SO_REUSEADDR */
+    uint8_t ttl;                  /* IP_TTL for every segment sent, 0 = the default */
+    uint8_t type_of_service;      /* IP_TOS for every segment sent */
     uint32_t keepalive_idle_ms, keepalive_interval_ms, keepalive_probes;
 
     /* Retransmission (RFC 6298) and congestion control (RFC 5681, RFC 6582). */

@@ -61,7 +61,8 @@ void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state state);
 /* The connection is over: timers stopped, off the list; frees the pcb when
  * no socket owns it.  The caller must not touch pcb afterwards. */
 void tcp_pcb_closed(struct tcp_pcb *pcb);
-/* Reports error to the socket (or drops an unaccepted child) and closes. */
+/* Reports error to the socket (or drops an unaccepted child) and closes.
+ * ETIMEDOUT becomes the soft error when one was recorded (tcp.h). */
 void tcp_pcb_fail(struct tcp_pcb *pcb, int error);
 void tcp_child_established(struct tcp_pcb *child);
 /* Frees the rings of a pcb in TIME-WAIT that no socket owns. */

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include "../user/tests/internet_checksum.h"
 
 static void loopback_up(void)
 {
@@ -29,20 +30,6 @@ static void loopback_up(void)
 	close(s);
 }
 
-/* RFC 1071's Internet checksum, in network order. */
-static uint16_t loopback_checksum(const void *data, size_t length)
-{
-	const uint8_t *bytes = data;
-	uint32_t sum = 0;
-	for (size_t i = 0; i + 1 < length; i += 2)
-		sum += (uint32_t)(bytes[i] << 8 | bytes[i + 1]);
-	if (length & 1)
-		sum += (uint32_t)bytes[length - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
 /* An echo request with id, sequence 1 and data to 127.0.0.1; true once its reply came back. */
 static int loopback_ping(uint16_t id, const void *data, size_t length)
 {
@@ -53,7 +40,7 @@ static int loopback_ping(uint16_t id, const void *data, size_t length)
 	header->un.echo.id = htons(id);
 	header->un.echo.sequence = htons(1);
 	memcpy(echo + 8, data, length);
-	header->checksum = loopback_checksum(echo, 8 + length);
+	header->checksum = internet_checksum(echo, 8 + length);
 	struct timeval timeout = { 5, 0 };
 	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
 	sendto(s, echo, 8 + length, 0, (struct sockaddr *)&to, sizeof to);

@@ -26,9 +26,7 @@ check "a probability above 100%: usage, status 2" usage_error --both loss=150% -
 check "an unknown setting: usage, status 2" usage_error --to-guest jitter=5ms --tap tap0 -- true
 
 if [ "$(id -u)" != 0 ]; then
-    echo "# skipping the end-to-end part: a network namespace and a tap need root"
-    checks_summary
-    exit
+    skip_rest "the end-to-end part: a network namespace and a tap need root"
 fi
 frames() {   # frames NAME IMPAIR-ARGS: 1000 frames each way through the bridge
     tools/netns-peer --impair "$2" -- /usr/bin/python3 tools/impair-bridge/tests/frames.py 1000 \

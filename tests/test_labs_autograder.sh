@@ -280,6 +280,6 @@ PYTHON
         test ! -s "$scratch/workflow.check"
     cat "$scratch/workflow.check"
 else
-    echo "# SKIP the workflow's YAML check: python3-yaml is not installed"
+    skip_rest "the workflow's YAML check: python3-yaml is not installed"
 fi
 checks_summary

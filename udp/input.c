@@ -33,6 +33,7 @@ static void deliver(struct udp_pcb *pcb, struct pbuf *packet, uint32_t source, u
 
 static void udp_input(struct pbuf *packet)
 {
+    net_assert_context();
     /* LAB(udp) BEGIN: drop a datagram shorter than its header or than its Length field
      * says (InErrors), trim the IP payload to Length, drop a bad checksum (InCsumErrors
      * and InErrors); then a datagram to a broadcast or multicast address goes to every
@@ -93,32 +94,16 @@ static void udp_input(struct pbuf *packet)
 }
 
 /*
- * Errors an unconnected socket would not see (RFC 1122 4.1.3.3 leaves it to
- * the application; Linux reports to a connected socket only the "hard" ones,
- * icmp_err_convert's fatal entries), translated to errno as Linux does.
+ * Errors reach only a connected socket (RFC 1122 4.1.3.3 leaves it to the
+ * application), and as Linux's udp_err only the hard ones (the fatal
+ * entries of ICMP's one table, icmp_error_errno).  Fragmentation Needed is
+ * not reported: path MTU discovery is not implemented.
  */
-static int unreachable_errno(uint8_t code)
-{
-    switch (code) {
-    case ICMP_PROTOCOL_UNREACHABLE: return ENOPROTOOPT;
-    case ICMP_PORT_UNREACHABLE: return ECONNREFUSED;
-    case 6: return ENETUNREACH;      /* destination network unknown */
-    case 7: return EHOSTDOWN;        /* destination host unknown */
-    case 8: return ENONET;           /* source host isolated */
-    case 9: return ENETUNREACH;      /* network administratively prohibited */
-    case 10: return EHOSTUNREACH;    /* host administratively prohibited */
-    case 13: case 14: case 15: return EHOSTUNREACH;   /* filtered, precedence (RFC 1812) */
-    default: return 0;
-    }
-}
-
 static void udp_error(uint8_t type, uint8_t code, struct pbuf *quoted)
 {
-    /* Linux's udp_err: a parameter problem is a hard EPROTO; time exceeded is soft. */
-    int error = type == ICMP_PARAMETER_PROBLEM       ? EPROTO
-                : type == ICMP_DESTINATION_UNREACHABLE ? unreachable_errno(code)
-                                                       : 0;
-    if (!error)
+    bool fatal;
+    int error = icmp_error_errno(type, code, &fatal);
+    if (!error || !fatal)
         return;
     const struct ip_header *ip = (const struct ip_header *)quoted->data;
     const struct udp_header *udp =

@@ -6,6 +6,7 @@
 int udp_send(struct udp_pcb *pcb, struct pbuf *payload, uint32_t destination,
              uint16_t destination_port, const struct ip_output_options *options)
 {
+    net_assert_context();
     /* LAB(udp) BEGIN: with no destination, send to the connected peer (none:
      * -EDESTADDRREQ); port 0 is -EINVAL and a payload that cannot fit in one IP
      * datagram -EMSGSIZE; bind the PCB if it is not (udp_autobind); take the source

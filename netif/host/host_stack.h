@@ -2,8 +2,10 @@
  * The stack on the host, for unit tests (built with -DSTRATA_HOST, under
  * ASan and UBSan; see Makefile.inc for the compile line and the sources).
  *
- * The test's own thread is the network context.  Nothing runs behind its
- * back: received frames wait in netif's backlog and timers wait for the
+ * The test's own thread is the network context, and like a system call in
+ * the kernel it holds net_lock while it calls into the layers (their entry
+ * points assert it: net_assert_context in port.h; the unit tests' runner
+ * takes it for each test).  Nothing runs behind its back: received frames wait in netif's backlog and timers wait for the
  * virtual clock until the test calls net_host_poll or
  * net_host_clock_advance.  net_now_ms starts at 0.
  *
@@ -24,7 +26,8 @@
 #include "../netif.h"
 
 /* Delivers every queued received frame (looped-back ones included) and runs
- * the timers due now; returns how many frames were delivered. */
+ * the timers due now, under net_lock (taken for the call unless the caller
+ * holds it); returns how many frames were delivered. */
 size_t net_host_poll(void);
 /* Moves the virtual clock ms forward: each due timer runs with net_now_ms
  * at its own deadline, in deadline order, with queued frames delivered

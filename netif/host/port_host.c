@@ -58,6 +58,14 @@ void net_unlock(void)
     net_locked = false;
 }
 
+bool net_lock_held(void) { return net_locked; }
+
+void net_invariant_broken(const char *file, int line, const char *cause)
+{
+    fprintf(stderr, "network invariant broken at %s:%d: %s\n", file, line, cause);
+    abort();
+}
+
 void net_host_log_enable(bool on) { log_enabled = on; }
 
 void net_log(const char *format, ...)
@@ -84,19 +92,23 @@ uint32_t net_random32(void)
     return random_state;
 }
 
-/* Holds net_lock as the kernel's net thread does, so a layer that takes it
- * from the network context fails here too. */
+/* Holds net_lock as the kernel's net thread does (taking it when the
+ * caller has not), so a layer that takes it from the network context
+ * fails here too. */
 size_t net_host_poll(void)
 {
     size_t delivered = 0, round;
-    net_lock();
+    bool taken = !net_locked;
+    if (taken)
+        net_lock();
     do {
         round = netif_deliver_queued();
         netif_transmit_queued();
         net_timers_run(virtual_now_ms);
         delivered += round;
     } while (round);
-    net_unlock();
+    if (taken)
+        net_unlock();
     return delivered;
 }
 

@@ -512,6 +512,32 @@ static void test_icmp_error_dispatched_to_udp(void)
     udp_pcb_remove(&pcb);
 }
 
+/* Every Destination Unreachable code, through ICMP's one table (Linux's
+ * icmp_err_convert, shared with TCP): a connected UDP socket hears of the
+ * hard ones only (Linux's udp_err without IP_RECVERR); the errno values
+ * are Linux's. */
+static void test_icmp_unreachable_codes_reach_udp_as_linux(void)
+{
+    static const int hard_errno[16] = {
+        [2] = ENOPROTOOPT, [3] = ECONNREFUSED, [6] = ENETUNREACH, [7] = EHOSTDOWN,
+        [8] = ENONET, [9] = ENETUNREACH, [10] = EHOSTUNREACH, [13] = EHOSTUNREACH,
+        [14] = EHOSTUNREACH, [15] = EHOSTUNREACH,
+    };
+    stack_setup();
+    struct udp_pcb pcb;
+    connect_udp_pcb(&pcb);
+    uint8_t quoted[64];
+    size_t quoted_length = datagram_we_sent(quoted);
+    for (uint8_t code = 0; code < 17; code++) {
+        char name[32];
+        snprintf(name, sizeof(name), "code %u", code);
+        reported_error = 0;
+        inject_error(3, code, quoted, quoted_length);
+        CHECK_CASE(reported_error == (code < 16 ? hard_errno[code] : 0), name);
+    }
+    udp_pcb_remove(&pcb);
+}
+
 /* RFC 792: an error quotes "the internet header plus the first 64 bits of the
  * original datagram's data"; one whose quote is no IPv4 header (version 4, IHL
  * at least 5) or has under 8 bytes after IHL x 4 is an input error, as in
@@ -586,6 +612,7 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_icmp_rate_limit),
         TEST_ENTRY(test_icmp_error_quotes_at_most_576_bytes),
         TEST_ENTRY(test_icmp_error_dispatched_to_udp),
+        TEST_ENTRY(test_icmp_unreachable_codes_reach_udp_as_linux),
         TEST_ENTRY(test_icmp_error_with_bad_quote_counted),
         TEST_ENTRY(test_icmp_output_counted_by_type),
     };

@@ -181,6 +181,93 @@ static void test_tcp_icmp_port_unreachable_in_syn_sent(void)
     tcp_close(pcb);
 }
 
+/* Injects the peer's ICMP error of type and code quoting the IP header and
+ * first 8 bytes of frame (one of ours, data at its Ethernet header). */
+static void inject_icmp_about(const struct pbuf *frame, uint8_t type, uint8_t code)
+{
+    uint8_t icmp[64], datagram[128];
+    size_t length = build_icmp(icmp, type, code, 0, frame->data + 14, 28);
+    length = build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, 1, 4, 0, 64, icmp, length);
+    inject_ip(datagram, length);
+}
+
+/* ICMP's one table (Linux's icmp_err_convert): Protocol Unreachable is
+ * ENOPROTOOPT for TCP as for UDP; in SYN-SENT any error, soft ones (Time
+ * Exceeded, Host Unreachable) too, ends the attempt (Linux's tcp_v4_err). */
+static void test_tcp_icmp_errors_in_syn_sent_use_the_one_table(void)
+{
+    static const struct { uint8_t type, code; int error; const char *name; } cases[] = {
+        { 3, 2, ENOPROTOOPT, "protocol unreachable" },
+        { 3, 1, EHOSTUNREACH, "host unreachable (soft)" },
+        { 3, 7, EHOSTDOWN, "destination host unknown" },
+        { 3, 13, EHOSTUNREACH, "communication administratively prohibited" },
+        { 11, 0, EHOSTUNREACH, "time exceeded (soft)" },
+        { 12, 0, EPROTO, "parameter problem" },
+    };
+    tcp_stack_setup();
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct tcp_pcb *pcb = tcp_pcb_new();
+        pcb->failed = on_failed;
+        failed_error = 0;
+        CHECK_EQUAL(tcp_connect(pcb, PEER_ADDRESS, net_htons(PEER_PORT)), 0);
+        struct pbuf *syn = next_frame();
+        inject_icmp_about(syn, cases[i].type, cases[i].code);
+        pbuf_put(syn);
+        CHECK_CASE(pcb->state == TCP_CLOSED, cases[i].name);
+        CHECK_CASE(failed_error == cases[i].error, cases[i].name);
+        tcp_close(pcb);
+        fake_netif_clear_transmitted();
+    }
+}
+
+/* RFC 1122 4.2.3.9: once established an ICMP error, even a hard one, does
+ * not end the connection; it is kept (Linux's sk_err_soft) and reported if
+ * the connection then times out, instead of ETIMEDOUT (tcp(7)). */
+static void test_tcp_icmp_error_when_established_is_soft(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1000, 8000, &isn);
+    pcb->failed = on_failed;
+    tcp_retries2 = 2;
+    CHECK_EQUAL(tcp_send(pcb, "x", 1), 1);
+    struct pbuf *data = next_frame();
+    inject_icmp_about(data, 3, 3);                   /* port unreachable: hard */
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    CHECK_EQUAL(pcb->soft_error, ECONNREFUSED);
+    inject_icmp_about(data, 3, 1);                   /* host unreachable: the latest counts */
+    pbuf_put(data);
+    CHECK_EQUAL(pcb->soft_error, EHOSTUNREACH);
+    CHECK_EQUAL(failed_error, 0);
+    net_host_clock_advance(200 + 400 + 800);
+    fake_netif_clear_transmitted();
+    CHECK_EQUAL(pcb->state, TCP_CLOSED);
+    CHECK_EQUAL(failed_error, EHOSTUNREACH);
+    CHECK_EQUAL(tcp_receive(pcb, (char[1]){ 0 }, 1), -EHOSTUNREACH);
+    tcp_close(pcb);
+}
+
+/* An ACK of new data shows the path works: the soft error is forgotten
+ * (Linux's tcp_ack), and a later time-out is ETIMEDOUT again. */
+static void test_tcp_soft_error_cleared_by_new_ack(void)
+{
+    tcp_stack_setup();
+    uint32_t isn;
+    struct tcp_pcb *pcb = establish_passive(1000, 8000, &isn);
+    pcb->failed = on_failed;
+    CHECK_EQUAL(tcp_send(pcb, "x", 1), 1);
+    struct pbuf *data = next_frame();
+    inject_icmp_about(data, 11, 0);                  /* time exceeded */
+    pbuf_put(data);
+    CHECK_EQUAL(pcb->soft_error, EHOSTUNREACH);
+    inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 2,
+                                       .flags = TCP_FLAG_ACK, .window = 8000 });
+    CHECK_EQUAL(pcb->soft_error, 0);
+    CHECK_EQUAL(pcb->state, TCP_ESTABLISHED);
+    tcp_close(pcb);
+    fake_netif_clear_transmitted();
+}
+
 /* /proc/net/tcp in Linux's format (tcp4_seq_show): lines padded to 149
  * characters; a listener on 0.0.0.0:8080 as Linux 6.1 prints one (uid and
  * inode as the socket layer sets them). */
@@ -234,6 +321,9 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_tcp_keepalive_probes_then_times_out),
         TEST_ENTRY(test_tcp_window_scale_negotiated),
         TEST_ENTRY(test_tcp_icmp_port_unreachable_in_syn_sent),
+        TEST_ENTRY(test_tcp_icmp_errors_in_syn_sent_use_the_one_table),
+        TEST_ENTRY(test_tcp_icmp_error_when_established_is_soft),
+        TEST_ENTRY(test_tcp_soft_error_cleared_by_new_ack),
         TEST_ENTRY(test_tcp_proc_net_tcp_format),
         TEST_ENTRY(test_tcp_bind_conflicts),
     };

@@ -23,22 +23,10 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include "internet_checksum.h"
 #include "tap.h"
 
 #define ECHO_ID 0x5a17
-
-static uint16_t checksum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
 
 static struct sockaddr_in loopback(uint16_t port)
 {
@@ -88,7 +76,7 @@ static void test_raw_icmp(void)
 	echo->un.echo.id = htons(ECHO_ID);
 	echo->un.echo.sequence = htons(1);
 	memcpy(packet + 8, "strata", 6);
-	echo->checksum = checksum(packet, sizeof packet);
+	echo->checksum = internet_checksum(packet, sizeof packet);
 	check_eq(sendto(s, packet, sizeof packet, 0, (struct sockaddr *)&to, sizeof to), (long long)sizeof packet,
 		 "sendto an ICMP echo request to 127.0.0.1");
 	struct pollfd pfd = { s, POLLIN, 0 };
@@ -120,14 +108,14 @@ static void test_raw_icmp(void)
 	struct icmphdr *reply = (struct icmphdr *)(buf + 20);
 	check(n == 20 + (ssize_t)sizeof packet && ntohs(reply->un.echo.sequence) == 1 &&
 	      !memcmp(buf + 28, "strata", 6), "then the echo reply with our id, sequence and data", "n %zd", n);
-	check_eq(checksum(buf + 20, n - 20), 0, "the reply's ICMP checksum verifies");
+	check_eq(internet_checksum(buf + 20, n - 20), 0, "the reply's ICMP checksum verifies");
 
 	/* ICMP_FILTER: drop echo requests, keep replies. */
 	uint32_t filter = 1u << ICMP_ECHO;
 	check_ok(setsockopt(s, SOL_RAW, ICMP_FILTER, &filter, sizeof filter), "set ICMP_FILTER");
 	echo->un.echo.sequence = htons(2);
 	echo->checksum = 0;
-	echo->checksum = checksum(packet, sizeof packet);
+	echo->checksum = internet_checksum(packet, sizeof packet);
 	send(s, packet, sizeof packet, 0);
 	n = recv(s, buf, sizeof buf, 0);
 	reply = (struct icmphdr *)(buf + 20);
@@ -257,7 +245,7 @@ static void test_packet(void)
 	ip->protocol = IPPROTO_UDP;
 	ip->tot_len = htons(20 + 8 + 4);
 	ip->saddr = ip->daddr = htonl(INADDR_LOOPBACK);
-	ip->check = checksum(ip, 20);
+	ip->check = internet_checksum(ip, 20);
 	udp->source = htons(9);
 	udp->dest = htons(port + 1);
 	udp->len = htons(8 + 4);

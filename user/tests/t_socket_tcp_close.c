@@ -7,7 +7,11 @@
  * write after the peer's
  * RST (ECONNRESET, then EPIPE with SIGPIPE), TCP_MAXSEG announced in the
  * SYN and SYN-ACK (seen through an AF_PACKET socket on lo, so it needs
- * root), urgent data with SO_OOBINLINE, keepalive options, and TCP_INFO.
+ * root), urgent data with SO_OOBINLINE, keepalive options and the probes
+ * an idle connection sends once SO_KEEPALIVE is set, IP_TTL and IP_TOS on
+ * the wire (both seen the same way), ICMP errors about an established
+ * connection (sent through a raw socket) reported once by SO_ERROR, and
+ * TCP_INFO.
  * Only ephemeral ports on 127.0.0.1 are used.
  */
 #define _GNU_SOURCE
@@ -29,6 +33,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
+#include "internet_checksum.h"
 #include "tap.h"
 #include "tcp_loopback.h"
 
@@ -280,18 +285,79 @@ static void test_write_after_reset(void)
 	close(l);
 }
 
+/* An AF_PACKET socket seeing lo's IP datagrams (each twice on Linux: as
+ * sent and as received), giving up on a read after 5 s. */
+static int lo_sniffer(void)
+{
+	int sniffer = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	struct sockaddr_ll lo = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+				  .sll_ifindex = (int)if_nametoindex("lo") };
+	check_ok(bind(sniffer, (struct sockaddr *)&lo, sizeof lo), "an AF_PACKET socket on lo");
+	struct timeval tv = { 5, 0 };
+	setsockopt(sniffer, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	return sniffer;
+}
+
+struct seen_segment {
+	uint8_t ttl, tos, flags;
+	uint32_t seq, ack;
+	size_t length;                  /* of the payload */
+};
+
+/* The next TCP datagram lo shows, into frame (at least 2048 bytes): its
+ * TCP header, or NULL when none comes within 5 s. */
+static struct tcphdr *next_tcp(int sniffer, unsigned char *frame)
+{
+	for (;;) {
+		ssize_t n = recv(sniffer, frame, 2048, 0);
+		if (n < 40)
+			return NULL;
+		struct iphdr *ip = (struct iphdr *)frame;
+		if (ip->protocol == IPPROTO_TCP)
+			return (struct tcphdr *)(frame + ip->ihl * 4);
+	}
+}
+
+/* The next TCP segment from port from to port to on lo: 0, or -1 when none
+ * comes within 5 s. */
+static int next_segment(int sniffer, uint16_t from, uint16_t to, struct seen_segment *seen)
+{
+	unsigned char frame[2048];
+	for (int tries = 0; tries < 64; tries++) {
+		struct tcphdr *tcp = next_tcp(sniffer, frame);
+		if (!tcp)
+			return -1;
+		if (ntohs(tcp->source) != from || ntohs(tcp->dest) != to)
+			continue;
+		struct iphdr *ip = (struct iphdr *)frame;
+		seen->ttl = ip->ttl;
+		seen->tos = ip->tos;
+		seen->flags = ((unsigned char *)tcp)[13];
+		seen->seq = ntohl(tcp->seq);
+		seen->ack = ntohl(tcp->ack_seq);
+		seen->length = ntohs(ip->tot_len) - ip->ihl * 4 - tcp->doff * 4;
+		return 0;
+	}
+	return -1;
+}
+
+/* The same for the next segment carrying data. */
+static int next_data_segment(int sniffer, uint16_t from, uint16_t to, struct seen_segment *seen)
+{
+	int got;
+	while ((got = next_segment(sniffer, from, to, seen)) == 0 && seen->length == 0)
+		;
+	return got;
+}
+
 /* The MSS option of the next SYN (with or without ACK) to port on lo, or -1. */
 static int syn_mss_to(int sniffer, uint16_t port, int with_ack)
 {
 	unsigned char frame[2048];
 	for (int tries = 0; tries < 64; tries++) {
-		ssize_t n = recv(sniffer, frame, sizeof frame, 0);
-		if (n < 40)
+		struct tcphdr *tcp = next_tcp(sniffer, frame);
+		if (!tcp)
 			return -1;
-		struct iphdr *ip = (struct iphdr *)frame;
-		if (ip->protocol != IPPROTO_TCP)
-			continue;
-		struct tcphdr *tcp = (struct tcphdr *)(frame + ip->ihl * 4);
 		if (ntohs(tcp->dest) != port || !tcp->syn || tcp->ack != with_ack)
 			continue;
 		unsigned char *o = (unsigned char *)(tcp + 1), *end = (unsigned char *)tcp + tcp->doff * 4;
@@ -323,12 +389,7 @@ static void test_maxseg(void)
 	getsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &v, &len);
 	check_eq(v, 1000, "reads back 1000 before connect");
 
-	int sniffer = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
-	struct sockaddr_ll lo = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
-				  .sll_ifindex = (int)if_nametoindex("lo") };
-	check_ok(bind(sniffer, (struct sockaddr *)&lo, sizeof lo), "an AF_PACKET socket on lo");
-	struct timeval tv = { 5, 0 };
-	setsockopt(sniffer, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	int sniffer = lo_sniffer();
 
 	int l = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = loopback(0);
@@ -437,6 +498,152 @@ static void test_keepalive_options(void)
 }
 
 /*
+ * SO_KEEPALIVE set on an established connection that then sits idle (the
+ * socket makes no call; only the sniffer waits): after TCP_KEEPIDLE, 1 s,
+ * a probe <SEQ=SND.UNA-1> without data (RFC 1122 4.2.3.6, Linux's
+ * tcp_xmit_probe_skb), which the peer answers with an ACK of SND.UNA.
+ */
+static void test_keepalive_probe_when_idle(void)
+{
+	int l = listener(1), c, s, v = 1;
+	check_ok(pair(l, &c, &s), "pair for keepalive probes");
+	setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof v);
+	setsockopt(c, IPPROTO_TCP, TCP_KEEPINTVL, &v, sizeof v);
+	int sniffer = lo_sniffer();
+	check_ok(setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof v),
+		 "SO_KEEPALIVE on the established connection");
+	struct seen_segment probe, answer;
+	int got = next_segment(sniffer, port_of(c), port_of(l), &probe);
+	check(got == 0 && probe.length == 0 && probe.flags == TH_ACK,
+	      "an idle connection sends a keepalive probe: ACK, no data", "got %d, flags %#x, %zu bytes",
+	      got, probe.flags, probe.length);
+	got = next_segment(sniffer, port_of(l), port_of(c), &answer);
+	check(got == 0 && answer.ack == probe.seq + 1,
+	      "the peer's ACK is the probe's SEG.SEQ + 1: the probe was SND.UNA - 1", "got %d", got);
+	check_eq(send(c, "k", 1, 0), 1, "the connection carries on");
+	char byte;
+	check_eq(recv(s, &byte, 1, 0), 1, "received");
+	close(sniffer);
+	close(c);
+	close(s);
+	close(l);
+}
+
+/*
+ * IP_TTL and IP_TOS reach TCP's segments (ip(7)): set on a listener, its
+ * SYN-ACK and the accepted connection's segments carry them; set on a
+ * connected socket, its next segment does.
+ */
+static void test_ttl_and_tos_on_the_wire(void)
+{
+	int sniffer = lo_sniffer();
+	int l = socket(AF_INET, SOCK_STREAM, 0), ttl = 33, tos = IPTOS_THROUGHPUT;
+	struct sockaddr_in a = loopback(0);
+	bind(l, (struct sockaddr *)&a, sizeof a);
+	check_ok(setsockopt(l, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl), "IP_TTL 33 on a listener");
+	check_ok(setsockopt(l, IPPROTO_IP, IP_TOS, &tos, sizeof tos), "IP_TOS 0x08 on a listener");
+	listen(l, 1);
+	int c, s;
+	check_ok(pair(l, &c, &s), "pair for IP_TTL and IP_TOS");
+	struct seen_segment seen;
+	int got = next_segment(sniffer, port_of(l), port_of(c), &seen);
+	check(got == 0 && seen.flags == (TH_SYN | TH_ACK) && seen.ttl == 33 && seen.tos == IPTOS_THROUGHPUT,
+	      "the SYN-ACK has TTL 33 and TOS 0x08", "got %d, flags %#x, ttl %u, tos %#x", got, seen.flags,
+	      seen.ttl, seen.tos);
+	check_eq(send(s, "a", 1, 0), 1, "the accepted socket sends");
+	got = next_data_segment(sniffer, port_of(l), port_of(c), &seen);
+	check(got == 0 && seen.ttl == 33 && seen.tos == IPTOS_THROUGHPUT,
+	      "its data segment has TTL 33 and TOS 0x08", "got %d, ttl %u, tos %#x", got, seen.ttl, seen.tos);
+	ttl = 77;
+	tos = IPTOS_LOWDELAY;
+	check_ok(setsockopt(c, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl), "IP_TTL 77 on the connected client");
+	check_ok(setsockopt(c, IPPROTO_IP, IP_TOS, &tos, sizeof tos), "IP_TOS 0x10 on the connected client");
+	check_eq(send(c, "b", 1, 0), 1, "the client sends");
+	got = next_data_segment(sniffer, port_of(c), port_of(l), &seen);
+	check(got == 0 && seen.ttl == 77 && seen.tos == IPTOS_LOWDELAY,
+	      "its data segment has TTL 77 and TOS 0x10", "got %d, ttl %u, tos %#x", got, seen.ttl, seen.tos);
+	tos = IPTOS_LOWDELAY | 3;
+	setsockopt(c, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+	socklen_t len = sizeof tos;
+	getsockopt(c, IPPROTO_IP, IP_TOS, &tos, &len);
+	check_eq(tos, IPTOS_LOWDELAY, "IP_TOS 0x13 on a TCP socket keeps no ECN bits: reads back 0x10");
+	close(sniffer);
+	close(c);
+	close(s);
+	close(l);
+}
+
+/* Sends to 127.0.0.1, through a raw socket, the ICMP error of type and
+ * code about a segment from port from to port to with sequence number seq
+ * (its IP header and first 8 bytes, RFC 792). */
+static void send_icmp_about(uint8_t type, uint8_t code, uint16_t from, uint16_t to, uint32_t seq)
+{
+	unsigned char message[8 + 20 + 8] = { type, code };
+	struct iphdr *quoted = (struct iphdr *)(message + 8);
+	quoted->version = 4;
+	quoted->ihl = 5;
+	quoted->tot_len = htons(40);
+	quoted->ttl = 64;
+	quoted->protocol = IPPROTO_TCP;
+	quoted->saddr = quoted->daddr = htonl(INADDR_LOOPBACK);
+	quoted->check = internet_checksum(quoted, 20);
+	uint16_t ports[2] = { htons(from), htons(to) };
+	uint32_t sequence = htonl(seq);
+	memcpy(message + 28, ports, 4);
+	memcpy(message + 32, &sequence, 4);
+	uint16_t checksum = internet_checksum(message, sizeof message);
+	memcpy(message + 2, &checksum, 2);
+	int raw = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	struct sockaddr_in to_us = loopback(0);
+	sendto(raw, message, sizeof message, 0, (struct sockaddr *)&to_us, sizeof to_us);
+	close(raw);
+}
+
+/*
+ * An ICMP error about an established connection's segment is soft (RFC
+ * 1122 4.2.3.9, tcp(7)): the connection carries on, and SO_ERROR reports
+ * the error once (Linux's sk_err_soft), Protocol Unreachable as
+ * ENOPROTOOPT, as for UDP.  The error quotes SND.UNA, a sequence number in
+ * flight (RFC 5927 4.1), learnt from the sniffer.
+ */
+static void test_icmp_soft_error_reported_by_so_error(void)
+{
+	int l = listener(1), c, s, error;
+	check_ok(pair(l, &c, &s), "pair for ICMP soft errors");
+	int sniffer = lo_sniffer();
+	check_eq(send(c, "z", 1, 0), 1, "the client sends a byte");
+	struct seen_segment seen;
+	int got = next_data_segment(sniffer, port_of(c), port_of(l), &seen);
+	char byte;
+	check_eq(recv(s, &byte, 1, 0), 1, "received");
+	static const struct { uint8_t type, code; int error; const char *what; } cases[] = {
+		{ 3, 1, EHOSTUNREACH, "host unreachable: SO_ERROR EHOSTUNREACH" },
+		{ 3, 2, ENOPROTOOPT, "protocol unreachable: SO_ERROR ENOPROTOOPT" },
+		{ 11, 0, EHOSTUNREACH, "time exceeded: SO_ERROR EHOSTUNREACH" },
+	};
+	for (size_t i = 0; got == 0 && i < sizeof cases / sizeof cases[0]; i++) {
+		send_icmp_about(cases[i].type, cases[i].code, port_of(c), port_of(l), seen.seq + 1);
+		socklen_t len = sizeof error;
+		error = 0;
+		/* lo hands the error to TCP in the network context: a second at most. */
+		for (int tries = 0; tries < 100 && !error; tries++) {
+			getsockopt(c, SOL_SOCKET, SO_ERROR, &error, &len);
+			if (!error)
+				poll(NULL, 0, 10);
+		}
+		check_eq(error, cases[i].error, cases[i].what);
+		getsockopt(c, SOL_SOCKET, SO_ERROR, &error, &len);
+		check_eq(error, 0, "read once: SO_ERROR 0 again");
+	}
+	check_eq(send(c, "y", 1, 0), 1, "the connection carries on");
+	check_eq(recv(s, &byte, 1, 0), 1, "received");
+	close(sniffer);
+	close(c);
+	close(s);
+	close(l);
+}
+
+/*
  * TCP_INFO after a transfer.  qemu-aarch64 (the host oracle) copies only
  * the first 4 bytes of TCP_INFO back, so the figures past tcpi_state are
  * checked only when the whole structure came back (Strata, and Linux 6.1
@@ -483,6 +690,9 @@ int main(void)
 	test_maxseg();
 	test_urgent_inline();
 	test_keepalive_options();
+	test_keepalive_probe_when_idle();
+	test_ttl_and_tos_on_the_wire();
+	test_icmp_soft_error_reported_by_so_error();
 	test_tcp_info();
 	return tap_done("t_socket_tcp_close.c");
 }
