@@ -179,9 +179,9 @@ static void inject_fragments(const uint8_t *frame, size_t length, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint8_t frame[65536];
-    fuzz_stack_begin_input(open_everything);
     if (size < 1 || size - 1 > sizeof(frame))
         return -1;    /* not kept in the corpus */
+    fuzz_stack_begin_input(open_everything);
     size_t length = size - 1;
     memcpy(frame, data + 1, length);
     fix_checksums(frame, length, data[0]);

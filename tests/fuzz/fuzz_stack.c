@@ -33,6 +33,7 @@ void fuzz_stack_run_timers_out(void)
 
 void fuzz_stack_begin_input(void (*open)(void))
 {
+    net_lock();
     if (!set_up) {
         tcp_stack_setup();
         if (open)
@@ -59,4 +60,5 @@ void fuzz_stack_check_no_leak(void)
                 tcp_pcb_count(), baseline_tcp_pcbs);
         fuzz_stack_finding("TCP PCB kept forever");
     }
+    net_unlock();
 }

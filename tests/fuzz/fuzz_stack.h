@@ -14,14 +14,17 @@
 #define TESTS_FUZZ_FUZZ_STACK_H
 #include "tests/tcp/tcp_test.h"
 
-/* tcp_stack_setup (topology, TCP, the peer's MAC known, MSL 1 s) and the
+/* Takes net_lock, which the input holds to its end as the kernel's net
+ * thread or a system call does (the stack's entry points check it).  Then
+ * tcp_stack_setup (topology, TCP, the peer's MAC known, MSL 1 s) and the
  * target's open (NULL: none), the first time only; what they hold is the
  * baseline.  Each input starts from the same random seed, the peer known. */
 void fuzz_stack_begin_input(void (*open)(void));
 /* Runs every timer out and drops the captured frames. */
 void fuzz_stack_run_timers_out(void);
 /* Then, once the target let go of what it held: no pbuf and no TCP PCB
- * more than after set-up. */
+ * more than after set-up; releases net_lock.  Every input that began ends
+ * here. */
 void fuzz_stack_check_no_leak(void);
 /* Aborts with the reason on stderr (a finding). */
 void fuzz_stack_finding(const char *reason) __attribute__((noreturn));
