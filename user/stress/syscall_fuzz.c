@@ -959,7 +959,11 @@ static void worker(unsigned long seed, int index)
 	sigaction(SIGSEGV, &fault_action, NULL);
 	sigaction(SIGBUS, &fault_action, NULL);
 	set_paths();
-	arena = mmap(NULL, ARENA_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* A PROT_NONE page on each side: a huge read into the arena stops there
+	 * instead of running into the next mapping (the shared table). */
+	arena = mmap(NULL, (ARENA_PAGES + 2) * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	arena += PAGE;
+	mprotect(arena, ARENA_PAGES * PAGE, PROT_READ | PROT_WRITE);
 	read_only_page = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unmapped_page = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	munmap(unmapped_page, PAGE);
