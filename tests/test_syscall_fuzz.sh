@@ -7,8 +7,7 @@
 # pipes and waits), then, once TCP's TIME-WAITs are over (tcp_msl_ms as in
 # tests/test_net_leaks.sh), that /proc/net/sockstat's sockets and live pbufs
 # are where they were before the first round and MemFree is where it was
-# after it (the first round warms up kmalloc slabs and the like, as in
-# test_memory_baseline.sh).
+# after it (tests/baseline.sh).
 #
 #   tests/test_syscall_fuzz.sh [SEED [COUNT]]   (default 1 8000; a long run: 1 1000000)
 #   tests/test_syscall_fuzz.sh --linux SEED COUNT
@@ -18,6 +17,7 @@
 #       since random calls meet different states on the two kernels.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. tests/baseline.sh
 out=build/test-results/syscall_fuzz
 linux=0
 if [ "${1:-}" = --linux ]; then
@@ -29,15 +29,7 @@ count=${2:-8000}
 mkdir -p "$out"
 make -s -f user/stress/Makefile.inc build/user/stress/syscall_fuzz || exit 1
 tools/guestrun --net user,restrict=on --mem 512M --timeout 900 \
-    --add build/user/stress/syscall_fuzz -- sh -c "
-    tcp_idle() {
-        i=0
-        while [ \"\$(wc -l < /proc/net/tcp)\" -gt 1 ] && [ \$i -lt 300 ]; do sleep 0.1; i=\$((i + 1)); done
-    }
-    show() {
-        { cat /proc/net/sockstat /proc/meminfo; echo \"TCP connections: \$((\$(wc -l < /proc/net/tcp) - 1))\"; } |
-            sed \"s/^/\$1 /\"
-    }
+    --add build/user/stress/syscall_fuzz -- sh -c "$baseline_guest_functions
     echo 100 > /proc/sys/net/ipv4/tcp_msl_ms
     show start
     syscall_fuzz $seed $count | sed 's/^/first /'; tcp_idle
@@ -57,24 +49,11 @@ for round in first second; do
     fi
 done
 grep -a '^calls made\|^errnos seen' "$out/second" | sed 's/^/# /'
-{ sed -n 's/^start //p' "$out/guest.out" | grep -v '^MemFree:'
-  sed -n 's/^warm //p' "$out/guest.out" | grep '^MemFree:'; } >"$out/before"
-sed -n 's/^after //p' "$out/guest.out" >"$out/after"
-for line in "sockets: used" "TCP: inuse" "TCP connections:" "UDP: inuse" "RAW: inuse" \
-    "PACKET: inuse" "PBUF: inuse" "MemFree:"; do
-    before=$(grep "^$line" "$out/before")
-    after=$(grep "^$line" "$out/after")
-    if [ -n "$before" ] && [ "$before" = "$after" ]; then
-        echo "ok - $line back to its baseline ($after)"
-    else
-        echo "not ok - $line back to its baseline: before '$before', after '$after'"
-        failed=1
-    fi
-done
+baseline_compare "$out/guest.out" || failed=1
 if [ $linux = 1 ]; then
     tools/linuxrun --mem 512M --timeout 900 --add build/user/stress/syscall_fuzz:/bin/syscall_fuzz \
         -- syscall_fuzz "$seed" "$count" >"$out/linux" 2>&1
-    grep '^calls made\|^errnos seen\|PASSED\|FAILED' "$out/linux" | sed 's/^/# Linux 6.1: /'
+    grep -a '^calls made\|^errnos seen\|PASSED\|FAILED' "$out/linux" | sed 's/^/# Linux 6.1: /'
     python3 tests/syscall_fuzz_compare.py "$out/second" "$out/linux"
 fi
 exit $failed
