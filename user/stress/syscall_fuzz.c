@@ -67,7 +67,9 @@
  *     change the machine for the rest of the run, not probe a bad argument.
  * Blocking is allowed: a watchdog (each worker's main thread) sends every
  * fuzzing thread SIGALRM every 10 ms, caught without SA_RESTART, so a call
- * that waits ends with EINTR; one that never does hangs the run, a finding.
+ * that waits ends with EINTR; one that never does is a finding: a worker
+ * still running a minute (and a second per 200 calls) after the start is
+ * killed and reported with the calls its threads were in.
  * Paths are the worker's own, under /tmp/syscall_fuzz.N.  Workers' stdin,
  * stdout and stderr are /dev/null, so no call reaches the console.
  */
@@ -97,6 +99,7 @@
 #include <linux/sockios.h>
 #include <sched.h>
 #include <termios.h>
+#include <time.h>
 #include <ucontext.h>
 #include <limits.h>
 #include <unistd.h>
@@ -1049,7 +1052,7 @@ static int kernel_alive(void)
 	return ok;
 }
 
-static int report(long asked, int processes, int *statuses)
+static int report(long asked, int processes, int *statuses, const char *hung)
 {
 	int failures = 0;
 	unsigned long total = 0;
@@ -1092,7 +1095,8 @@ static int report(long asked, int processes, int *statuses)
 	}
 	for (int i = 0; i < processes; i++)
 		if (!WIFEXITED(statuses[i]) || WEXITSTATUS(statuses[i]) != 0) {
-			printf("not ok - worker %d ended with status 0x%x\n", i, statuses[i]);
+			printf("not ok - worker %d ended with status 0x%x%s\n", i, statuses[i],
+			       hung[i] ? ": it hung past the deadline and was killed" : "");
 			if (shared->fault[i].signal)
 				printf("# signal %d code %d at address %#lx, pc %#lx\n", shared->fault[i].signal,
 				       shared->fault[i].code, shared->fault[i].address, shared->fault[i].pc);
@@ -1152,15 +1156,42 @@ int main(int argc, char **argv)
 		if (pids[i] == 0)
 			worker(seed, i);
 	}
-	int statuses[64];
+	/* A worker still running at the deadline (a minute, and a second per
+	 * 200 calls) hangs in a call: it is killed, and reported with its
+	 * threads' calls in progress. */
+	int statuses[64], running = processes;
+	char hung[64] = { 0 };
+	struct timespec now, deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += 60 + asked / 200;
 	for (int i = 0; i < processes; i++)
-		if (waitpid(pids[i], &statuses[i], 0) != pids[i])
-			statuses[i] = -1;
+		statuses[i] = -1;
+	while (running > 0) {
+		int status;
+		pid_t done = waitpid(-1, &status, WNOHANG);
+		for (int i = 0; i < processes; i++)
+			if (done > 0 && pids[i] == done) {
+				statuses[i] = status;
+				running--;
+			}
+		if (done > 0)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > deadline.tv_sec) {
+			for (int i = 0; i < processes; i++)
+				if (statuses[i] == -1 && !hung[i]) {
+					hung[i] = 1;
+					kill(pids[i], SIGKILL);
+				}
+		}
+		struct timespec tick = { 0, 100 * 1000 * 1000 };
+		nanosleep(&tick, NULL);
+	}
 	remove_ipc();
 	for (int i = 0; i < processes; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "/tmp/syscall_fuzz.%d", i);
 		remove_tree(name);
 	}
-	return report(asked, processes, statuses);
+	return report(asked, processes, statuses, hung);
 }
