@@ -65,7 +65,7 @@ echo '== end'"
 inside() {   # inside GUEST COUNT
     local runner=tools/guestrun
     [ "$1" = linux ] && runner=tools/linuxrun
-    "$runner" --net "$NETNS_PEER_QEMU_NET" --mem 512M --timeout 600 \
+    "$runner" --net "$NETNS_PEER_QEMU_NET" --mem "${SYN_FLOOD_MEM:-512M}" --timeout 600 \
         --add build/user/stress/accept_server:/bin/accept_server -- sh -c "$guest_script" \
         >"$out/guest.out" 2>"$out/guest.err" &
     local guest_pid=$!

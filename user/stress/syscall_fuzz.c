@@ -699,10 +699,14 @@ static long argument(struct thread *t, int kind)
 static int in_arena(long address) { return address >= (long)arena && address < (long)(arena + ARENA_PAGES * PAGE); }
 
 /* A length that keeps [address, address + length) in the arena, unless the
- * length is one no kernel may accept (2^48 and beyond). */
+ * range wraps past 2^64 once rounded to pages, which every kernel refuses.
+ * A huge length that does not wrap is no such case: Linux's madvise and
+ * mprotect act on every mapping from the address up (MADV_DONTNEED over the
+ * whole address space takes the program's stacks away). */
 static long arena_length(long address, long length)
 {
-	if ((unsigned long)length >= 1ul << 48)
+	unsigned long rounded = ((unsigned long)length + PAGE - 1) & ~(unsigned long)(PAGE - 1);
+	if ((unsigned long)address + rounded < (unsigned long)address || (length && !rounded))
 		return length;
 	if (address == 0)
 		return PAGE;    /* page 0 is never mapped; more would reach the program */
