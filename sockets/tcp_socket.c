@@ -366,8 +366,11 @@ static int tcp_socket_accept(struct socket *socket, struct socket **accepted, in
                 continue;
             }
             struct tcp_socket *tcp = tcp_of(fresh);
+            struct tcp_pcb *child = tcp_accept(listener->pcb);
+            if (!child)
+                continue;       /* its rings could not be had: it was reset */
             struct tcp_pcb *unused = tcp->pcb;
-            adopt(tcp, tcp_accept(listener->pcb));
+            adopt(tcp, child);
             tcp_close(unused);
             /* Linux's accepted socket is a clone of the listener's. */
             fresh->reuse_address = socket->reuse_address;

@@ -18,17 +18,24 @@ struct list_node *tcp_pcb_list(void)
     return &pcbs;
 }
 
-struct tcp_pcb *tcp_pcb_new(void)
+/* The rings a pcb was promised (their sizes), or -ENOMEM with neither. */
+static int allocate_rings(struct tcp_pcb *pcb, size_t send_size, size_t receive_size)
+{
+    if (tcp_ring_init(&pcb->send, send_size) || tcp_ring_init(&pcb->receive, receive_size)) {
+        tcp_ring_free(&pcb->send);
+        tcp_ring_free(&pcb->receive);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+/* A pcb without rings: tcp_pcb_new gives it the default ones, a listener's
+ * child gets its own when its handshake completes (tcp_child_established). */
+static struct tcp_pcb *pcb_allocate(void)
 {
     struct tcp_pcb *pcb = net_zalloc(sizeof(*pcb));
     if (!pcb)
         return NULL;
-    if (tcp_ring_init(&pcb->send, TCP_DEFAULT_SEND_BUFFER) ||
-        tcp_ring_init(&pcb->receive, TCP_DEFAULT_RECEIVE_BUFFER)) {
-        tcp_ring_free(&pcb->send);
-        net_free(pcb);
-        return NULL;
-    }
     pcb->state = TCP_CLOSED;
     pcb->owned = true;
     pcb->mss = TCP_DEFAULT_MSS;
@@ -40,6 +47,16 @@ struct tcp_pcb *tcp_pcb_new(void)
     pcb->keepalive_probes = 9;
     list_init(&pcb->accept_queue);         /* timers need only zeroed memory */
     tcp_congestion_init(pcb);
+    return pcb;
+}
+
+struct tcp_pcb *tcp_pcb_new(void)
+{
+    struct tcp_pcb *pcb = pcb_allocate();
+    if (pcb && allocate_rings(pcb, TCP_DEFAULT_SEND_BUFFER, TCP_DEFAULT_RECEIVE_BUFFER)) {
+        net_free(pcb);
+        return NULL;
+    }
     return pcb;
 }
 
@@ -236,22 +253,44 @@ int tcp_listen(struct tcp_pcb *pcb, uint32_t backlog)
     return 0;
 }
 
+/* RFC 4987 3.4: the SYN queue is full, so its oldest half-open connection
+ * is recycled, silently (FreeBSD's syncache does so too).  Under a SYN flood
+ * the oldest entry is a flooder's almost always: a real peer's ACK comes back
+ * within a round trip, while a spoofed SYN's never does.  Without it a flood
+ * keeps every legitimate SYN out until the half-open entries time out, which
+ * takes tcp_syn_retries backed-off SYN-ACKs (over two minutes). */
+static bool recycle_oldest_half_open(struct tcp_pcb *listener)
+{
+    list_for_each(node, &pcbs) {
+        struct tcp_pcb *child = container_of(node, struct tcp_pcb, node);
+        if (child->listener == listener && child->state == TCP_SYN_RECEIVED) {
+            NET_COUNT(TCP_ATTEMPT_FAILS);
+            tcp_pcb_closed(child);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* A SYN arrived at listener (RFC 9293 3.10.7.2): a child in SYN_RECEIVED
- * that will send iss, or NULL when the SYN queue or the accept queue is full (the SYN is
- * dropped, as Linux without syncookies does, and the peer retries). */
+ * that will send iss, or NULL when the accept queue is full (the SYN is
+ * dropped, as Linux does, and the peer retries).  A full SYN queue gives up
+ * its oldest entry instead (recycle_oldest_half_open).  The child
+ * holds no rings until its handshake completes: a SYN flood then costs a pcb
+ * per SYN queue entry (as Linux's request socks), not the listener's two
+ * rings (512 KiB by default, 2 GiB for a backlog of 4096). */
 struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_segment *segment,
                                   uint32_t iss)
 {
-    if (listener->syn_pending >= listener->backlog ||
-        listener->accept_pending >= listener->backlog)
+    if (listener->accept_pending >= listener->backlog)
         return NULL;
-    struct tcp_pcb *child = tcp_pcb_new();
+    if (listener->syn_pending >= listener->backlog && !recycle_oldest_half_open(listener))
+        return NULL;
+    struct tcp_pcb *child = pcb_allocate();
     if (!child)
         return NULL;
-    if (tcp_set_buffer_sizes(child, listener->send.size, listener->receive.size)) {
-        release(child);
-        return NULL;
-    }
+    child->send.size = listener->send.size;       /* promised; data stays NULL */
+    child->receive.size = listener->receive.size;  /* the SYN-ACK's window and scale */
     child->owned = false;
     child->listener = listener;
     child->nodelay = listener->nodelay;
@@ -298,6 +337,9 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
 void tcp_child_established(struct tcp_pcb *child)
 {
     struct tcp_pcb *listener = child->listener;
+    /* Without memory the child stays ringless with a zero window (no data is
+     * taken: tcp_ring_space is 0); tcp_accept tries again or resets it. */
+    allocate_rings(child, listener->send.size, listener->receive.size);
     listener->syn_pending--;
     listener->accept_pending++;
     list_push_back(&listener->accept_queue, &child->accept_node);
@@ -315,6 +357,11 @@ struct tcp_pcb *tcp_accept(struct tcp_pcb *listener)
     listener->accept_pending--;
     child->listener = NULL;
     child->owned = true;
+    if (!child->receive.data &&
+        allocate_rings(child, listener->send.size, listener->receive.size)) {
+        tcp_abort(child);
+        return tcp_accept(listener);
+    }
     return child;
 }
 

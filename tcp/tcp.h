@@ -46,7 +46,10 @@ enum tcp_state {
  * A byte ring: the send queue (unacknowledged and unsent data) and the
  * receive queue (in-order data not yet read, and out-of-order data parked
  * at its place beyond it).  Invariant: length <= size; the bytes are
- * data[(head + i) % size] for i < length.
+ * data[(head + i) % size] for i < length.  data is NULL (and length 0) in
+ * a listener's child until its handshake completes, size being what it
+ * will get (tcp_pcb_new_child), and in a pcb whose rings were released
+ * (size 0).
  */
 struct tcp_ring {
     uint8_t *data;

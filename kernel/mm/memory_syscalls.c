@@ -55,7 +55,8 @@ static uint64_t placement(struct address_space *s, uint64_t address, uint64_t le
 {
     if (flags & MAP_FIXED)
         return address;
-    if (address && address + length <= USER_STACK_TOP - USER_STACK_MAX) {
+    /* A hint whose end wraps past 2^64 is no hint. */
+    if (address && address + length > address && address + length <= USER_STACK_TOP - USER_STACK_MAX) {
         uint64_t start = ALIGN_DOWN(address, PAGE_SIZE);
         if (!area_overlaps(s, start, start + length))
             return start;
@@ -124,7 +125,9 @@ SYSCALL(__NR_mmap, sys_mmap);
 
 static long sys_munmap(uint64_t address, uint64_t length)
 {
-    if ((address & (PAGE_SIZE - 1)) || length == 0 || address + length > USER_ADDRESS_LIMIT)
+    /* Linux's vm_munmap checks, written so that a huge length cannot wrap. */
+    if ((address & (PAGE_SIZE - 1)) || length == 0 || address > USER_ADDRESS_LIMIT ||
+        length > USER_ADDRESS_LIMIT - address)
         return -EINVAL;
     return area_unmap(space(), address, address + ALIGN_UP(length, PAGE_SIZE));
 }
@@ -136,8 +139,11 @@ static long sys_mprotect(uint64_t address, uint64_t length, uint64_t protection)
         return -EINVAL;
     if (length == 0)
         return 0;
-    return area_protect(space(), address, address + ALIGN_UP(length, PAGE_SIZE),
-                        (uint32_t)protection & 7);
+    /* A range that wraps past 2^64 covers no mapping (do_mprotect_pkey). */
+    uint64_t end = address + ALIGN_UP(length, PAGE_SIZE);
+    if (end <= address)
+        return -ENOMEM;
+    return area_protect(space(), address, end, (uint32_t)protection & 7);
 }
 SYSCALL(__NR_mprotect, sys_mprotect);
 
@@ -147,8 +153,12 @@ static long sys_madvise(uint64_t address, uint64_t length, uint64_t advice)
 {
     if (address & (PAGE_SIZE - 1))
         return -EINVAL;
+    /* A length that wraps when rounded, or a range past 2^64 (do_madvise). */
+    uint64_t end = address + ALIGN_UP(length, PAGE_SIZE);
+    if ((length && end == address) || end < address)
+        return -EINVAL;
     if (advice == MADV_DONTNEED)
-        area_discard(space(), address, address + ALIGN_UP(length, PAGE_SIZE));
+        area_discard(space(), address, end);
     return 0;
 }
 SYSCALL(__NR_madvise, sys_madvise);
