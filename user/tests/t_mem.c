@@ -122,6 +122,28 @@ static void test_mmap(void)
 	check_errno(mprotect(m + 1, page, PROT_READ), EINVAL,
 		    "mprotect of an unaligned address gives EINVAL");
 
+	/* Ranges whose end wraps past 2^64 (found by user/stress/syscall_fuzz:
+	 * the hint made an area ending at 0, and the process died). */
+	char before = m[0];
+	char *h = mmap((void *)-page, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(h != MAP_FAILED && h != (char *)-page,
+	      "mmap with a hint at the last page maps elsewhere", "got %p errno %d", (void *)h, errno);
+	if (h != MAP_FAILED) {
+		h[0] = 1;
+		check(h[0] == 1, "the mapping made instead of the hint is usable", "bad byte");
+		munmap(h, page);
+	}
+	errno = 0;
+	check_errno(munmap(m, (size_t)-page), EINVAL,
+		    "munmap of a length that wraps past the top gives EINVAL");
+	errno = 0;
+	check_errno(mprotect(m, (size_t)-page, PROT_READ), ENOMEM,
+		    "mprotect of a length that wraps past the top gives ENOMEM");
+	errno = 0;
+	check_errno(madvise(m, (size_t)-page, MADV_DONTNEED), EINVAL,
+		    "madvise of a length that wraps past the top gives EINVAL");
+	check(m[0] == before, "the mapping survives the refused calls", "bad byte");
+
 	munmap(m, 4 * page);
 	check_signaled(run_in_child(read_byte, m + 3 * page), SIGSEGV,
 		       "whole mapping is gone after munmap");
