@@ -23,10 +23,13 @@ static unsigned class_for(size_t size)
     return c;
 }
 
+/* The smallest order whose block holds size, or PAGE_MAX_ORDER + 1 when
+ * none does (the loop must stop before PAGE_SIZE << order overflows: a
+ * size near 2^64 would otherwise loop forever). */
 static unsigned order_for(size_t size)
 {
     unsigned order = 0;
-    while ((PAGE_SIZE << order) < size)
+    while (order <= PAGE_MAX_ORDER && (PAGE_SIZE << order) < size)
         order++;
     return order;
 }
