@@ -176,6 +176,8 @@ static struct pbuf *receive_take(struct virtio_net *net, struct pbuf *buffer, ui
         struct pbuf *copy = pbuf_alloc(PBUF_RAW, length);
         if (copy)
             memcpy(copy->data, buffer->data, length);
+        else
+            net->netif.statistics.receive_dropped++;   /* memory short: dropped, counted */
         if (!receive_offer(net, buffer))
             pbuf_put(buffer);
         return copy;
