@@ -106,17 +106,7 @@ lowest=$(sed -n 's/^sample //p' "$out/guest.out" | sort -n | head -n 1)
 echo "# $guest: $(cat "$out/sender.out")"
 echo "# $guest: MemFree before $(value before) kB, lowest $lowest kB (first sample $first kB)," \
     "at the stall $(value stalled) kB, after $(value after) kB; unread $(value rx_queue) bytes"
-failures=0
-number=0
-check() {   # check DESCRIPTION CONDITION...
-    number=$((number + 1))
-    if "${@:2}"; then
-        echo "ok $number - $1"
-    else
-        echo "not ok $number - $1"
-        failures=$((failures + 1))
-    fi
-}
+. tests/tap.sh
 check "the guest ran its script to the end" grep -qx '== end' "$out/guest.out"
 check "the sender stalled: the guest's window closed and stayed closed" \
     grep -q '^sent [0-9]* bytes, stalled yes$' "$out/sender.out"
@@ -131,7 +121,7 @@ if [ "$guest" = strata ]; then
     check "the sockets in use are back to their count before" \
         test "$(value 'after sockets')" = "$(value 'before sockets')"
 fi
-if [ $failures -ne 0 ]; then
+if ! checks_summary; then
     sed 's/^/  # /' "$out/guest.out" | grep -v '# sample' | tail -n 20
     exit 1
 fi

@@ -114,17 +114,7 @@ samples=$(grep -c '^sample ' "$out/guest.out")
 cat "$out/flood.out" | grep -v '^client .* connected'
 echo "# $guest: MemFree before ${before:-?} kB (sampling: ${first:-?} kB), lowest during the flood ${lowest:-?} kB ($samples samples), after ${after:-?} kB"
 grep '^served\|^snmp' "$out/guest.out" | sed "s/^/# $guest: /"
-failures=0
-number=0
-check() {   # check DESCRIPTION CONDITION...
-    number=$((number + 1))
-    if "${@:2}"; then
-        echo "ok $number - $1"
-    else
-        echo "not ok $number - $1"
-        failures=$((failures + 1))
-    fi
-}
+. tests/tap.sh
 check "the guest ran its script to the end" grep -qx '== end' "$out/guest.out"
 check "the flood was sent" grep -q "^flood $count SYNs" "$out/flood.out"
 if [ "$guest" = strata ]; then
@@ -138,5 +128,4 @@ if [ "$guest" = strata ]; then
     check "live pbufs are back to their count before" \
         test "$(value 'after PBUF:')" = "$(value 'before PBUF:')"
 fi
-echo "$number checks, $failures failed"
-[ $failures -eq 0 ]
+checks_summary
