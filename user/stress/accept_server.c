@@ -1,9 +1,10 @@
 /*
  * accept_server.c - the guest's listener for the flood tests.
  *
- * usage: accept_server PORT BACKLOG
+ * usage: accept_server PORT BACKLOG [BUFFER]
  *
- * Listens on PORT with BACKLOG, prints READY, then serves one connection
+ * Listens on PORT with BACKLOG (and, given BUFFER, SO_SNDBUF and SO_RCVBUF
+ * of BUFFER bytes, which the accepted connections inherit), prints READY, then serves one connection
  * at a time: reads up to 15 bytes, answers "ok\n" and closes, until a
  * connection sends "quit"; then prints how many it served and exits 0.
  * A connection that fails on its way (reset by a peer that gave up) is
@@ -19,13 +20,21 @@
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: accept_server PORT BACKLOG\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: accept_server PORT BACKLOG [BUFFER]\n");
 		return 2;
 	}
 	int listener = socket(AF_INET, SOCK_STREAM, 0);
 	int one = 1;
 	setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (argc == 4) {
+		int buffer = atoi(argv[3]);
+		if (setsockopt(listener, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer) != 0 ||
+		    setsockopt(listener, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer) != 0) {
+			perror("accept_server: SO_SNDBUF/SO_RCVBUF");
+			return 1;
+		}
+	}
 	struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1])) };
 	if (listener < 0 || bind(listener, (struct sockaddr *)&address, sizeof address) != 0 ||
 	    listen(listener, atoi(argv[2])) != 0) {
