@@ -83,7 +83,11 @@
     X(ARP, "Arp", "ResolutionFailures", ARP_RESOLUTION_FAILURES)
 
 /* /proc/net/netstat's fields that Strata counts, in Linux's order within
- * each section.  TcpExt, as Linux counts them: EmbryonicRsts, resets that
+ * each section.  TcpExt, as Linux counts them: SyncookiesSent, SYN-ACKs
+ * sent with a SYN cookie (RFC 4987 3.6, tcp/syn_cookie.h); SyncookiesRecv,
+ * ACKs to a listener that carried a valid one; SyncookiesFailed, ACKs to a
+ * listener that sent cookies lately whose cookie was not valid;
+ * EmbryonicRsts, resets that
  * ended a passive SYN-RECEIVED; TCPRenoRecovery, fast recoveries entered
  * (RFC 5681 3.2, no SACK); TCPSackRecovery, those with SACK (RFC 6675);
  * TCPSACKReneging, cumulative ACKs that stopped in SACKed data (RFC 2018
@@ -95,6 +99,9 @@
  * InTruncatedPkts: datagrams shorter than their total length (RFC 4293
  * ipSystemStatsInTruncatedPkts). */
 #define NET_NETSTAT_COUNTER_TABLE(X)                                           \
+    X(TCPEXT, "TcpExt", "SyncookiesSent", TCPEXT_SYNCOOKIES_SENT)              \
+    X(TCPEXT, "TcpExt", "SyncookiesRecv", TCPEXT_SYNCOOKIES_RECV)              \
+    X(TCPEXT, "TcpExt", "SyncookiesFailed", TCPEXT_SYNCOOKIES_FAILED)          \
     X(TCPEXT, "TcpExt", "EmbryonicRsts", TCPEXT_EMBRYONIC_RSTS)                \
     X(TCPEXT, "TcpExt", "TCPRenoRecovery", TCPEXT_TCP_RENO_RECOVERY)           \
     X(TCPEXT, "TcpExt", "TCPSackRecovery", TCPEXT_TCP_SACK_RECOVERY)           \

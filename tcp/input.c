@@ -6,7 +6,7 @@
  * segment text, eighth FIN), with RFC 5961's defences against blind
  * resets, SYNs and data injection.
  */
-#include "tcp_private.h"
+#include "syn_cookie.h"
 #include "../icmp/icmp.h"
 #include "../ip/ip.h"
 #include "../netif/counters.h"
@@ -720,10 +720,16 @@ static void tcp_input(struct pbuf *packet)
     }
     struct tcp_pcb *pcb = tcp_pcb_lookup(segment.destination, segment.destination_port,
                                          segment.source, segment.source_port);
-    struct tcp_pcb *listener;
+    struct tcp_pcb *listener, *child;
     uint32_t iss;
+    enum tcp_syn_cookie_verdict cookie;
     if (!pcb) {
         closed_state(&segment);
+    } else if (pcb->state == TCP_LISTEN &&
+               (cookie = tcp_syn_cookie_input(pcb, &segment, &child)) != TCP_SYN_COOKIE_NOT_TAKEN) {
+        /* A cookie's child completes its handshake with this ACK. */
+        if (cookie == TCP_SYN_COOKIE_CHILD && process_synchronized(child, &segment))
+            tcp_output(child);
     } else if (pcb->state == TCP_LISTEN) {
         listen_state(pcb, &segment, NULL);
     } else if (pcb->state == TCP_TIME_WAIT && (listener = time_wait_reopen(pcb, &segment, &iss))) {

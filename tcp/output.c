@@ -275,6 +275,32 @@ void tcp_send_reset(struct tcp_pcb *pcb)
     send_for(pcb, segment, TCP_FLAG_RST);
 }
 
+void tcp_send_cookie_syn_ack(const struct tcp_pcb *listener, const struct tcp_segment *syn,
+                             uint32_t iss, uint16_t mss, uint16_t window)
+{
+    size_t header_length = TCP_HEADER_SIZE + 4;
+    struct pbuf *segment = pbuf_alloc(PBUF_TRANSPORT, header_length);
+    if (!segment)
+        return;
+    struct tcp_header *header = (struct tcp_header *)segment->data;
+    memset(header, 0, header_length);
+    header->source_port = syn->destination_port;
+    header->destination_port = syn->source_port;
+    header->sequence = net_htonl(iss);
+    header->acknowledgment = net_htonl(syn->seq + 1);
+    header->data_offset = (uint8_t)(header_length / 4) << 4;
+    header->flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
+    header->window = net_htons(window);
+    uint8_t *option = segment->data + TCP_HEADER_SIZE;
+    option[0] = 2;                                   /* MSS, RFC 9293 3.2 */
+    option[1] = 4;
+    option[2] = (uint8_t)(mss >> 8);
+    option[3] = (uint8_t)mss;
+    struct ip_output_options options = { .ttl = listener->ttl,
+                                         .type_of_service = listener->type_of_service };
+    checksum_and_send(segment, syn->destination, syn->source, header->flags, &options);
+}
+
 /* RFC 9293 3.10.7.1: "If the ACK bit is off, sequence number zero is used,
  * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; if the ACK bit is on,
  * <SEQ=SEG.ACK><CTL=RST>".  Never in answer to a reset. */

@@ -7,7 +7,7 @@
  * Invariant: a pcb is on the PCB list exactly while local_port != 0 and it
  * is not CLOSED-and-released.
  */
-#include "tcp_private.h"
+#include "syn_cookie.h"
 #include "../ip/ip.h"
 #include "../netif/counters.h"
 
@@ -160,16 +160,36 @@ void tcp_bind_again(struct tcp_pcb *pcb, uint32_t address, uint16_t port)
     list_push_back(&pcbs, &pcb->node);
 }
 
-/* What the outgoing interface (NULL: no route) allows: the MSS we announce,
- * its MTU less the fixed IP and TCP headers (RFC 9293 3.7.1; TCP_MAXSEG
- * lowers it, Linux's tcp_mss_clamp), and its segmentation offload. */
-static void take_interface_limits(struct tcp_pcb *pcb, const struct netif *netif)
+/* The MSS we announce through netif (NULL: no route): its MTU less the
+ * fixed IP and TCP headers (RFC 9293 3.7.1; TCP_MAXSEG lowers it, Linux's
+ * tcp_mss_clamp). */
+static uint16_t interface_mss(const struct netif *netif, uint16_t user_mss)
 {
     uint16_t mss = TCP_DEFAULT_MSS;
     if (netif && netif->mtu > 40)
         mss = (uint16_t)MIN(netif->mtu - 40, (uint32_t)TCP_MAX_MSS);
-    pcb->advertised_mss = pcb->user_mss ? MIN(mss, pcb->user_mss) : mss;
+    return user_mss ? MIN(mss, user_mss) : mss;
+}
+
+/* The interface a segment to remote_address leaves by, or NULL (no route). */
+static struct netif *route_to(uint32_t remote_address)
+{
+    struct netif *netif;
+    uint32_t next_hop, source;
+    return ip_route_lookup(remote_address, &netif, &next_hop, &source) ? NULL : netif;
+}
+
+/* What the outgoing interface (NULL: no route) allows: the MSS we announce
+ * and its segmentation offload. */
+static void take_interface_limits(struct tcp_pcb *pcb, const struct netif *netif)
+{
+    pcb->advertised_mss = interface_mss(netif, pcb->user_mss);
     pcb->gso_max_size = netif ? netif->gso_max_size : 0;
+}
+
+uint16_t tcp_announced_mss(const struct tcp_pcb *listener, uint32_t remote_address)
+{
+    return interface_mss(route_to(remote_address), listener->user_mss);
 }
 
 /* The smallest shift that lets the 16-bit window field cover the ring (RFC 7323 2.3). */
@@ -186,46 +206,18 @@ static uint8_t receive_shift(const struct tcp_pcb *pcb)
  * M a 4-microsecond timer, F a keyed hash.  F is SipHash-2-4 (Linux's
  * secure_tcp_seq uses it too) under a boot-time random key.
  */
-static uint64_t rotate(uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
-
-static void sip_round(uint64_t v[4])
-{
-    v[0] += v[1]; v[1] = rotate(v[1], 13); v[1] ^= v[0]; v[0] = rotate(v[0], 32);
-    v[2] += v[3]; v[3] = rotate(v[3], 16); v[3] ^= v[2];
-    v[0] += v[3]; v[3] = rotate(v[3], 21); v[3] ^= v[0];
-    v[2] += v[1]; v[1] = rotate(v[1], 17); v[1] ^= v[2]; v[2] = rotate(v[2], 32);
-}
-
-static uint64_t siphash(const uint64_t key[2], const uint64_t *words, int count, uint64_t bytes)
-{
-    uint64_t v[4] = { key[0] ^ 0x736f6d6570736575ull, key[1] ^ 0x646f72616e646f6dull,
-                      key[0] ^ 0x6c7967656e657261ull, key[1] ^ 0x7465646279746573ull };
-    for (int i = 0; i <= count; i++) {
-        uint64_t m = i < count ? words[i] : bytes << 56;
-        v[3] ^= m;
-        sip_round(v);
-        sip_round(v);
-        v[0] ^= m;
-    }
-    v[2] ^= 0xff;
-    for (int i = 0; i < 4; i++)
-        sip_round(v);
-    return v[0] ^ v[1] ^ v[2] ^ v[3];
-}
-
 uint32_t tcp_initial_sequence(uint32_t local_address, uint16_t local_port,
                               uint32_t remote_address, uint16_t remote_port)
 {
     static uint64_t secret[2];
     static bool keyed;
     if (!keyed) {
-        for (int i = 0; i < 2; i++)
-            secret[i] = (uint64_t)net_random32() << 32 | net_random32();
+        tcp_random_key(secret);
         keyed = true;
     }
     uint64_t words[2] = { (uint64_t)local_address << 32 | remote_address,
                           (uint64_t)local_port << 16 | remote_port };
-    uint32_t hash = (uint32_t)siphash(secret, words, 2, 16);
+    uint32_t hash = (uint32_t)tcp_siphash(secret, words, 2);
     return hash + (uint32_t)(net_now_ms() * 250);      /* M: 4 µs ticks */
 }
 
@@ -253,39 +245,14 @@ int tcp_listen(struct tcp_pcb *pcb, uint32_t backlog)
     return 0;
 }
 
-/* RFC 4987 3.4: the SYN queue is full, so its oldest half-open connection
- * is recycled, silently (FreeBSD's syncache does so too).  Under a SYN flood
- * the oldest entry is a flooder's almost always: a real peer's ACK comes back
- * within a round trip, while a spoofed SYN's never does.  Without it a flood
- * keeps every legitimate SYN out until the half-open entries time out, which
- * takes tcp_syn_retries backed-off SYN-ACKs (over two minutes). */
-static bool recycle_oldest_half_open(struct tcp_pcb *listener)
+/* A child of listener in SYN_RECEIVED for the SYN segment describes, that
+ * sends iss.  The child holds no rings until its handshake completes: a SYN
+ * flood then costs a pcb per SYN queue entry (as Linux's request socks), not
+ * the listener's two rings (512 KiB by default, 2 GiB for a backlog of
+ * 4096).  NULL without memory. */
+static struct tcp_pcb *new_child(struct tcp_pcb *listener, const struct tcp_segment *segment,
+                                 uint32_t iss)
 {
-    list_for_each(node, &pcbs) {
-        struct tcp_pcb *child = container_of(node, struct tcp_pcb, node);
-        if (child->listener == listener && child->state == TCP_SYN_RECEIVED) {
-            NET_COUNT(TCP_ATTEMPT_FAILS);
-            tcp_pcb_closed(child);
-            return true;
-        }
-    }
-    return false;
-}
-
-/* A SYN arrived at listener (RFC 9293 3.10.7.2): a child in SYN_RECEIVED
- * that will send iss, or NULL when the accept queue is full (the SYN is
- * dropped, as Linux does, and the peer retries).  A full SYN queue gives up
- * its oldest entry instead (recycle_oldest_half_open).  The child
- * holds no rings until its handshake completes: a SYN flood then costs a pcb
- * per SYN queue entry (as Linux's request socks), not the listener's two
- * rings (512 KiB by default, 2 GiB for a backlog of 4096). */
-struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_segment *segment,
-                                  uint32_t iss)
-{
-    if (listener->accept_pending >= listener->backlog)
-        return NULL;
-    if (listener->syn_pending >= listener->backlog && !recycle_oldest_half_open(listener))
-        return NULL;
     struct tcp_pcb *child = pcb_allocate();
     if (!child)
         return NULL;
@@ -305,10 +272,7 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
     child->remote_address = segment->source;
     child->remote_port = segment->source_port;
     child->user_mss = listener->user_mss;
-    struct netif *netif;
-    uint32_t next_hop, source;
-    take_interface_limits(child, ip_route_lookup(child->remote_address, &netif, &next_hop, &source)
-                                     ? NULL : netif);
+    take_interface_limits(child, route_to(child->remote_address));
     child->mss = MIN(child->advertised_mss, segment->mss ? segment->mss : TCP_DEFAULT_MSS);
     if (segment->has_wscale) {
         child->wscale_ok = true;
@@ -330,6 +294,42 @@ struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_seg
     listener->syn_pending++;
     tcp_set_state(child, TCP_SYN_RECEIVED);
     NET_COUNT(TCP_PASSIVE_OPENS);
+    return child;
+}
+
+/* A SYN arrived at listener (RFC 9293 3.10.7.2): a child in SYN_RECEIVED
+ * that will send iss, or NULL when the accept queue or the SYN queue is full
+ * (the SYN is dropped, as Linux does without SYN cookies, and the peer
+ * retries; with them, syn_cookie.c answers a SYN that finds the SYN queue
+ * full before it comes here). */
+struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_segment *segment,
+                                  uint32_t iss)
+{
+    if (listener->accept_pending >= listener->backlog ||
+        listener->syn_pending >= listener->backlog)
+        return NULL;
+    return new_child(listener, segment, iss);
+}
+
+struct tcp_pcb *tcp_pcb_new_cookie_child(struct tcp_pcb *listener, const struct tcp_segment *ack,
+                                         uint32_t iss, uint16_t peer_mss)
+{
+    /* The SYN the cookie stands for: the ACK's tuple and window, its
+     * sequence number less one, the MSS the cookie kept and no other
+     * option (RFC 7323 1.3 and RFC 2018 2: neither side then uses them). */
+    struct tcp_segment syn = *ack;
+    syn.seq = ack->seq - 1;
+    syn.mss = peer_mss;
+    syn.has_wscale = false;
+    syn.sack_permitted = false;
+    syn.sack_count = 0;
+    struct tcp_pcb *child = new_child(listener, &syn, iss);
+    if (!child)
+        return NULL;
+    /* Our SYN-ACK went, with the window tcp_syn_cookie_window said. */
+    child->snd_nxt = child->snd_max = iss + 1;
+    child->rcv_adv = child->rcv_nxt + tcp_syn_cookie_window(listener);
+    tcp_arm_retransmit_if_idle(child);
     return child;
 }
 

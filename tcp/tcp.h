@@ -148,6 +148,10 @@ struct tcp_pcb {
     struct tcp_pcb *listener;     /* for a child not yet accepted */
     struct list_node accept_queue, accept_node;
     uint32_t backlog, syn_pending, accept_pending;
+    /* A listener's last SYN cookie (syn_cookie.h): ACKs are checked for
+     * one only within a cookie's lifetime after it. */
+    bool syn_cookies_sent;
+    uint64_t syn_cookie_sent_ms;
 
     bool owned;                   /* a socket holds it (else the stack frees it at CLOSED) */
     struct list_node node;        /* on the PCB list while bound */
@@ -240,6 +244,7 @@ extern uint32_t tcp_syn_retries;       /* net.ipv4.tcp_syn_retries */
 extern uint32_t tcp_retries2;          /* net.ipv4.tcp_retries2 */
 extern uint32_t tcp_fin_timeout_ms;    /* net.ipv4.tcp_fin_timeout: orphaned FIN_WAIT_2 */
 extern uint32_t tcp_sack;              /* net.ipv4.tcp_sack: offer SACK (1, Linux's default) or not */
+extern uint32_t tcp_syncookies;        /* net.ipv4.tcp_syncookies: 0, 1 (default), 2 (tcp/syn_cookie.h) */
 
 void tcp_init(void);
 

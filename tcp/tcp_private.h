@@ -55,8 +55,19 @@ struct list_node *tcp_pcb_list(void);
 struct tcp_pcb *tcp_pcb_lookup(uint32_t local_address, uint16_t local_port,
                                uint32_t remote_address, uint16_t remote_port);
 struct tcp_pcb *tcp_listener_lookup(uint32_t local_address, uint16_t local_port);
+/* A SYN's child in SYN_RECEIVED sending iss; NULL when a queue is full or
+ * without memory (the SYN is dropped). */
 struct tcp_pcb *tcp_pcb_new_child(struct tcp_pcb *listener, const struct tcp_segment *segment,
                                   uint32_t iss);
+/* The child a valid SYN cookie stands for (syn_cookie.h), in SYN_RECEIVED
+ * with its SYN-ACK (ISN iss) sent and peer_mss the MSS decoded from the
+ * cookie, for ack (the ACK bearing the cookie) to complete as any child's
+ * handshake; no window scale, no SACK.  Not bounded by the SYN queue (the
+ * caller checks the accept queue).  NULL without memory. */
+struct tcp_pcb *tcp_pcb_new_cookie_child(struct tcp_pcb *listener, const struct tcp_segment *ack,
+                                         uint32_t iss, uint16_t peer_mss);
+/* The MSS a SYN-ACK from listener to remote_address announces. */
+uint16_t tcp_announced_mss(const struct tcp_pcb *listener, uint32_t remote_address);
 void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state state);
 /* The connection is over: timers stopped, off the list; frees the pcb when
  * no socket owns it.  The caller must not touch pcb afterwards. */
@@ -69,6 +80,12 @@ void tcp_child_established(struct tcp_pcb *child);
 void tcp_pcb_release_buffers(struct tcp_pcb *pcb);
 uint32_t tcp_initial_sequence(uint32_t local_address, uint16_t local_port,
                               uint32_t remote_address, uint16_t remote_port);
+
+/* siphash.c */
+/* SipHash-2-4 of count 64-bit words (8 * count bytes, little-endian words). */
+uint64_t tcp_siphash(const uint64_t key[2], const uint64_t *words, int count);
+/* A fresh random 128-bit key (net_random32). */
+void tcp_random_key(uint64_t key[2]);
 
 /* ring.c */
 int tcp_ring_init(struct tcp_ring *ring, size_t size);
@@ -143,6 +160,11 @@ uint32_t tcp_segment_room(const struct tcp_pcb *pcb);
  * else one segment. */
 uint32_t tcp_burst_room(const struct tcp_pcb *pcb);
 void tcp_send_challenge_ack(struct tcp_pcb *pcb);
+/* <SEQ=iss><ACK=SEG.SEQ+1><CTL=SYN,ACK> answering syn with no pcb behind it
+ * (a SYN cookie): the MSS option only, the unscaled window, the listener's
+ * IP_TTL and IP_TOS. */
+void tcp_send_cookie_syn_ack(const struct tcp_pcb *listener, const struct tcp_segment *syn,
+                             uint32_t iss, uint16_t mss, uint16_t window);
 /* A reset answering segment (RFC 9293 3.10.7.1 rules). */
 void tcp_send_reset_for(const struct tcp_segment *segment);
 /* A reset from pcb's current send point (abort). */

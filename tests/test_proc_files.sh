@@ -4,7 +4,8 @@
 # machine's memory, ps finds a process by its /proc/PID entries, and the
 # sysctls /proc/sys/net/ipv4/ipfrag_time and tcp_syn_retries read and
 # write as on Linux, Strata's own tcp_msl_ms (TIME-WAIT is twice it) the
-# same way, tcp_sack is 1 or 0, and tcp_timestamps, tcp_early_retrans and
+# same way, tcp_sack is 1 or 0, tcp_syncookies 1 (0 to 2, Linux 6.1's
+# range), and tcp_timestamps, tcp_early_retrans and
 # tcp_slow_start_after_idle read 0 and take only 0 (Strata has none of them).
 # /proc/self/stat's utime and stime count a loop's CPU time and agree with
 # getrusage (t_cpu_time proc-stat), as on Linux 6.1 (tools/linuxrun;
@@ -37,6 +38,10 @@ check "tcp_sack is 1 (Linux's default), takes 0 and 1, refuses 2 (EINVAL)" \
     "1 0 1 Invalid argument 1" \
     "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/tcp_sack; a=$(cat $f); echo 0 >$f; b=$(cat $f)
         echo 1 >$f; c=$(cat $f); e=$( (echo 2 >$f) 2>&1); echo $a $b $c ${e##*: } $(cat $f)')"
+check "tcp_syncookies is 1 (Linux's default), takes 0 and 2, refuses 3 (EINVAL)" \
+    "1 0 2 Invalid argument 2" \
+    "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/tcp_syncookies; a=$(cat $f); echo 0 >$f; b=$(cat $f)
+        echo 2 >$f; c=$(cat $f); e=$( (echo 3 >$f) 2>&1); echo $a $b $c ${e##*: } $(cat $f)')"
 check "tcp_syn_retries is 6 (Linux), takes 1, refuses 0 and 128 (EINVAL)" \
     "6 1 Invalid argument Invalid argument 1" \
     "$(tools/guestrun -- sh -c 'f=/proc/sys/net/ipv4/tcp_syn_retries; a=$(cat $f); echo 1 >$f

@@ -10,6 +10,7 @@ void tcp_stack_setup(void)
     fake_netif_clear_transmitted();
     tcp_msl_ms = 1000;
     tcp_sack = 1;
+    tcp_syncookies = 1;
     memset(net_counters, 0, sizeof(net_counters));
 }
 

@@ -453,9 +453,9 @@ static void test_tcp_syn_ack_to_listener_gets_rst(void)
     CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 1);
 }
 
-/* Listen backlog: the SYN queue is bounded; a SYN beyond recycles the
- * oldest half-open connection (RFC 4987 3.4), whose late ACK then meets the
- * listener and earns a reset. */
+/* Listen backlog: the SYN queue is bounded; a SYN beyond it gets a SYN
+ * cookie (RFC 4987 3.6, tcp/syn_cookie.h) and no pcb, and the half-open
+ * connections stay.  An ACK that matches neither earns a reset. */
 static void test_tcp_listen_backlog_bounds_syn_queue(void)
 {
     tcp_stack_setup();
@@ -464,13 +464,15 @@ static void test_tcp_listen_backlog_bounds_syn_queue(void)
         inject_tcp(&(struct test_segment){ .seq = PEER_ISN, .flags = TCP_FLAG_SYN,
                                            .window = 8000, .source_port = port });
     CHECK_EQUAL(fake_netif_transmitted_count(), 3);
-    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 3);
-    CHECK_EQUAL(net_counter_by_name("Tcp", "AttemptFails"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 2);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "SyncookiesSent"), 1);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "AttemptFails"), 0);
     CHECK_EQUAL(listener->syn_pending, 2);
+    CHECK_EQUAL(proc_net_tcp_entries(), 3);
     fake_netif_clear_transmitted();
     struct captured reset;
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = 777, .flags = TCP_FLAG_ACK,
-                                       .window = 8000, .source_port = 1 });
+                                       .window = 8000, .source_port = 4 });
     expect_flags(&reset, TCP_FLAG_RST, 777, 0);
 }
 
@@ -835,8 +837,9 @@ static void test_tcp_rst_in_closing_states(void)
  * A SYN flood (RFC 4987) against a listener with backlog 8: only 8
  * SYN-RECEIVED children exist at any time, each without rings (a pcb, less
  * than one ring for all 8), and the stack's memory stays flat however many
- * SYNs arrive; a real client connects in the middle of it (the oldest
- * half-open entry makes room, RFC 4987 3.4); when the unanswered SYN-ACKs
+ * SYNs arrive (those beyond get SYN cookies, RFC 4987 3.6, and leave
+ * nothing); a real client connects in the middle of it, through a cookie
+ * (its ACK makes its connection); when the unanswered SYN-ACKs
  * give up (tcp_syn_retries), the children and their memory are gone.
  */
 static void test_tcp_syn_flood_memory_stays_bounded(void)
@@ -853,13 +856,15 @@ static void test_tcp_syn_flood_memory_stays_bounded(void)
             after_backlog = net_host_allocated_bytes();
     }
     CHECK_EQUAL(listener->syn_pending, 8);
-    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 20000);
+    CHECK_EQUAL(net_counter_by_name("Tcp", "PassiveOpens"), 8);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "SyncookiesSent"), 20000 - 8);
     CHECK(after_backlog > baseline);
     CHECK(after_backlog - baseline < TCP_DEFAULT_RECEIVE_BUFFER);
     CHECK_EQUAL(net_host_allocated_bytes(), after_backlog);
     uint32_t real_isn;
     struct tcp_pcb *real = establish_passive(1460, 8000, &real_isn);
-    CHECK_EQUAL(listener->syn_pending, 7);
+    CHECK_EQUAL(listener->syn_pending, 8);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "SyncookiesRecv"), 1);
     tcp_abort(real);
     fake_netif_clear_transmitted();
     net_host_clock_advance(300 * 1000);

@@ -18,6 +18,10 @@
  * accepts it on the peer's; 1 (Linux's default) or 0, EINVAL otherwise.
  * Connections opened afterwards follow it.
  *
+ * net/ipv4/tcp_syncookies: when TCP answers a SYN with a SYN cookie (RFC
+ * 4987 3.6, tcp/syn_cookie.h): 0 never, 1 when the listener's SYN queue is
+ * full (Linux's default), 2 always; EINVAL otherwise.
+ *
  * net/ipv4/tcp_timestamps: Strata's TCP has no timestamps (RFC 7323 3), so
  * it reads 0 and accepts only 0 (EINVAL otherwise): a test that turns them
  * off on Linux, to compare the two, runs unchanged on Strata.
@@ -182,6 +186,16 @@ static int store_tcp_sack(const char *text, size_t length)
     return store_net_value(text, length, 0, 1, &tcp_sack);
 }
 
+static int show_tcp_syncookies(struct process *unused, struct procfs_text *text)
+{
+    return show_net_value(text, &tcp_syncookies);
+}
+
+static int store_tcp_syncookies(const char *text, size_t length)
+{
+    return store_net_value(text, length, 0, 2, &tcp_syncookies);
+}
+
 static const struct procfs_entry ipv4_entries[] = {
     PROCFS_SYSCTL("ipfrag_time", show_ipfrag_time, store_ipfrag_time),
     PROCFS_SYSCTL("tcp_early_retrans", show_unsupported_feature, store_unsupported_feature),
@@ -190,6 +204,7 @@ static const struct procfs_entry ipv4_entries[] = {
     PROCFS_SYSCTL("tcp_slow_start_after_idle", show_unsupported_feature,
                   store_unsupported_feature),
     PROCFS_SYSCTL("tcp_syn_retries", show_tcp_syn_retries, store_tcp_syn_retries),
+    PROCFS_SYSCTL("tcp_syncookies", show_tcp_syncookies, store_tcp_syncookies),
     PROCFS_SYSCTL("tcp_timestamps", show_unsupported_feature, store_unsupported_feature),
 };
 static const struct procfs_directory ipv4_directory = {
