@@ -6,11 +6,15 @@
 #   t_epoll pwait2                   epoll_pwait2: qemu-user answers ENOSYS
 #   t_socket_udp recvmmsg-timeout    recvmmsg: qemu-user ignores the timeout
 #                                    and keeps no error for the next call
+#   t_mem types-and-advice           madvise: qemu-user accepts unknown advice;
+#                                    mmap: it accepts anonymous types 5, 6, 9,
+#                                    10, 13, 14 and refuses a file's
+#                                    MAP_SHARED_VALIDATE
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=build/test-results/linux_only_modes
 mkdir -p "$out"
-modes=("t_epoll pwait2" "t_socket_udp recvmmsg-timeout")
+modes=("t_epoll pwait2" "t_socket_udp recvmmsg-timeout" "t_mem types-and-advice")
 failed=0
 for mode in "${modes[@]}"; do
     read -r program argument <<<"$mode"

@@ -124,6 +124,11 @@ struct process {
     uint64_t alarm_deadline;          /* alarm()/ITIMER_REAL, monotonic ns, 0 = none */
     struct list_node alarm_node;
     uint64_t alarm_interval;          /* ITIMER_REAL reload, ns */
+    /* ITIMER_VIRTUAL [0] and ITIMER_PROF [1] (interval_timer_syscalls.c):
+     * due when the process's user (VIRTUAL) or user + system (PROF) CPU
+     * time reaches deadline_ns, 0 = disarmed.  Not inherited by fork (a
+     * new process starts zeroed), kept by exec. */
+    struct cpu_interval_timer { uint64_t deadline_ns, interval_ns; } cpu_timers[2];
     struct cpu_times exited_threads_cpu_time;
     struct cpu_times children_cpu_time;   /* children waited for, and theirs */
     uint64_t start_time_ns;
@@ -168,6 +173,9 @@ uint64_t process_alarm_set(struct process *process, uint64_t deadline);
  * time.
  */
 void cpu_time_charge_user(void);
+/* Sends SIGVTALRM or SIGPROF for the process's CPU-time interval timers
+ * that are due, and reloads them; on every return to user mode. */
+void interval_timers_check(struct process *process);
 void cpu_time_charge_system(void);
 struct cpu_times task_cpu_time(struct task *task);
 /* When a thread exits: its time stays in its process's and in cpu_time_all's. */

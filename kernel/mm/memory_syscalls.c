@@ -48,6 +48,33 @@ static int check_file_mapping(struct file *file, uint64_t protection, uint64_t f
     return file->ops->mmap ? file->ops->mmap(file, offset, length) : 0;
 }
 
+/* The flags every mapping type takes (Linux's LEGACY_MAP_MASK); with
+ * MAP_SHARED_VALIDATE, any other flag is refused (no file here supports
+ * MAP_SYNC). */
+#define MAP_FLAGS_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
+                         MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |     \
+                         MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | \
+                         MAP_HUGE_2MB | MAP_HUGE_1GB)
+
+/* The mapping type, flags & MAP_TYPE (mmap(2)), in do_mmap's terms: a file
+ * takes MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE (which refuses
+ * unknown flags with EOPNOTSUPP), anonymous memory MAP_SHARED or
+ * MAP_PRIVATE; any other type is EINVAL. */
+static int check_mapping_type(uint64_t flags, bool file)
+{
+    switch (flags & MAP_TYPE) {
+    case MAP_SHARED:
+    case MAP_PRIVATE:
+        return 0;
+    case MAP_SHARED_VALIDATE:
+        if (!file)
+            return -EINVAL;
+        return (flags & ~(uint64_t)MAP_FLAGS_KNOWN) ? -EOPNOTSUPP : 0;
+    default:
+        return -EINVAL;
+    }
+}
+
 /* Where a mapping of length bytes goes: address itself (MAP_FIXED), the hint
  * if it is free, else a free gap; 0 when there is none. */
 static uint64_t placement(struct address_space *s, uint64_t address, uint64_t length,
@@ -74,8 +101,6 @@ static long map(uint64_t address, uint64_t length, uint64_t protection, uint64_t
         flags |= MAP_FIXED;
     if (length == 0 || (address & (PAGE_SIZE - 1) && (flags & MAP_FIXED)))
         return -EINVAL;
-    if (!(flags & (MAP_PRIVATE | MAP_SHARED)))
-        return -EINVAL;
     length = ALIGN_UP(length, PAGE_SIZE);
     if (length > USER_ADDRESS_LIMIT)
         return -ENOMEM;
@@ -84,6 +109,9 @@ static long map(uint64_t address, uint64_t length, uint64_t protection, uint64_t
     struct address_space *s = space();
     if ((flags & MAP_FIXED_NOREPLACE) && area_overlaps(s, address, address + length))
         return -EEXIST;
+    int type_error = check_mapping_type(flags, file != NULL);
+    if (type_error)
+        return type_error;
     uint32_t area_flags = (flags & MAP_SHARED) ? AREA_SHARED : 0;
     if (file) {
         if (offset + length < offset)
@@ -147,17 +175,39 @@ static long sys_mprotect(uint64_t address, uint64_t length, uint64_t protection)
 }
 SYSCALL(__NR_mprotect, sys_mprotect);
 
+/* The advice Linux 6.1 knows (madvise_behavior_valid, with KSM,
+ * transparent huge pages and memory-failure handling built in). */
+static bool advice_known(int advice)
+{
+    switch (advice) {
+    case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+    case MADV_DONTNEED: case MADV_FREE: case MADV_REMOVE: case MADV_DONTFORK:
+    case MADV_DOFORK: case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_HUGEPAGE:
+    case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT: case MADV_POPULATE_READ:
+    case MADV_POPULATE_WRITE: case MADV_DONTNEED_LOCKED: case MADV_COLLAPSE:
+    case MADV_HWPOISON: case MADV_SOFT_OFFLINE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Advice is only advice: accepted and ignored, except that DONTNEED drops
- * pages (a private page then reads anew from its file, or as zeros). */
+ * pages (a private page then reads anew from its file, or as zeros).
+ * Unknown advice is EINVAL before anything else is looked at (do_madvise),
+ * even with a length of 0.  The kernel reads advice as an int. */
 static long sys_madvise(uint64_t address, uint64_t length, uint64_t advice)
 {
+    if (!advice_known((int)advice))
+        return -EINVAL;
     if (address & (PAGE_SIZE - 1))
         return -EINVAL;
     /* A length that wraps when rounded, or a range past 2^64 (do_madvise). */
     uint64_t end = address + ALIGN_UP(length, PAGE_SIZE);
     if ((length && end == address) || end < address)
         return -EINVAL;
-    if (advice == MADV_DONTNEED)
+    if ((int)advice == MADV_DONTNEED)
         area_discard(space(), address, end);
     return 0;
 }

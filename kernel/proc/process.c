@@ -196,6 +196,7 @@ void process_start_init(const char *init_path, char *const unused[])
 /* Work before every return to user mode: signals, then preemption. */
 void return_to_user_work(struct trap_frame *frame)
 {
+    interval_timers_check(current->process);
     for (;;) {
         if (current->killed || current->process->exiting)
             task_exit(current->process->exit_status);

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include "tap.h"
@@ -147,6 +148,81 @@ static void test_mmap(void)
 	munmap(m, 4 * page);
 	check_signaled(run_in_child(read_byte, m + 3 * page), SIGSEGV,
 		       "whole mapping is gone after munmap");
+}
+
+/* --- mapping types (mmap(2): flags & MAP_TYPE) --------------------------- */
+
+static int mmap_error(int flags, int fd)
+{
+	errno = 0;
+	void *m = mmap(NULL, page, PROT_READ, flags, fd, 0);
+	if (m == MAP_FAILED)
+		return errno;
+	munmap(m, page);
+	return 0;
+}
+
+/* The types qemu-user judges as Linux does; the others are checked by the
+ * types-and-advice mode below. */
+static void test_mapping_types(void)
+{
+	check_eq(mmap_error(MAP_ANONYMOUS | MAP_SHARED_VALIDATE, -1), EINVAL,
+		 "anonymous MAP_SHARED_VALIDATE gives EINVAL (a file's type only)");
+	check_eq(mmap_error(MAP_ANONYMOUS | MAP_SHARED_VALIDATE | 0x40000000, -1), EINVAL,
+		 "anonymous MAP_SHARED_VALIDATE with an unknown flag gives EINVAL");
+	check_eq(mmap_error(MAP_ANONYMOUS | 0x7, -1), EINVAL, "anonymous mapping type 7 gives EINVAL");
+	check_eq(mmap_error(MAP_ANONYMOUS | 0xf, -1), EINVAL, "anonymous mapping type 15 gives EINVAL");
+	check_eq(mmap_error(MAP_ANONYMOUS | 0x8, -1), EINVAL, "anonymous mapping type 8 gives EINVAL");
+	check_eq(mmap_error(MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE, -1), 0,
+		 "anonymous MAP_PRIVATE with a known flag maps");
+	int fd = open("/proc/self/exe", O_RDONLY);
+	check_eq(mmap_error(MAP_SHARED | 0x40000000, fd), 0,
+		 "a file's MAP_SHARED ignores an unknown flag");
+	check_eq(mmap_error(0x7, fd), EINVAL, "a file's mapping type 7 gives EINVAL");
+	check_eq(mmap_error(0, fd), EINVAL, "a file's mapping type 0 gives EINVAL");
+	close(fd);
+}
+
+/*
+ * Run as `t_mem types-and-advice` by tests/test_linux_only_modes.sh, in
+ * Strata and in Linux 6.1: qemu-user 7.2 answers 0 to any madvise advice,
+ * maps the anonymous types 5, 6, 9, 10, 13 and 14, where Linux gives
+ * EINVAL, and refuses a file's MAP_SHARED_VALIDATE with EINVAL.
+ */
+static void test_types_and_advice(void)
+{
+	int fd = open("/proc/self/exe", O_RDONLY);
+	check_eq(mmap_error(MAP_SHARED_VALIDATE, fd), 0, "a file maps MAP_SHARED_VALIDATE");
+	check_eq(mmap_error(MAP_SHARED_VALIDATE | MAP_SYNC, fd), EOPNOTSUPP,
+		 "a file's MAP_SHARED_VALIDATE with MAP_SYNC, which it does not support, gives EOPNOTSUPP");
+	check_eq(mmap_error(MAP_SHARED_VALIDATE | 0x200000, fd), EOPNOTSUPP,
+		 "a file's MAP_SHARED_VALIDATE with an unknown flag gives EOPNOTSUPP");
+	close(fd);
+	char *m = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	static const int unknown[] = { 5, 6, 7, 26, 99, 102, -1, INT32_MIN };
+	char description[96];
+	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+		snprintf(description, sizeof description, "madvise with unknown advice %d gives EINVAL", unknown[i]);
+		errno = 0;
+		check_errno(madvise(m, page, unknown[i]), EINVAL, description);
+	}
+	errno = 0;
+	check_errno(madvise(m, 0, 7), EINVAL, "unknown advice is EINVAL even for a length of 0");
+	errno = 0;
+	check_errno(madvise(m + 1, page, 7), EINVAL, "unknown advice at an unaligned address gives EINVAL");
+	static const int known[] = { MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
+				     MADV_FREE, MADV_DONTFORK, MADV_DOFORK, MADV_DONTDUMP, MADV_DODUMP,
+				     MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_COLD, MADV_PAGEOUT };
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		snprintf(description, sizeof description, "madvise with known advice %d succeeds", known[i]);
+		check_eq(madvise(m, page, known[i]), 0, description);
+	}
+	munmap(m, page);
+	static const int types[] = { 5, 6, 9, 10, 13, 14 };
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		snprintf(description, sizeof description, "anonymous mapping type %d gives EINVAL", types[i]);
+		check_eq(mmap_error(MAP_ANONYMOUS | types[i], -1), EINVAL, description);
+	}
 }
 
 /* --- MAP_FIXED ---------------------------------------------------------- */
@@ -314,13 +390,18 @@ static void test_big_fork(void)
 	check_eq(munmap(m, BIG), 0, "munmap 64 MiB");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	page = sysconf(_SC_PAGESIZE);
+	if (argc > 1 && strcmp(argv[1], "types-and-advice") == 0) {
+		test_types_and_advice();
+		return tap_done("t_mem.c types-and-advice");
+	}
 	check(page >= 4096 && (page & (page - 1)) == 0,
 	      "page size is a power of two >= 4096", "got %ld", page);
 	test_brk();
 	test_mmap();
+	test_mapping_types();
 	test_map_fixed();
 	test_cow();
 	test_big_fork();

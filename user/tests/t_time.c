@@ -1,7 +1,9 @@
 /*
  * t_time.c - clocks and sleeps: clock_gettime(2), clock_getres(2),
  * nanosleep(2), clock_nanosleep(2) (relative and TIMER_ABSTIME),
- * gettimeofday(2).
+ * gettimeofday(2), and the interval timers of setitimer(2): ITIMER_VIRTUAL
+ * and ITIMER_PROF count the process's CPU time (busy loops below, ended by
+ * their signal or, if it never comes, by a 10 s wall-clock limit).
  *
  * Only lower bounds on sleeping are asserted: a sleep may always take
  * longer than asked (scheduling), never shorter.
@@ -9,6 +11,7 @@
 #define _GNU_SOURCE
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <signal.h>
 #include <time.h>
 #include "tap.h"
 
@@ -146,9 +149,95 @@ static void test_sleep(void)
 	check_eq(nanosleep(&zero, NULL), 0, "nanosleep of 0 returns 0");
 }
 
+static volatile sig_atomic_t cpu_timer_signals;
+
+static void on_cpu_timer(int signal_) { (void)signal_; cpu_timer_signals++; }
+
+/* Spins until a signal counted above arrives or 10 s of wall-clock pass;
+ * returns the process's CPU time since start, in ns. */
+static long long spin_until_signal(long long start)
+{
+	long long wall = now_ns(CLOCK_MONOTONIC);
+	while (!cpu_timer_signals && now_ns(CLOCK_MONOTONIC) - wall < 10000000000LL)
+		;
+	return now_ns(CLOCK_PROCESS_CPUTIME_ID) - start;
+}
+
+static void test_interval_timers(void)
+{
+	struct itimerval value = { { 0, 0 }, { 1000, 0 } }, old, read_back;
+	check_errno(syscall(SYS_getitimer, 3, &read_back), EINVAL, "getitimer of timer 3 gives EINVAL");
+	check_errno(syscall(SYS_setitimer, -1, &value, NULL), EINVAL, "setitimer of timer -1 gives EINVAL");
+	check_eq(syscall(SYS_getitimer, 1l << 32, &read_back), 0,
+		 "getitimer reads an int: 1 << 32 is ITIMER_REAL");
+	static const struct { int which, signal_; const char *name; } timers[] = {
+		{ ITIMER_VIRTUAL, SIGVTALRM, "ITIMER_VIRTUAL" }, { ITIMER_PROF, SIGPROF, "ITIMER_PROF" },
+	};
+	char description[128];
+	for (int i = 0; i < 2; i++) {
+		const char *name = timers[i].name;
+		struct itimerval long_one = { { 0, 0 }, { 1000, 0 } };
+		snprintf(description, sizeof description, "setitimer %s to 1000 s", name);
+		check_eq(setitimer(timers[i].which, &long_one, &old), 0, description);
+		snprintf(description, sizeof description, "%s was disarmed before", name);
+		check(old.it_value.tv_sec == 0 && old.it_value.tv_usec == 0, description,
+		      "%ld.%06ld", (long)old.it_value.tv_sec, (long)old.it_value.tv_usec);
+		check_eq(getitimer(timers[i].which, &read_back), 0, "getitimer reads it back");
+		snprintf(description, sizeof description, "%s has at most 1000 s and more than 999 s left", name);
+		check(read_back.it_value.tv_sec <= 1000 && read_back.it_value.tv_sec >= 999 &&
+		      read_back.it_value.tv_usec < 1000000 && read_back.it_interval.tv_sec == 0,
+		      description, "%ld.%06ld", (long)read_back.it_value.tv_sec, (long)read_back.it_value.tv_usec);
+		struct sigaction action = { .sa_handler = on_cpu_timer };
+		sigaction(timers[i].signal_, &action, NULL);
+		/* Linux samples user time at its ticks (4 ms here), so ITIMER_VIRTUAL
+		 * may run up to a tick ahead of CLOCK_PROCESS_CPUTIME_ID: the bounds
+		 * below leave 10 ms. */
+		struct itimerval soon = { { 0, 20000 }, { 0, 30000 } };
+		cpu_timer_signals = 0;
+		long long start = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+		snprintf(description, sizeof description, "setitimer %s to 30 ms of CPU time, then every 20 ms", name);
+		check_eq(setitimer(timers[i].which, &soon, &old), 0, description);
+		snprintf(description, sizeof description, "the old %s value is returned", name);
+		check(old.it_value.tv_sec <= 1000 && old.it_value.tv_sec >= 999, description, "%ld",
+		      (long)old.it_value.tv_sec);
+		long long spent = spin_until_signal(start);
+		snprintf(description, sizeof description, "%s's signal comes after at least 20 ms of CPU time", name);
+		check(cpu_timer_signals > 0 && spent >= 20000000LL, description, "signals %d after %lld ns",
+		      (int)cpu_timer_signals, spent);
+		cpu_timer_signals = 0;
+		spent = spin_until_signal(now_ns(CLOCK_PROCESS_CPUTIME_ID));
+		snprintf(description, sizeof description, "%s reloads: it comes again after 20 ms more", name);
+		check(cpu_timer_signals > 0 && spent >= 10000000LL, description, "signals %d after %lld ns",
+		      (int)cpu_timer_signals, spent);
+		struct itimerval disarm = { 0 };
+		setitimer(timers[i].which, &disarm, NULL);
+		check_eq(getitimer(timers[i].which, &read_back), 0, "getitimer after disarming");
+		snprintf(description, sizeof description, "%s is disarmed", name);
+		check(read_back.it_value.tv_sec == 0 && read_back.it_value.tv_usec == 0 &&
+		      read_back.it_interval.tv_sec == 0 && read_back.it_interval.tv_usec == 0, description,
+		      "%ld.%06ld", (long)read_back.it_value.tv_sec, (long)read_back.it_value.tv_usec);
+		signal(timers[i].signal_, SIG_DFL);
+	}
+	/* fork(2): a child does not inherit its parent's interval timers. */
+	struct itimerval armed = { { 0, 0 }, { 1000, 0 } };
+	setitimer(ITIMER_PROF, &armed, NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		getitimer(ITIMER_PROF, &read_back);
+		_exit(read_back.it_value.tv_sec == 0 && read_back.it_value.tv_usec == 0 ? 0 : 1);
+	}
+	int status = -1;
+	waitpid(child, &status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a forked child's ITIMER_PROF is disarmed",
+	      "status %#x", status);
+	struct itimerval disarm = { 0 };
+	setitimer(ITIMER_PROF, &disarm, NULL);
+}
+
 int main(void)
 {
 	test_gettime();
 	test_sleep();
+	test_interval_timers();
 	return tap_done("t_time.c");
 }
