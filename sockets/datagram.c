@@ -1,6 +1,5 @@
 /* Receiving from a datagram socket's queue; see datagram.h. */
 #include "datagram.h"
-#include <uaccess.h>
 #include <netif/port.h>
 #include <asm/poll.h>
 #include <asm/ioctls.h>
@@ -64,5 +63,6 @@ long datagram_ioctl(struct socket_queue *queue, unsigned command, uint64_t argum
     if (command != FIONREAD)
         return -ENOTTY;
     struct socket_packet *packet = socket_queue_peek(queue);
-    return PUT_USER(packet ? (int)packet->length : 0, (int *)argument);
+    int length = packet ? (int)packet->length : 0;
+    return socket_copy_to_user((int *)argument, &length, sizeof(length));
 }

@@ -6,7 +6,6 @@
 #include "socket.h"
 #include <ip/ip.h>
 #include <netif/port.h>
-#include <uaccess.h>
 #include <linux/ethtool.h>
 #include <linux/net_tstamp.h>
 #include <linux/sockios.h>
@@ -40,7 +39,7 @@ static uint32_t class_netmask(uint32_t address)
 static long interface_configuration(uint64_t argument)
 {
     struct interface_configuration configuration;
-    if (copy_from_user(&configuration, (void *)argument, sizeof(configuration)))
+    if (socket_copy_from_user(&configuration, (void *)argument, sizeof(configuration)))
         return -EFAULT;
     int used = 0;
     list_for_each(node, netif_list()) {
@@ -51,21 +50,22 @@ static long interface_configuration(uint64_t argument)
         if (configuration.buffer) {
             if (used + (int)sizeof(request) > configuration.length)
                 break;
-            strlcpy(request.name, netif->name, sizeof(request.name));
+            snprintf(request.name, sizeof(request.name), "%s", netif->name);
             address_put(&request.address, netif->ipv4_address);
-            if (copy_to_user((uint8_t *)configuration.buffer + used, &request, sizeof(request)))
+            if (socket_copy_to_user((uint8_t *)configuration.buffer + used, &request, sizeof(request)))
                 return -EFAULT;
         }
         used += (int)sizeof(request);
     }
-    return PUT_USER(used, &((struct interface_configuration *)argument)->length);
+    return socket_copy_to_user(&((struct interface_configuration *)argument)->length, &used,
+                               sizeof(used));
 }
 
 static long route_change(unsigned command, uint64_t argument)
 {
     struct route_entry entry;
     uint32_t destination, gateway = 0, netmask = 0;
-    if (copy_from_user(&entry, (void *)argument, sizeof(entry)))
+    if (socket_copy_from_user(&entry, (void *)argument, sizeof(entry)))
         return -EFAULT;
     if (address_get(&entry.destination, &destination))
         return -EINVAL;
@@ -80,7 +80,7 @@ static long route_change(unsigned command, uint64_t argument)
     struct netif *netif = NULL;
     if (entry.device) {
         char name[NETIF_NAME_SIZE];
-        long length = string_from_user(name, (const char *)entry.device, sizeof(name));
+        long length = socket_string_from_user(name, (const char *)entry.device, sizeof(name));
         if (length < 0)
             return length == -ENAMETOOLONG ? -ENODEV : length;
         if (!(netif = netif_by_name(name)))
@@ -104,7 +104,7 @@ static long route_change(unsigned command, uint64_t argument)
 static long interface_ethtool(uint64_t user_command)
 {
     uint32_t command;
-    if (GET_USER(command, (uint32_t *)user_command))
+    if (socket_copy_from_user(&command, (uint32_t *)user_command, sizeof(command)))
         return -EFAULT;
     if (command != ETHTOOL_GET_TS_INFO)
         return -EOPNOTSUPP;
@@ -114,7 +114,7 @@ static long interface_ethtool(uint64_t user_command)
                            SOF_TIMESTAMPING_SOFTWARE,
         .phc_index = -1,
     };
-    return copy_to_user((void *)user_command, &info, sizeof(info)) ? -EFAULT : 0;
+    return socket_copy_to_user((void *)user_command, &info, sizeof(info));
 }
 
 /* The ifreq requests; netif has been found by name (or by index for SIOCGIFNAME). */
@@ -147,7 +147,7 @@ static long interface_request(unsigned command, struct netif *netif,
         memcpy(request->address.data, netif->address, ETHERNET_ADDRESS_SIZE);
         return 0;
     case SIOCGIFINDEX: request->value = netif->index; return 0;
-    case SIOCGIFNAME: strlcpy(request->name, netif->name, sizeof(request->name)); return 0;
+    case SIOCGIFNAME: snprintf(request->name, sizeof(request->name), "%s", netif->name); return 0;
     case SIOCGIFMTU: request->value = (int32_t)netif->mtu; return 0;
     case SIOCGIFMETRIC: request->value = 0; return 0;
     case SIOCGIFTXQLEN: request->value = INTERFACE_QUEUE_LENGTH; return 0;
@@ -195,7 +195,7 @@ static long interface_request(unsigned command, struct netif *netif,
 static long interface_ioctl(unsigned command, uint64_t argument)
 {
     struct interface_request request;
-    if (copy_from_user(&request, (void *)argument, sizeof(request)))
+    if (socket_copy_from_user(&request, (void *)argument, sizeof(request)))
         return -EFAULT;
     request.name[INTERFACE_NAME_SIZE - 1] = 0;
     struct netif *netif = command == SIOCGIFNAME ? netif_by_index(request.value)
@@ -204,7 +204,7 @@ static long interface_ioctl(unsigned command, uint64_t argument)
         return -ENODEV;
     bool write_back;
     long result = interface_request(command, netif, &request, &write_back);
-    if (!result && write_back && copy_to_user((void *)argument, &request, sizeof(request)))
+    if (!result && write_back && socket_copy_to_user((void *)argument, &request, sizeof(request)))
         return -EFAULT;
     return result;
 }

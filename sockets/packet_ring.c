@@ -5,8 +5,7 @@
  * which is what libpcap reads.
  */
 #include "packet_ring.h"
-#include <clock.h>
-#include <page.h>
+#include "socket_port.h"
 
 #define V3_ALIGNMENT 8
 /* Linux's DEFAULT_PRB_RETIRE_TOV: the timeout when the link speed is
@@ -31,7 +30,7 @@ static void ring_free_blocks(struct packet_ring *ring)
 {
     for (uint32_t block = 0; block < ring->block_count && ring->blocks[block]; block++)
         for (uint32_t page = 0; page < ring->block_size / PAGE_SIZE; page++)
-            page_put(ring->blocks[block] + page * PAGE_SIZE);
+            socket_page_put(ring->blocks[block] + page * PAGE_SIZE);
     net_free(ring->blocks);
 }
 
@@ -48,11 +47,11 @@ static int ring_allocate_blocks(struct packet_ring *ring)
     if (ring->block_order > PAGE_MAX_ORDER)
         return -ENOMEM;
     for (uint32_t block = 0; block < ring->block_count; block++) {
-        uint8_t *pages_start = pages_alloc_separate(ring->block_order);
+        uint8_t *pages_start = socket_pages_alloc(ring->block_order);
         if (!pages_start)
             return -ENOMEM;
         for (uint32_t page = pages; page < (1u << ring->block_order); page++)
-            page_put(pages_start + page * PAGE_SIZE);
+            socket_page_put(pages_start + page * PAGE_SIZE);
         memset(pages_start, 0, ring->block_size);
         ring->blocks[block] = pages_start;
     }
@@ -71,7 +70,7 @@ static uint32_t block_status(const struct packet_ring *ring, uint32_t block)
 
 static void timestamp(uint32_t *seconds, uint32_t *nanoseconds)
 {
-    uint64_t now = clock_realtime_ns();
+    uint64_t now = socket_clock_realtime_ns();
     *seconds = (uint32_t)(now / NANOSECONDS_PER_SECOND);
     *nanoseconds = (uint32_t)(now % NANOSECONDS_PER_SECOND);
 }
@@ -213,7 +212,7 @@ bool packet_ring_mapped(const struct packet_ring *ring)
 {
     for (uint32_t block = 0; block < ring->block_count; block++)
         for (uint32_t page = 0; page < ring->block_size / PAGE_SIZE; page++)
-            if (page_refcount(ring->blocks[block] + page * PAGE_SIZE) > 1)
+            if (socket_page_refcount(ring->blocks[block] + page * PAGE_SIZE) > 1)
                 return true;
     return false;
 }
@@ -229,7 +228,7 @@ int packet_ring_map_page(struct packet_ring *ring, uint64_t index, void **page)
     if (index >= pages_per_block * ring->block_count)
         return -ENXIO;
     *page = ring->blocks[index / pages_per_block] + (index % pages_per_block) * PAGE_SIZE;
-    page_get(*page);
+    socket_page_get(*page);
     return 0;
 }
 

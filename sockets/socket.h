@@ -19,9 +19,7 @@
  */
 #ifndef SOCKETS_SOCKET_H
 #define SOCKETS_SOCKET_H
-#include <kernel.h>
-#include <vfs.h>
-#include <wait.h>
+#include "socket_port.h"
 #include <linux/uio.h>
 #include "socket_abi.h"
 #include "bpf_classic.h"
@@ -37,7 +35,8 @@
 #define SOCKET_SEND_CONTROL_MAX 20480           /* net.core.optmem_max: sendmsg's msg_controllen */
 
 struct socket;
-struct poll_table;
+struct inode;
+struct file;
 
 /* An attached socket filter (SO_ATTACH_FILTER): a program bpf_classic_check accepted. */
 struct socket_filter {
@@ -100,9 +99,11 @@ typedef struct socket_operations {
 struct socket {
     int family, type, protocol;
     const socket_op_t *ops;
+    /* The sockfs side (socket_port.h's socket_node_*): only the kernel's
+     * socket_fs.c and socket_port_kernel.c look inside; NULL on the host. */
     struct inode *inode;
     struct file *file;                  /* the open file (for O_NONBLOCK); not referenced */
-    struct wait_queue wait;
+    struct wait_queue wait;             /* the port's: socket_wait, socket_wake */
     /* SOL_SOCKET options every kind shares (socket_options.c). */
     bool reuse_address, broadcast, keepalive, dont_route;
     bool oob_inline;                    /* SO_OOBINLINE (TCP keeps urgent bytes in line anyway) */
@@ -126,27 +127,42 @@ extern const socket_op_t packet_socket_operations;
 extern const socket_op_t raw_socket_operations;
 extern const socket_op_t udp_socket_operations;
 extern const socket_op_t tcp_socket_operations;
+/* unix/ needs the VFS (bound paths), credentials and descriptor passing, so
+ * it builds in the kernel only; the host port's table refuses every socket
+ * with EAFNOSUPPORT (netif/host/socket_port_host.c). */
+extern const socket_op_t unix_socket_operations;
 
-/* socket_fs.c */
+/*
+ * socket.c (builds on the host too): a socket of the kind (family, type,
+ * protocol) selects, with its node (net_lock not held: the kind's socket
+ * operation runs under it).
+ */
 int socket_create(int family, int type, int protocol, struct socket **result);
+/* Undoes socket_create for a socket no file was made for (net_lock not held). */
+void socket_destroy(struct socket *socket);
+/* The kind lets go of socket (its close, its filter) and its waiters are
+ * woken (net_lock not held); the caller frees the struct after. */
+void socket_close(struct socket *socket);
+bool socket_nonblocking(const struct socket *socket, int message_flags);
+/*
+ * setsockopt and getsockopt with the value in the kernel (net_lock held):
+ * SOL_SOCKET's shared options first, then the kind's, as socket_syscalls.c
+ * and the host's callers dispatch them.  Lengths as the operations'.
+ */
+int socket_setsockopt(struct socket *socket, int level, int name, const void *value, size_t length);
+int socket_getsockopt(struct socket *socket, int level, int name, void *value, size_t *length);
+/* Sockets open (created and not yet closed), for leak checks. */
+size_t sockets_open(void);
+/* /proc/net/sockstat: sockets in use by kind, and the pbufs alive. */
+size_t socket_statistics_format(char *buffer, size_t size);
+
+/* socket_fs.c (kernel only) */
 /* The socket behind fd (its file referenced in *file), -EBADF or -ENOTSOCK. */
 int socket_from_fd(int fd, struct socket **socket, struct file **file);
 /* A file (refcount 1) for socket; flags are SOCK_NONBLOCK.  On failure (NULL) the socket is gone. */
 struct file *socket_file(struct socket *socket, int flags);
-/* Undoes socket_create for a socket no file was made for (net_lock not held). */
-void socket_destroy(struct socket *socket);
-bool socket_nonblocking(const struct socket *socket, int message_flags);
-void socket_wake(struct socket *socket);
-/* /proc/net/sockstat: sockets in use by kind, and the pbufs alive. */
-size_t socket_statistics_format(char *buffer, size_t size);
 /* /proc/net/unix: every open AF_UNIX socket, in Linux's format (unix/unix_socket.c). */
 size_t unix_sockets_format(char *buffer, size_t size);
-/*
- * Sleeps (net_lock dropped) until woken, the deadline (monotonic ns, 0 =
- * none) or a signal: 0, -EAGAIN on timeout (SO_RCVTIMEO), -ERESTARTSYS.
- */
-int socket_wait(struct socket *socket, uint64_t deadline);
-uint64_t socket_deadline(uint64_t timeout_ns);
 
 /*
  * socket_syscalls.c: one sendmsg or recvmsg of the user struct msghdr at

@@ -5,7 +5,7 @@
  */
 #ifndef SOCKETS_SOCKET_ABI_H
 #define SOCKETS_SOCKET_ABI_H
-#include <kernel.h>
+#include <netif/port.h>
 
 enum { AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16, AF_PACKET = 17,
        AF_MAX = 46 };

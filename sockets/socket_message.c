@@ -3,7 +3,6 @@
  * building the control messages recvmsg returns (cmsg(3) layout).
  */
 #include "socket.h"
-#include <uaccess.h>
 
 /* Walks the iovecs from message->done on, copying length bytes either way. */
 static int message_copy(struct socket_message *message, void *data, size_t length, bool out)
@@ -16,10 +15,12 @@ static int message_copy(struct socket_message *message, void *data, size_t lengt
             skip -= size;
             continue;
         }
-        uint8_t *user = (uint8_t *)message->iov[i].iov_base + skip;
+        /* A user address, NULL among them: added as a number, since C
+         * defines no arithmetic on a null pointer. */
+        void *user = (void *)((uintptr_t)message->iov[i].iov_base + skip);
         size_t chunk = MIN(size - skip, length);
         skip = 0;
-        if (out ? copy_to_user(user, bytes, chunk) : copy_from_user(bytes, user, chunk))
+        if (out ? socket_copy_to_user(user, bytes, chunk) : socket_copy_from_user(bytes, user, chunk))
             return -EFAULT;
         bytes += chunk;
         length -= chunk;

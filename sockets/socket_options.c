@@ -4,9 +4,6 @@
  * are stored here and read by the kind when it sends.
  */
 #include "socket.h"
-#include <clock.h>
-#include <page.h>
-#include <uaccess.h>
 #include <netif/netif.h>
 #include <asm/socket.h>
 #include <linux/if_ether.h>
@@ -64,16 +61,16 @@ static int filter_attach(struct socket *socket, const void *value, size_t length
     if (!program.filter || program.len == 0 || program.len > BPF_MAXINSNS)
         return -EINVAL;
     struct socket_filter *filter =
-        kmalloc(sizeof(*filter) + program.len * sizeof(struct sock_filter));
+        net_alloc(sizeof(*filter) + program.len * sizeof(struct sock_filter));
     if (!filter)
         return -ENOMEM;
     filter->length = program.len;
-    int error = copy_from_user(filter->program, program.filter,
-                               program.len * sizeof(struct sock_filter)) ? -EFAULT : 0;
+    int error = socket_copy_from_user(filter->program, program.filter,
+                                      program.len * sizeof(struct sock_filter));
     if (!error)
         error = bpf_classic_check(filter->program, filter->length);
     if (error) {
-        kfree(filter);
+        net_free(filter);
         return error;
     }
     socket_filter_free(socket);
@@ -83,7 +80,7 @@ static int filter_attach(struct socket *socket, const void *value, size_t length
 
 void socket_filter_free(struct socket *socket)
 {
-    kfree(socket->filter);
+    net_free(socket->filter);
     socket->filter = NULL;
 }
 

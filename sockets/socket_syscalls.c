@@ -463,22 +463,7 @@ static long sys_setsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t 
         result = -EFAULT;
     if (!result) {
         net_lock();
-        if ((int)level == SOL_SOCKET)
-            result = socket_option_set(socket, (int)name, value, size);
-        /* A SOL_SOCKET option only one kind knows (TCP's SO_LINGER) is the kind's. */
-        if ((int)level != SOL_SOCKET || result == -ENOPROTOOPT) {
-            if (socket->ops->setsockopt)
-                result = socket->ops->setsockopt(socket, (int)level, (int)name, value, size);
-            else if ((int)level != SOL_SOCKET)
-                result = -EOPNOTSUPP;
-        } else if (!result && socket->ops->setsockopt) {
-            /* One the socket layer took is shown to the kind too, which acts on
-             * those it keeps a copy of (TCP's SO_KEEPALIVE starts the timer)
-             * and answers -ENOPROTOOPT for the rest. */
-            int kind_result = socket->ops->setsockopt(socket, (int)level, (int)name, value, size);
-            if (kind_result != -ENOPROTOOPT)
-                result = kind_result;
-        }
+        result = socket_setsockopt(socket, (int)level, (int)name, value, size);
         net_unlock();
     }
     kfree(value);
@@ -507,14 +492,7 @@ static long sys_getsockopt(uint64_t fd, uint64_t level, uint64_t name, uint64_t 
     if (length && copy_from_user(value, (void *)user_value, length))
         memset(value, 0, sizeof(value));
     net_lock();
-    if ((int)level == SOL_SOCKET)
-        result = socket_option_get(socket, (int)name, value, &length);
-    if ((int)level != SOL_SOCKET || result == -ENOPROTOOPT) {
-        if (socket->ops->getsockopt)
-            result = socket->ops->getsockopt(socket, (int)level, (int)name, value, &length);
-        else if ((int)level != SOL_SOCKET)
-            result = -EOPNOTSUPP;
-    }
+    result = socket_getsockopt(socket, (int)level, (int)name, value, &length);
     net_unlock();
     if (!result && ((length && copy_to_user((void *)user_value, value, length)) ||
                     PUT_USER((int32_t)length, (int32_t *)user_length)))

@@ -13,10 +13,6 @@
 #include <tcp/tcp.h>
 #include <ip/ip.h>
 #include <netif/port.h>
-#include <signal.h>
-#include <task.h>
-#include <uaccess.h>
-#include <clock.h>
 #include <linux/in.h>
 #include <asm/poll.h>
 #include <asm/socket.h>
@@ -98,7 +94,7 @@ static void adopt(struct tcp_socket *tcp, struct tcp_pcb *pcb)
     pcb->writable = wake_owner;
     pcb->failed = pcb_failed;
     pcb->accept_ready = wake_owner;
-    pcb->inode = (unsigned long)tcp->socket->inode->number;
+    pcb->inode = socket_node_number(tcp->socket);
     tcp->socket->soft_error = &pcb->soft_error;
 }
 
@@ -133,7 +129,7 @@ static bool closing(const struct tcp_pcb *pcb)
 static void linger_until_acknowledged(struct tcp_socket *tcp)
 {
     struct tcp_pcb *pcb = tcp->pcb;
-    if (current->process->exiting || tcp->listening || tcp_readable_bytes(pcb) ||
+    if (socket_caller_exiting() || tcp->listening || tcp_readable_bytes(pcb) ||
         tcp_shutdown(pcb))
         return;
     uint64_t deadline = socket_deadline((uint64_t)tcp->linger.seconds * NANOSECONDS_PER_SECOND);
@@ -333,14 +329,6 @@ static int tcp_socket_connect(struct socket *socket, const void *address, size_t
     return 0;
 }
 
-/* Throws away a socket made for accept that was not handed out (no lock held). */
-static void discard(struct socket *socket)
-{
-    struct file *file = socket_file(socket, 0);
-    if (file)
-        file_put(file);
-}
-
 static int tcp_socket_accept(struct socket *socket, struct socket **accepted, int flags)
 {
     struct tcp_socket *listener = tcp_of(socket);
@@ -396,7 +384,7 @@ static int tcp_socket_accept(struct socket *socket, struct socket **accepted, in
     }
     if (fresh) {
         net_unlock();
-        discard(fresh);
+        socket_destroy(fresh);   /* made for accept, not handed out */
         net_lock();
     }
     return error;
@@ -443,11 +431,8 @@ static int take_error(struct socket *socket)
 
 static void broken_pipe(const struct socket_message *message)
 {
-    if (!(message->flags & MSG_NOSIGNAL)) {
-        /* Linux's send_sig(SIGPIPE, current, 0): to this thread, SI_USER (0). */
-        struct signal_info info = { .signal = SIGPIPE, .pid = current->process->pid };
-        signal_send_task(current, &info);
-    }
+    if (!(message->flags & MSG_NOSIGNAL))
+        socket_caller_broken_pipe();
 }
 
 /* Can data be queued in this state (ESTABLISHED, CLOSE_WAIT)? */
@@ -606,7 +591,7 @@ static long tcp_socket_ioctl(struct socket *socket, unsigned command, uint64_t a
     default:
         return -ENOTTY;
     }
-    return PUT_USER(value, (int *)argument);
+    return socket_copy_to_user((int *)argument, &value, sizeof(value));
 }
 
 static int tcp_option_set(struct tcp_socket *tcp, int name, const void *value, size_t length)

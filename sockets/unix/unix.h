@@ -47,6 +47,7 @@
 #include <sockets/socket.h>
 #include <netif/port.h>
 #include <page.h>
+#include <vfs.h>           /* unix/ is kernel-only: bound paths are inodes, rights are files */
 
 #define UNIX_PATH_OFFSET 2            /* offsetof(struct sockaddr_un, sun_path) */
 #define UNIX_SOCKADDR_SIZE 110        /* sizeof(struct sockaddr_un) */
@@ -113,7 +114,6 @@ struct unix_socket {
     struct list_node all_node;        /* on the list of every AF_UNIX socket */
 };
 
-extern const socket_op_t unix_socket_operations;
 /* Every AF_UNIX socket not yet freed: name lookups, /proc/net/unix. */
 extern struct list_node unix_all_sockets;
 

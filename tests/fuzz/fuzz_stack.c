@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include "fuzz_stack.h"
 #include "tcp/tcp_private.h"
+#include "netif/host/socket_host.h"
 
 /* Longer than anything the stack waits for: TCP gives a connection up
  * after tcp_retries2 RTOs of at most 120 s (about 15 minutes), an orphan
@@ -60,5 +61,36 @@ void fuzz_stack_check_no_leak(void)
                 tcp_pcb_count(), baseline_tcp_pcbs);
         fuzz_stack_finding("TCP PCB kept forever");
     }
+    /* Nothing of sockets/ is open at set-up: the target closed what it opened. */
+    if (sockets_open() || socket_host_nodes()) {
+        fprintf(stderr, "%zu sockets and %zu socket nodes left after the input\n", sockets_open(),
+                socket_host_nodes());
+        fuzz_stack_finding("socket leak");
+    }
+    if (socket_host_pages()) {
+        fprintf(stderr, "%zu ring pages left after the input\n", socket_host_pages());
+        fuzz_stack_finding("page leak");
+    }
     net_unlock();
+}
+
+bool fuzz_take(struct fuzz_input *input, void *out, size_t count)
+{
+    if (input->size < count)
+        return false;
+    memcpy(out, input->data, count);
+    input->data += count;
+    input->size -= count;
+    return true;
+}
+
+bool fuzz_take8(struct fuzz_input *input, uint8_t *value) { return fuzz_take(input, value, 1); }
+
+bool fuzz_take16(struct fuzz_input *input, uint16_t *value)
+{
+    uint8_t bytes[2];
+    if (!fuzz_take(input, bytes, 2))
+        return false;
+    *value = (uint16_t)(bytes[0] << 8 | bytes[1]);
+    return true;
 }

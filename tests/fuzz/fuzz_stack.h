@@ -26,6 +26,16 @@ void fuzz_stack_run_timers_out(void);
  * more than after set-up; releases net_lock.  Every input that began ends
  * here. */
 void fuzz_stack_check_no_leak(void);
+/* An input read front to back: each take answers false, taking nothing,
+ * when fewer bytes are left than it wants.  Numbers are big-endian. */
+struct fuzz_input {
+    const uint8_t *data;
+    size_t size;                    /* bytes left */
+};
+bool fuzz_take(struct fuzz_input *input, void *out, size_t count);
+bool fuzz_take8(struct fuzz_input *input, uint8_t *value);
+bool fuzz_take16(struct fuzz_input *input, uint16_t *value);
+
 /* Aborts with the reason on stderr (a finding). */
 void fuzz_stack_finding(const char *reason) __attribute__((noreturn));
 

@@ -67,32 +67,6 @@ struct endpoint {
 
 static struct endpoint endpoints[ENDPOINTS];
 
-struct input {
-    const uint8_t *data;
-    size_t size;
-};
-
-static bool take(struct input *input, void *out, size_t count)
-{
-    if (input->size < count)
-        return false;
-    memcpy(out, input->data, count);
-    input->data += count;
-    input->size -= count;
-    return true;
-}
-
-static bool take8(struct input *input, uint8_t *value) { return take(input, value, 1); }
-
-static bool take16(struct input *input, uint16_t *value)
-{
-    uint8_t bytes[2];
-    if (!take(input, bytes, 2))
-        return false;
-    *value = (uint16_t)(bytes[0] << 8 | bytes[1]);
-    return true;
-}
-
 static bool after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
 
 static struct endpoint *endpoint_by_peer_port(uint16_t port)
@@ -163,16 +137,16 @@ static void rebase_sack_blocks(uint8_t *options, size_t length, uint32_t base)
     }
 }
 
-static void segment(struct endpoint *endpoint, struct input *input, uint8_t operation)
+static void segment(struct endpoint *endpoint, struct fuzz_input *input, uint8_t operation)
 {
     uint8_t flags, options_length;
     uint16_t seq_offset, ack_offset, window, payload_length;
     static uint8_t options[40], payload[PAYLOAD_MAX];
-    if (!take8(input, &flags) || !take16(input, &seq_offset) || !take16(input, &ack_offset) ||
-        !take16(input, &window) || !take8(input, &options_length))
+    if (!fuzz_take8(input, &flags) || !fuzz_take16(input, &seq_offset) || !fuzz_take16(input, &ack_offset) ||
+        !fuzz_take16(input, &window) || !fuzz_take8(input, &options_length))
         return;
     options_length = (uint8_t)MIN(options_length, sizeof(options));
-    if (!take(input, options, options_length) || !take16(input, &payload_length))
+    if (!fuzz_take(input, options, options_length) || !fuzz_take16(input, &payload_length))
         return;
     payload_length = (uint16_t)MIN(payload_length, PAYLOAD_MAX);
     for (size_t i = 0; i < payload_length; i++)
@@ -201,10 +175,10 @@ static void segment(struct endpoint *endpoint, struct input *input, uint8_t oper
         endpoint->peer_acknowledged = ack;
 }
 
-static void clock_step(struct input *input)
+static void clock_step(struct fuzz_input *input)
 {
     uint8_t step;
-    if (take8(input, &step))
+    if (fuzz_take8(input, &step))
         net_host_clock_advance(step & 0x80 ? step & 0x7f : (uint64_t)1 << (step % 24));
 }
 
@@ -221,17 +195,17 @@ static void accept_one(void)
         endpoint->pcb = child;
 }
 
-static void application(struct endpoint *endpoint, struct input *input)
+static void application(struct endpoint *endpoint, struct fuzz_input *input)
 {
     static uint8_t buffer[SEND_MAX];
     uint8_t action;
     uint16_t length;
-    if (!take8(input, &action))
+    if (!fuzz_take8(input, &action))
         return;
     struct tcp_pcb *pcb = endpoint->pcb;
     switch (action % 9) {
     case 0:
-        if (take16(input, &length) && pcb)
+        if (fuzz_take16(input, &length) && pcb)
             tcp_send(pcb, buffer, (size_t)length * 2);
         break;
     case 1:
@@ -265,7 +239,7 @@ static void application(struct endpoint *endpoint, struct input *input)
             tcp_set_keepalive(pcb, true);
         break;
     default:
-        if (take16(input, &length) && pcb)
+        if (fuzz_take16(input, &length) && pcb)
             tcp_send_more(pcb, buffer, length);
         break;
     }
@@ -288,12 +262,12 @@ static void ask_everything(void)
     }
 }
 
-static void icmp_error(struct endpoint *endpoint, struct input *input)
+static void icmp_error(struct endpoint *endpoint, struct fuzz_input *input)
 {
     uint8_t type, code;
     uint16_t mtu;
     uint8_t message[8 + QUOTE_SIZE], datagram[20 + sizeof(message)];
-    if (!take8(input, &type) || !take8(input, &code) || !take16(input, &mtu) || !endpoint->heard)
+    if (!fuzz_take8(input, &type) || !fuzz_take8(input, &code) || !fuzz_take16(input, &mtu) || !endpoint->heard)
         return;
     size_t length = build_icmp(message, type, code, mtu, endpoint->quote, QUOTE_SIZE);
     inject_ip(datagram, build_ip(datagram, PEER_ADDRESS, OUR_ADDRESS, IP_PROTOCOL_ICMP, 1, 0, 64,
@@ -359,13 +333,13 @@ static void close_everything(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct input input = { data, size };
+    struct fuzz_input input = { data, size };
     uint8_t syn_options, operation;
-    if (!take8(&input, &syn_options))
+    if (!fuzz_take8(&input, &syn_options))
         return -1;
     fuzz_stack_begin_input(open_listener);
     open_connections(syn_options);
-    while (take8(&input, &operation)) {
+    while (fuzz_take8(&input, &operation)) {
         struct endpoint *endpoint = &endpoints[(operation >> 3) & (ENDPOINTS - 1)];
         switch (operation & 7) {
         case 3: clock_step(&input); break;
