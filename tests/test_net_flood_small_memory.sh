@@ -44,6 +44,7 @@
 #     the live pbufs to their count before.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. tests/tap_guest.sh
 name=test_net_flood_small_memory
 flood_port=7203
 xfer_port=5203
@@ -83,18 +84,9 @@ grep '^TcpExt:' /proc/net/netstat | sed 's/^/netstat /'
 echo '== end'"
 
 inside() {   # inside GUEST MEM COUNT SIZE
-    local runner=tools/guestrun
-    [ "$1" = linux ] && runner=tools/linuxrun
-    "$runner" --net "$NETNS_PEER_QEMU_NET" --mem "$2" --timeout 240 \
+    tap_guest_boot "$1" "$out" --mem "$2" --timeout 240 \
         --add build/user/stress/accept_server:/bin/accept_server \
-        --add build/user/tools/tcp_xfer:/bin/tcp_xfer -- sh -c "$guest_script" \
-        >"$out/guest.out" 2>"$out/guest.err" &
-    local guest_pid=$!
-    for _ in $(seq 3000); do
-        grep -qx READY "$out/guest.out" && break
-        kill -0 $guest_pid 2>/dev/null || break
-        sleep 0.1
-    done
+        --add build/user/tools/tcp_xfer:/bin/tcp_xfer -- sh -c "$guest_script"
     # The transfer first, then the whole flood (building its frames, then
     # sending them) while it runs: the checks below see that the flood
     # ended before the transfer did.
@@ -109,9 +101,7 @@ inside() {   # inside GUEST MEM COUNT SIZE
     local flood_pid=$!
     wait $transfer_pid
     echo "transfer end $(date +%s.%N)" >>"$out/times"
-    local status=0
-    wait $guest_pid || status=$?
-    echo "guest status $status" >>"$out/guest.out"
+    tap_guest_wait "$out"
     # A guest whose listener never came up leaves the flood's last client
     # retrying its "quit" for minutes: it has nothing left to reach.
     pkill -P $flood_pid 2>/dev/null
@@ -137,28 +127,15 @@ done
 count=${1:-30000}
 size=${2:-50331648}
 out=build/test-results/$name-$guest
-if [ "$(id -u)" != 0 ]; then
-    echo "# SKIP $name: a network namespace and a tap need root"
-    exit 77
-fi
-if [ ! -c /dev/net/tun ]; then
-    echo "# SKIP $name: no /dev/net/tun for the tap"
-    exit 77
-fi
+tap_guest_require "$name"
 make -s -f user/stress/Makefile.inc build/user/stress/accept_server || exit 1
 make -s -f user/tools/Makefile.inc build/user/tools/tcp_xfer || exit 1
 rm -rf "$out"
 mkdir -p "$out"
 tools/netns-peer -- bash "$0" --inside "$guest" "$mem" "$count" "$size" "$out" || exit 1
 
-value() { sed -n "s/^$1 //p" "$out/guest.out" | head -1; }
+value() { guest_value "$out" "$1"; }
 time_of() { sed -n "s/^$1 //p" "$out/times"; }
-# netstat_value NAME: the TcpExt column NAME of the guest's /proc/net/netstat.
-netstat_value() {
-    sed -n 's/^netstat //p' "$out/guest.out" | awk -v name="$1" '
-        NR == 1 { for (i = 2; i <= NF; i++) if ($i == name) column = i }
-        NR == 2 && column { print $column }'
-}
 boot=$(value boot)
 before=$(value before)
 after=$(value after)
@@ -167,7 +144,7 @@ first=$(sed -n 's/^sample \([0-9]\)/\1/p' "$out/guest.out" | head -1)
 lowest=$(sed -n 's/^sample \([0-9]\)/\1/p' "$out/guest.out" | sort -n | head -1)
 # /proc/net/dev's receive columns: bytes packets errs drop ...
 read -r _ received_frames _ receive_drops _ < <(value dev)
-cookies=$(netstat_value SyncookiesSent)
+cookies=$(guest_netstat_value "$out" SyncookiesSent)
 transfer_seconds=$(awk -v a="$(time_of 'transfer start')" -v b="$(time_of 'transfer end')" \
     'BEGIN { printf "%.1f", b - a }')
 cat "$out/flood.out" | grep -v '^client .* connected'

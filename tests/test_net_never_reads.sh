@@ -29,6 +29,7 @@
 # for the figures beside Strata, asserting only that it went through.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. tests/tap_guest.sh
 name=test_net_never_reads
 
 guest_script="exec 2>&1
@@ -64,20 +65,10 @@ echo \"after sockets \$(sockets)\"
 echo '== end'"
 
 inside() {   # inside GUEST OUT
-    local runner=tools/guestrun out=$2
-    [ "$1" = linux ] && runner=tools/linuxrun
-    "$runner" --net "$NETNS_PEER_QEMU_NET" --mem 256M --timeout 300 -- sh -c "$guest_script" \
-        >"$out/guest.out" 2>"$out/guest.err" &
-    local guest_pid=$!
-    for _ in $(seq 3000); do
-        grep -qx READY "$out/guest.out" && break
-        kill -0 $guest_pid 2>/dev/null || break
-        sleep 0.1
-    done
+    local out=$2
+    tap_guest_boot "$1" "$out" --mem 256M --timeout 300 -- sh -c "$guest_script"
     python3 tools/peers/stall_sender.py "$NETNS_PEER_GUEST" 7300 7301 >"$out/sender.out" 2>&1
-    local status=0
-    wait $guest_pid || status=$?
-    echo "guest status $status" >>"$out/guest.out"
+    tap_guest_wait "$out"
 }
 
 if [ "${1:-}" = --inside ]; then
@@ -91,16 +82,13 @@ elif [ $# -gt 0 ]; then
     echo "usage: tests/$name.sh [--guest strata|linux]" >&2
     exit 2
 fi
-if [ "$(id -u)" != 0 ]; then
-    echo "# SKIP $name: a network namespace and a tap need root"
-    exit 77
-fi
+tap_guest_require "$name"
 out=build/test-results/$name-$guest
 rm -rf "$out"
 mkdir -p "$out"
 tools/netns-peer -- bash "$0" --inside "$guest" "$out" || exit 1
 
-value() { sed -n "s/^$1 //p" "$out/guest.out" | head -n 1; }
+value() { guest_value "$out" "$1"; }
 first=$(sed -n 's/^sample //p' "$out/guest.out" | head -n 1)
 lowest=$(sed -n 's/^sample //p' "$out/guest.out" | sort -n | head -n 1)
 echo "# $guest: $(cat "$out/sender.out")"

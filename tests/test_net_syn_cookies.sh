@@ -26,6 +26,7 @@
 # run on that code) and counted no cookie.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. tests/tap_guest.sh
 name=test_net_syn_cookies
 port=7201
 clients=20
@@ -47,22 +48,11 @@ grep '^TcpExt:' /proc/net/netstat | sed 's/^/netstat /'
 echo '== end'"
 
 inside() {   # inside GUEST COUNT
-    local runner=tools/guestrun
-    [ "$1" = linux ] && runner=tools/linuxrun
-    "$runner" --net "$NETNS_PEER_QEMU_NET" --mem 512M --timeout 300 \
-        --add build/user/stress/accept_server:/bin/accept_server -- sh -c "$guest_script" \
-        >"$out/guest.out" 2>"$out/guest.err" &
-    local guest_pid=$!
-    for _ in $(seq 3000); do
-        grep -qx READY "$out/guest.out" && break
-        kill -0 $guest_pid 2>/dev/null || break
-        sleep 0.1
-    done
+    tap_guest_boot "$1" "$out" --mem 512M --timeout 300 \
+        --add build/user/stress/accept_server:/bin/accept_server -- sh -c "$guest_script"
     python3 tools/peers/syn_flood.py "$NETNS_PEER_GUEST" $port "$2" $clients "$NETNS_PEER_TAP" \
         >"$out/flood.out" 2>&1
-    local status=0
-    wait $guest_pid || status=$?
-    echo "guest status $status" >>"$out/guest.out"
+    tap_guest_wait "$out"
 }
 
 if [ "${1:-}" = --inside ]; then
@@ -78,29 +68,16 @@ if [ "${1:-}" = --guest ] && [[ ${2:-} == @(strata|linux) ]]; then
 fi
 count=${1:-10000}
 out=build/test-results/$name-$guest
-if [ "$(id -u)" != 0 ]; then
-    echo "# SKIP $name: a network namespace and a tap need root"
-    exit 77
-fi
-if [ ! -c /dev/net/tun ]; then
-    echo "# SKIP $name: no /dev/net/tun for the tap"
-    exit 77
-fi
+tap_guest_require "$name"
 make -s -f user/stress/Makefile.inc build/user/stress/accept_server || exit 1
 rm -rf "$out"
 mkdir -p "$out"
 tools/netns-peer -- bash "$0" --inside "$guest" "$count" "$out" || exit 1
 
-# netstat_value NAME: the TcpExt column NAME of the guest's /proc/net/netstat.
-netstat_value() {
-    sed -n 's/^netstat //p' "$out/guest.out" | awk -v name="$1" '
-        NR == 1 { for (i = 2; i <= NF; i++) if ($i == name) column = i }
-        NR == 2 && column { print $column }'
-}
 completed=$(sed -n "s/^clients \([0-9]*\) of $clients completed.*/\1/p" "$out/flood.out")
-sent=$(netstat_value SyncookiesSent)
-received=$(netstat_value SyncookiesRecv)
-failed=$(netstat_value SyncookiesFailed)
+sent=$(guest_netstat_value "$out" SyncookiesSent)
+received=$(guest_netstat_value "$out" SyncookiesRecv)
+failed=$(guest_netstat_value "$out" SyncookiesFailed)
 grep -v '^client .* connected' "$out/flood.out"
 echo "# $guest: clients ${completed:-?} of $clients; TcpExt SyncookiesSent ${sent:-?} SyncookiesRecv ${received:-?} SyncookiesFailed ${failed:-?}"
 grep '^served\|^syncookies' "$out/guest.out" | sed "s/^/# $guest: /"

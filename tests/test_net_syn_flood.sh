@@ -36,6 +36,7 @@
 # backlog under the flood is tests/test_net_syn_cookies.sh's case.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. tests/tap_guest.sh
 name=test_net_syn_flood
 port=7200
 clients=20
@@ -68,22 +69,11 @@ grep '^Tcp:' /proc/net/snmp | sed 's/^/snmp /'
 echo '== end'"
 
 inside() {   # inside GUEST COUNT
-    local runner=tools/guestrun
-    [ "$1" = linux ] && runner=tools/linuxrun
-    "$runner" --net "$NETNS_PEER_QEMU_NET" --mem "${SYN_FLOOD_MEM:-512M}" --timeout 600 \
-        --add build/user/stress/accept_server:/bin/accept_server -- sh -c "$guest_script" \
-        >"$out/guest.out" 2>"$out/guest.err" &
-    local guest_pid=$!
-    for _ in $(seq 3000); do
-        grep -qx READY "$out/guest.out" && break
-        kill -0 $guest_pid 2>/dev/null || break
-        sleep 0.1
-    done
+    tap_guest_boot "$1" "$out" --mem "${SYN_FLOOD_MEM:-512M}" --timeout 600 \
+        --add build/user/stress/accept_server:/bin/accept_server -- sh -c "$guest_script"
     python3 tools/peers/syn_flood.py "$NETNS_PEER_GUEST" $port "$2" $clients "$NETNS_PEER_TAP" \
         >"$out/flood.out" 2>&1
-    local status=0
-    wait $guest_pid || status=$?
-    echo "guest status $status" >>"$out/guest.out"
+    tap_guest_wait "$out"
 }
 
 if [ "${1:-}" = --inside ]; then
@@ -99,16 +89,13 @@ if [ "${1:-}" = --guest ] && [[ ${2:-} == @(strata|linux) ]]; then
 fi
 count=${1:-100000}
 out=build/test-results/$name-$guest
-if [ "$(id -u)" != 0 ]; then
-    echo "# SKIP $name: a network namespace and a tap need root"
-    exit 77
-fi
+tap_guest_require "$name"
 make -s -f user/stress/Makefile.inc build/user/stress/accept_server || exit 1
 rm -rf "$out"
 mkdir -p "$out"
 tools/netns-peer -- bash "$0" --inside "$guest" "$count" "$out" || exit 1
 
-value() { sed -n "s/^$1 //p" "$out/guest.out" | head -1; }
+value() { guest_value "$out" "$1"; }
 before=$(value before)
 after=$(value after)
 # The sampler's own first reading, before the host starts flooding, is the
