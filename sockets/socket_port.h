@@ -85,9 +85,10 @@ unsigned long socket_node_number(const struct socket *socket);
 bool socket_file_nonblocking(const struct socket *socket);
 
 /*
- * Pages user space may map (packet rings): 2^order contiguous zeroed-or-not
- * pages of PAGE_SIZE, each with its own reference count of 1, or NULL;
- * page_get/page_put count references, page_put frees at 0.
+ * Pages user space may map (packet rings): socket_pages_alloc gives 2^order
+ * contiguous pages of PAGE_SIZE (not zeroed), each with its own reference
+ * count of 1, or NULL; socket_page_get/socket_page_put count references,
+ * and socket_page_put frees a page at 0.
  */
 void *socket_pages_alloc(unsigned order);
 void socket_page_get(void *page);

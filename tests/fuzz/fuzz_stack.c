@@ -10,7 +10,7 @@
 #define QUIESCENCE_MS (2 * 3600 * 1000)
 
 static bool set_up;
-static size_t baseline_pbufs, baseline_tcp_pcbs;
+static size_t baseline_pbufs, baseline_tcp_pcbs, baseline_bytes;
 
 static size_t tcp_pcb_count(void)
 {
@@ -43,6 +43,7 @@ void fuzz_stack_begin_input(void (*open)(void))
         set_up = true;
         baseline_pbufs = pbuf_count();
         baseline_tcp_pcbs = tcp_pcb_count();
+        baseline_bytes = net_host_allocated_bytes();
     }
     net_host_random_seed(1);
     learn_peer();   /* ARP forgot it while the last input's timers ran out */
@@ -66,6 +67,11 @@ void fuzz_stack_check_no_leak(void)
         fprintf(stderr, "%zu sockets and %zu socket nodes left after the input\n", sockets_open(),
                 socket_host_nodes());
         fuzz_stack_finding("socket leak");
+    }
+    if (net_host_allocated_bytes() != baseline_bytes) {
+        fprintf(stderr, "the stack holds %zu bytes after the input, %zu before it\n",
+                net_host_allocated_bytes(), baseline_bytes);
+        fuzz_stack_finding("memory leak");
     }
     if (socket_host_pages()) {
         fprintf(stderr, "%zu ring pages left after the input\n", socket_host_pages());
