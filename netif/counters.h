@@ -95,7 +95,8 @@
  * recovery; TCPTimeouts, RTO expiries (RFC 6298 5.4-5.7, handshake ones
  * included); TCPChallengeACK, challenge ACKs sent (RFC 5961 3-5);
  * TCPSYNChallenge, SYNs in a synchronized state that earned one (RFC 5961
- * 4); TCPSynRetrans, SYN and SYN-ACK retransmissions.  IpExt
+ * 4); TCPSynRetrans, SYN and SYN-ACK retransmissions; TCPKeepAlive,
+ * keepalive probes sent (RFC 1122 4.2.3.6).  IpExt
  * InTruncatedPkts: datagrams shorter than their total length (RFC 4293
  * ipSystemStatsInTruncatedPkts). */
 #define NET_NETSTAT_COUNTER_TABLE(X)                                           \
@@ -111,6 +112,7 @@
     X(TCPEXT, "TcpExt", "TCPChallengeACK", TCPEXT_TCP_CHALLENGE_ACK)           \
     X(TCPEXT, "TcpExt", "TCPSYNChallenge", TCPEXT_TCP_SYN_CHALLENGE)           \
     X(TCPEXT, "TcpExt", "TCPSynRetrans", TCPEXT_TCP_SYN_RETRANS)               \
+    X(TCPEXT, "TcpExt", "TCPKeepAlive", TCPEXT_TCP_KEEP_ALIVE)                 \
     X(IPEXT, "IpExt", "InTruncatedPkts", IPEXT_IN_TRUNCATED_PKTS)
 
 /* One array holds both tables: /proc/net/snmp's counters, then from

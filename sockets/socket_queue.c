@@ -36,9 +36,13 @@ struct socket_packet *socket_queue_pop(struct socket_queue *queue)
     struct socket_packet *packet = socket_queue_peek(queue);
     if (!packet)
         return NULL;
+    NET_ASSERT(queue->count > 0 && queue->bytes >= packet->length,
+               "socket_queue holds an entry its count or bytes do not");
     list_remove(&packet->node);
     queue->count--;
     queue->bytes -= packet->length;
+    NET_ASSERT(!list_empty(&queue->entries) || (queue->count == 0 && queue->bytes == 0),
+               "an empty socket_queue whose count or bytes are not 0");
     return packet;
 }
 

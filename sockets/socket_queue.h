@@ -5,9 +5,11 @@
  * reference, never the frame), so its data pointer is not ours: each entry
  * records where its bytes are, as an offset from pbuf->start.
  *
- * Invariant: bytes is the sum of the entries' lengths and stays at or below
- * the limit given to push (SO_RCVBUF), except that one entry always fits
- * into an empty queue.
+ * Invariant: count is the number of entries and bytes the sum of their
+ * lengths, at or below the limit given to push (SO_RCVBUF), except that one
+ * entry always fits into an empty queue.  Pop checks the first part (an
+ * entry beyond count or bytes, or an empty queue with either non-zero, is a
+ * broken invariant: NET_ASSERT in netif/port.h).
  */
 #ifndef SOCKETS_SOCKET_QUEUE_H
 #define SOCKETS_SOCKET_QUEUE_H

@@ -258,12 +258,15 @@ void tcp_send_challenge_ack(struct tcp_pcb *pcb)
     }
 }
 
-/* Keepalive probe (RFC 1122 4.2.3.6): <SEQ=SND.UNA-1><ACK=RCV.NXT>, no data. */
+/* Keepalive probe (RFC 1122 4.2.3.6): <SEQ=SND.UNA-1><ACK=RCV.NXT>, no data.
+ * Counted in TcpExt TCPKeepAlive once built, as Linux's tcp_xmit_probe_skb. */
 void tcp_send_keepalive_probe(struct tcp_pcb *pcb)
 {
     struct pbuf *segment = build(pcb, pcb->snd_una - 1, TCP_FLAG_ACK, 0, 0);
-    if (segment)
-        send_for(pcb, segment, TCP_FLAG_ACK);
+    if (!segment)
+        return;
+    NET_COUNT(TCPEXT_TCP_KEEP_ALIVE);
+    send_for(pcb, segment, TCP_FLAG_ACK);
 }
 
 void tcp_send_reset(struct tcp_pcb *pcb)

@@ -11,6 +11,7 @@
 #include "tests/host/net_test.h"
 #include "ip/ip.h"
 #include "netif/net_context.h"
+#include "sockets/socket_queue.h"
 
 /* Runs action in a child: true when it aborted and its stderr names cause. */
 static bool aborts_with(void (*action)(void), const char *cause)
@@ -91,6 +92,38 @@ static void test_pbuf_queue_miscount_aborts(void)
     pbuf_put(pbuf);
 }
 
+static struct socket_queue receive_queue;
+
+static void socket_pop_with_bytes_astray(void)
+{
+    receive_queue.bytes += 1;
+    socket_packet_free(socket_queue_pop(&receive_queue));
+}
+
+static void socket_pop_with_count_astray(void)
+{
+    receive_queue.count = 0;
+    socket_packet_free(socket_queue_pop(&receive_queue));
+}
+
+/* A socket's receive queue keeps the same invariant, checked the same way. */
+static void test_socket_queue_miscount_aborts(void)
+{
+    stack_setup();
+    socket_queue_init(&receive_queue);
+    struct pbuf *pbuf = pbuf_alloc(PBUF_RAW, 10);
+    struct socket_packet info = { .length = 10 };
+    CHECK(socket_queue_push(&receive_queue, pbuf, &info, 1000));
+    CHECK(aborts_with(socket_pop_with_bytes_astray, "an empty socket_queue whose count or bytes are not 0"));
+    CHECK(aborts_with(socket_pop_with_count_astray, "socket_queue holds an entry its count or bytes do not"));
+    struct socket_packet *popped = socket_queue_pop(&receive_queue);
+    CHECK(popped && popped->pbuf == pbuf);
+    CHECK_EQUAL(receive_queue.count, 0);
+    CHECK_EQUAL(receive_queue.bytes, 0);
+    socket_packet_free(popped);
+    pbuf_put(pbuf);
+}
+
 static void send_unlocked(void)
 {
     net_unlock();
@@ -129,6 +162,7 @@ int main(int argc, char **argv)
     static const struct net_test tests[] = {
         TEST_ENTRY(test_pbuf_put_on_zero_reference_aborts),
         TEST_ENTRY(test_pbuf_queue_miscount_aborts),
+        TEST_ENTRY(test_socket_queue_miscount_aborts),
         TEST_ENTRY(test_network_context_without_lock_aborts),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);

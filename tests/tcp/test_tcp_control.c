@@ -111,6 +111,7 @@ static void test_tcp_keepalive_probes_then_times_out(void)
     net_host_clock_advance(1);
     expect_flags(&probe, TCP_FLAG_ACK, isn, PEER_ISN + 1);
     CHECK_EQUAL(probe.length, 0);
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPKeepAlive"), 1);   /* probes sent, as Linux */
     /* an answer resets the count and the idle time */
     inject_tcp(&(struct test_segment){ .seq = PEER_ISN + 1, .ack = isn + 1,
                                        .flags = TCP_FLAG_ACK, .window = 8000 });
@@ -122,6 +123,7 @@ static void test_tcp_keepalive_probes_then_times_out(void)
     expect_flags(&probe, TCP_FLAG_ACK, isn, PEER_ISN + 1);
     net_host_clock_advance(1000);
     check_no_frame();
+    CHECK_EQUAL(net_counter_by_name("TcpExt", "TCPKeepAlive"), 3);
     CHECK_EQUAL(pcb->state, TCP_CLOSED);
     CHECK_EQUAL(failed_error, ETIMEDOUT);
     tcp_close(pcb);
