@@ -2,7 +2,7 @@
 # Sockets opened until the kernel refuses (issue 13 item 3c), twice in one
 # guest of 256 MiB: user/stress/socket_exhaust.c, with RLIMIT_NOFILE at 256,
 # first has 8 processes each open TCP sockets until refused, holding them
-# all (8 x 253 sockets with 512 KiB of rings each is more than the guest's
+# all (8 x 252 sockets with 512 KiB of rings each is more than the guest's
 # memory, so some are refused for memory: ENOMEM), then TCP, UDP, raw,
 # packet and unix sockets and loopback TCP connections one kind at a time
 # until refused (EMFILE at the limit).  The fd table grows to any limit up
