@@ -1,13 +1,16 @@
 # Sourced by the tests that compare the kernel's readings before and after a
-# workload run twice in one guest (test_syscall_fuzz.sh,
-# test_socket_exhaustion.sh), as test_net_leaks.sh does: the first round
+# workload run twice in one guest (test_net_leaks.sh, test_syscall_fuzz.sh,
+# test_socket_exhaustion.sh): the first round
 # warms up what legitimately stays allocated (kmalloc slabs), so free memory
 # is compared with the reading after it, sockets and pbufs with the start.
 #
 # baseline_guest_functions: shell text for the guest's script defining
 #   tcp_idle   wait until /proc/net/tcp lists no connection (30 s at most)
 #   show TAG   /proc/net/sockstat, /proc/meminfo and the TCP connection
-#              count, each line prefixed by TAG
+#              count, each line prefixed by TAG, straight out by the same
+#              command each time: shell variables would grow the shell's
+#              heap between two readings, and a different reader would
+#              hold a different number of pages
 # baseline_compare OUTPUT: from the guest's output with lines tagged start,
 #   warm and after, one ok / not ok line per reading; status 1 on a change.
 

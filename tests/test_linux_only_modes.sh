@@ -10,11 +10,13 @@
 #                                    mmap: it accepts anonymous types 5, 6, 9,
 #                                    10, 13, 14 and refuses a file's
 #                                    MAP_SHARED_VALIDATE
+#   t_fd select-high                 pselect6 on descriptor 4095: qemu-user
+#                                    aborts past FD_SETSIZE
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=build/test-results/linux_only_modes
 mkdir -p "$out"
-modes=("t_epoll pwait2" "t_socket_udp recvmmsg-timeout" "t_mem types-and-advice")
+modes=("t_epoll pwait2" "t_socket_udp recvmmsg-timeout" "t_mem types-and-advice" "t_fd select-high")
 failed=0
 for mode in "${modes[@]}"; do
     read -r program argument <<<"$mode"

@@ -38,7 +38,7 @@ static long sys_close_range(uint64_t first, uint64_t last, uint64_t flags)
 {
     if (flags & ~(uint64_t)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
         return -EINVAL;
-    for (uint64_t fd = first; fd <= last && fd < FILES_MAX; fd++) {
+    for (uint64_t fd = first; fd <= last && fd < (uint64_t)current->process->files->size; fd++) {
         struct file *file = fd_get((int)fd);
         if (!file)
             continue;

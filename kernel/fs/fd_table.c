@@ -25,9 +25,41 @@ static void close_by_table(struct file *file, struct files *files)
 struct files *files_new(void)
 {
     struct files *files = kzalloc(sizeof(*files));
-    if (files)
-        files->refcount = 1;
+    if (!files)
+        return NULL;
+    files->refcount = 1;
+    files->size = FILES_INITIAL;
+    files->slots = files->initial_slots;
+    files->close_on_exec = files->initial_close_on_exec;
     return files;
+}
+
+/* Makes room for descriptors below needed, doubling the size (expand_files);
+ * -ENOMEM if the arrays cannot be had, the table then as it was. */
+static int files_grow(struct files *files, int needed)
+{
+    int size = files->size;
+    while (size < needed)
+        size *= 2;
+    if (size == files->size)
+        return 0;
+    struct file **slots = kzalloc((size_t)size * sizeof(*slots));
+    uint64_t *close_on_exec = kzalloc((size_t)size / 64 * sizeof(*close_on_exec));
+    if (!slots || !close_on_exec) {
+        kfree(slots);
+        kfree(close_on_exec);
+        return -ENOMEM;
+    }
+    memcpy(slots, files->slots, (size_t)files->size * sizeof(*slots));
+    memcpy(close_on_exec, files->close_on_exec, (size_t)files->size / 64 * sizeof(*close_on_exec));
+    if (files->slots != files->initial_slots) {
+        kfree(files->slots);
+        kfree(files->close_on_exec);
+    }
+    files->slots = slots;
+    files->close_on_exec = close_on_exec;
+    files->size = size;
+    return 0;
 }
 
 struct files *files_copy(struct files *files)
@@ -35,12 +67,17 @@ struct files *files_copy(struct files *files)
     struct files *copy = files_new();
     if (!copy)
         return NULL;
-    for (int fd = 0; fd < FILES_MAX; fd++) {
+    if (files_grow(copy, files->size) < 0) {
+        kfree(copy);
+        return NULL;
+    }
+    for (int fd = 0; fd < files->size; fd++) {
         copy->slots[fd] = files->slots[fd];
         if (copy->slots[fd])
             file_get(copy->slots[fd]);
     }
-    memcpy(copy->close_on_exec, files->close_on_exec, sizeof(copy->close_on_exec));
+    memcpy(copy->close_on_exec, files->close_on_exec, (size_t)files->size / 64 * sizeof(uint64_t));
+    copy->next_free = files->next_free;
     return copy;
 }
 
@@ -48,9 +85,13 @@ void files_put(struct files *files)
 {
     if (--files->refcount)
         return;
-    for (int fd = 0; fd < FILES_MAX; fd++)
+    for (int fd = 0; fd < files->size; fd++)
         if (files->slots[fd])
             close_by_table(files->slots[fd], files);
+    if (files->slots != files->initial_slots) {
+        kfree(files->slots);
+        kfree(files->close_on_exec);
+    }
     kfree(files);
 }
 
@@ -65,12 +106,13 @@ static void set_close_on_exec(struct files *files, int fd, bool close_on_exec)
 
 void files_close_on_exec(struct files *files)
 {
-    for (int fd = 0; fd < FILES_MAX; fd++) {
+    for (int fd = 0; fd < files->size; fd++) {
         if (files->close_on_exec[fd / 64] & (1UL << (fd % 64))) {
             if (files->slots[fd])
                 close_by_table(files->slots[fd], files);
             files->slots[fd] = NULL;
             set_close_on_exec(files, fd, false);
+            files->next_free = MIN(files->next_free, fd);
         }
     }
 }
@@ -78,7 +120,7 @@ void files_close_on_exec(struct files *files)
 struct file *fd_get(int fd)
 {
     struct files *files = current->process->files;
-    if (fd < 0 || fd >= FILES_MAX || !files->slots[fd])
+    if (fd < 0 || fd >= files->size || !files->slots[fd])
         return NULL;
     file_get(files->slots[fd]);
     return files->slots[fd];
@@ -86,21 +128,27 @@ struct file *fd_get(int fd)
 
 int fd_limit(void)
 {
-    return (int)MIN(current->process->limits[RLIMIT_NOFILE].current, (uint64_t)FILES_MAX);
+    return (int)MIN(current->process->limits[RLIMIT_NOFILE].current, (uint64_t)FILES_NR_OPEN);
 }
 
 int fd_install_from(int minimum, struct file *file, bool close_on_exec)
 {
     struct files *files = current->process->files;
+    int limit = fd_limit();
     /* POSIX: open and dup return the lowest-numbered free descriptor. */
-    for (int fd = MAX(minimum, 0); fd < fd_limit(); fd++) {
-        if (!files->slots[fd]) {
-            files->slots[fd] = file;
-            set_close_on_exec(files, fd, close_on_exec);
-            return fd;
-        }
-    }
-    return -EMFILE;
+    int fd = MAX(minimum, files->next_free);
+    while (fd < limit && fd < files->size && files->slots[fd])
+        fd++;
+    if (fd >= limit)
+        return -EMFILE;
+    int error = files_grow(files, fd + 1);
+    if (error)
+        return error;
+    files->slots[fd] = file;
+    set_close_on_exec(files, fd, close_on_exec);
+    if (minimum <= files->next_free)
+        files->next_free = fd + 1;
+    return fd;
 }
 
 int fd_install(struct file *file, bool close_on_exec)
@@ -113,6 +161,9 @@ int fd_install_at(int fd, struct file *file, bool close_on_exec)
     struct files *files = current->process->files;
     if (fd < 0 || fd >= fd_limit())
         return -EBADF;
+    int error = files_grow(files, fd + 1);
+    if (error)
+        return error;
     struct file *previous = files->slots[fd];
     files->slots[fd] = file;
     set_close_on_exec(files, fd, close_on_exec);
@@ -125,11 +176,12 @@ int fd_install_at(int fd, struct file *file, bool close_on_exec)
 int fd_close(int fd)
 {
     struct files *files = current->process->files;
-    if (fd < 0 || fd >= FILES_MAX || !files->slots[fd])
+    if (fd < 0 || fd >= files->size || !files->slots[fd])
         return -EBADF;
     struct file *file = files->slots[fd];
     files->slots[fd] = NULL;
     set_close_on_exec(files, fd, false);
+    files->next_free = MIN(files->next_free, fd);
     close_by_table(file, files);
     return 0;
 }

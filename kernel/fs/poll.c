@@ -217,18 +217,37 @@ out:
 }
 SYSCALL(__NR_ppoll, sys_ppoll);
 
-/* select(2)'s three sets, as bit arrays of FILES_MAX bits. */
-#define SET_WORDS (FILES_MAX / 64)
+/* select(2)'s three sets, as bit arrays of count bits, in words words. */
 #define POLLIN_SET (POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR)
 #define POLLOUT_SET (POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR)
 #define POLLEX_SET (POLLPRI)
 
 struct select_call {
     int count;
-    uint64_t in[SET_WORDS], out[SET_WORDS], except[SET_WORDS];          /* asked */
-    uint64_t in_ready[SET_WORDS], out_ready[SET_WORDS], except_ready[SET_WORDS];
-    struct file *files[FILES_MAX];
+    size_t words;
+    uint64_t *in, *out, *except;                    /* asked */
+    uint64_t *in_ready, *out_ready, *except_ready;
+    struct file **files;                            /* count of them */
 };
+
+/* The call and its arrays in one allocation, zeroed. */
+static struct select_call *select_call_new(int count)
+{
+    size_t words = ((size_t)count + 63) / 64;
+    struct select_call *call = kzalloc(sizeof(*call) + 6 * words * sizeof(uint64_t) +
+                                       (size_t)count * sizeof(struct file *));
+    if (!call)
+        return NULL;
+    call->count = count;
+    call->words = words;
+    uint64_t *sets = (uint64_t *)(call + 1);
+    uint64_t **each[6] = { &call->in, &call->out, &call->except,
+                           &call->in_ready, &call->out_ready, &call->except_ready };
+    for (int i = 0; i < 6; i++)
+        *each[i] = sets + i * words;
+    call->files = (struct file **)(sets + 6 * words);
+    return call;
+}
 
 static bool bit_set(const uint64_t *set, int fd)
 {
@@ -245,9 +264,9 @@ static int scan_select(void *context, struct poll_table *table)
 {
     struct select_call *call = context;
     int ready = 0;
-    memset(call->in_ready, 0, sizeof(call->in_ready));
-    memset(call->out_ready, 0, sizeof(call->out_ready));
-    memset(call->except_ready, 0, sizeof(call->except_ready));
+    memset(call->in_ready, 0, call->words * sizeof(uint64_t));
+    memset(call->out_ready, 0, call->words * sizeof(uint64_t));
+    memset(call->except_ready, 0, call->words * sizeof(uint64_t));
     for (int fd = 0; fd < call->count; fd++) {
         if (!call->files[fd])
             continue;
@@ -264,7 +283,6 @@ static int scan_select(void *context, struct poll_table *table)
 
 static int read_set(uint64_t user_set, uint64_t *set, int count)
 {
-    memset(set, 0, SET_WORDS * sizeof(uint64_t));
     size_t words = ((size_t)count + 63) / 64;
     if (!user_set || !words)
         return 0;
@@ -309,11 +327,11 @@ static long sys_pselect6(uint64_t count, uint64_t user_in, uint64_t user_out, ui
     uint64_t mask_data[2] = { 0, 0 };
     if (user_mask_data && copy_from_user(mask_data, (void *)user_mask_data, sizeof(mask_data)))
         return -EFAULT;
-    struct select_call *call = kzalloc(sizeof(*call));
+    /* Descriptors past the table's end cannot be open: Linux clamps too. */
+    struct select_call *call =
+        select_call_new((int)MIN(count, (uint64_t)current->process->files->size));
     if (!call)
         return -ENOMEM;
-    /* Descriptors past the table's end cannot be open: Linux clamps too. */
-    call->count = (int)MIN(count, (uint64_t)FILES_MAX);
     if ((result = read_set(user_in, call->in, call->count)) ||
         (result = read_set(user_out, call->out, call->count)) ||
         (result = read_set(user_except, call->except, call->count)) ||

@@ -51,7 +51,7 @@ extern uint32_t pipe_max_size;
 extern uint32_t pipe_user_pages_soft;
 
 /* fd_table.c.  fd_install and fd_install_at take over the caller's reference. */
-/* Descriptors are below this: RLIMIT_NOFILE, at most FILES_MAX. */
+/* Descriptors are below this: RLIMIT_NOFILE, at most FILES_NR_OPEN. */
 int fd_limit(void);
 int fd_install_from(int minimum, struct file *file, bool close_on_exec);
 /* Puts file at fd, closing what was there (dup2 semantics); -EBADF if out of range. */

@@ -188,11 +188,30 @@ struct inode *vfs_root(void);
 struct timespec_kernel vfs_now(void);
 
 /* Per-process tables. */
-#define FILES_MAX 256
+/* The slots a table holds inside itself, enough for most processes
+ * (Linux's NR_OPEN_DEFAULT); it grows on demand up to RLIMIT_NOFILE. */
+#define FILES_INITIAL 64
+/* init's RLIMIT_NOFILE, which every process inherits unless it changes it. */
+#define FILES_DEFAULT_LIMIT 256
+/* fs.nr_open (Linux's default): RLIMIT_NOFILE, so a table, goes no higher. */
+#define FILES_NR_OPEN (1024 * 1024)
+/*
+ * A descriptor table.  Invariants: size is FILES_INITIAL or a power of two
+ * above it; slots and close_on_exec hold size entries (and size / 64
+ * words): the initial_ arrays while size is FILES_INITIAL, else arrays of
+ * their own (fd_table.c grows them by doubling, never shrinks them).
+ * Descriptors at or above size are closed.  No slot below next_free is
+ * free (Linux's next_fd), so finding the lowest free one does not scan
+ * the full table each time.
+ */
 struct files {
     uint32_t refcount;
-    struct file *slots[FILES_MAX];
-    uint64_t close_on_exec[FILES_MAX / 64];
+    int size;
+    int next_free;
+    struct file **slots;
+    uint64_t *close_on_exec;
+    struct file *initial_slots[FILES_INITIAL];
+    uint64_t initial_close_on_exec[FILES_INITIAL / 64];
 };
 struct fs_context {
     uint32_t refcount;

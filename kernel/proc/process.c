@@ -188,7 +188,7 @@ void process_start_init(const char *init_path, char *const unused[])
     init_process->handlers = signal_handlers_new();
     for (int i = 0; i < 16; i++)
         init_process->limits[i] = (struct resource_limit){ ~0UL, ~0UL };
-    init_process->limits[7] = (struct resource_limit){ FILES_MAX, FILES_MAX };   /* NOFILE */
+    init_process->limits[7] = (struct resource_limit){ FILES_DEFAULT_LIMIT, FILES_DEFAULT_LIMIT };   /* NOFILE */
     init_process->limits[3] = (struct resource_limit){ USER_STACK_MAX, ~0UL };  /* STACK */
     init_process->limits[4] = (struct resource_limit){ 0, ~0UL };               /* CORE */
 }

@@ -6,6 +6,7 @@
 #include <random.h>
 #include <syscall.h>
 #include <uaccess.h>
+#include <vfs.h>
 #include <linux/utsname.h>
 #include <linux/resource.h>
 #include <linux/reboot.h>
@@ -43,9 +44,6 @@ static long sys_getrandom(uint64_t user_buffer, uint64_t length, uint64_t flags)
 }
 SYSCALL(__NR_getrandom, sys_getrandom);
 
-/* Linux's fs.nr_open (1024 * 1024), the ceiling of RLIMIT_NOFILE. */
-#define NR_OPEN_DEFAULT (1024 * 1024)
-
 static long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t user_new, uint64_t user_old)
 {
     struct process *process = pid ? process_by_pid((pid_t)pid) : current->process;
@@ -60,7 +58,7 @@ static long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t user_new, ui
     if (user_new && value.rlim_cur > value.rlim_max)
         return -EINVAL;
     /* Linux's do_prlimit: no descriptor limit above fs.nr_open. */
-    if (user_new && resource == RLIMIT_NOFILE && value.rlim_max > NR_OPEN_DEFAULT)
+    if (user_new && resource == RLIMIT_NOFILE && value.rlim_max > FILES_NR_OPEN)
         return -EPERM;
     if (user_old) {
         struct rlimit64 old = { limit->current, limit->maximum };

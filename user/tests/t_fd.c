@@ -1,13 +1,17 @@
 /*
  * t_fd.c - file descriptors: open/read/write/close, readv/writev,
  * pread64/pwrite64, lseek(2), dup(2)/dup3(2), fcntl(2) flags,
- * close-on-exec across execve(2), O_APPEND, and EBADF.
+ * close-on-exec across execve(2), O_APPEND, and EBADF; a table grown
+ * to a raised RLIMIT_NOFILE (4096 descriptors, then EMFILE).
  *
  * Uses one scratch file, /tmp/t_fd.data, removed at the end.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -247,14 +251,100 @@ static void test_ebadf(void)
 	check_eq(fcntl(1, F_GETFD) >= 0, 1, "stdout (fd 1) is open");
 }
 
+/*
+ * getrlimit(2): RLIMIT_NOFILE is "a value one greater than the maximum file
+ * descriptor number that can be opened"; raised to 4096, dup fills every
+ * free descriptor up to 4095, then gives EMFILE.
+ */
+#define MANY 4096
+
+static void test_many_descriptors(void)
+{
+	struct rlimit old, raised;
+	getrlimit(RLIMIT_NOFILE, &old);
+	raised.rlim_cur = MANY;
+	raised.rlim_max = old.rlim_max > MANY ? old.rlim_max : MANY;
+	int raise_result = setrlimit(RLIMIT_NOFILE, &raised);
+	if (!check(raise_result == 0, "RLIMIT_NOFILE raised to 4096", "errno %d", errno))
+		return;
+	int p[2];
+	pipe(p);
+	write(p[1], "x", 1);
+	static int made[MANY];
+	int count = 0, highest = -1, error = 0;
+	for (;;) {
+		int fd = dup(p[0]);
+		if (fd < 0) {
+			error = errno;
+			break;
+		}
+		made[count++] = fd;
+		highest = fd > highest ? fd : highest;
+		if (count == MANY)
+			break;
+	}
+	check_eq(error, EMFILE, "dup gives EMFILE once every descriptor below 4096 is open");
+	check_eq(highest, MANY - 1, "the highest descriptor dup gave is 4095");
+	int open_count = 0;
+	for (int fd = 0; fd < MANY; fd++)
+		open_count += fcntl(fd, F_GETFD) >= 0;
+	check_eq(open_count, MANY, "all 4096 descriptors are open");
+	errno = 0;
+	check_errno(dup2(p[0], MANY), EBADF, "dup2 to 4096, the limit, gives EBADF");
+	errno = 0;
+	check_errno(fcntl(p[0], F_DUPFD, MANY), EINVAL, "F_DUPFD from 4096 gives EINVAL");
+	struct pollfd poll_high = { .fd = MANY - 1, .events = POLLIN };
+	check_eq(poll(&poll_high, 1, 0), 1, "poll sees descriptor 4095 readable");
+	pid_t child = fork();
+	if (child == 0)
+		_exit(fcntl(MANY - 1, F_GETFD) >= 0 ? 0 : 1);
+	int status = -1;
+	waitpid(child, &status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a forked child has descriptor 4095 too",
+	      "status %#x", status);
+	for (int i = 0; i < count; i++)
+		close(made[i]);
+	close(p[0]);
+	close(p[1]);
+	check_eq(dup(0) < MANY / 2, 1, "after closing them, dup gives a low descriptor again");
+	setrlimit(RLIMIT_NOFILE, &old);
+}
+
+/*
+ * Run as `t_fd select-high` by tests/test_linux_only_modes.sh, in Strata and
+ * in Linux 6.1: qemu-user 7.2 passes select's sets through the host's
+ * fd_set, and aborts on a descriptor past FD_SETSIZE (1024).
+ */
+static void test_select_high(void)
+{
+	struct rlimit raised = { MANY, MANY };
+	int raise_result = setrlimit(RLIMIT_NOFILE, &raised);
+	check(raise_result == 0, "RLIMIT_NOFILE raised to 4096", "errno %d", errno);
+	int p[2];
+	pipe(p);
+	write(p[1], "x", 1);
+	check_eq(dup2(p[0], MANY - 1), MANY - 1, "dup2 to descriptor 4095");
+	uint64_t set[MANY / 64] = { 0 };
+	set[(MANY - 1) / 64] = 1ull << ((MANY - 1) % 64);
+	struct timespec zero = { 0, 0 };
+	check_eq(syscall(SYS_pselect6, MANY, set, NULL, NULL, &zero, NULL), 1,
+		 "pselect6 over 4096 descriptors sees 4095 readable");
+	check_eq(set[(MANY - 1) / 64], 1ull << ((MANY - 1) % 64), "its bit is the one set");
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "select-high") == 0) {
+		test_select_high();
+		return tap_done("t_fd.c select-high");
+	}
 	if (argc == 4 && strcmp(argv[1], "exec-child") == 0)
 		return exec_child(argv);
 	test_rw();
 	test_dup_fcntl();
 	test_cloexec_exec();
 	test_ebadf();
+	test_many_descriptors();
 	check_eq(unlink(FILE_PATH), 0, "remove the scratch file");
 	return tap_done("t_fd.c");
 }

@@ -11,7 +11,7 @@
 
 struct file *procfs_descriptor_file(struct process *process, int fd)
 {
-    if (!process->files || fd < 0 || fd >= FILES_MAX)
+    if (!process->files || fd < 0 || fd >= process->files->size)
         return NULL;
     return process->files->slots[fd];
 }

@@ -132,7 +132,8 @@ static int show_status(struct process *process, struct procfs_text *text)
     const struct ids *user = &process->user_ids, *group = &process->group_ids;
     procfs_printf(text, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
                   user->real, user->effective, user->saved, user->effective, group->real,
-                  group->effective, group->saved, group->effective, FILES_MAX);
+                  group->effective, group->saved, group->effective,
+                  process->files ? process->files->size : 0);
     /* Space-separated, then one space more, even for none ("Groups:\t \n"), as Linux 6.1. */
     const struct supplementary_groups *groups = &process->supplementary_groups;
     for (uint32_t index = 0; index < groups->count; index++)

@@ -212,7 +212,8 @@ static ssize_t descriptors_getdents(struct file *file, void *user_buffer, size_t
         return dirents_result(&out);
     /* Any position lseek gave past the last descriptor lists nothing more. */
     uint64_t first = file->offset - 2;
-    for (int fd = first < FILES_MAX ? (int)first : FILES_MAX; fd < FILES_MAX; fd++) {
+    int table_size = process->files ? process->files->size : 0;
+    for (int fd = first < (uint64_t)table_size ? (int)first : table_size; fd < table_size; fd++) {
         struct file *open_file = procfs_descriptor_file(process, fd);
         if (!open_file)
             continue;
