@@ -355,8 +355,13 @@ static int tcp_socket_accept(struct socket *socket, struct socket **accepted, in
             }
             struct tcp_socket *tcp = tcp_of(fresh);
             struct tcp_pcb *child = tcp_accept(listener->pcb);
-            if (!child)
-                continue;       /* its rings could not be had: it was reset */
+            if (!child) {
+                /* Its rings could not be had, so it was reset; waiting on
+                 * would wait for a connection that is gone.  accept(2)'s
+                 * ENOMEM: not enough free memory. */
+                error = -ENOMEM;
+                break;
+            }
             struct tcp_pcb *unused = tcp->pcb;
             adopt(tcp, child);
             tcp_close(unused);
