@@ -77,13 +77,18 @@ void tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment
 
 /* In Linux's order and padding (without timestamps): MSS, NOP, NOP,
  * SACK-permitted, NOP, window scale. */
+size_t tcp_options_write_mss(uint16_t mss, uint8_t *out)
+{
+    out[0] = OPTION_MSS;
+    out[1] = 4;
+    out[2] = (uint8_t)(mss >> 8);
+    out[3] = (uint8_t)mss;
+    return 4;
+}
+
 size_t tcp_options_write_syn(const struct tcp_pcb *pcb, uint8_t *out)
 {
-    size_t length = 0;
-    out[length++] = OPTION_MSS;
-    out[length++] = 4;
-    out[length++] = (uint8_t)(pcb->advertised_mss >> 8);
-    out[length++] = (uint8_t)pcb->advertised_mss;
+    size_t length = tcp_options_write_mss(pcb->advertised_mss, out);
     /* RFC 2018 2: a SYN offers it (tcp_sack at connect); a SYN-ACK only
      * answers a SYN that did (sack_ok then says both sides want it). */
     if (pcb->sack_ok) {

@@ -281,7 +281,7 @@ void tcp_send_reset(struct tcp_pcb *pcb)
 void tcp_send_cookie_syn_ack(const struct tcp_pcb *listener, const struct tcp_segment *syn,
                              uint32_t iss, uint16_t mss, uint16_t window)
 {
-    size_t header_length = TCP_HEADER_SIZE + 4;
+    size_t header_length = TCP_HEADER_SIZE + 4;        /* the MSS option */
     struct pbuf *segment = pbuf_alloc(PBUF_TRANSPORT, header_length);
     if (!segment)
         return;
@@ -294,11 +294,7 @@ void tcp_send_cookie_syn_ack(const struct tcp_pcb *listener, const struct tcp_se
     header->data_offset = (uint8_t)(header_length / 4) << 4;
     header->flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
     header->window = net_htons(window);
-    uint8_t *option = segment->data + TCP_HEADER_SIZE;
-    option[0] = 2;                                   /* MSS, RFC 9293 3.2 */
-    option[1] = 4;
-    option[2] = (uint8_t)(mss >> 8);
-    option[3] = (uint8_t)mss;
+    tcp_options_write_mss(mss, segment->data + TCP_HEADER_SIZE);
     struct ip_output_options options = { .ttl = listener->ttl,
                                          .type_of_service = listener->type_of_service };
     checksum_and_send(segment, syn->destination, syn->source, header->flags, &options);

@@ -102,6 +102,8 @@ void tcp_ring_drop(struct tcp_ring *ring, size_t length);
 /* Reads MSS, window scale, SACK-permitted and SACK blocks into SEGMENT, up
  * to a malformed length if any. */
 void tcp_options_parse(const uint8_t *options, size_t length, struct tcp_segment *segment);
+/* Writes the MSS option (RFC 9293 3.2) announcing mss; returns its length, 4. */
+size_t tcp_options_write_mss(uint16_t mss, uint8_t *out);
 /* Writes the SYN's options (MSS, SACK-permitted, window scale); returns
  * their length (a multiple of 4). */
 size_t tcp_options_write_syn(const struct tcp_pcb *pcb, uint8_t *out);
