@@ -127,10 +127,7 @@ extern const socket_op_t packet_socket_operations;
 extern const socket_op_t raw_socket_operations;
 extern const socket_op_t udp_socket_operations;
 extern const socket_op_t tcp_socket_operations;
-/* unix/ needs the VFS (bound paths), credentials and descriptor passing, so
- * it builds in the kernel only; the host port's table refuses every socket
- * with EAFNOSUPPORT (netif/host/socket_port_host.c). */
-extern const socket_op_t unix_socket_operations;
+extern const socket_op_t unix_socket_operations;   /* sockets/unix/ */
 
 /*
  * socket.c (builds on the host too): a socket of the kind (family, type,

@@ -63,6 +63,16 @@ struct file *socket_file(struct socket *socket, int flags)
     return file;
 }
 
+struct socket *socket_file_socket(struct file *file)
+{
+    return file->ops == &socket_file_operations ? file->inode->private : NULL;
+}
+
+uint32_t socket_file_references(const struct socket *socket)
+{
+    return socket->file ? socket->file->refcount : 0;
+}
+
 int socket_from_fd(int fd, struct socket **socket, struct file **file)
 {
     struct file *found = fd_get(fd);

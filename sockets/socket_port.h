@@ -7,10 +7,11 @@
  *
  * Two implementations, as for port.h: the kernel's
  * (sockets/socket_port_kernel.c over wait.h, uaccess.h, signal.h, task.h,
- * page.h and clock.h, and socket_fs.c for the sockfs inode and file) and
- * the host's (netif/host/socket_port_host.c: user memory is a buffer the
- * test names, a wait runs the stack's queued work and the virtual clock and
- * never blocks; socket_host.h).  The socket files include this header, the
+ * page.h, clock.h and the VFS, and socket_fs.c for the sockfs inode and
+ * file) and the host's (netif/host/socket_port_host.c: user memory is a
+ * buffer the test names, a wait runs the stack's queued work and the
+ * virtual clock and never blocks, files and bound paths are small tables;
+ * socket_host.h).  The socket files include this header, the
  * stack's headers and the uapi headers, never a kernel header.
  *
  * Locking: the waits are called with net_lock held and return with it
@@ -94,5 +95,58 @@ void *socket_pages_alloc(unsigned order);
 void socket_page_get(void *page);
 void socket_page_put(void *page);
 uint32_t socket_page_refcount(void *page);
+
+/*
+ * What AF_UNIX needs besides: waiting on two queues, processes, open files
+ * and bound paths.  (The kernel's socket_file_socket and
+ * socket_file_references are socket_fs.c's, which knows sockets' files.)
+ *
+ * socket_wait_also is socket_wait woken also by other (a peer's queue);
+ * socket_wait_queue_wake wakes every waiter on queue.
+ */
+int socket_wait_also(struct socket *socket, struct wait_queue *other, uint64_t deadline);
+void socket_wait_queue_wake(struct wait_queue *queue);
+
+/* The calling process's id; whether a process with this id exists. */
+int32_t socket_caller_pid(void);
+bool socket_process_exists(int32_t pid);
+
+/*
+ * Open files in flight (SCM_RIGHTS), opaque to sockets/.  socket_file_of
+ * gives the open file behind the caller's descriptor fd, referenced, or
+ * NULL when fd is not open; socket_file_get and socket_file_put count
+ * references.  A put may be the file's last and close a socket, which
+ * takes net_lock: call it without net_lock.  socket_file_install gives the
+ * file the caller's lowest free descriptor, taking over one reference: the
+ * descriptor, or -EMFILE (the reference is the caller's again).
+ */
+struct file;
+struct file *socket_file_of(int fd);
+/* The socket whose open file this is (NULL: not a socket's), and how many
+ * references that file has (0 before it has one), for AF_UNIX's collector. */
+struct socket *socket_file_socket(struct file *file);
+uint32_t socket_file_references(const struct socket *socket);
+void socket_file_get(struct file *file);
+void socket_file_put(struct file *file);
+int socket_file_install(struct file *file, bool close_on_exec);
+
+/*
+ * Bound paths (AF_UNIX's names in the file system): their nodes, opaque
+ * to sockets/.
+ * socket_path_make makes a socket node at path, relative to the caller's
+ * working directory (mode 0777 less the umask, as Linux's unix_bind_bsd),
+ * and gives it referenced: 0, -EADDRINUSE when the name exists (".", ".."
+ * and a path ending in '/' included), or the lookup's errno (ENOENT,
+ * ENOTDIR, ...); a directory that makes no nodes (procfs) answers ENOENT.
+ * socket_path_remove unlinks what socket_path_make made and puts it.
+ * socket_path_find gives the node path names, referenced: 0, the lookup's
+ * errno, or -ECONNREFUSED when it is not a socket node.  socket_path_put
+ * lets go of a reference.
+ */
+struct inode;
+int socket_path_make(const char *path, struct inode **node);
+void socket_path_remove(const char *path, struct inode *node);
+int socket_path_find(const char *path, struct inode **node);
+void socket_path_put(struct inode *node);
 
 #endif

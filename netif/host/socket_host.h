@@ -36,4 +36,30 @@ unsigned long socket_host_broken_pipes(void);
 size_t socket_host_pages(void);
 size_t socket_host_nodes(void);
 
+/*
+ * The one process (pid SOCKET_HOST_PID) and its descriptors: at most
+ * SOCKET_HOST_DESCRIPTORS, each an open file of one socket, which the
+ * file's last reference destroys (socket_destroy).  AF_UNIX passes these
+ * files (SCM_RIGHTS); socket_host_open gives a socket its file at the
+ * lowest free descriptor: the descriptor, or -EMFILE (the socket is still
+ * the caller's).  socket_host_socket is the socket at fd (NULL: none);
+ * socket_host_close closes fd, without net_lock, as close(2).
+ * socket_host_files counts the files not yet freed (open or in flight).
+ */
+#define SOCKET_HOST_PID 1
+#define SOCKET_HOST_DESCRIPTORS 8
+int socket_host_open(struct socket *socket);
+struct socket *socket_host_socket(int fd);
+void socket_host_close(int fd);
+size_t socket_host_files(void);
+
+/*
+ * Bound paths live in one flat directory, the working directory: a path
+ * with a '/' or an empty one is ENOENT, as a missing directory is.
+ * socket_host_unlink_all unlinks every name (rm of the test's files);
+ * socket_host_paths counts the nodes still held, linked or not.
+ */
+void socket_host_unlink_all(void);
+size_t socket_host_paths(void);
+
 #endif

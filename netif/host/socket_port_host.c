@@ -205,11 +205,210 @@ void socket_page_put(void *page)
     free(block);
 }
 
-/* ---- AF_UNIX ---- */
+/* ---- waiting on two queues ---- */
 
-/* unix/ builds in the kernel only (socket.h): no AF_UNIX socket here. */
-static int unix_socket_unavailable(struct socket *socket) { return -EAFNOSUPPORT; }
+int socket_wait_also(struct socket *socket, struct wait_queue *other, uint64_t deadline)
+{
+    unsigned long other_wakes = other->wakes;
+    int error = socket_wait(socket, deadline);
+    /* Woken by the other queue alone: the caller re-checks, as after any wake-up. */
+    return error == -EAGAIN && other->wakes != other_wakes ? 0 : error;
+}
 
-const socket_op_t unix_socket_operations = {
-    .socket = unix_socket_unavailable,
+void socket_wait_queue_wake(struct wait_queue *queue) { queue->wakes++; }
+
+/* ---- the one process ---- */
+
+int32_t socket_caller_pid(void) { return SOCKET_HOST_PID; }
+bool socket_process_exists(int32_t pid) { return pid == SOCKET_HOST_PID; }
+
+/* ---- descriptors and open files ---- */
+
+/* An open file: a socket, destroyed with the file's last reference. */
+struct file {
+    unsigned references;
+    struct socket *socket;
 };
+static struct file *descriptors[SOCKET_HOST_DESCRIPTORS];
+static size_t files_alive;
+
+size_t socket_host_files(void) { return files_alive; }
+
+int socket_host_open(struct socket *socket)
+{
+    struct file *file = malloc(sizeof(*file));
+    if (!file)
+        return -ENOMEM;
+    *file = (struct file){ .references = 1, .socket = socket };
+    socket->file = file;
+    files_alive++;
+    int fd = socket_file_install(file, false);
+    if (fd < 0) {
+        socket->file = NULL;
+        free(file);
+        files_alive--;
+    }
+    return fd;
+}
+
+struct socket *socket_host_socket(int fd)
+{
+    if (fd < 0 || fd >= SOCKET_HOST_DESCRIPTORS || !descriptors[fd])
+        return NULL;
+    return descriptors[fd]->socket;
+}
+
+void socket_host_close(int fd)
+{
+    NET_ASSERT(!net_lock_held(), "socket_host_close with net_lock held");
+    if (fd < 0 || fd >= SOCKET_HOST_DESCRIPTORS || !descriptors[fd])
+        return;
+    struct file *file = descriptors[fd];
+    descriptors[fd] = NULL;
+    socket_file_put(file);
+}
+
+struct socket *socket_file_socket(struct file *file) { return file->socket; }
+
+uint32_t socket_file_references(const struct socket *socket)
+{
+    return socket->file ? socket->file->references : 0;
+}
+
+struct file *socket_file_of(int fd)
+{
+    if (fd < 0 || fd >= SOCKET_HOST_DESCRIPTORS || !descriptors[fd])
+        return NULL;
+    socket_file_get(descriptors[fd]);
+    return descriptors[fd];
+}
+
+void socket_file_get(struct file *file)
+{
+    NET_ASSERT(file->references > 0, "socket_file_get of a closed file");
+    file->references++;
+}
+
+void socket_file_put(struct file *file)
+{
+    NET_ASSERT(!net_lock_held(), "socket_file_put with net_lock held");
+    NET_ASSERT(file->references > 0, "socket_file_put of a closed file");
+    if (--file->references)
+        return;
+    socket_destroy(file->socket);
+    free(file);
+    files_alive--;
+}
+
+int socket_file_install(struct file *file, bool close_on_exec)
+{
+    for (int fd = 0; fd < SOCKET_HOST_DESCRIPTORS; fd++) {
+        if (!descriptors[fd]) {
+            descriptors[fd] = file;
+            return fd;
+        }
+    }
+    return -EMFILE;
+}
+
+/* ---- bound paths: one flat directory ---- */
+
+/* A socket node; references count the directory's link and each holder. */
+struct inode {
+    struct inode *next;
+    unsigned references;
+    bool linked;
+    char name[];
+};
+static struct inode *nodes;
+
+size_t socket_host_paths(void)
+{
+    size_t count = 0;
+    for (struct inode *node = nodes; node; node = node->next)
+        count++;
+    return count;
+}
+
+static struct inode *linked_node(const char *path)
+{
+    for (struct inode *node = nodes; node; node = node->next)
+        if (node->linked && !strcmp(node->name, path))
+            return node;
+    return NULL;
+}
+
+/* A name as the kernel's path walk sees it in the working directory. */
+static int path_check(const char *path)
+{
+    if (!path[0])
+        return -ENOENT;
+    return strchr(path, '/') ? -ENOENT : 0;
+}
+
+int socket_path_make(const char *path, struct inode **made)
+{
+    int error = path_check(path);
+    if (error)
+        return error;
+    if (!strcmp(path, ".") || !strcmp(path, "..") || linked_node(path))
+        return -EADDRINUSE;
+    size_t length = strlen(path);
+    struct inode *node = malloc(sizeof(*node) + length + 1);
+    if (!node)
+        return -ENOMEM;
+    node->references = 2;
+    node->linked = true;
+    memcpy(node->name, path, length + 1);
+    node->next = nodes;
+    nodes = node;
+    *made = node;
+    return 0;
+}
+
+void socket_path_put(struct inode *node)
+{
+    NET_ASSERT(node->references > 0, "socket_path_put of a freed node");
+    if (--node->references)
+        return;
+    struct inode **link = &nodes;
+    while (*link != node)
+        link = &(*link)->next;
+    *link = node->next;
+    free(node);
+}
+
+static void path_unlink(struct inode *node)
+{
+    if (!node->linked)
+        return;
+    node->linked = false;
+    socket_path_put(node);
+}
+
+void socket_path_remove(const char *path, struct inode *node)
+{
+    path_unlink(node);
+    socket_path_put(node);
+}
+
+int socket_path_find(const char *path, struct inode **found)
+{
+    int error = path_check(path);
+    if (error)
+        return error;
+    struct inode *node = linked_node(path);
+    if (!node)
+        return -ENOENT;
+    node->references++;
+    *found = node;
+    return 0;
+}
+
+void socket_host_unlink_all(void)
+{
+    for (struct inode *node = nodes, *next; node; node = next) {
+        next = node->next;
+        path_unlink(node);
+    }
+}

@@ -45,9 +45,7 @@
 #ifndef SOCKETS_UNIX_UNIX_H
 #define SOCKETS_UNIX_UNIX_H
 #include <sockets/socket.h>
-#include <netif/port.h>
-#include <page.h>
-#include <vfs.h>           /* unix/ is kernel-only: bound paths are inodes, rights are files */
+#include <sockets/socket_port.h>   /* bound paths' nodes, files in flight, the caller */
 
 #define UNIX_PATH_OFFSET 2            /* offsetof(struct sockaddr_un, sun_path) */
 #define UNIX_SOCKADDR_SIZE 110        /* sizeof(struct sockaddr_un) */
@@ -75,7 +73,7 @@ struct unix_address {
 struct unix_control {
     bool has_credentials;             /* SCM_CREDENTIALS given, or SO_PASSCRED on either end */
     struct unix_credentials credentials;
-    struct file **files;              /* SCM_RIGHTS in flight, each referenced; kmalloc'd */
+    struct file **files;              /* SCM_RIGHTS in flight, each referenced; net_alloc'd */
     size_t file_count;
 };
 
@@ -112,6 +110,9 @@ struct unix_socket {
     struct unix_credentials listen_credentials; /* a listener's, given to connectors */
     struct wait_queue peer_wait;      /* senders and connectors waiting for room here */
     struct list_node all_node;        /* on the list of every AF_UNIX socket */
+    /* unix_garbage.c's, meaningful only while it runs: */
+    size_t garbage_in_flight;         /* queued messages carrying this socket's file */
+    bool garbage;                     /* no process nor live socket can reach it */
 };
 
 /* Every AF_UNIX socket not yet freed: name lookups, /proc/net/unix. */
@@ -148,6 +149,9 @@ int unix_find(const void *address, size_t length, int type, struct unix_socket *
 void unix_address_report(const struct unix_socket *unix_socket, void *address, size_t *length);
 /* recvmsg's msg_name: the sender's name, left empty when it has none (Linux's unix_copy_addr). */
 void unix_address_source(const struct unix_socket *sender, struct socket_message *message);
+
+/* unix_garbage.c: closes the sockets only their own messages in flight keep (Linux's unix_gc). */
+void unix_collect_garbage(void);
 
 /* unix_connect.c */
 int unix_listen(struct socket *socket, int backlog);

@@ -5,8 +5,6 @@
  * autobind name ("\0" and five hex digits).
  */
 #include "unix.h"
-#include <fs_internal.h>
-#include <task.h>
 
 int unix_address_check(const void *address, size_t length)
 {
@@ -97,55 +95,26 @@ int unix_autobind(struct unix_socket *unix_socket)
     return -ENOSPC;
 }
 
-static bool name_exists(struct inode *directory, const char *name, size_t length)
-{
-    struct inode *node;
-    if (!directory->ops || !directory->ops->lookup ||
-        directory->ops->lookup(directory, name, length, &node))
-        return false;
-    inode_put(node);
-    return true;
-}
-
 /*
- * Makes the socket inode (mode 0777 less the umask, as Linux's
- * unix_bind_bsd): an existing name is EADDRINUSE; a socket already bound
- * gets EINVAL and its new node removed again, in Linux's order.
+ * Makes the socket node (Linux's unix_bind_bsd): an existing name is
+ * EADDRINUSE; a socket already bound gets EINVAL and its new node removed
+ * again, in Linux's order.
  */
 static int bind_path(struct unix_socket *unix_socket, const struct unix_address *name)
 {
     const char *path = (const char *)name->bytes + UNIX_PATH_OFFSET;
-    struct inode *directory, *node;
-    const char *leaf;
-    size_t leaf_length;
-    int error = path_lookup_parent(AT_FDCWD, path, &directory, &leaf, &leaf_length);
+    struct inode *node;
+    int error = socket_path_make(path, &node);
     if (error)
         return error;
-    const struct inode_operations *ops = directory->ops;
-    bool special = leaf_length == 0 || (leaf_length == 1 && leaf[0] == '.') ||
-                   (leaf_length == 2 && leaf[0] == '.' && leaf[1] == '.');
-    uint32_t mode = S_IFSOCK | (0777 & ~current->process->fs->umask);
-    if (special || name_exists(directory, leaf, leaf_length))
-        error = -EADDRINUSE;
-    /* A file system that makes no nodes here is procfs, whose lookup of a
-     * missing name already fails on Linux: ENOENT. */
-    else if (directory->link_count == 0 || !ops || !ops->mknod || !ops->lookup || !ops->unlink)
-        error = -ENOENT;
-    else
-        error = ops->mknod(directory, leaf, leaf_length, mode, 0);
-    if (!error && unix_socket->address.length) {
-        ops->unlink(directory, leaf, leaf_length);
-        error = -EINVAL;
+    if (unix_socket->address.length) {
+        socket_path_remove(path, node);
+        return -EINVAL;
     }
-    if (!error)
-        error = ops->lookup(directory, leaf, leaf_length, &node);
-    if (!error) {
-        unix_socket->path_inode = node;
-        unix_socket->address = *name;
-        unix_socket->bound = true;
-    }
-    inode_put(directory);
-    return error;
+    unix_socket->path_inode = node;
+    unix_socket->address = *name;
+    unix_socket->bound = true;
+    return 0;
 }
 
 int unix_bind(struct socket *socket, const void *address, size_t length)
@@ -190,20 +159,18 @@ int unix_find(const void *address, size_t length, int type, struct unix_socket *
         return 0;
     }
     struct inode *inode;
-    int error = path_lookup(AT_FDCWD, (const char *)name.bytes + UNIX_PATH_OFFSET, true, &inode);
+    int error = socket_path_find((const char *)name.bytes + UNIX_PATH_OFFSET, &inode);
     if (error)
         return error;
     struct unix_socket *owner = NULL;
-    if (S_ISSOCK(inode->mode)) {
-        list_for_each(node, &unix_all_sockets) {
-            struct unix_socket *candidate = container_of(node, struct unix_socket, all_node);
-            if (candidate->bound && !candidate->closed && candidate->path_inode == inode) {
-                owner = candidate;
-                break;
-            }
+    list_for_each(node, &unix_all_sockets) {
+        struct unix_socket *candidate = container_of(node, struct unix_socket, all_node);
+        if (candidate->bound && !candidate->closed && candidate->path_inode == inode) {
+            owner = candidate;
+            break;
         }
     }
-    inode_put(inode);
+    socket_path_put(inode);
     if (!owner)
         return -ECONNREFUSED;
     if (owner->type != type)

@@ -39,7 +39,7 @@ int unix_listen(struct socket *socket, int backlog)
     if ((unsigned)backlog > UNIX_SOMAXCONN)
         backlog = UNIX_SOMAXCONN;
     if (backlog > unix_socket->backlog)
-        wake_up_all(&unix_socket->peer_wait);
+        socket_wait_queue_wake(&unix_socket->peer_wait);
     unix_socket->backlog = backlog;
     unix_socket->state = UNIX_LISTENING;
     socket->accepting = true;
@@ -53,7 +53,7 @@ void unix_datagram_disconnected(struct unix_socket *unix_socket, struct unix_soc
         return;
     struct list_node dropped;
     unix_queue_detach(unix_socket, &dropped);
-    wake_up_all(&unix_socket->peer_wait);
+    socket_wait_queue_wake(&unix_socket->peer_wait);
     /* A two-way pair broken from one side: the other learns ECONNRESET. */
     if (!old_peer->closed && old_peer->peer == unix_socket) {
         unix_set_error(old_peer, ECONNRESET);
@@ -206,7 +206,7 @@ int unix_accept(struct socket *socket, struct socket **accepted, int flags)
     struct unix_socket *embryo = message->embryo;
     message->embryo = NULL;
     unix_message_free(message);
-    wake_up_all(&listener->peer_wait);
+    socket_wait_queue_wake(&listener->peer_wait);
     /* The fresh socket's own unix_socket gives way to the embryo. */
     struct unix_socket *unused = unix_of(fresh);
     unix_release(unused);

@@ -137,7 +137,7 @@ ssize_t unix_datagram_recvmsg(struct socket *socket, struct socket_message *mess
         container_of(unix_socket->receive_queue.next, struct unix_message, node);
     if (!peek) {
         unix_message_unqueue(unix_socket, datagram);
-        wake_up_all(&unix_socket->peer_wait);
+        socket_wait_queue_wake(&unix_socket->peer_wait);
     }
     unix_address_source(datagram->sender, message);
     size_t size = datagram->length;

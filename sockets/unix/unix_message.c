@@ -6,8 +6,6 @@
  * delivered as its scm_recv / scm_detach_fds.
  */
 #include "unix.h"
-#include <task.h>
-#include <uaccess.h>
 
 /* struct cmsghdr on a 64-bit ABI: 8-byte length, level, type; data 8-aligned. */
 struct control_header {
@@ -18,7 +16,7 @@ struct control_header {
 
 struct unix_message *unix_message_new(struct unix_socket *sender, size_t length)
 {
-    struct unix_message *message = kzalloc(sizeof(*message) + length);
+    struct unix_message *message = net_zalloc(sizeof(*message) + length);
     if (!message)
         return NULL;
     message->length = length;
@@ -35,14 +33,14 @@ static void in_flight_put(struct file **files, size_t count)
         return;
     net_unlock();
     for (size_t i = 0; i < count; i++)
-        file_put(files[i]);
+        socket_file_put(files[i]);
     net_lock();
 }
 
 void unix_control_drop(struct unix_control *control)
 {
     in_flight_put(control->files, control->file_count);
-    kfree(control->files);
+    net_free(control->files);
     control->files = NULL;
     control->file_count = 0;
 }
@@ -57,7 +55,7 @@ void unix_message_free(struct unix_message *message)
         socket_wake(sender->socket);
     unix_put(sender);
     unix_control_drop(&message->control);
-    kfree(message);
+    net_free(message);
 }
 
 void unix_message_queue(struct unix_socket *receiver, struct unix_message *message)
@@ -111,14 +109,14 @@ static int rights_parse(const uint8_t *data, size_t length, struct unix_control 
     if (control->file_count + count > UNIX_MAX_FILES)
         return -EINVAL;
     if (!control->files) {
-        control->files = kmalloc(UNIX_MAX_FILES * sizeof(struct file *));
+        control->files = net_alloc(UNIX_MAX_FILES * sizeof(struct file *));
         if (!control->files)
             return -ENOMEM;
     }
     for (size_t i = 0; i < count; i++) {
         int32_t fd;
         memcpy(&fd, data + i * sizeof(fd), sizeof(fd));
-        struct file *file = fd_get(fd);
+        struct file *file = socket_file_of(fd);
         if (!file)
             return -EBADF;
         control->files[control->file_count++] = file;
@@ -133,7 +131,7 @@ static int credentials_parse(const uint8_t *data, size_t length, struct unix_con
     if (length != sizeof(credentials))
         return -EINVAL;
     memcpy(&credentials, data, sizeof(credentials));
-    if (!process_by_pid(credentials.pid))
+    if (!socket_process_exists(credentials.pid))
         return -ESRCH;
     if (credentials.uid == (uint32_t)-1 || credentials.gid == (uint32_t)-1)
         return -EINVAL;
@@ -210,8 +208,8 @@ void unix_rights_deliver(struct unix_control *control, bool peek, struct socket_
     bool close_on_exec = reply->flags & MSG_CMSG_CLOEXEC;
     for (; installed < wanted; installed++) {
         struct file *file = control->files[installed];
-        file_get(file);
-        int fd = fd_install(file, close_on_exec);
+        socket_file_get(file);
+        int fd = socket_file_install(file, close_on_exec);
         if (fd < 0) {
             in_flight_put(&file, 1);
             break;

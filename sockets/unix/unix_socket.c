@@ -5,9 +5,6 @@
  * the reference for every answer.
  */
 #include "unix.h"
-#include <task.h>
-#include <signal.h>
-#include <uaccess.h>
 #include <asm/poll.h>
 #include <asm/socket.h>
 
@@ -19,14 +16,14 @@ struct list_node unix_all_sockets = LIST_HEAD_INIT(unix_all_sockets);
 
 struct unix_socket *unix_socket_new(int type)
 {
-    struct unix_socket *unix_socket = kzalloc(sizeof(*unix_socket));
+    struct unix_socket *unix_socket = net_zalloc(sizeof(*unix_socket));
     if (!unix_socket)
         return NULL;
     unix_socket->references = 1;
     unix_socket->type = type;
     unix_socket->backlog = UNIX_DGRAM_QUEUE_DEFAULT;
     list_init(&unix_socket->receive_queue);
-    wait_queue_init(&unix_socket->peer_wait);
+    socket_wait_queue_init(&unix_socket->peer_wait);
     list_push_back(&unix_all_sockets, &unix_socket->all_node);
     return unix_socket;
 }
@@ -38,20 +35,20 @@ void unix_get(struct unix_socket *unix_socket)
 
 void unix_put(struct unix_socket *unix_socket)
 {
-    ASSERT(unix_socket->references > 0);
+    NET_ASSERT(unix_socket->references > 0, "unix_put of a socket with no references");
     if (--unix_socket->references)
         return;
     list_remove(&unix_socket->all_node);
     if (unix_socket->path_inode)
-        inode_put(unix_socket->path_inode);
-    kfree(unix_socket);
+        socket_path_put(unix_socket->path_inode);
+    net_free(unix_socket);
 }
 
 void unix_wake(struct unix_socket *unix_socket)
 {
     if (unix_socket->socket)
         socket_wake(unix_socket->socket);
-    wake_up_all(&unix_socket->peer_wait);
+    socket_wait_queue_wake(&unix_socket->peer_wait);
 }
 
 void unix_wake_senders(struct unix_socket *receiver)
@@ -83,7 +80,7 @@ int unix_take_error(struct unix_socket *unix_socket)
 /* Every process is the superuser here: uid and gid 0. */
 void unix_current_credentials(struct unix_credentials *credentials)
 {
-    credentials->pid = current->process->pid;
+    credentials->pid = socket_caller_pid();
     credentials->uid = 0;
     credentials->gid = 0;
 }
@@ -98,28 +95,13 @@ int unix_wait(struct socket *socket, struct wait_queue *other_queue, uint64_t de
 {
     if (!other_queue)
         return socket_wait(socket, deadline);
-    struct wait_entry own, other;
-    wait_queue_add(&socket->wait, &own);
-    wait_queue_add(other_queue, &other);
-    net_unlock();
-    int error = wait_sleep(deadline);
-    net_lock();
-    wait_entry_remove(&own);
-    wait_entry_remove(&other);
-    if (error == -ETIMEDOUT)
-        return -EAGAIN;
-    if (error == -ERESTARTSYS && deadline)
-        return -EINTR;
-    return error;
+    return socket_wait_also(socket, other_queue, deadline);
 }
 
 void unix_broken_pipe(const struct socket_message *message)
 {
-    if (!(message->flags & MSG_NOSIGNAL)) {
-        /* Linux's send_sig(SIGPIPE, current, 0): to this thread, SI_USER. */
-        struct signal_info info = { .signal = SIGPIPE, .pid = current->process->pid };
-        signal_send_task(current, &info);
-    }
+    if (!(message->flags & MSG_NOSIGNAL))
+        socket_caller_broken_pipe();
 }
 
 /*
@@ -145,7 +127,7 @@ void unix_release(struct unix_socket *unix_socket)
     }
     struct list_node dropped;
     unix_queue_detach(unix_socket, &dropped);
-    wake_up_all(&unix_socket->peer_wait);
+    socket_wait_queue_wake(&unix_socket->peer_wait);
     if (peer) {
         unix_wake(peer);
         unix_put(peer);
@@ -174,6 +156,7 @@ static void unix_socket_close(struct socket *socket)
 {
     unix_release(unix_of(socket));
     socket->private = NULL;
+    unix_collect_garbage();
 }
 
 static int unix_socket_pair(struct socket *first, struct socket *second)
@@ -299,20 +282,22 @@ static unsigned unix_poll(struct socket *socket)
 static long unix_ioctl(struct socket *socket, unsigned command, uint64_t argument)
 {
     struct unix_socket *unix_socket = unix_of(socket);
-    size_t amount = 0;
-    if (command == SIOCOUTQ)
-        return PUT_USER((int32_t)unix_socket->send_queued, (int32_t *)argument) ? -EFAULT : 0;
-    if (command != FIONREAD)
+    int32_t amount = 0;
+    if (command == SIOCOUTQ) {
+        amount = (int32_t)unix_socket->send_queued;
+    } else if (command != FIONREAD) {
         return -ENOTTY;
-    if (unix_socket->state == UNIX_LISTENING)
+    } else if (unix_socket->state == UNIX_LISTENING) {
         return -EINVAL;
-    list_for_each(node, &unix_socket->receive_queue) {
-        struct unix_message *message = container_of(node, struct unix_message, node);
-        amount += message->length - message->offset;
-        if (socket->type == SOCK_DGRAM)
-            break;
+    } else {
+        list_for_each(node, &unix_socket->receive_queue) {
+            struct unix_message *message = container_of(node, struct unix_message, node);
+            amount += (int32_t)(message->length - message->offset);
+            if (socket->type == SOCK_DGRAM)
+                break;
+        }
     }
-    return PUT_USER((int32_t)amount, (int32_t *)argument) ? -EFAULT : 0;
+    return socket_copy_to_user((void *)(uintptr_t)argument, &amount, sizeof(amount));
 }
 
 /* Linux's unix_seqpacket_sendmsg checks come before the control data is read (scm_send). */
@@ -396,7 +381,7 @@ size_t unix_sockets_format(char *buffer, size_t size)
         length = snprintf(buffer + used, size - used, "%016x: %08X %08X %08X %04X %02X %5llu%s\n",
                           0, unix_socket->references + 1, 0,
                           unix_socket->state == UNIX_LISTENING ? 1 << 16 : 0, unix_socket->type,
-                          state, socket ? (unsigned long long)socket->inode->number : 0ULL, path);
+                          state, socket ? (unsigned long long)socket_node_number(socket) : 0ULL, path);
         if (length < 0 || (size_t)length >= size - used)
             return size;
         used += (size_t)length;

@@ -1,13 +1,15 @@
 /*
- * Fuzz target (c): a sequence of socket calls on sockets of every kind the
- * host builds (AF_PACKET SOCK_RAW and SOCK_DGRAM, AF_INET SOCK_RAW, UDP,
- * TCP; AF_UNIX answers EAFNOSUPPORT here, see sockets/socket.h), interleaved
- * with frames and virtual-clock steps.  The target plays the system calls
- * of sockets/socket_syscalls.c: it calls socket_create, the operations of
+ * Fuzz target (c): a sequence of socket calls on sockets of every kind
+ * (AF_PACKET SOCK_RAW and SOCK_DGRAM, AF_INET SOCK_RAW, UDP, TCP, AF_UNIX
+ * SOCK_STREAM, SOCK_DGRAM and SOCK_SEQPACKET), interleaved with frames and
+ * virtual-clock steps.  The target plays the system calls of
+ * sockets/socket_syscalls.c: it calls socket_create, the operations of
  * socket_op_t, socket_setsockopt/getsockopt and socket_destroy as they do,
  * with net_lock held around each operation (fuzz_stack_begin_input takes it
- * for the input; creation and destruction drop it, as socket(2) and close(2)
- * run without it).  User memory is the target's arena (socket_host.h): data,
+ * for the input; creation and closing drop it, as socket(2) and close(2)
+ * run without it).  A slot is a descriptor of the host's one process
+ * (socket_host.h), so SCM_RIGHTS control data may name slots: their files
+ * travel in messages, and a received one lands in the lowest free slot.  User memory is the target's arena (socket_host.h): data,
  * iovec bases, control data and the pointers inside option values point
  * into it, or past it when the input says so (EFAULT).  A blocking call
  * waits at most the input's budget of waits, each a step of the virtual
@@ -41,21 +43,25 @@
  *                                           each later call may make; 2 at first)
  *  18 map       slot length8 index8 offset16 byte8   (mmap, a page written, kept)
  *  19 unmap     slot                       (the pages map took are put)
+ *  20 socketpair kind                      (as socket; two slots)
  *
  * With FUZZ_TRACE set in the environment, each call and its result go to
  * stderr (to read what a finding's input does).
  *
- * The end of an input: every socket closed (socket_destroy), every timer
- * run out, then fuzz_stack_check_no_leak: no pbuf, TCP PCB, socket, socket
- * node or ring page more than before it.
+ * The end of an input: every slot closed, every bound path unlinked, the
+ * AF_UNIX collector run (as the next close of an AF_UNIX socket runs it:
+ * sockets only their own messages in flight hold), every timer run out,
+ * then fuzz_stack_check_no_leak: no pbuf, TCP PCB, socket, socket node,
+ * open file, path node or ring page more than before it.
  */
 #include "fuzz_stack.h"
 #include "eth/eth.h"
 #include "ip/ip.h"
 #include "sockets/inet.h"
+#include "sockets/unix/unix.h"
 #include "netif/host/socket_host.h"
 
-#define SLOTS 8
+#define SLOTS SOCKET_HOST_DESCRIPTORS
 #define ARENA_SIZE (128 * 1024)
 #define SEND_AREA 0                       /* the arena's first half: data to send */
 #define RECEIVE_AREA (ARENA_SIZE / 2)     /* the second: what receives write */
@@ -66,7 +72,7 @@
 enum {
     OP_SOCKET, OP_BIND, OP_CONNECT, OP_LISTEN, OP_ACCEPT, OP_SEND, OP_RECEIVE, OP_SETSOCKOPT,
     OP_GETSOCKOPT, OP_SHUTDOWN, OP_CLOSE, OP_FRAME, OP_UDP, OP_CLOCK, OP_IOCTL, OP_NAME,
-    OP_POLL, OP_MODE, OP_MAP, OP_UNMAP, OP_COUNT
+    OP_POLL, OP_MODE, OP_MAP, OP_UNMAP, OP_SOCKETPAIR, OP_COUNT
 };
 
 /* (family, type, protocol) of each kind; protocols in the caller's order. */
@@ -80,6 +86,8 @@ static const int kinds[][3] = {
     { AF_PACKET, SOCK_DGRAM, 0x0008 },          /* htons(ETH_P_IP) */
     { AF_PACKET, SOCK_RAW, 0 },                 /* bound later, or never */
     { AF_UNIX, SOCK_STREAM, 0 },
+    { AF_UNIX, SOCK_DGRAM, 0 },
+    { AF_UNIX, SOCK_SEQPACKET, 0 },
 };
 #define KIND_COUNT ARRAY_SIZE(kinds)
 
@@ -96,8 +104,8 @@ static const unsigned ioctls[] = {
     0x891d, 0x8942, 0x8970, 0x8946 /* SIOCETHTOOL */,
 };
 
+/* A descriptor (its socket is socket_host_socket's) and what was mapped through it. */
 struct slot {
-    struct socket *socket;
     void *mapped[MAPPED_MAX];           /* pages map_page gave, until unmapped */
     size_t mapped_count;
 };
@@ -110,6 +118,12 @@ static uint8_t option_value[OPTION_VALUE_MAX];
 static unsigned wait_budget;             /* waits each call may make (mode) */
 
 static int trace = -1;                  /* -1: FUZZ_TRACE not looked at yet */
+
+/* The socket open at the slot's descriptor, or NULL. */
+static struct socket *socket_at(const struct slot *slot)
+{
+    return socket_host_socket((int)(slot - slots));
+}
 
 /* What a call answered, for FUZZ_TRACE. */
 static void report(const char *call, const struct slot *slot, long result)
@@ -140,9 +154,10 @@ static struct slot *take_slot(struct fuzz_input *in)
 /*
  * An address: a selector byte, bits 0-2 the kind (AF_INET to 127.0.0.1,
  * 10.0.2.15, the peer 10.0.2.2, 0.0.0.0, 224.1.2.3; AF_PACKET with a
- * protocol16 and an ifindex8 from the input; AF_UNSPEC; raw bytes, a
- * length8 and the bytes), bits 3-5 the port (ports[]), bit 6: no address
- * at all (send only), bit 7: the length comes from the input (length8).
+ * protocol16 and an ifindex8 from the input; AF_UNSPEC or AF_UNIX; raw
+ * bytes, a length8 and the bytes), bits 3-5 the port (ports[]) or which
+ * AF_UNIX name (0: AF_UNSPEC instead; unix_names[]), bit 6: no address at
+ * all (send only), bit 7: the length comes from the input (length8).
  */
 static bool take_address(struct fuzz_input *in, uint8_t *address, size_t *length, bool *none)
 {
@@ -171,7 +186,17 @@ static bool take_address(struct fuzz_input *in, uint8_t *address, size_t *length
         memcpy(address, &link, sizeof(link));
         *length = sizeof(link);
     } else if (kind == 6) {
-        address[0] = AF_UNSPEC;
+        /* sun_path's names: two paths, two abstract names, autobind (the
+         * family alone), a path in a missing directory, a path without
+         * its NUL. */
+        static const struct { const char *name; size_t length; } unix_names[] = {
+            { "", 0 }, { "s0", 3 }, { "s1", 3 }, { "\0a", 2 }, { "\0b", 2 }, { "", 0 },
+            { "d/s", 4 }, { "s0", 2 },
+        };
+        unsigned which = (selector >> 3) & 7;
+        address[0] = which ? AF_UNIX : AF_UNSPEC;
+        memcpy(address + 2, unix_names[which].name, unix_names[which].length);
+        *length = which ? 2 + unix_names[which].length : sizeof(struct sockaddr_inet);
     } else {
         if (!fuzz_take8(in, &byte))
             return false;
@@ -188,36 +213,88 @@ static bool take_address(struct fuzz_input *in, uint8_t *address, size_t *length
 
 /* Operations run as the system calls run them: net_lock held. */
 
+/* Whether the process has a free descriptor (socket(2) and accept(2) check
+ * first: EMFILE before anything is made). */
+static bool descriptor_free(void)
+{
+    for (size_t i = 0; i < SLOTS; i++)
+        if (!socket_at(&slots[i]))
+            return true;
+    return false;
+}
+
+/* Gives a new socket its file and descriptor, as the system calls do. */
+static void install(struct socket *socket)
+{
+    if (socket_host_open(socket) < 0) {
+        net_unlock();
+        socket_destroy(socket);
+        net_lock();
+    }
+}
+
+/* A kind byte, then for one past kinds[] the family, type and protocol. */
+static bool take_kind(struct fuzz_input *in, int *family, int *type, int *protocol)
+{
+    uint8_t kind, family_byte, type_byte;
+    uint16_t protocol16;
+    if (!fuzz_take8(in, &kind))
+        return false;
+    if (kind < KIND_COUNT) {
+        *family = kinds[kind][0];
+        *type = kinds[kind][1];
+        *protocol = kinds[kind][2];
+        return true;
+    }
+    if (!fuzz_take8(in, &family_byte) || !fuzz_take8(in, &type_byte) ||
+        !fuzz_take16(in, &protocol16))
+        return false;
+    *family = family_byte % 48;
+    *type = type_byte % 12;
+    *protocol = (int16_t)protocol16;
+    return true;
+}
+
 static void open_socket(struct fuzz_input *in)
 {
-    uint8_t kind, type;
-    uint16_t protocol;
-    int family;
-    if (!fuzz_take8(in, &kind))
-        return;
-    struct slot *slot = NULL;
-    for (size_t i = 0; i < SLOTS && !slot; i++)
-        if (!slots[i].socket)
-            slot = &slots[i];
-    if (kind < KIND_COUNT) {
-        family = kinds[kind][0];
-        type = (uint8_t)kinds[kind][1];
-        protocol = (uint16_t)kinds[kind][2];
-    } else {
-        uint8_t family_byte;
-        if (!fuzz_take8(in, &family_byte) || !fuzz_take8(in, &type) || !fuzz_take16(in, &protocol))
-            return;
-        family = family_byte % 48;
-        type %= 12;
-    }
-    if (!slot)
+    int family, type, protocol;
+    struct socket *socket;
+    if (!take_kind(in, &family, &type, &protocol) || !descriptor_free())
         return;
     net_unlock();
-    int error = socket_create(family, type, (int16_t)protocol, &slot->socket);
+    int error = socket_create(family, type, protocol, &socket);
     net_lock();
-    if (error)
-        slot->socket = NULL;
-    report("socket", slot, error);
+    report("socket", NULL, error);
+    if (!error)
+        install(socket);
+}
+
+/* As sys_socketpair: two sockets of the kind, connected by the kind. */
+static void open_pair(struct fuzz_input *in)
+{
+    int family, type, protocol;
+    struct socket *first, *second;
+    if (!take_kind(in, &family, &type, &protocol))
+        return;
+    net_unlock();
+    int error = socket_create(family, type, protocol, &first);
+    if (!error && (error = socket_create(family, type, protocol, &second)))
+        socket_destroy(first);
+    net_lock();
+    if (!error) {
+        error = first->ops->socketpair ? first->ops->socketpair(first, second) : -EOPNOTSUPP;
+        if (error) {
+            net_unlock();
+            socket_destroy(first);
+            socket_destroy(second);
+            net_lock();
+        }
+    }
+    report("socketpair", NULL, error);
+    if (!error) {
+        install(first);
+        install(second);
+    }
 }
 
 static void unmap_pages(struct slot *slot)
@@ -229,12 +306,9 @@ static void unmap_pages(struct slot *slot)
 
 static void close_slot(struct slot *slot)
 {
-    if (!slot->socket)
-        return;
     net_unlock();
-    socket_destroy(slot->socket);
+    socket_host_close((int)(slot - slots));
     net_lock();
-    slot->socket = NULL;
     unmap_pages(slot);   /* munmap after close: the ring outlived the socket */
 }
 
@@ -244,9 +318,9 @@ static void address_call(struct fuzz_input *in, bool connect)
     uint8_t address[SOCKET_ADDRESS_MAX];
     size_t length;
     bool none;
-    if (!slot || !take_address(in, address, &length, &none) || !slot->socket)
+    if (!slot || !take_address(in, address, &length, &none) || !socket_at(slot))
         return;
-    struct socket *socket = slot->socket;
+    struct socket *socket = socket_at(slot);
     if (connect && socket->ops->connect) {
         if (socket->family == AF_INET)
             inet_destination_this_host(socket, address, length);
@@ -260,33 +334,25 @@ static void listen_call(struct fuzz_input *in)
 {
     struct slot *slot = take_slot(in);
     uint8_t backlog;
-    if (slot && fuzz_take8(in, &backlog) && slot->socket && slot->socket->ops->listen)
-        report("listen", slot, slot->socket->ops->listen(slot->socket, (int8_t)backlog));
+    if (slot && fuzz_take8(in, &backlog) && socket_at(slot) && socket_at(slot)->ops->listen)
+        report("listen", slot, socket_at(slot)->ops->listen(socket_at(slot), (int8_t)backlog));
 }
 
 static void accept_call(struct fuzz_input *in)
 {
-    struct slot *slot = take_slot(in), *free_slot = NULL;
-    if (!slot || !slot->socket || !slot->socket->ops->accept || !slot->socket->ops->getpeername)
+    struct slot *slot = take_slot(in);
+    struct socket *listener = slot ? socket_at(slot) : NULL;
+    if (!listener || !listener->ops->accept || !listener->ops->getpeername || !descriptor_free())
         return;
     struct socket *accepted;
-    int error = slot->socket->ops->accept(slot->socket, &accepted, 0);
+    int error = listener->ops->accept(listener, &accepted, 0);
     report("accept", slot, error);
     if (error)
         return;
     uint8_t address[SOCKET_ADDRESS_MAX];
     size_t length = sizeof(address);
     accepted->ops->getpeername(accepted, address, &length);
-    for (size_t i = 0; i < SLOTS && !free_slot; i++)
-        if (!slots[i].socket)
-            free_slot = &slots[i];
-    if (free_slot) {
-        free_slot->socket = accepted;
-        return;
-    }
-    net_unlock();
-    socket_destroy(accepted);   /* no descriptor left for it */
-    net_lock();
+    install(accepted);   /* a descriptor a received file took meanwhile: EMFILE */
 }
 
 /*
@@ -331,7 +397,7 @@ static void send_call(struct fuzz_input *in)
         return;
     take_fill(in, control, control_length);
     take_fill(in, arena + SEND_AREA, MIN(message.length, (size_t)(RECEIVE_AREA - SEND_AREA)));
-    struct socket *socket = slot->socket;
+    struct socket *socket = socket_at(slot);
     if (!socket || !socket->ops->sendmsg)
         return;
     message.flags = flags;
@@ -356,7 +422,7 @@ static void receive_call(struct fuzz_input *in)
     if (!slot || !fuzz_take16(in, &flags) || !take_iovecs(in, RECEIVE_AREA, &shape) ||
         !fuzz_take16(in, &control_room))
         return;
-    struct socket *socket = slot->socket;
+    struct socket *socket = socket_at(slot);
     if (!socket || !socket->ops->recvmsg)
         return;
     message.flags = flags;
@@ -396,8 +462,8 @@ static void setsockopt_call(struct fuzz_input *in)
     int level;
     uint8_t name;
     size_t length;
-    if (slot && take_option(in, &level, &name, &length, true) && slot->socket)
-        report("setsockopt", slot, socket_setsockopt(slot->socket, level, name, option_value, length));
+    if (slot && take_option(in, &level, &name, &length, true) && socket_at(slot))
+        report("setsockopt", slot, socket_setsockopt(socket_at(slot), level, name, option_value, length));
 }
 
 static void getsockopt_call(struct fuzz_input *in)
@@ -407,10 +473,10 @@ static void getsockopt_call(struct fuzz_input *in)
     uint8_t name;
     size_t length;
     /* The syscall's buffer is 128 bytes: longer rooms are cut to it. */
-    if (slot && take_option(in, &level, &name, &length, false) && slot->socket) {
+    if (slot && take_option(in, &level, &name, &length, false) && socket_at(slot)) {
         length = MIN(length, (size_t)128);
         report("getsockopt", slot,
-               socket_getsockopt(slot->socket, level, name, option_value, &length));
+               socket_getsockopt(socket_at(slot), level, name, option_value, &length));
     }
 }
 
@@ -418,11 +484,11 @@ static void shutdown_call(struct fuzz_input *in)
 {
     struct slot *slot = take_slot(in);
     uint8_t how;
-    if (!slot || !fuzz_take8(in, &how) || !slot->socket || how > SHUT_RDWR)
+    if (!slot || !fuzz_take8(in, &how) || !socket_at(slot) || how > SHUT_RDWR)
         return;   /* the system call refuses another how with EINVAL */
-    if (slot->socket->ops->shutdown)
-        report("shutdown", slot, slot->socket->ops->shutdown(slot->socket, how));
-    socket_wake(slot->socket);
+    if (socket_at(slot)->ops->shutdown)
+        report("shutdown", slot, socket_at(slot)->ops->shutdown(socket_at(slot), how));
+    socket_wake(socket_at(slot));
 }
 
 static void frame_call(struct fuzz_input *in)
@@ -467,7 +533,7 @@ static void ioctl_call(struct fuzz_input *in)
     if (!slot || !fuzz_take8(in, &command) || !fuzz_take16(in, &length))
         return;
     take_fill(in, arena + SEND_AREA, MIN((size_t)length, (size_t)RECEIVE_AREA));
-    struct socket *socket = slot->socket;
+    struct socket *socket = socket_at(slot);
     if (!socket)
         return;
     unsigned number = ioctls[command % ARRAY_SIZE(ioctls)];
@@ -487,22 +553,22 @@ static void name_call(struct fuzz_input *in)
 {
     struct slot *slot = take_slot(in);
     uint8_t peer;
-    if (!slot || !fuzz_take8(in, &peer) || !slot->socket)
+    if (!slot || !fuzz_take8(in, &peer) || !socket_at(slot))
         return;
     uint8_t address[SOCKET_ADDRESS_MAX];
     size_t length = sizeof(address);
     int (*operation)(struct socket *, void *, size_t *) =
-        peer & 1 ? slot->socket->ops->getpeername : slot->socket->ops->getsockname;
+        peer & 1 ? socket_at(slot)->ops->getpeername : socket_at(slot)->ops->getsockname;
     if (operation)
         report(peer & 1 ? "getpeername" : "getsockname", slot,
-               operation(slot->socket, address, &length));
+               operation(socket_at(slot), address, &length));
 }
 
 static void poll_call(struct fuzz_input *in)
 {
     struct slot *slot = take_slot(in);
-    if (slot && slot->socket && slot->socket->ops->poll)
-        report("poll", slot, slot->socket->ops->poll(slot->socket));
+    if (slot && socket_at(slot) && socket_at(slot)->ops->poll)
+        report("poll", slot, socket_at(slot)->ops->poll(socket_at(slot)));
 }
 
 static void mode_call(struct fuzz_input *in)
@@ -525,7 +591,7 @@ static void map_call(struct fuzz_input *in)
     if (!slot || !fuzz_take8(in, &pages) || !fuzz_take8(in, &index) || !fuzz_take16(in, &offset) ||
         !fuzz_take8(in, &byte))
         return;
-    struct socket *socket = slot->socket;
+    struct socket *socket = socket_at(slot);
     if (!socket || !socket->ops->mmap || !socket->ops->map_page ||
         slot->mapped_count == MAPPED_MAX)
         return;
@@ -571,6 +637,7 @@ static void run(struct fuzz_input *in)
         case OP_MODE: mode_call(in); break;
         case OP_MAP: map_call(in); break;
         case OP_UNMAP: unmap_call(in); break;
+        case OP_SOCKETPAIR: open_pair(in); break;
         }
         /* The kernel's net thread runs before the caller's next call: what
          * the call queued (looped-back frames) is delivered. */
@@ -591,6 +658,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     socket_host_exiting(false);
     for (size_t i = 0; i < SLOTS; i++)
         close_slot(&slots[i]);
+    socket_host_unlink_all();
+    unix_collect_garbage();
     fuzz_stack_run_timers_out();
     fuzz_stack_check_no_leak();
     return 0;

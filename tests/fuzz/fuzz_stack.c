@@ -73,6 +73,11 @@ void fuzz_stack_check_no_leak(void)
                 net_host_allocated_bytes(), baseline_bytes);
         fuzz_stack_finding("memory leak");
     }
+    if (socket_host_files() || socket_host_paths()) {
+        fprintf(stderr, "%zu open files and %zu path nodes left after the input\n",
+                socket_host_files(), socket_host_paths());
+        fuzz_stack_finding("file leak");
+    }
     if (socket_host_pages()) {
         fprintf(stderr, "%zu ring pages left after the input\n", socket_host_pages());
         fuzz_stack_finding("page leak");

@@ -1058,6 +1058,90 @@ static void test_proc_net_unix(void)
 	unlink(address.sun_path);
 }
 
+/*
+ * Sockets only their own messages in flight keep (Linux's unix_gc): each
+ * case hides a pipe's write end among them, so the pipe's reader sees
+ * whether they were freed.  The collection follows the close of an
+ * AF_UNIX socket, on Linux on a worker, so the reader waits for the end of
+ * file (poll, at most 2 s).  The mode is run beside Linux 6.1 by
+ * tests/test_linux_only_modes.sh ("t_socket_unix garbage"), not in the
+ * default run, whose oracle is qemu-user on the host's kernel.
+ */
+static int pipe_reader_sees(int reader)
+{
+	char byte;
+	return (int)read(reader, &byte, 1) == 0 ? 0 : errno;
+}
+
+static int pipe_reader_sees_end(int reader)
+{
+	struct pollfd p = { .fd = reader, .events = POLLIN };
+	poll(&p, 1, 2000);
+	return pipe_reader_sees(reader);
+}
+
+static void close_another_unix_socket(void)
+{
+	close(socket(AF_UNIX, SOCK_DGRAM, 0));
+}
+
+static void test_garbage(void)
+{
+	int sv[2], pipe_fds[2], rights[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	pipe2(pipe_fds, O_NONBLOCK);
+	rights[0] = sv[1];
+	rights[1] = pipe_fds[1];
+	check_eq(send_fds(sv[0], &sv[0], 1, "a"), 1, "a pair's first end sent over itself");
+	check_eq(send_fds(sv[1], rights, 2, "b"), 1, "the second end and a pipe's writer sent over it");
+	close(sv[0]);
+	close(sv[1]);
+	close(pipe_fds[1]);
+	check_eq(pipe_reader_sees(pipe_fds[0]), EAGAIN, "the closed pair's messages keep the writer");
+	close_another_unix_socket();
+	check_eq(pipe_reader_sees_end(pipe_fds[0]), 0,
+		 "closing another AF_UNIX socket collects the pair: the pipe sees its last writer go");
+	close(pipe_fds[0]);
+
+	int carrier[2];
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, carrier);
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	pipe2(pipe_fds, O_NONBLOCK);
+	check_eq(send_fds(sv[1], &pipe_fds[1], 1, "w"), 1, "a writer sent to a pair's first end");
+	check_eq(send_fds(carrier[0], &sv[0], 1, "s"), 1, "that end sent to an open socket");
+	close(sv[0]);
+	close(sv[1]);
+	close(pipe_fds[1]);
+	close_another_unix_socket();
+	check_eq(pipe_reader_sees(pipe_fds[0]), EAGAIN,
+		 "what an open socket's queue holds is not garbage: the writer lives");
+	close(carrier[1]);
+	check_eq(pipe_reader_sees(pipe_fds[0]), 0, "closing that socket frees all it held");
+	close(pipe_fds[0]);
+	close(carrier[0]);
+
+	struct sockaddr_un address;
+	socklen_t length = path_address(&address, "garbage");
+	unlink(address.sun_path);
+	int listener = socket(AF_UNIX, SOCK_STREAM, 0), client = socket(AF_UNIX, SOCK_STREAM, 0);
+	bind(listener, (struct sockaddr *)&address, length);
+	listen(listener, 1);
+	check_eq(connect(client, (struct sockaddr *)&address, length), 0, "a connection left pending");
+	pipe2(pipe_fds, O_NONBLOCK);
+	rights[0] = listener;
+	rights[1] = pipe_fds[1];
+	check_eq(send_fds(client, rights, 2, "l"), 1,
+		 "the listener and a writer sent over its own pending connection");
+	close(client);
+	close(listener);
+	close(pipe_fds[1]);
+	check_eq(pipe_reader_sees(pipe_fds[0]), EAGAIN, "the pending connection's data keeps them");
+	close_another_unix_socket();
+	check_eq(pipe_reader_sees_end(pipe_fds[0]), 0, "a listener held by its own pending connection is collected");
+	close(pipe_fds[0]);
+	unlink(address.sun_path);
+}
+
 static const struct tap_section sections[] = {
 	{ "socketpair", test_socketpair_flags },
 	{ "socketpair_errors", test_socketpair_errors },
@@ -1084,6 +1168,10 @@ static const struct tap_section sections[] = {
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "garbage") == 0) {
+		test_garbage();
+		return tap_done("t_socket_unix.c garbage");
+	}
 	tap_run_sections(sections, sizeof sections / sizeof sections[0], argc, argv);
 	return tap_done("t_socket_unix.c");
 }
