@@ -2,7 +2,8 @@
  * The sockets' porting boundary on the host (socket_host.h): user memory is
  * the test's buffer, waits run the stack's queued work and the virtual
  * clock instead of sleeping, pages come from malloc with a reference count
- * each.  The test's thread is the calling process and the network context.
+ * each, open files are a table of 8 descriptors and bound paths a list of
+ * names.  The test's thread is the calling process and the network context.
  */
 #include <stdlib.h>
 #include "host_stack.h"
@@ -251,19 +252,24 @@ int socket_host_open(struct socket *socket)
     return fd;
 }
 
+/* The open file at fd, or NULL. */
+static struct file *file_at(int fd)
+{
+    return fd >= 0 && fd < SOCKET_HOST_DESCRIPTORS ? descriptors[fd] : NULL;
+}
+
 struct socket *socket_host_socket(int fd)
 {
-    if (fd < 0 || fd >= SOCKET_HOST_DESCRIPTORS || !descriptors[fd])
-        return NULL;
-    return descriptors[fd]->socket;
+    struct file *file = file_at(fd);
+    return file ? file->socket : NULL;
 }
 
 void socket_host_close(int fd)
 {
     NET_ASSERT(!net_lock_held(), "socket_host_close with net_lock held");
-    if (fd < 0 || fd >= SOCKET_HOST_DESCRIPTORS || !descriptors[fd])
+    struct file *file = file_at(fd);
+    if (!file)
         return;
-    struct file *file = descriptors[fd];
     descriptors[fd] = NULL;
     socket_file_put(file);
 }
@@ -277,10 +283,10 @@ uint32_t socket_file_references(const struct socket *socket)
 
 struct file *socket_file_of(int fd)
 {
-    if (fd < 0 || fd >= SOCKET_HOST_DESCRIPTORS || !descriptors[fd])
-        return NULL;
-    socket_file_get(descriptors[fd]);
-    return descriptors[fd];
+    struct file *file = file_at(fd);
+    if (file)
+        socket_file_get(file);
+    return file;
 }
 
 void socket_file_get(struct file *file)
@@ -338,12 +344,10 @@ static struct inode *linked_node(const char *path)
     return NULL;
 }
 
-/* A name as the kernel's path walk sees it in the working directory. */
+/* The flat directory has no subdirectory: a '/' names a missing one. */
 static int path_check(const char *path)
 {
-    if (!path[0])
-        return -ENOENT;
-    return strchr(path, '/') ? -ENOENT : 0;
+    return !path[0] || strchr(path, '/') ? -ENOENT : 0;
 }
 
 int socket_path_make(const char *path, struct inode **made)
