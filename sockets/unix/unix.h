@@ -152,6 +152,10 @@ void unix_address_source(const struct unix_socket *sender, struct socket_message
 
 /* unix_garbage.c: closes the sockets only their own messages in flight keep (Linux's unix_gc). */
 void unix_collect_garbage(void);
+/* Runs it on every UNIX_GC_SENDS-th call (sendmsg with control data), so
+ * that a process making cycles without closing any socket is bounded. */
+#define UNIX_GC_SENDS 1024
+void unix_collect_garbage_now_and_then(void);
 
 /* unix_connect.c */
 int unix_listen(struct socket *socket, int backlog);

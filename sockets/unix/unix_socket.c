@@ -312,6 +312,8 @@ static ssize_t unix_sendmsg(struct socket *socket, struct socket_message *messag
             return -ENOTCONN;
         message->address_length = 0;
     }
+    if (message->sent_control_length)
+        unix_collect_garbage_now_and_then();
     struct unix_control control;
     int error = unix_control_parse(message, &control);
     if (error)

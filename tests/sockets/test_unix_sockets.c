@@ -13,6 +13,7 @@
  */
 #include "tests/host/net_test.h"
 #include "sockets/socket.h"
+#include "sockets/unix/unix.h"
 #include "netif/host/socket_host.h"
 
 #define CONTROL_HEADER 16     /* struct cmsghdr on a 64-bit ABI */
@@ -358,6 +359,26 @@ static void test_unix_collector_spares_what_a_live_socket_holds(void)
     check_all_freed();
 }
 
+/* A process that makes cycles and never lets an AF_UNIX socket close is
+ * bounded too: sendmsg runs the collector now and then (UNIX_GC_SENDS). */
+static void test_unix_cycles_without_any_close_are_bounded(void)
+{
+    setup();
+    size_t cycles = UNIX_GC_SENDS;
+    for (size_t cycle = 0; cycle < cycles; cycle++) {
+        int32_t pair[2];
+        open_pair(SOCK_DGRAM, pair);
+        CHECK_EQUAL(send_text(pair[0], "a", &pair[0], 1), 1);
+        CHECK_EQUAL(send_text(pair[1], "b", &pair[1], 1), 1);
+        close_fd(pair[0]);
+        close_fd(pair[1]);
+    }
+    /* Without the collector: 2 sockets a cycle, 2 * cycles. */
+    CHECK(sockets_open() < cycles);
+    close_some_unix_socket();
+    check_all_freed();
+}
+
 int main(int argc, char **argv)
 {
     static const struct net_test tests[] = {
@@ -371,6 +392,7 @@ int main(int argc, char **argv)
         TEST_ENTRY(test_unix_cycle_of_sockets_in_flight_is_collected),
         TEST_ENTRY(test_unix_socket_sent_over_itself_is_collected),
         TEST_ENTRY(test_unix_collector_spares_what_a_live_socket_holds),
+        TEST_ENTRY(test_unix_cycles_without_any_close_are_bounded),
     };
     return net_test_run_all(tests, ARRAY_SIZE(tests), argc, argv);
 }
