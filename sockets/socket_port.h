@@ -122,13 +122,13 @@ bool socket_process_exists(int32_t pid);
  */
 struct file;
 struct file *socket_file_of(int fd);
+void socket_file_get(struct file *file);
+void socket_file_put(struct file *file);
+int socket_file_install(struct file *file, bool close_on_exec);
 /* The socket whose open file this is (NULL: not a socket's), and how many
  * references that file has (0 before it has one), for AF_UNIX's collector. */
 struct socket *socket_file_socket(struct file *file);
 uint32_t socket_file_references(const struct socket *socket);
-void socket_file_get(struct file *file);
-void socket_file_put(struct file *file);
-int socket_file_install(struct file *file, bool close_on_exec);
 
 /*
  * Bound paths (AF_UNIX's names in the file system): their nodes, opaque

@@ -9,11 +9,12 @@
  * for the input; creation and closing drop it, as socket(2) and close(2)
  * run without it).  A slot is a descriptor of the host's one process
  * (socket_host.h), so SCM_RIGHTS control data may name slots: their files
- * travel in messages, and a received one lands in the lowest free slot.  User memory is the target's arena (socket_host.h): data,
- * iovec bases, control data and the pointers inside option values point
- * into it, or past it when the input says so (EFAULT).  A blocking call
- * waits at most the input's budget of waits, each a step of the virtual
- * clock, then is "interrupted" (socket_host.h).
+ * travel in messages, and a received one lands in the lowest free slot.
+ * User memory is the target's arena (socket_host.h): data, iovec bases,
+ * control data and the pointers inside option values point into it, or
+ * past it when the input says so (EFAULT).  A blocking call waits at most
+ * the input's budget of waits, each a step of the virtual clock, then is
+ * "interrupted" (socket_host.h).
  *
  * Input: records, each an opcode byte and its fields (big-endian), until
  * the input ends; a record cut short ends the input.
